@@ -1,0 +1,17 @@
+"""HCPCS Level II (CMS): a letter A-V and four digits. Data comes from installed packs."""
+
+from __future__ import annotations
+
+from codekit.plugins import CodeSetSpec, Registrar, hookimpl
+
+SPEC = CodeSetSpec(
+    name="hcpcs",
+    title="HCPCS Level II",
+    pattern=r"[A-V][0-9]{4}",
+    description="Healthcare Common Procedure Coding System, Level II",
+)
+
+
+@hookimpl(trylast=True)
+def codekit_register(registrar: Registrar) -> None:
+    registrar.add_code_set(SPEC, fallback=True)

@@ -1,0 +1,18 @@
+"""HCPCS modifiers (two characters). Level II modifiers come from the HCPCS file packs;
+CPT (Level I) modifier descriptors are AMA-licensed and never ship."""
+
+from __future__ import annotations
+
+from codekit.plugins import CodeSetSpec, Registrar, hookimpl
+
+SPEC = CodeSetSpec(
+    name="modifier",
+    title="HCPCS modifier",
+    pattern=r"[0-9A-Z]{2}",
+    description="HCPCS Level I and Level II modifiers",
+)
+
+
+@hookimpl(trylast=True)
+def codekit_register(registrar: Registrar) -> None:
+    registrar.add_code_set(SPEC, fallback=True)

@@ -1,0 +1,240 @@
+"""Lookup: from what a user typed to a :class:`~codekit.models.Code` of the right release."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from codekit import _registry
+from codekit._dates import to_date
+from codekit._normalize import identify, parse_for
+from codekit.exceptions import InvalidCodeError, UnknownCodeError
+from codekit.models import Code, CodeSet, DataRelease
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from codekit._registry import Release
+    from codekit.plugins import CodeRecord, CodeSetSpec
+
+__all__ = [
+    "code_sets",
+    "data_releases",
+    "describe",
+    "get",
+    "get_many",
+    "is_valid",
+    "lookup",
+    "normalize",
+    "resolve",
+]
+
+DateArg = dt.date | str | None
+
+
+class _Graph:
+    """Walks the hierarchy of one release for :meth:`Code.children` and friends."""
+
+    def __init__(self, release: Release) -> None:
+        self._release = release
+
+    def _wrap(self, record: CodeRecord) -> Code:
+        return _to_code(record, self._release, self)
+
+    def children_of(self, code: Code) -> tuple[Code, ...]:
+        return tuple(self._wrap(r) for r in self._release.source().children(code.code, code.kind))
+
+    def parent_of(self, code: Code) -> Code | None:
+        if code.parent is None:
+            return None
+        source = self._release.source()
+        kind = code._parent_kind
+        if kind is not None:
+            record = source.item(code.parent, kind)
+        else:
+            found = source.find(code.parent)
+            record = found[0] if found else None
+        return self._wrap(record) if record is not None else None
+
+
+_graphs: dict[int, _Graph] = {}
+
+
+def _graph(release: Release) -> _Graph:
+    graph = _graphs.get(id(release))
+    if graph is None or graph._release is not release:
+        graph = _graphs[id(release)] = _Graph(release)
+    return graph
+
+
+def _to_code(record: CodeRecord, release: Release, graph: _Graph) -> Code:
+    code = Code(
+        code=record.code,
+        code_set=release.info.code_set,
+        description=record.description,
+        short_description=record.short_description,
+        billable=record.billable,
+        kind=record.kind,
+        release=release.info.release,
+        parent=record.parent,
+        notes=record.notes,
+        attributes=_attributes(record),
+        parent_kind=record.parent_kind,
+        graph=graph,
+    )
+    return code
+
+
+def _attributes(record: CodeRecord) -> dict[str, object]:
+    attributes = dict(record.attributes)
+    if record.start is not None:
+        attributes.setdefault("start", record.start)
+    if record.end is not None:
+        attributes.setdefault("end", record.end)
+    return attributes
+
+
+def resolve(
+    code: str, *, code_set: str | None = None, as_of: DateArg = None, release: str | None = None
+) -> tuple[CodeSetSpec, str, Release]:
+    """The code set, canonical code and release a lookup would use (raises on bad input)."""
+    registry = _registry.current()
+    if code_set is not None:
+        spec = registry.spec(code_set)
+        canonical = parse_for(code, spec)
+    else:
+        spec, canonical = identify(code, registry.specs())
+    day = to_date(as_of, "as_of") if as_of is not None else None
+    return spec, canonical, registry.select(spec.name, as_of=day, release=release)
+
+
+@lru_cache(maxsize=32768)
+def _cached_lookup(
+    code: str, code_set: str | None, as_of: dt.date | None, release: str | None, _gen: int
+) -> Code:
+    spec, canonical, chosen = resolve(code, code_set=code_set, as_of=as_of, release=release)
+    source = chosen.source()
+    found = source.find(canonical)
+    if not found:
+        raise UnknownCodeError(
+            canonical,
+            code_set=spec.name,
+            release=chosen.info.release,
+            suggestions=source.near(canonical, 5),
+        )
+    return _to_code(found[0], chosen, _graph(chosen))
+
+
+def lookup(
+    code: str, *, code_set: str | None = None, as_of: DateArg = None, release: str | None = None
+) -> Code:
+    """The code as the release in force on ``as_of`` (default: the newest) describes it.
+
+    :param code: any spelling: case, spaces and the dot do not matter (``"e119"``, ``"E11.9"``).
+    :param code_set: ``"icd10cm"``, ``"hcpcs"``, ... ; identified from the code's shape if omitted.
+    :param as_of: date of service (``date`` or ``"YYYY-MM-DD"``) choosing the release.
+    :param release: a release id (``"FY2024"``) instead of a date.
+    :raises InvalidCodeError: the input is not shaped like a code.
+    :raises AmbiguousCodeError: the shape fits several code sets and ``code_set`` is not given.
+    :raises UnknownCodeError: no such code in that release (with suggestions).
+    :raises UnknownReleaseError: no release matches.
+    """
+    day = to_date(as_of, "as_of") if as_of is not None else None
+    return _cached_lookup(code, code_set, day, release, _registry.generation())
+
+
+def get(
+    code: str, *, code_set: str | None = None, as_of: DateArg = None, release: str | None = None
+) -> Code | None:
+    """Like :func:`lookup`, but ``None`` when the code does not exist in that release."""
+    try:
+        return lookup(code, code_set=code_set, as_of=as_of, release=release)
+    except UnknownCodeError:
+        return None
+
+
+def describe(
+    code: str, *, code_set: str | None = None, as_of: DateArg = None, release: str | None = None
+) -> str:
+    """The official description of the code (raises like :func:`lookup`)."""
+    return lookup(code, code_set=code_set, as_of=as_of, release=release).description
+
+
+def is_valid(code: str, *, code_set: str | None = None, as_of: DateArg = None) -> bool:
+    """Whether the code may be reported for a date of service: billable and in force.
+
+    Without ``as_of`` the newest release decides (and code-level dates are checked against
+    today). Malformed input and unknown codes are simply not valid; an ambiguous code or a
+    date no installed release covers still raise.
+    """
+    day = to_date(as_of, "as_of") if as_of is not None else None
+    try:
+        found = lookup(code, code_set=code_set, as_of=day)
+    except (UnknownCodeError, InvalidCodeError) as exc:
+        if type(exc).__name__ == "AmbiguousCodeError":
+            raise
+        return False
+    if not found.billable:
+        return False
+    check = day or dt.date.today()
+    start, end = found.attributes.get("start"), found.attributes.get("end")
+    if start and check < to_date(start):
+        return False
+    return not (end and check > to_date(end))
+
+
+def get_many(
+    codes: Iterable[str], *, code_set: str, as_of: DateArg = None, release: str | None = None
+) -> list[Code | None]:
+    """Many codes of one code set in one pass (``None`` for each unknown code).
+
+    Faster than a loop of :func:`get` for large inputs; notes are not loaded.
+    """
+    registry = _registry.current()
+    spec = registry.spec(code_set)
+    day = to_date(as_of, "as_of") if as_of is not None else None
+    chosen = registry.select(code_set, as_of=day, release=release)
+    canonical = [_canonical_or_none(text, spec) for text in codes]
+    source = chosen.source()
+    find_many = getattr(source, "find_many", None)
+    found: dict[str, CodeRecord]
+    if find_many is not None:
+        found = find_many([c for c in canonical if c is not None])
+    else:
+        found = {}
+        for c in {c for c in canonical if c is not None}:
+            hits = source.find(c)
+            if hits:
+                found[c] = hits[0]
+    graph = _graph(chosen)
+    out: list[Code | None] = []
+    for c in canonical:
+        record = found.get(c) if c is not None else None
+        out.append(_to_code(record, chosen, graph) if record is not None else None)
+    return out
+
+
+def _canonical_or_none(text: str, spec: CodeSetSpec) -> str | None:
+    try:
+        return parse_for(text, spec)
+    except InvalidCodeError:
+        return None
+
+
+def normalize(code: str, *, code_set: str | None = None) -> str:
+    """The canonical spelling of ``code`` (``" e119 "`` → ``"E11.9"``), without any lookup."""
+    registry = _registry.current()
+    if code_set is not None:
+        return parse_for(code, registry.spec(code_set))
+    return identify(code, registry.specs())[1]
+
+
+def code_sets() -> tuple[CodeSet, ...]:
+    """Every registered code set with its releases."""
+    return _registry.current().code_sets()
+
+
+def data_releases(code_set: str | None = None) -> tuple[DataRelease, ...]:
+    """Every release available (packaged, installed packs, plugins), oldest first per code set."""
+    return tuple(r.info for r in _registry.current().releases(code_set))

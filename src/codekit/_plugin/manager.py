@@ -1,0 +1,112 @@
+"""Building the plugin manager and running the registration hook, one plugin at a time.
+
+Built-in plugins come from :data:`DEFAULT_PLUGINS`; third-party ones from the ``codekit``
+entry-point group. ``CODEKIT_DISABLE_PLUGINS`` (comma-separated plugin names, or ``*`` for
+every third-party plugin) blocks plugins. A plugin that fails to import, to validate or to
+register is reported with a warning and recorded, never allowed to take codekit down.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from codekit import hookspecs
+from codekit._registry import Registry
+from codekit.plugins import Registrar
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = ["DEFAULT_PLUGINS", "ENTRY_POINT_GROUP", "build_registry", "make_plugin_manager"]
+
+ENTRY_POINT_GROUP = "codekit"
+DISABLE_ENV = "CODEKIT_DISABLE_PLUGINS"
+
+#: Built-in plugins, registered exactly like third-party ones (their hooks are ``trylast``).
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "codekit._codesets.icd10cm",
+    "codekit._codesets.icd10pcs",
+    "codekit._codesets.hcpcs",
+    "codekit._codesets.modifier",
+    "codekit._codesets.cpt",
+    "codekit._codesets.pos",
+    "codekit._codesets.icd9cm",
+    "codekit._codesets.packaged",
+)
+
+
+def _blocked() -> set[str]:
+    raw = os.environ.get(DISABLE_ENV, "")
+    return {name.strip() for name in raw.split(",") if name.strip()}
+
+
+def make_plugin_manager(
+    *,
+    builtins: bool = True,
+    entry_point_plugins: bool = True,
+    plugins: Iterable[tuple[str, object]] = (),
+) -> tuple[pluggy.PluginManager, dict[str, str]]:
+    """A fresh, validated plugin manager and the plugins that failed to load (name → why)."""
+    pm = pluggy.PluginManager("codekit")
+    pm.add_hookspecs(hookspecs)
+    failures: dict[str, str] = {}
+    blocked = _blocked()
+    for name in blocked - {"*"}:
+        pm.set_blocked(name)
+
+    def register(name: str, load: Any) -> None:
+        if pm.is_blocked(name):
+            return
+        try:
+            plugin = load()
+            pm.register(plugin, name=name)
+        except Exception as exc:  # any failure of foreign code is contained here
+            failures[name] = f"{type(exc).__name__}: {exc}"
+            return
+        unknown = [
+            attr
+            for attr in dir(plugin)
+            if attr.startswith("codekit_") and not hasattr(pm.hook, attr)
+        ]
+        if unknown:
+            pm.unregister(name=name)
+            failures[name] = f"implements unknown hooks: {', '.join(sorted(unknown))}"
+
+    if builtins:
+        for module in DEFAULT_PLUGINS:
+            register(module, lambda module=module: importlib.import_module(module))
+    for name, plugin in plugins:
+        register(name, lambda plugin=plugin: plugin)
+    if entry_point_plugins and "*" not in blocked:
+        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            register(ep.name, ep.load)
+    return pm, failures
+
+
+def run_registration(pm: pluggy.PluginManager, failures: dict[str, str] | None = None) -> Registry:
+    """Call ``codekit_register`` on each plugin separately and merge what succeeded."""
+    registry = Registry()
+    for plugin, message in (failures or {}).items():
+        registry.fail(plugin, message)
+    for impl in reversed(pm.hook.codekit_register.get_hookimpls()):
+        registrar = Registrar(impl.plugin_name)
+        kwargs = {"registrar": registrar}
+        try:
+            impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
+        except Exception as exc:  # contain plugin failures; see module docstring
+            registry.fail(impl.plugin_name, f"{type(exc).__name__}: {exc}", registrar)
+            continue
+        registry.merge(registrar)
+    registry.finish()
+    return registry
+
+
+def build_registry() -> Registry:
+    """The registry of every enabled built-in and installed plugin."""
+    pm, failures = make_plugin_manager()
+    return run_registration(pm, failures)

@@ -1,0 +1,292 @@
+"""codekit's on-disk format for code sets: one read-only SQLite file per dataset.
+
+The same format serves packaged data (``src/codekit/data/*.sqlite``) and installed data
+packs. A dataset holds one or more releases of one code set; each release is a bit, and
+every item carries two bit masks: the releases it is *present* in and those in which it is
+*billable*. Notes, per-release description overrides and code-set specific attributes
+(JSON) sit beside the items.
+
+Files are written once by :func:`write_dataset` (sorted input, ``VACUUM``: the same input
+gives the same bytes for a given SQLite version) and opened read-only with
+``immutable=1``, so readers need no locks and never see a half-written file: a new
+release is a new file, put in place by rename.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import quote
+
+from codekit.exceptions import DataError
+from codekit.models import CodeKind
+from codekit.plugins import CodeRecord
+
+__all__ = ["FORMAT_VERSION", "Dataset", "Item", "Note", "SqliteRelease", "write_dataset"]
+
+FORMAT_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE items (
+    code TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    description TEXT NOT NULL,
+    short TEXT,
+    parent TEXT,
+    parent_kind TEXT,
+    present INTEGER NOT NULL,
+    billable INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    start TEXT,
+    "end" TEXT,
+    attrs TEXT,
+    PRIMARY KEY (code, kind)
+) WITHOUT ROWID;
+CREATE INDEX items_parent ON items (parent, parent_kind, seq);
+CREATE INDEX items_seq ON items (seq);
+CREATE TABLE notes (
+    code TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    note_kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (code, kind, seq)
+) WITHOUT ROWID;
+CREATE TABLE texts (
+    code TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    present INTEGER NOT NULL,
+    description TEXT NOT NULL,
+    PRIMARY KEY (code, kind, present)
+) WITHOUT ROWID;
+"""
+
+_KIND_ORDER = "CASE kind WHEN 'code' THEN 0 WHEN 'category' THEN 1 WHEN 'block' THEN 2 ELSE 3 END"
+_COLUMNS = 'code, kind, description, short, parent, parent_kind, billable, start, "end", attrs'
+
+
+class Item(NamedTuple):
+    """One row of ``items`` as the writers produce it."""
+
+    code: str
+    kind: str
+    description: str
+    short: str | None
+    parent: str | None
+    parent_kind: str | None
+    present: int
+    billable: int
+    seq: int
+    start: str | None = None
+    end: str | None = None
+    attrs: str | None = None
+
+
+class Note(NamedTuple):
+    """One note text of one item (``seq`` orders the notes of the item)."""
+
+    code: str
+    kind: str
+    seq: int
+    note_kind: str
+    text: str
+
+
+def write_dataset(
+    path: Path,
+    *,
+    meta: dict[str, Any],
+    items: Iterable[Item],
+    notes: Iterable[Note] = (),
+    texts: Iterable[tuple[str, str, int, str]] = (),
+) -> None:
+    """Write a dataset file at ``path`` (which must not exist), deterministically."""
+    if path.exists():
+        raise FileExistsError(path)
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA page_size = 4096")
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        con.executescript(_SCHEMA)
+        con.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+        con.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            sorted((key, json.dumps(value, sort_keys=True)) for key, value in meta.items()),
+        )
+        con.executemany(
+            "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            sorted(items, key=lambda item: (item.code, item.kind)),
+        )
+        con.executemany(
+            "INSERT INTO notes VALUES (?, ?, ?, ?, ?)",
+            sorted(notes, key=lambda note: (note.code, note.kind, note.seq)),
+        )
+        con.executemany("INSERT INTO texts VALUES (?, ?, ?, ?)", sorted(texts))
+        con.commit()
+        con.execute("VACUUM")
+    finally:
+        con.close()
+
+
+class Dataset:
+    """A dataset file opened lazily (on first query), read-only, shared by threads."""
+
+    def __init__(self, locate: Callable[[], Path], label: str) -> None:
+        self._locate = locate
+        self.label = label
+        self._con: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        path = self._locate()
+        if not path.is_file():
+            raise DataError(f"{self.label}: data file {path.name} is missing; reinstall codekit")
+        uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
+        try:
+            con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise DataError(f"{self.label}: {path.name} is not a codekit dataset ({exc})") from exc
+        if version != FORMAT_VERSION:
+            con.close()
+            raise DataError(
+                f"{self.label}: {path.name} has format {version}, this codekit reads "
+                f"{FORMAT_VERSION}; reinstall the data"
+            )
+        return con
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Run one read query and return all rows."""
+        with self._lock:
+            if self._con is None:
+                self._con = self._connect()
+            try:
+                return self._con.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise DataError(f"{self.label}: cannot read data ({exc})") from exc
+
+    def meta(self) -> dict[str, Any]:
+        """The dataset's ``meta`` table, decoded."""
+        return {key: json.loads(value) for key, value in self.query("SELECT key, value FROM meta")}
+
+    def close(self) -> None:
+        """Close the connection (it reopens on the next query)."""
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+
+class SqliteRelease:
+    """One release (one bit) of a :class:`Dataset`, as a :class:`~codekit.plugins.CodeSource`."""
+
+    def __init__(self, dataset: Dataset, bit: int) -> None:
+        self._data = dataset
+        self._mask = 1 << bit
+        self._overrides: dict[tuple[str, str], str] | None = None
+
+    def _override(self, code: str, kind: str) -> str | None:
+        if self._overrides is None:
+            self._overrides = {
+                (c, k): text
+                for c, k, text in self._data.query(
+                    "SELECT code, kind, description FROM texts WHERE present & ?", (self._mask,)
+                )
+            }
+        return self._overrides.get((code, kind))
+
+    def _record(self, row: Sequence[Any], notes: dict[str, tuple[str, ...]] | None) -> CodeRecord:
+        code, kind, description, short, parent, parent_kind, billable, start, end, attrs = row
+        if notes is None:
+            notes = self._notes(code, kind)
+        return CodeRecord(
+            code=code,
+            kind=kind,
+            description=self._override(code, kind) or description,
+            short_description=short,
+            billable=bool(billable & self._mask),
+            parent=parent,
+            parent_kind=parent_kind,
+            notes=notes,
+            attributes=json.loads(attrs) if attrs else None,
+            start=start,
+            end=end,
+        )
+
+    def _notes(self, code: str, kind: str) -> dict[str, tuple[str, ...]]:
+        grouped: dict[str, list[str]] = {}
+        for note_kind, text in self._data.query(
+            "SELECT note_kind, text FROM notes WHERE code = ? AND kind = ? ORDER BY seq",
+            (code, kind),
+        ):
+            grouped.setdefault(note_kind, []).append(text)
+        return {k: tuple(v) for k, v in grouped.items()}
+
+    def find(self, code: str) -> Sequence[CodeRecord]:
+        rows = self._data.query(
+            f"SELECT {_COLUMNS} FROM items WHERE code = ? AND present & ? ORDER BY {_KIND_ORDER}",
+            (code, self._mask),
+        )
+        return [self._record(row, None) for row in rows]
+
+    def find_many(self, codes: Sequence[str]) -> dict[str, CodeRecord]:
+        """The most specific item of each code that exists (notes not loaded), in one pass."""
+        found: dict[str, CodeRecord] = {}
+        unique = sorted(set(codes))
+        for start in range(0, len(unique), 900):
+            chunk = unique[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            rows = self._data.query(
+                f"SELECT {_COLUMNS} FROM items WHERE code IN ({marks}) AND present & ? "
+                f"ORDER BY code, {_KIND_ORDER} DESC",
+                (*chunk, self._mask),
+            )
+            for row in rows:
+                found[row[0]] = self._record(row, {})
+        return found
+
+    def item(self, code: str, kind: CodeKind) -> CodeRecord | None:
+        rows = self._data.query(
+            f"SELECT {_COLUMNS} FROM items WHERE code = ? AND kind = ? AND present & ?",
+            (code, kind, self._mask),
+        )
+        return self._record(rows[0], None) if rows else None
+
+    def children(self, code: str, kind: CodeKind) -> Sequence[CodeRecord]:
+        rows = self._data.query(
+            f"SELECT {_COLUMNS} FROM items WHERE parent = ? AND parent_kind = ? AND present & ? "
+            "ORDER BY seq",
+            (code, kind, self._mask),
+        )
+        return [self._record(row, None) for row in rows]
+
+    def near(self, code: str, limit: int) -> Sequence[str]:
+        for size in range(len(code), 0, -1):
+            prefix = code[:size]
+            rows = self._data.query(
+                "SELECT code FROM items WHERE code >= ? AND code < ? AND present & ? "
+                "GROUP BY code ORDER BY MAX(billable & ?) DESC, code LIMIT ?",
+                (prefix, prefix + "\uffff", self._mask, self._mask, limit),
+            )
+            if rows:
+                return [row[0] for row in rows]
+        return []
+
+    def records(self) -> Iterator[CodeRecord]:
+        notes: dict[tuple[str, str], dict[str, list[str]]] = {}
+        for code, kind, note_kind, text in self._data.query(
+            "SELECT code, kind, note_kind, text FROM notes ORDER BY code, kind, seq"
+        ):
+            notes.setdefault((code, kind), {}).setdefault(note_kind, []).append(text)
+        rows = self._data.query(
+            f"SELECT {_COLUMNS} FROM items WHERE present & ? ORDER BY seq", (self._mask,)
+        )
+        for row in rows:
+            item_notes = notes.get((row[0], row[1]), {})
+            yield self._record(row, {k: tuple(v) for k, v in item_notes.items()})

@@ -1,0 +1,1 @@
+"""codekit's data: the packaged datasets (files in this folder) and data-pack management."""

@@ -1,0 +1,135 @@
+"""Every error codekit raises.
+
+All of them derive from :class:`CodekitError`; each leaf also derives from the builtin
+exception a caller would naturally catch (``ValueError`` for bad input, ``LookupError``
+for something that is not there), carries the offending value, and says what to do next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "AmbiguousCodeError",
+    "CodekitError",
+    "CodekitWarning",
+    "DataError",
+    "InvalidDateError",
+    "InvalidCodeError",
+    "PluginError",
+    "PluginWarning",
+    "UnknownCodeError",
+    "UnknownCodeSetError",
+    "UnknownReleaseError",
+]
+
+
+class CodekitError(Exception):
+    """Base class of every error codekit raises on purpose."""
+
+
+class CodekitWarning(UserWarning):
+    """Base class of the warnings codekit emits."""
+
+
+class PluginWarning(CodekitWarning):
+    """A plugin failed to load or to register; the rest of codekit keeps working."""
+
+
+class InvalidCodeError(CodekitError, ValueError):
+    """The input is not shaped like a code of any (or of the requested) code set."""
+
+    def __init__(self, value: object, message: str | None = None) -> None:
+        self.value = value
+        super().__init__(message or f"{value!r} is not a well-formed code")
+
+
+class UnknownCodeError(CodekitError, LookupError):
+    """The code is well formed but not in the selected release.
+
+    ``suggestions`` holds close codes that do exist (may be empty).
+    """
+
+    def __init__(
+        self,
+        code: str,
+        *,
+        code_set: str,
+        release: str | None = None,
+        suggestions: Sequence[str] = (),
+        hint: str | None = None,
+    ) -> None:
+        self.code = code
+        self.code_set = code_set
+        self.release = release
+        self.suggestions = tuple(suggestions)
+        where = f"{code_set} {release}" if release else code_set
+        message = f"{code} is not a code in {where}"
+        if self.suggestions:
+            message += f"; did you mean {_or_list(self.suggestions)}?"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)
+
+
+class UnknownCodeSetError(CodekitError, LookupError):
+    """No code set of that name is registered."""
+
+    def __init__(self, name: str, known: Sequence[str] = ()) -> None:
+        self.name = name
+        self.known = tuple(known)
+        message = f"unknown code set {name!r}"
+        if self.known:
+            message += f"; known code sets: {', '.join(self.known)}"
+        super().__init__(message)
+
+
+class UnknownReleaseError(CodekitError, LookupError):
+    """No release of the code set matches ``release=`` or is in force on ``as_of``."""
+
+    def __init__(self, code_set: str, message: str, available: Sequence[str] = ()) -> None:
+        self.code_set = code_set
+        self.available = tuple(available)
+        super().__init__(message)
+
+
+class AmbiguousCodeError(CodekitError, ValueError):
+    """The input fits more than one code set; pass ``code_set=`` to choose.
+
+    ``candidates`` maps each code set to the canonical code it would mean there.
+    """
+
+    def __init__(self, value: str, candidates: dict[str, str]) -> None:
+        self.value = value
+        self.candidates = dict(candidates)
+        options = ", ".join(f"{name} {code}" for name, code in self.candidates.items())
+        super().__init__(
+            f"{value!r} fits more than one code set ({options}); "
+            f"pass code_set= to choose (ICD-10-CM codes may also be written with their dot)"
+        )
+
+
+class PluginError(CodekitError, RuntimeError):
+    """A plugin failed; what it would have provided is unavailable."""
+
+    def __init__(self, plugin: str, message: str) -> None:
+        self.plugin = plugin
+        super().__init__(f"plugin {plugin!r}: {message}")
+
+
+class DataError(CodekitError, RuntimeError):
+    """Data files are missing, corrupt, or cannot be read."""
+
+
+def _or_list(items: Sequence[str]) -> str:
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+class InvalidDateError(CodekitError, ValueError):
+    """A date (``as_of``, a date of service) could not be read."""
+
+    def __init__(self, value: object, what: str = "date") -> None:
+        self.value = value
+        super().__init__(f"{what} {value!r} is not a date; use YYYY-MM-DD or a datetime.date")

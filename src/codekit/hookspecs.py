@@ -1,0 +1,37 @@
+"""The hooks a codekit plugin may implement.
+
+Each hook hands the plugin a typed registrar rather than asking it to return values, so new
+capabilities become new registrar methods and these signatures never change. Arguments may be
+added in later versions, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from codekit.plugins import Registrar
+
+__all__ = ["codekit_register", "hookspec"]
+
+#: Marker for hook specifications (used by codekit itself).
+hookspec = pluggy.HookspecMarker("codekit")
+
+
+@hookspec
+def codekit_register(registrar: Registrar) -> None:
+    """Register what the plugin provides: code sets and their releases.
+
+    Called once per process, the first time codekit needs its registry (never at import).
+    A plugin that raises here is reported with a :class:`~codekit.exceptions.PluginWarning`
+    and everything it registered is discarded; the other plugins keep working.
+
+    :param registrar: collects the plugin's registrations; see
+        :meth:`~codekit.plugins.Registrar.add_code_set` and
+        :meth:`~codekit.plugins.Registrar.add_release`.
+    :returns: nothing; registrations go through ``registrar``.
+
+    .. versionadded:: 0.1
+    """

@@ -1,0 +1,176 @@
+"""The values codekit hands out: codes, code sets and data releases.
+
+Every value is a frozen, slotted ``attrs`` class: hashable, comparable, safe to share
+between threads, and cheap to build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+import attrs
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = [
+    "Code",
+    "CodeKind",
+    "CodeSet",
+    "DataRelease",
+    "Origin",
+]
+
+#: What an item of a classification is. ICD-10-CM has all four; flat code sets use ``"code"``.
+CodeKind = Literal["chapter", "block", "category", "code"]
+#: Where a release's data comes from.
+Origin = Literal["packaged", "pack", "plugin"]
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if not value:
+        return _EMPTY
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen(kw_only=True)
+class DataRelease:
+    """One release of one code set (or table), with the period in which it is in force.
+
+    ``effective`` and ``until`` are dates of service, both inclusive; ``until`` is ``None``
+    while the release is in force until a newer one supersedes it.
+    """
+
+    code_set: str
+    release: str
+    effective: dt.date
+    until: dt.date | None = None
+    origin: Origin = "packaged"
+    source: str = ""
+    source_file: str = ""
+    sha256: str = ""
+    licence: str = ""
+    rows: int = 0
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether a date of service falls in this release's effective period."""
+        return self.effective <= day and (self.until is None or day <= self.until)
+
+
+@attrs.frozen(kw_only=True)
+class CodeSet:
+    """A registered code set: its name, title, what its codes look like, and its releases."""
+
+    name: str
+    title: str
+    plugin: str
+    releases: tuple[DataRelease, ...] = ()
+    description: str = ""
+
+
+class _CodeGraph(Protocol):
+    """What a :class:`Code` needs to walk its hierarchy (implemented by the data layer)."""
+
+    def children_of(self, code: Code) -> tuple[Code, ...]: ...
+
+    def parent_of(self, code: Code) -> Code | None: ...
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Code:
+    """One item of a code set in one release.
+
+    ``code`` is the canonical spelling (ICD-10-CM with its dot, HCPCS upper case).
+    ``kind`` tells chapters, blocks and categories from codes; ``billable`` is ``True``
+    only for codes that may be reported. ``notes`` maps a note kind (``"excludes1"``,
+    ``"inclusion_term"``, ...) to its texts; ``attributes`` holds code-set specific fields
+    (HCPCS pricing indicators, dates, ...). Two codes are equal when code set, kind,
+    code and release are equal.
+    """
+
+    code: str
+    code_set: str
+    description: str
+    short_description: str | None = None
+    billable: bool = False
+    kind: CodeKind = "code"
+    release: str = ""
+    parent: str | None = None
+    notes: Mapping[str, tuple[str, ...]] = attrs.field(default=_EMPTY, converter=_frozen_mapping)
+    attributes: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen_mapping)
+    _parent_kind: CodeKind | None = attrs.field(default=None, repr=False, alias="parent_kind")
+    _graph: _CodeGraph | None = attrs.field(default=None, repr=False, alias="graph")
+
+    def _key(self) -> tuple[str, str, str, str]:
+        return (self.code_set, self.kind, self.code, self.release)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Code):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+    def children(self) -> tuple[Code, ...]:
+        """The items directly below this one, in tabular order."""
+        return self._graph.children_of(self) if self._graph is not None else ()
+
+    def parent_code(self) -> Code | None:
+        """The item directly above this one, or ``None`` at the top."""
+        return self._graph.parent_of(self) if self._graph is not None else None
+
+    def ancestors(self) -> tuple[Code, ...]:
+        """Every item above this one, nearest first (ending with the chapter for ICD-10-CM)."""
+        return tuple(self._walk_up())
+
+    def _walk_up(self) -> Iterator[Code]:
+        node = self.parent_code()
+        while node is not None:
+            yield node
+            node = node.parent_code()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary of this code (notes as lists, attributes as given)."""
+        return {
+            "code": self.code,
+            "code_set": self.code_set,
+            "kind": self.kind,
+            "description": self.description,
+            "short_description": self.short_description,
+            "billable": self.billable,
+            "release": self.release,
+            "parent": self.parent,
+            "notes": {kind: list(texts) for kind, texts in self.notes.items()},
+            "attributes": dict(self.attributes),
+        }
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        rows = [
+            f"<tr><th>code set</th><td>{esc(self.code_set)} {esc(self.release)}</td></tr>",
+            f"<tr><th>kind</th><td>{esc(self.kind)}"
+            f"{' (billable)' if self.billable else ''}</td></tr>",
+        ]
+        if self.short_description:
+            rows.append(f"<tr><th>short</th><td>{esc(self.short_description)}</td></tr>")
+        if self.parent:
+            rows.append(f"<tr><th>parent</th><td>{esc(self.parent)}</td></tr>")
+        for kind, texts in self.notes.items():
+            items = "".join(f"<li>{esc(text)}</li>" for text in texts)
+            rows.append(f"<tr><th>{esc(kind.replace('_', ' '))}</th><td><ul>{items}</ul></td></tr>")
+        for name, value in self.attributes.items():
+            rows.append(f"<tr><th>{esc(name.replace('_', ' '))}</th><td>{esc(str(value))}</td></tr>")
+        return (
+            f"<div class='codekit-code'><h4><code>{esc(self.code)}</code> "
+            f"{esc(self.description)}</h4><table>{''.join(rows)}</table></div>"
+        )

@@ -1,0 +1,285 @@
+"""What a plugin author needs: the ``hookimpl`` marker, the registrar and its value types.
+
+A plugin is any module or object with ``codekit_*`` functions marked ``@hookimpl``,
+exposed through the ``codekit`` entry-point group::
+
+    # pyproject.toml
+    [project.entry-points.codekit]
+    mycodes = "mycodes.plugin"
+
+    # mycodes/plugin.py
+    from codekit.plugins import CodeRecord, CodeSetSpec, hookimpl
+
+    @hookimpl
+    def codekit_register(registrar):
+        registrar.add_code_set(CodeSetSpec(name="mycodes", title="My codes", pattern=r"MC[0-9]{3}"))
+        registrar.add_release(
+            DataRelease(code_set="mycodes", release="2026", effective=date(2026, 1, 1), origin="plugin"),
+            records=[CodeRecord(code="MC001", description="First code", billable=True)],
+        )
+
+The built-in code sets register themselves through exactly this interface.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+import pluggy
+
+from codekit.models import CodeKind, DataRelease
+
+__all__ = [
+    "CodeRecord",
+    "CodeSetSpec",
+    "CodeSource",
+    "MemoryCodeSource",
+    "Registrar",
+    "hookimpl",
+]
+
+#: Marker for plugin hook implementations: ``@hookimpl def codekit_register(registrar): ...``
+hookimpl = pluggy.HookimplMarker("codekit")
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*(:[a-z0-9_]+)?")
+_KIND_RANK: Mapping[str, int] = MappingProxyType({"code": 0, "category": 1, "block": 2, "chapter": 3})
+
+
+def _check_name(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not _NAME.fullmatch(value):
+        raise ValueError(f"{attribute.name} must be lower-case letters, digits and _: {value!r}")
+
+
+def _default_parse(spec: CodeSetSpec, code: str, dot: int | None) -> str | None:
+    if not spec.compiled.fullmatch(code):
+        return None
+    if spec.dot_after is None:
+        return code if dot is None else None
+    if dot is not None and dot != spec.dot_after:
+        return None
+    if len(code) > spec.dot_after:
+        return f"{code[: spec.dot_after]}.{code[spec.dot_after :]}"
+    return code
+
+
+@attrs.frozen(kw_only=True)
+class CodeSetSpec:
+    """What a code set is called and what its codes look like.
+
+    ``pattern`` is a regular expression the *compact* code (upper case, no white space, no
+    dot) must match in full. ``dot_after`` gives the canonical dot position for code sets
+    written with a dot (ICD-10-CM: 3); input may then carry the dot only there. Code sets with
+    irregular spellings pass ``parser``: a function of ``(compact_code, dot_index)`` returning
+    the canonical code or ``None``. ``detect=False`` keeps the code set out of identification
+    by shape (its codes are then found only with ``code_set=``), for code sets whose shapes
+    collide with common ones (ICD-9-CM ``E119`` and ICD-10-CM ``E11.9``).
+    """
+
+    name: str = attrs.field(validator=_check_name)
+    title: str
+    pattern: str
+    dot_after: int | None = None
+    description: str = ""
+    detect: bool = True
+    parser: Callable[[str, int | None], str | None] | None = attrs.field(default=None, eq=False)
+    compiled: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False)
+
+    @compiled.default
+    def _compile(self) -> re.Pattern[str]:
+        try:
+            return re.compile(self.pattern)
+        except re.error as exc:
+            raise ValueError(f"pattern of code set {self.name!r} is not a regex: {exc}") from exc
+
+    def parse(self, code: str, dot: int | None) -> str | None:
+        """Canonical spelling of a compact code (see :func:`codekit._normalize.compact`)."""
+        if self.parser is not None:
+            return self.parser(code, dot)
+        return _default_parse(self, code, dot)
+
+
+def _tuple_notes(value: Mapping[str, Iterable[str]] | None) -> Mapping[str, tuple[str, ...]]:
+    if not value:
+        return MappingProxyType({})
+    return MappingProxyType({k: tuple(v) for k, v in value.items()})
+
+
+def _mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value or {}))
+
+
+@attrs.frozen(kw_only=True)
+class CodeRecord:
+    """One item as a data source stores it (the release and code set are added on lookup).
+
+    ``start``/``end`` are optional ISO dates bounding the code's own validity inside the
+    release (HCPCS add and termination dates).
+    """
+
+    code: str
+    description: str
+    short_description: str | None = None
+    billable: bool = True
+    kind: CodeKind = "code"
+    parent: str | None = None
+    parent_kind: CodeKind | None = None
+    notes: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_tuple_notes)
+    attributes: Mapping[str, Any] = attrs.field(factory=dict, converter=_mapping)
+    start: str | None = None
+    end: str | None = None
+
+
+@runtime_checkable
+class CodeSource(Protocol):
+    """Read access to one release of one code set (what the data layer implements).
+
+    All ``code`` arguments are canonical spellings. Items of several kinds may share a code
+    (an ICD-10-CM block and category both called ``B20``): :meth:`find` returns all of them,
+    most specific first.
+    """
+
+    def find(self, code: str) -> Sequence[CodeRecord]:
+        """Every item spelled ``code``, most specific kind first."""
+        ...
+
+    def item(self, code: str, kind: CodeKind) -> CodeRecord | None:
+        """The item of that code and kind, if any."""
+        ...
+
+    def children(self, code: str, kind: CodeKind) -> Sequence[CodeRecord]:
+        """The items directly below one item, in order."""
+        ...
+
+    def near(self, code: str, limit: int) -> Sequence[str]:
+        """Up to ``limit`` existing codes close to ``code`` (for "did you mean")."""
+        ...
+
+    def records(self) -> Iterator[CodeRecord]:
+        """Every item of the release, in order."""
+        ...
+
+
+class MemoryCodeSource:
+    """A :class:`CodeSource` over records held in memory; what small plugins use."""
+
+    def __init__(self, records: Iterable[CodeRecord]) -> None:
+        self._records = tuple(records)
+        by_code: dict[str, list[CodeRecord]] = {}
+        kids: dict[tuple[str, str], list[CodeRecord]] = {}
+        for record in self._records:
+            by_code.setdefault(record.code, []).append(record)
+            if record.parent is not None:
+                parent_kind = record.parent_kind or "code"
+                kids.setdefault((record.parent, parent_kind), []).append(record)
+        self._by_code = {
+            code: tuple(sorted(items, key=lambda r: _KIND_RANK[r.kind]))
+            for code, items in by_code.items()
+        }
+        self._children = {key: tuple(items) for key, items in kids.items()}
+        self._sorted = sorted(self._by_code)
+
+    def find(self, code: str) -> Sequence[CodeRecord]:
+        return self._by_code.get(code, ())
+
+    def item(self, code: str, kind: CodeKind) -> CodeRecord | None:
+        return next((r for r in self._by_code.get(code, ()) if r.kind == kind), None)
+
+    def children(self, code: str, kind: CodeKind) -> Sequence[CodeRecord]:
+        return self._children.get((code, kind), ())
+
+    def near(self, code: str, limit: int) -> Sequence[str]:
+        for size in range(len(code), 0, -1):
+            prefix = code[:size]
+            hits = [c for c in self._sorted if c.startswith(prefix)]
+            if hits:
+                return hits[:limit]
+        return ()
+
+    def records(self) -> Iterator[CodeRecord]:
+        return iter(self._records)
+
+
+SourceFactory = Callable[[], CodeSource]
+
+
+@attrs.frozen
+class _ReleaseEntry:
+    release: DataRelease
+    factory: SourceFactory
+    plugin: str
+
+
+class Registrar:
+    """Handed to ``codekit_register``: the plugin's way to add what it provides.
+
+    New capabilities arrive as new methods here, never as new hook signatures.
+    """
+
+    def __init__(self, plugin: str) -> None:
+        self.plugin = plugin
+        self._code_sets: list[tuple[CodeSetSpec, bool]] = []
+        self._releases: list[_ReleaseEntry] = []
+        self._extensions: dict[str, list[Any]] = {}
+
+    def add_code_set(self, spec: CodeSetSpec, *, fallback: bool = False) -> None:
+        """Register a code set. A ``fallback`` registration yields to another plugin's."""
+        if not isinstance(spec, CodeSetSpec):
+            raise TypeError(f"add_code_set takes a CodeSetSpec, not {type(spec).__name__}")
+        self._code_sets.append((spec, fallback))
+
+    def add_release(
+        self,
+        release: DataRelease,
+        *,
+        source: CodeSource | SourceFactory | None = None,
+        records: Iterable[CodeRecord] | None = None,
+    ) -> None:
+        """Register one release of a code set (registered by this or another plugin).
+
+        Pass ``records`` for small in-memory data, or ``source``: a :class:`CodeSource` or a
+        zero-argument callable that opens one on first use (preferred: nothing is read until
+        a lookup needs it).
+        """
+        if not isinstance(release, DataRelease):
+            raise TypeError(f"add_release takes a DataRelease, not {type(release).__name__}")
+        if (source is None) == (records is None):
+            raise TypeError("add_release needs exactly one of source= or records=")
+        factory: SourceFactory
+        if records is not None:
+            frozen = tuple(records)
+            for record in frozen:
+                if not isinstance(record, CodeRecord):
+                    raise TypeError(f"records must be CodeRecord values, not {type(record).__name__}")
+            factory = _memoised(lambda: MemoryCodeSource(frozen))
+        elif isinstance(source, CodeSource):
+            ready = source
+            factory = lambda: ready  # noqa: E731 - a constant factory
+        elif callable(source):
+            factory = _memoised(source)
+        else:
+            raise TypeError("source must be a CodeSource or a callable returning one")
+        self._releases.append(_ReleaseEntry(release, factory, self.plugin))
+
+    def add_extension(self, kind: str, value: Any) -> None:
+        """Register a value for a capability that reads ``kind`` (used by later capabilities)."""
+        self._extensions.setdefault(kind, []).append(value)
+
+
+def _memoised(factory: SourceFactory) -> SourceFactory:
+    import threading
+
+    lock = threading.Lock()
+    box: list[CodeSource] = []
+
+    def get() -> CodeSource:
+        if not box:
+            with lock:
+                if not box:
+                    box.append(factory())
+        return box[0]
+
+    return get
