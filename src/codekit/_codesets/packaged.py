@@ -1,4 +1,4 @@
-"""Registers every release packaged inside codekit (see ``codekit/data/MANIFEST.json``)."""
+"""Registers every release packaged inside codekit (see ``codekit/data/*.manifest.json``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from codekit.plugins import Registrar, hookimpl
 
 @hookimpl(trylast=True)
 def codekit_register(registrar: Registrar) -> None:
-    code_sets = {entry["code_set"] for entry in packaged.manifest().get("datasets", [])}
+    code_sets = {m["code_set"] for m in packaged.manifests() if "code_set" in m}
     for code_set in sorted(code_sets):
         for info, source in packaged.releases(code_set):
             registrar.add_release(info, source=source)

@@ -1,4 +1,8 @@
-"""Packaged data: the datasets inside the wheel, described by ``codekit/data/MANIFEST.json``.
+"""Packaged data: the datasets inside the wheel, each described by ``<name>.manifest.json``.
+
+A manifest records what the dataset is (``code_set`` for code sets, ``kind`` for other
+tables such as crosswalks), its file, its releases with their effective periods, and its
+provenance (source package, version, sha256, original file, licence, row counts).
 
 Files are reached only through :mod:`importlib.resources` (zip-safe: a zipped install is
 extracted once to a temporary file kept for the life of the process).
@@ -20,23 +24,25 @@ from codekit._store.sqlite import Dataset, SqliteRelease
 from codekit.exceptions import DataError
 from codekit.models import DataRelease
 
-__all__ = ["dataset", "manifest", "releases"]
+__all__ = ["dataset", "manifests", "releases"]
 
 _PACKAGE = "codekit.data"
-_MANIFEST = "MANIFEST.json"
+_SUFFIX = ".manifest.json"
 _keep = contextlib.ExitStack()
 _lock = threading.Lock()
 
 
 @cache
-def manifest() -> dict[str, Any]:
-    """The packaged data manifest (read once)."""
-    try:
-        text = importlib_resources.files(_PACKAGE).joinpath(_MANIFEST).read_text("utf-8")
-    except FileNotFoundError as exc:
-        raise DataError("codekit's packaged data manifest is missing; reinstall codekit") from exc
-    data: dict[str, Any] = json.loads(text)
-    return data
+def manifests() -> tuple[dict[str, Any], ...]:
+    """Every packaged dataset's manifest, by file name (read once)."""
+    found = []
+    for entry in sorted(importlib_resources.files(_PACKAGE).iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(_SUFFIX):
+            try:
+                found.append(json.loads(entry.read_text("utf-8")))
+            except (OSError, ValueError) as exc:
+                raise DataError(f"packaged manifest {entry.name} is unreadable: {exc}") from exc
+    return tuple(found)
 
 
 def _locate(name: str) -> Path:
@@ -54,8 +60,8 @@ def dataset(name: str) -> Dataset:
 def releases(code_set: str) -> list[tuple[DataRelease, SqliteRelease]]:
     """Every packaged release of ``code_set`` with its (not yet opened) source."""
     found = []
-    for entry in manifest().get("datasets", []):
-        if entry["code_set"] != code_set:
+    for entry in manifests():
+        if entry.get("code_set") != code_set:
             continue
         data = dataset(entry["file"])
         for rel in entry["releases"]:
