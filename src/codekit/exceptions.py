@@ -11,16 +11,21 @@ from collections.abc import Sequence
 
 __all__ = [
     "AmbiguousCodeError",
+    "ChecksumError",
     "CodekitError",
     "CodekitWarning",
     "DataError",
+    "DataFileError",
+    "DownloadError",
     "InvalidDateError",
     "InvalidCodeError",
+    "LicenseNotAcceptedError",
     "PluginError",
     "PluginWarning",
     "UnknownCodeError",
     "UnknownCodeSetError",
     "UnknownReleaseError",
+    "UnrecognizedFileError",
 ]
 
 
@@ -119,6 +124,34 @@ class PluginError(CodekitError, RuntimeError):
 
 class DataError(CodekitError, RuntimeError):
     """Data files are missing, corrupt, or cannot be read."""
+
+
+class DataFileError(DataError, ValueError):
+    """A file given to ``codekit data install`` is empty, truncated or not what it claims.
+
+    ``path`` is the offending file (or URL). Nothing was installed or changed.
+    """
+
+    def __init__(self, path: object, message: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}")
+
+
+class UnrecognizedFileError(DataFileError):
+    """codekit cannot tell which official release file this is (kind, release)."""
+
+
+class ChecksumError(DataFileError):
+    """A downloaded or installed file does not match its expected sha256."""
+
+
+class DownloadError(DataError):
+    """A release could not be downloaded (after retries); nothing was installed."""
+
+
+class LicenseNotAcceptedError(CodekitError, PermissionError):
+    """The data contains licensed content (CPT codes in NCCI files) and the licence was not
+    accepted: pass ``accept_ama_license=True`` / ``--accept-ama-license``."""
 
 
 def _or_list(items: Sequence[str]) -> str:

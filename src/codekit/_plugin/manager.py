@@ -36,6 +36,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "codekit._codesets.cpt",
     "codekit._codesets.pos",
     "codekit._codesets.icd9cm",
+    "codekit._codesets.packs",
     "codekit._codesets.packaged",
 )
 

@@ -1,0 +1,111 @@
+"""The data-pack API behind :mod:`codekit.data` (install, list, remove, verify, fetch)."""
+
+from __future__ import annotations
+
+import tempfile
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from codekit._store import packs as _packs
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from codekit._store.packs import Pack
+
+__all__ = ["data_dir", "fetch", "install", "list_packs", "remove", "verify"]
+
+PathOrUrl = str | PathLike[str]
+
+
+def _is_url(value: object) -> bool:
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
+def install(
+    paths_or_urls: PathOrUrl | Sequence[PathOrUrl],
+    *,
+    force: bool = False,
+    report: Callable[[str], None] | None = None,
+    progress: bool = False,
+) -> list[Pack]:
+    """Install official CMS release files (zip, fixed-width txt, xlsx, csv) as data packs.
+
+    Each file (and each member of a zip) is identified from its name and content; files of
+    one release are combined (HCPCS file + ``proc_notes``). Nothing is installed unless
+    every file is identified. An installed release is left alone unless ``force``.
+
+    :param paths_or_urls: one or several paths, or ``http(s)://`` URLs (downloaded first).
+    :param report: called with one line per file saying what was found.
+    :param progress: show a progress bar on stderr while downloading URLs.
+    :returns: the packs installed (or already installed).
+    :raises DataFileError: a file is empty, truncated, corrupt or not identified
+        (:class:`~codekit.exceptions.UnrecognizedFileError`); nothing changed.
+    """
+    from codekit._importers import install_files
+    from codekit._importers.fetch import download
+
+    items: Sequence[PathOrUrl]
+    items = [paths_or_urls] if isinstance(paths_or_urls, str | PathLike) else paths_or_urls
+    with tempfile.TemporaryDirectory(prefix="codekit-download-") as tmp:
+        paths: list[Path] = []
+        for entry in items:
+            if _is_url(entry):
+                paths.append(download(str(entry), Path(tmp), progress=progress).path)
+            else:
+                paths.append(Path(entry))
+        return install_files(paths, force=force, report=report)
+
+
+def list_packs(kind: str | None = None) -> list[Pack]:
+    """The installed data packs (of one ``kind``), by kind and effective date."""
+    return _packs.list_packs(kind)
+
+
+def remove(kind: str, release: str) -> None:
+    """Remove one installed pack (``codekit data remove KIND RELEASE``)."""
+    _packs.remove_pack(kind, release)
+
+
+def verify() -> list[str]:
+    """Check every installed pack's files against the checksums in its manifest.
+
+    :returns: one line per problem; an empty list means every pack is intact.
+    """
+    return _packs.verify_packs()
+
+
+def data_dir() -> Path:
+    """Where data packs are installed (``$CODEKIT_DATA_DIR`` or the user data directory)."""
+    return _packs.data_dir()
+
+
+def fetch(
+    kind: str,
+    release: str,
+    *,
+    accept_ama_license: bool = False,
+    force: bool = False,
+    progress: bool = True,
+    report: Callable[[str], None] | None = None,
+) -> list[Pack]:
+    """Download one release from CMS's public URLs and install it.
+
+    :param kind: ``hcpcs`` (codes + modifiers), ``icd10cm``, ``icd10pcs``, or an NCCI kind.
+    :param release: the release id, e.g. ``2026-JAN`` (HCPCS) or ``FY2026`` (ICD-10).
+    :param accept_ama_license: required for kinds whose files contain CPT codes (NCCI).
+    :raises LicenseNotAcceptedError: the kind needs the AMA licence and it was not accepted.
+    :raises DownloadError: every known URL failed; nothing was installed.
+    :raises ChecksumError: the download does not match the published checksum.
+    """
+    from codekit._importers.fetch import fetch_release
+
+    return fetch_release(
+        kind,
+        release,
+        accept_ama_license=accept_ama_license,
+        force=force,
+        progress=progress,
+        report=report,
+    )
