@@ -97,13 +97,17 @@ class Code:
     code: str
     code_set: str
     description: str
-    short_description: str | None = None
+    short_description: str | None = attrs.field(default=None, repr=False)
     billable: bool = False
     kind: CodeKind = "code"
     release: str = ""
-    parent: str | None = None
-    notes: Mapping[str, tuple[str, ...]] = attrs.field(default=_EMPTY, converter=_frozen_mapping)
-    attributes: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen_mapping)
+    parent: str | None = attrs.field(default=None, repr=False)
+    notes: Mapping[str, tuple[str, ...]] = attrs.field(
+        default=_EMPTY, converter=_frozen_mapping, repr=False
+    )
+    attributes: Mapping[str, Any] = attrs.field(
+        default=_EMPTY, converter=_frozen_mapping, repr=False
+    )
     _parent_kind: CodeKind | None = attrs.field(default=None, repr=False, alias="parent_kind")
     _graph: _CodeGraph | None = attrs.field(default=None, repr=False, alias="graph")
 

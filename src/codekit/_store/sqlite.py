@@ -48,7 +48,6 @@ CREATE TABLE items (
     PRIMARY KEY (code, kind)
 ) WITHOUT ROWID;
 CREATE INDEX items_parent ON items (parent, parent_kind, seq);
-CREATE INDEX items_seq ON items (seq);
 CREATE TABLE notes (
     code TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -76,7 +75,7 @@ class Item(NamedTuple):
     code: str
     kind: str
     description: str
-    short: str | None
+    short: str | None  # "" means: the same text as the description (saves space)
     parent: str | None
     parent_kind: str | None
     present: int
@@ -209,7 +208,7 @@ class SqliteRelease:
             code=code,
             kind=kind,
             description=self._override(code, kind) or description,
-            short_description=short,
+            short_description=description if short == "" else short,
             billable=bool(billable & self._mask),
             parent=parent,
             parent_kind=parent_kind,
@@ -285,8 +284,9 @@ class SqliteRelease:
         ):
             notes.setdefault((code, kind), {}).setdefault(note_kind, []).append(text)
         rows = self._data.query(
-            f"SELECT {_COLUMNS} FROM items WHERE present & ? ORDER BY seq", (self._mask,)
+            f"SELECT {_COLUMNS}, seq FROM items WHERE present & ?", (self._mask,)
         )
+        rows.sort(key=lambda row: row[-1])
         for row in rows:
             item_notes = notes.get((row[0], row[1]), {})
             yield self._record(row, {k: tuple(v) for k, v in item_notes.items()})
