@@ -58,6 +58,17 @@ class DataRelease:
     licence: str = ""
     rows: int = 0
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], **overrides: Any) -> DataRelease:
+        """A release from a manifest entry (dates as ISO strings); unknown keys are ignored."""
+        values = {**data, **overrides}
+        fields = {f.name for f in attrs.fields(cls)}
+        kwargs = {k: v for k, v in values.items() if k in fields}
+        for key in ("effective", "until"):
+            if isinstance(kwargs.get(key), str):
+                kwargs[key] = dt.date.fromisoformat(kwargs[key])
+        return cls(**kwargs)
+
     def covers(self, day: dt.date) -> bool:
         """Whether a date of service falls in this release's effective period."""
         return self.effective <= day and (self.until is None or day <= self.until)

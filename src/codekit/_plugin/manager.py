@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import importlib
 import os
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from codekit import hookspecs
+from codekit._plugin import entrypoints
 from codekit._registry import Registry
 from codekit.plugins import Registrar
 
@@ -84,7 +84,7 @@ def make_plugin_manager(
     for name, plugin in plugins:
         register(name, lambda plugin=plugin: plugin)
     if entry_point_plugins and "*" not in blocked:
-        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        for ep in sorted(entrypoints.find(ENTRY_POINT_GROUP), key=lambda e: e.name):
             register(ep.name, ep.load)
     return pm, failures
 

@@ -19,7 +19,6 @@ from typing import Any
 
 import importlib_resources
 
-from codekit._convert import converter
 from codekit._store.sqlite import Dataset, SqliteRelease
 from codekit.exceptions import DataError
 from codekit.models import DataRelease
@@ -65,8 +64,6 @@ def releases(code_set: str) -> list[tuple[DataRelease, SqliteRelease]]:
             continue
         data = dataset(entry["file"])
         for rel in entry["releases"]:
-            info = converter.structure(
-                {k: v for k, v in rel.items() if k != "bit"} | {"code_set": code_set}, DataRelease
-            )
+            info = DataRelease.from_dict(rel, code_set=code_set)
             found.append((info, SqliteRelease(data, rel["bit"])))
     return found
