@@ -19,9 +19,10 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 from urllib.parse import quote
 
+from codekit._store.positional import PositionalAttributes
 from codekit.exceptions import DataError
 from codekit.models import CodeKind
 from codekit.plugins import CodeRecord
@@ -189,6 +190,8 @@ class SqliteRelease:
         self._data = dataset
         self._mask = 1 << bit
         self._overrides: dict[tuple[str, str], str] | None = None
+        # False until the dataset's axis tables (if any) are read on first use.
+        self._positional: PositionalAttributes | Literal[False] | None = False
 
     def _override(self, code: str, kind: str) -> str | None:
         if self._overrides is None:
@@ -213,10 +216,20 @@ class SqliteRelease:
             parent=parent,
             parent_kind=parent_kind,
             notes=notes,
-            attributes=json.loads(attrs) if attrs else None,
+            attributes=self._attributes(code, kind, attrs),
             start=start,
             end=end,
         )
+
+    def _attributes(self, code: str, kind: str, attrs: str | None) -> dict[str, Any] | None:
+        stored: dict[str, Any] | None = json.loads(attrs) if attrs else None
+        if kind != "code":
+            return stored
+        if self._positional is False:
+            self._positional = PositionalAttributes.from_meta(self._data.meta())
+        if self._positional is None:
+            return stored
+        return self._positional.decode(code) | (stored or {})
 
     def _notes(self, code: str, kind: str) -> dict[str, tuple[str, ...]]:
         grouped: dict[str, list[str]] = {}
