@@ -25,6 +25,7 @@ __all__ = ["COMMANDS", "main"]
 #: Sub-command modules, in the order ``codekit --help`` lists them.
 COMMANDS: tuple[str, ...] = (
     "codekit._cli.lookup",
+    "codekit._cli.data",
 )
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT, EXIT_DATA = 0, 1, 2, 3

@@ -34,7 +34,10 @@ class Detection:
 class Importer(Protocol):
     """One kind of official file (see the module docstring for the contract)."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """Unique name of the importer (groups detections)."""
+        ...
 
     def detect(self, path: Path) -> Detection | None: ...
 

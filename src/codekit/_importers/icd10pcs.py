@@ -1,25 +1,118 @@
-"""HCPCS Level II + modifiers (placeholder, filled in next)."""
+"""ICD-10-PCS from CMS's release files: the codes file or the order file, any year.
+
+Codes file ``icd10pcs_codes_YYYY.txt``: ``<7-character code> <long description>``.
+Order file ``icd10pcs_order_YYYY.txt``: the ICD-10-CM order-file layout (order number 1-5,
+code 7-13, flag 15 — ``0`` for the three-character table headers, ``1`` for codes — short
+description 17-76, long from 78); table headers are counted, not stored (codekit's
+ICD-10-PCS items are the seven-character codes). Either becomes an ``icd10pcs`` pack of
+release ``FYYYYY`` (October 1 of the year before to September 30).
+"""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
+
+from codekit._importers._base import Detection
+from codekit._importers._codeset import install_code_set, item
+from codekit._importers._text import read_lines
+from codekit._importers.icd10cm import fiscal_period, parse_order
+from codekit.exceptions import DataFileError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from codekit._importers._base import Detection
     from codekit._store.packs import Pack
+    from codekit._store.sqlite import Item
+
+__all__ = ["ICD10PCS", "parse_codes"]
+
+_NAME = re.compile(r"icd10pcs_(?P<what>codes|order)_(?P<year>20[0-9]{2})", re.I)
+_PCS = re.compile(r"[0-9BCDFGHX][0-9A-HJ-NP-Z]{6}")
+_CODES_LINE = re.compile(r"([0-9A-Z]{7}) +(\S.*)")
+SOURCE = "CMS ICD-10-PCS"
+LICENCE = "Public domain (CMS, US government work)"
 
 
-class _Pcs:
+def parse_codes(path: Path) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """(code, description) of every line of a codes file."""
+    rows: list[tuple[str, str]] = []
+    stats = {"lines": 0, "codes": 0, "blank": 0}
+    for number, line in enumerate(read_lines(path), 1):
+        stats["lines"] += 1
+        if not line.strip():
+            stats["blank"] += 1
+            continue
+        found = _CODES_LINE.fullmatch(line.rstrip())
+        if found is None or not _PCS.fullmatch(found[1]):
+            raise DataFileError(path.name, f"line {number} is not a codes-file line: {line[:40]!r}")
+        rows.append((found[1], found[2]))
+        stats["codes"] += 1
+    if not rows:
+        raise DataFileError(path.name, "holds no ICD-10-PCS codes")
+    return rows, stats
+
+
+def _items(path: Path, what: str) -> tuple[list[Item], dict[str, int]]:
+    if what == "codes":
+        codes, stats = parse_codes(path)
+        return [item(code, text, seq=seq) for seq, (code, text) in enumerate(codes)], stats
+    entries, stats = parse_order(path)
+    rows = []
+    for entry in entries:
+        if not entry.billable:
+            continue  # three-character table headers
+        if not _PCS.fullmatch(entry.code):
+            raise DataFileError(path.name, f"{entry.code!r} is not an ICD-10-PCS code")
+        rows.append(item(entry.code, entry.long, seq=entry.order, short=entry.short or None))
+    return rows, stats
+
+
+class _PcsImporter:
+    """ICD-10-PCS codes and order files (see the module docstring)."""
+
     name = "icd10pcs"
 
     def detect(self, path: Path) -> Detection | None:
-        return None
+        found = _NAME.search(path.name)
+        if found is None:
+            return None
+        head = list(read_lines(path, limit=4096))
+        what = found["what"].lower()
+        pattern = _CODES_LINE if what == "codes" else re.compile(r"[0-9]{5} [0-9A-Z]{3,7} +[01] .*")
+        if not head or pattern.fullmatch(head[0].rstrip()) is None:
+            raise DataFileError(path.name, f"is named like a {what} file but its lines are not")
+        year = int(found["year"])
+        effective, until = fiscal_period(year)
+        return Detection(
+            importer=self.name,
+            kind="icd10pcs",
+            release=f"FY{year}",
+            effective=effective,
+            until=until,
+            path=path,
+            origin=path.name,
+            summary=f"ICD-10-PCS {what} file, FY{year}",
+            role=what,
+        )
 
     def install(self, detections: Sequence[Detection], *, force: bool) -> list[Pack]:
-        return []
+        # The order file has short descriptions too; prefer it when both are given.
+        found = min(detections, key=lambda d: 0 if d.role == "order" else 1)
+        rows, stats = _items(found.path, found.role)
+        pack = install_code_set(
+            "icd10pcs",
+            found.release,
+            effective=found.effective,
+            until=found.until,
+            items=rows,
+            sources=[found.path],
+            source=f"{SOURCE} {found.role} file",
+            force=force,
+            extra={"parse": stats, "source_names": [found.origin], "licence": LICENCE},
+        )
+        return [pack]
 
 
-ICD10PCS = _Pcs()
+ICD10PCS = _PcsImporter()
