@@ -35,6 +35,7 @@ from codekit.models import CodeKind, DataRelease
 
 __all__ = [
     "AocPrimaries",
+    "AocPrimaries",
     "CodeRecord",
     "CodeSetSpec",
     "CodeSource",
@@ -217,6 +218,16 @@ class AocPrimaries:
     source: str = ""
 
 
+@attrs.frozen(kw_only=True)
+class AocPrimaries:
+    """Contractor-defined primaries of one add-on code (:meth:`Registrar.add_aoc_primaries`)."""
+
+    add_on: str
+    primaries: tuple[str, ...]
+    program: str = "medicare"
+    source: str = ""
+
+
 @attrs.frozen
 class _ReleaseEntry:
     release: DataRelease
@@ -278,6 +289,36 @@ class Registrar:
     def add_extension(self, kind: str, value: Any) -> None:
         """Register a value for a capability that reads ``kind`` (used by later capabilities)."""
         self._extensions.setdefault(kind, []).append(value)
+    def add_aoc_primaries(
+        self,
+        add_on: str,
+        primaries: Iterable[str],
+        *,
+        program: str = "medicare",
+        source: str = "",
+    ) -> None:
+        """Register a contractor's primary codes for an NCCI add-on code of AOC type 2 or 3.
+
+        CMS lists no primaries for type 2 add-on codes (``CCCCC``: contractor-defined) and a
+        non-exclusive list for type 3; without a contractor list the engine reports those
+        add-on lines as ``unverifiable``. With one, a type 2 add-on line is denied unless a
+        payable line carries one of ``primaries`` on the same day, and a type 3 line passes
+        when one does. ``source`` names the contractor list (shown in findings).
+
+        .. versionadded:: 0.1
+        """
+        codes = tuple(sorted({"".join(str(p).split()).upper() for p in primaries}))
+        add_on = "".join(str(add_on).split()).upper()
+        if not re.fullmatch(r"[0-9A-Z]{5}", add_on) or not all(
+            re.fullmatch(r"[0-9A-Z]{5}", c) for c in codes
+        ):
+            raise TypeError("add_aoc_primaries takes 5-character HCPCS/CPT codes")
+        if program not in ("medicare", "medicaid"):
+            raise TypeError(f"program must be 'medicare' or 'medicaid', not {program!r}")
+        self.add_extension(
+            "ncci_aoc_primaries",
+            AocPrimaries(add_on=add_on, primaries=codes, program=program, source=source),
+        )
     def add_aoc_primaries(
         self,
         add_on: str,

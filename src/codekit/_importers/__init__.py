@@ -36,6 +36,7 @@ from codekit._importers._base import Detection, Importer
 from codekit._importers.hcpcs import HCPCS
 from codekit._importers.icd10cm import ICD10CM_ADDENDA, ICD10CM_ORDER
 from codekit._importers.icd10pcs import ICD10PCS
+from codekit._ncci.importers import NCCI_AOC, NCCI_MUE, NCCI_PTP
 from codekit.exceptions import DataFileError, UnrecognizedFileError
 
 if TYPE_CHECKING:
@@ -51,7 +52,15 @@ _MAX_MEMBER = 2 << 30
 
 #: Every importer, tried in order (most specific first). Other capabilities append
 #: theirs here (NCCI PTP/MUE/AOC, GEMs); importer modules must be cheap to import.
-IMPORTERS: tuple[Importer, ...] = (HCPCS, ICD10CM_ORDER, ICD10CM_ADDENDA, ICD10PCS)
+IMPORTERS: tuple[Importer, ...] = (
+    HCPCS,
+    ICD10CM_ORDER,
+    ICD10CM_ADDENDA,
+    ICD10PCS,
+    NCCI_PTP,
+    NCCI_MUE,
+    NCCI_AOC,
+)
 
 
 def _is_xlsx(path: Path) -> bool:

@@ -1,0 +1,554 @@
+"""Checking one claim, and the per-code questions.
+
+Order (NCCI.md): PTP and MUE are applied to the lines as submitted; then AOC, where only
+lines still payable (not denied by PTP, MUE or another AOC edit) count as primaries. MUE
+counts every line's units, add-on lines included. Lines are compared per date of service
+(one claim has one beneficiary and one rendering provider; :func:`check_claims` compares
+lines across claims).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from codekit._ncci import store
+from codekit._ncci.codes import decode, encode
+from codekit._ncci.model import (
+    AocEdit,
+    Claim,
+    ClaimLine,
+    EditReport,
+    Finding,
+    MueLimit,
+    Provenance,
+    PtpEdit,
+    _code,
+    _date,
+    _program,
+    normalize_setting,
+)
+from codekit._ncci.policy import DEFAULT_POLICY, Policy, contractor_primaries
+from codekit._ncci.rules import CARC, OPEN, from_ordinal, in_force, ptp_applies
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from codekit._ncci.tables import AocTable, MueTable, PtpTable
+
+__all__ = ["addon_primaries", "check_claim", "mue", "ptp_edits"]
+
+_LOW = (1 << 32) - 1
+_CONTRACTOR = encode("CCCCC")
+
+
+@attrs.frozen
+class Tables:
+    """The tables in force for one setting, program and date."""
+
+    ptp: tuple[store.Installed, PtpTable] | None
+    mue: tuple[store.Installed, MueTable] | None
+    aoc: tuple[store.Installed, AocTable] | None
+    notes: tuple[str, ...]
+
+
+_selected: dict[tuple[Any, ...], Tables] = {}
+
+
+def tables_for(setting: str, program: str, day: dt.date) -> Tables:
+    """The PTP, MUE and AOC tables to use on ``day`` (cached until packs change)."""
+    from codekit import _registry
+
+    key = (_registry.generation(), setting, program, day)
+    found = _selected.get(key)
+    if found is not None:
+        return found
+    if len(_selected) > 4096:
+        _selected.clear()
+    notes = []
+    chosen: dict[str, Any] = {}
+    for table in ("ptp", "mue", "aoc"):
+        if table == "ptp" and setting == "dme":
+            chosen[table] = None  # there is no DME PTP table
+            continue
+        entry = store.select(table, setting, program, day)
+        if entry is None:
+            what = f"{table.upper()} {program} {setting if table != 'aoc' else ''}".strip()
+            notes.append(
+                f"no {what} table in force on {day.isoformat()} is installed: "
+                f"{table.upper()} edits were not checked (install one with `codekit data install`)"
+            )
+            chosen[table] = None
+        else:
+            chosen[table] = (entry, store.load(entry))
+    found = Tables(chosen["ptp"], chosen["mue"], chosen["aoc"], tuple(notes))
+    _selected[key] = found
+    return found
+
+
+# -- one date of service ----------------------------------------------------------------
+
+
+def check_group(
+    lines: list[ClaimLine],
+    dos: dt.date,
+    tables: Tables,
+    policy: Policy,
+    program: str,
+) -> list[Finding]:
+    """Findings for the lines of one beneficiary, provider and date of service."""
+    findings: list[Finding] = []
+    by_code: dict[int, list[ClaimLine]] = {}
+    for line in lines:
+        by_code.setdefault(encode(line.code), []).append(line)
+    denied: set[str] = set()
+    day = dos.toordinal()
+    if tables.ptp is not None and len(by_code) > 1:
+        _ptp(by_code, dos, day, tables.ptp, policy, findings, denied)
+    if tables.mue is not None:
+        _mue(by_code, dos, tables.mue, findings, denied)
+    if tables.aoc is not None:
+        _aoc(by_code, dos, day, tables.aoc, policy, program, findings, denied)
+    return findings
+
+
+def _ptp(
+    by_code: dict[int, list[ClaimLine]],
+    dos: dt.date,
+    day: int,
+    ptp: tuple[store.Installed, PtpTable],
+    policy: Policy,
+    findings: list[Finding],
+    denied: set[str],
+) -> None:
+    import numpy as np
+
+    entry, table = ptp
+    codes = list(by_code)
+    wanted = [(a << 32) | b for a in codes for b in codes if a != b]
+    keys = table.key
+    size = len(keys)
+    query = np.array(wanted, dtype=np.uint64)
+    where = keys.searchsorted(query)
+    hits = np.flatnonzero(keys[np.minimum(where, size - 1)] == query)
+    if not len(hits):
+        return
+    effective, deletion, indicator = table.effective, table.deletion, table.indicator
+    modifiers = policy.modifiers_on(dos)
+    for hit in hits.tolist():
+        key = wanted[hit]
+        row = int(where[hit])
+        chosen = -1
+        while row < size and int(keys[row]) == key:
+            if ptp_applies(int(effective[row]), int(deletion[row]), int(indicator[row]), day):
+                chosen = row
+                break
+            row += 1
+        if chosen < 0:
+            continue
+        ind = int(indicator[chosen])
+        rationale = table.meta["rationales"][int(table.rationale[chosen])]
+        eff, dele = from_ordinal(int(effective[chosen])), from_ordinal(int(deletion[chosen]))
+        code1, code2 = decode(key >> 32), decode(key & _LOW)
+        for line2 in by_code[key & _LOW]:
+            bypass2 = next((m for m in line2.modifiers if m in modifiers), None)
+            for line1 in by_code[key >> 32]:
+                bypass = bypass2
+                if bypass is None and policy.column1_modifier_bypasses:
+                    bypass = next((m for m in line1.modifiers if m in modifiers), None)
+                lost: tuple[str, ...]
+                if ind == 1 and bypass is not None:
+                    severity, lost, carc = "warn", (), None
+                    message = (
+                        f"{code2} is bundled into {code1} (PTP, modifier allowed); bypassed by "
+                        f"modifier {bypass}: documentation must support it"
+                    )
+                else:
+                    severity, lost, carc = "deny", (line2.line_id,), CARC["ptp"]
+                    why = (
+                        "no modifier allowed (indicator 0)"
+                        if ind == 0
+                        else "no PTP-associated modifier on the column 2 line"
+                    )
+                    message = f"{code2} is denied when reported with {code1} (PTP: {why})"
+                    denied.add(line2.line_id)
+                findings.append(
+                    Finding(
+                        kind="ptp",
+                        severity=severity,  # type: ignore[arg-type]
+                        line_ids=(line1.line_id, line2.line_id),
+                        denied_line_ids=lost,
+                        codes=(code1, code2),
+                        message=message,
+                        provenance=entry.provenance,
+                        carc=carc,
+                        date_of_service=dos,
+                        bypass_modifier=bypass if severity == "warn" else None,
+                        indicator=ind,
+                        rationale=rationale,
+                        effective=eff,
+                        deletion=dele,
+                    )
+                )
+
+
+_MAI_TEXT = {
+    1: "line edit",
+    2: "date of service edit: policy",
+    3: "date of service edit: clinical",
+}
+
+
+def _mue(
+    by_code: dict[int, list[ClaimLine]],
+    dos: dt.date,
+    mue: tuple[store.Installed, MueTable],
+    findings: list[Finding],
+    denied: set[str],
+) -> None:
+    entry, table = mue
+    limits = table.by_code()
+    for code, lines in by_code.items():
+        limit = limits.get(code)
+        if limit is None:
+            continue
+        value, mai, row = limit
+        if mai == 1:
+            groups = [[line] for line in lines if line.units > value]
+        else:
+            total = sum(line.units for line in lines)
+            groups = [lines] if total > value else []
+        for group in groups:
+            units = sum(line.units for line in group)
+            ids = tuple(sorted(line.line_id for line in group))
+            denied.update(ids)
+            text = f"{units} units of {group[0].code} exceed the MUE of {value} ({_MAI_TEXT[mai]})"
+            if mai == 3:
+                text += "; may be paid on appeal with documentation of medical necessity"
+            elif mai == 2:
+                text += "; an absolute limit (policy), not paid on appeal"
+            findings.append(
+                Finding(
+                    kind="mue",
+                    severity="deny",
+                    line_ids=ids,
+                    denied_line_ids=ids,
+                    codes=(group[0].code,),
+                    message=text,
+                    provenance=entry.provenance,
+                    carc=CARC["mue"],
+                    date_of_service=dos,
+                    mai=mai,
+                    mue_value=value,
+                    units=units,
+                    appealable=mai == 3,
+                    rationale=table.meta["rationales"][int(table.rationale[row])],
+                )
+            )
+
+
+def _aoc(
+    by_code: dict[int, list[ClaimLine]],
+    dos: dt.date,
+    day: int,
+    aoc: tuple[store.Installed, AocTable],
+    policy: Policy,
+    program: str,
+    findings: list[Finding],
+    denied: set[str],
+) -> None:
+    entry, table = aoc
+    rules = table.by_add_on()
+    add_ons = []
+    for code, lines in by_code.items():
+        rows = rules.get(code)
+        if rows is None:
+            continue
+        active = [r for r in rows if in_force(r[2], min(r[3], r[4]), day)]
+        if not active:
+            continue
+        kind = min(r[0] for r in active)
+        listed = {r[1] for r in active if r[1] != _CONTRACTOR and day <= r[5]}
+        for line in lines:
+            add_ons.append((line, code, kind, listed, active))
+    if not add_ons:
+        return
+    extra: Mapping[str, tuple[frozenset[str], str]] = (
+        contractor_primaries(program) if policy.contractor_primaries else {}
+    )
+    payable = {line.line_id: code for code, lines in by_code.items() for line in lines}
+    for line_id in denied:
+        payable.pop(line_id, None)
+    add_ons.sort(key=lambda item: item[0].line_id)
+    while True:
+        results = []
+        for line, code, kind, listed, active in add_ons:
+            present = {c for lid, c in payable.items() if lid != line.line_id}
+            contractor = extra.get(line.code) if kind in (2, 3) else None
+            if kind == 1:
+                verdict = "pass" if present & listed else "deny"
+            elif kind == 3 and present & listed:
+                verdict = "pass"
+            elif contractor is not None:
+                has = any(decode(c) in contractor[0] for c in present)
+                verdict = "pass" if has else ("deny" if kind == 2 else "unverifiable")
+            else:
+                verdict = "unverifiable"
+            results.append(verdict)
+        lost = [
+            item[0].line_id
+            for item, verdict in zip(add_ons, results, strict=True)
+            if verdict == "deny" and item[0].line_id in payable
+        ]
+        if not lost:
+            break
+        for line_id in lost:
+            del payable[line_id]
+    notes_text = table.meta["notes"]
+    for (line, code, kind, listed, active), verdict in zip(add_ons, results, strict=True):
+        if verdict == "pass":
+            continue
+        primaries = tuple(sorted(decode(c) for c in listed))
+        contractor = extra.get(line.code) if kind in (2, 3) else None
+        provenance = entry.provenance
+        if contractor is not None and kind == 2:
+            provenance = Provenance(
+                table="plugin", setting="all", program=program, source_file=contractor[1]
+            )
+            primaries = tuple(sorted(contractor[0]))
+        lost_ids: tuple[str, ...]
+        if verdict == "deny":
+            denied.add(line.line_id)
+            message = (
+                f"add-on code {line.code} (AOC type {kind}) has no payable primary code on "
+                f"{dos.isoformat()}"
+            )
+            severity, carc, lost_ids = "deny", CARC["aoc"], (line.line_id,)
+        else:
+            why = (
+                "its primaries are contractor-defined and no contractor list is registered"
+                if kind == 2
+                else "none of its CMS-listed primaries is payable on the claim and the list is not exclusive"
+            )
+            message = f"add-on code {line.code} (AOC type {kind}) cannot be verified: {why}"
+            severity, carc, lost_ids = "unverifiable", None, ()
+        first = active[0]
+        findings.append(
+            Finding(
+                kind="aoc",
+                severity=severity,  # type: ignore[arg-type]
+                line_ids=(line.line_id,),
+                denied_line_ids=lost_ids,
+                codes=(line.code,),
+                message=message,
+                provenance=provenance,
+                carc=carc,
+                date_of_service=dos,
+                aoc_type=kind,
+                primaries=primaries,
+                rationale=notes_text[int(table.notes[first[6]])],
+                effective=from_ordinal(first[2]),
+                deletion=from_ordinal(min(first[3], first[4])),
+            )
+        )
+
+
+# -- public API --------------------------------------------------------------------------
+
+
+def check_claim(
+    claim: Claim | Mapping[str, Any],
+    *,
+    setting: str = "practitioner",
+    as_of: dt.date | str | None = None,
+    policy: Policy | None = None,
+) -> EditReport:
+    """Check one claim against the NCCI PTP, MUE and add-on code tables.
+
+    :param claim: a :class:`Claim` (or the mapping :meth:`Claim.from_dict` reads).
+    :param setting: ``practitioner`` (also ASC), ``outpatient_hospital`` or ``dme``; the
+        claim's own ``setting`` wins when it has one.
+    :param as_of: use the tables in force on this date for every line (default: the tables
+        in force on each line's date of service). The rows' own dates always apply to the
+        date of service.
+    :param policy: options (see :class:`codekit._ncci.policy.Policy`); defaults per NCCI.md.
+    :returns: an :class:`EditReport` whose findings are in a stable order.
+    """
+    if not isinstance(claim, Claim):
+        claim = Claim.from_dict(claim)
+    chosen = claim.setting or normalize_setting(setting)
+    day = None if as_of is None else _date(as_of)
+    policy = policy or DEFAULT_POLICY
+    groups: dict[dt.date, list[ClaimLine]] = {}
+    for line in claim.lines:
+        groups.setdefault(line.date_of_service, []).append(line)
+    findings: list[Finding] = []
+    notes: dict[str, None] = {}
+    used: dict[Provenance, None] = {}
+    for dos in sorted(groups):
+        tables = tables_for(chosen, claim.program, day or dos)
+        for note in tables.notes:
+            notes[note] = None
+        for part in (tables.ptp, tables.mue, tables.aoc):
+            if part is not None:
+                used[part[0].provenance] = None
+        findings.extend(check_group(groups[dos], dos, tables, policy, claim.program))
+    findings.sort(key=Finding.sort_key)
+    return EditReport(
+        claim_id=claim.claim_id, findings=tuple(findings), notes=tuple(notes), tables=tuple(used)
+    )
+
+
+def _question(
+    table: str, setting: str, program: str, as_of: dt.date | str | None
+) -> tuple[store.Installed, Any, dt.date | None]:
+    from codekit.exceptions import UnknownReleaseError
+
+    day = None if as_of is None else _date(as_of)
+    candidates = [t for t in store.installed() if t.table == table and t.program == program]
+    if table != "aoc":
+        candidates = [t for t in candidates if t.setting == setting]
+    entry = (
+        store.select(table, setting, program, day)
+        if day
+        else (candidates[-1] if candidates else None)
+    )
+    if entry is None:
+        what = f"NCCI {table.upper()} {program}" + ("" if table == "aoc" else f" {setting}")
+        when = f" in force on {day.isoformat()}" if day else ""
+        raise UnknownReleaseError(
+            f"ncci_{table}",
+            f"no {what} table{when} is installed; install one with `codekit data install FILE` "
+            "or `codekit data fetch ncci --release YYYYQn --accept-ama-license`",
+            [t.release for t in candidates],
+        )
+    return entry, store.load(entry), day
+
+
+def ptp_edits(
+    code: str,
+    *,
+    setting: str = "practitioner",
+    as_of: dt.date | str | None = None,
+    program: str = "medicare",
+) -> tuple[PtpEdit, ...]:
+    """The PTP edits in which ``code`` is column 1 or column 2.
+
+    With ``as_of``, only the edits applying on that date of service (from the table in force
+    then); without it, every row of the newest table, history included.
+    """
+    import numpy as np
+
+    canonical = _code(code)
+    entry, table, day = _question("ptp", normalize_setting(setting), _program(program), as_of)
+    value = np.uint64(encode(canonical))
+    keys = table.key
+    low = keys.searchsorted(value << np.uint64(32))
+    high = keys.searchsorted((value + np.uint64(1)) << np.uint64(32))
+    rows = list(range(int(low), int(high)))
+    rows += np.flatnonzero((keys & np.uint64(_LOW)) == value).tolist()
+    found = []
+    rationales = table.meta["rationales"]
+    for row in sorted(set(rows)):
+        key, eff, dele, ind = (
+            int(keys[row]),
+            int(table.effective[row]),
+            int(table.deletion[row]),
+            int(table.indicator[row]),
+        )
+        if day is not None and not ptp_applies(eff, dele, ind, day.toordinal()):
+            continue
+        found.append(
+            PtpEdit(
+                column1=decode(key >> 32),
+                column2=decode(key & _LOW),
+                effective=dt.date.fromordinal(eff),
+                deletion=None if dele == OPEN else dt.date.fromordinal(dele),
+                modifier_indicator=ind,
+                rationale=rationales[int(table.rationale[row])],
+                prior_1996=bool(table.prior_1996[row]),
+                provenance=entry.provenance,
+            )
+        )
+    return tuple(found)
+
+
+def mue(
+    code: str,
+    *,
+    setting: str = "practitioner",
+    as_of: dt.date | str | None = None,
+    program: str = "medicare",
+) -> MueLimit | None:
+    """The MUE of ``code``, or ``None``: no *published* limit (some MUEs are confidential)."""
+    canonical = _code(code)
+    entry, table, _ = _question("mue", normalize_setting(setting), _program(program), as_of)
+    found = table.by_code().get(encode(canonical))
+    if found is None:
+        return None
+    value, mai, row = found
+    return MueLimit(
+        code=canonical,
+        value=value,
+        mai=mai,
+        mai_text=table.meta["mai_texts"][int(table.mai_text[row])],
+        rationale=table.meta["rationales"][int(table.rationale[row])],
+        provenance=entry.provenance,
+    )
+
+
+def aoc_edits(
+    code: str, *, as_of: dt.date | str | None = None, program: str = "medicare"
+) -> tuple[AocEdit, ...]:
+    """The AOC rows of add-on ``code`` (with ``as_of``: those in force that day)."""
+    canonical = _code(code)
+    entry, table, day = _question("aoc", "all", _program(program), as_of)
+    found = []
+    for kind, primary, eff, dele, add_del, prim_del, row in table.by_add_on().get(
+        encode(canonical), ()
+    ):
+        if day is not None and not in_force(eff, min(dele, add_del), day.toordinal()):
+            continue
+        found.append(
+            AocEdit(
+                add_on=canonical,
+                aoc_type=kind,
+                primary=decode(primary),
+                effective=from_ordinal(eff),
+                deletion=from_ordinal(dele),
+                add_on_deletion=from_ordinal(add_del),
+                primary_deletion=from_ordinal(prim_del),
+                notes=table.meta["notes"][int(table.notes[row])],
+                provenance=entry.provenance,
+            )
+        )
+    return tuple(found)
+
+
+def addon_primaries(
+    code: str,
+    *,
+    as_of: dt.date | str | None = None,
+    program: str = "medicare",
+    contractor: bool = True,
+) -> tuple[str, ...]:
+    """The primary codes of add-on ``code``: CMS-listed, plus plugin contractor lists.
+
+    ``CCCCC`` (contractor-defined) is not a code and is left out; with ``as_of`` only
+    primaries of edits in force and not deleted on that date count. Empty when ``code`` is not
+    an add-on code.
+    """
+    day = None if as_of is None else _date(as_of)
+    found = {
+        edit.primary
+        for edit in aoc_edits(code, as_of=day, program=program)
+        if edit.primary != "CCCCC"
+        and (day is None or edit.primary_deletion is None or day <= edit.primary_deletion)
+    }
+    if contractor:
+        extra = contractor_primaries(_program(program)).get(_code(code))
+        if extra is not None:
+            found.update(extra[0])
+    return tuple(sorted(found))

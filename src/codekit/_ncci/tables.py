@@ -1,0 +1,280 @@
+"""codekit's on-disk format for NCCI tables, and loading it.
+
+A table is a folder of ``.npy`` arrays written once at install time plus ``table.json``
+(what the table is and the small string lists the arrays index into). Nothing is parsed
+at load: arrays are memory-mapped, so opening a 1.2-million-row PTP table costs a few
+file opens and only the pages a lookup touches are read.
+
+PTP (sorted by pair key, then effective date): ``key`` uint64 = column 1 << 32 | column 2
+(codes as base-36 integers, see :mod:`codekit._ncci.codes`), ``effective``/``deletion``
+int32 day ordinals (``*`` = :data:`~codekit._ncci.rules.OPEN`), ``indicator`` uint8,
+``rationale`` uint8 (index into ``table.json``), ``prior_1996`` uint8, ``part`` uint8.
+The same pair may appear several times with different dates: rows are keyed by pair *and*
+effective interval.
+
+MUE (sorted by code): ``code`` uint32, ``value`` int32, ``mai`` uint8, ``rationale`` uint16.
+
+AOC (sorted by add-on code, primary): ``add_on``/``primary`` uint32, ``type`` uint8,
+``effective``/``deletion``/``add_on_deletion``/``primary_deletion`` int32, ``notes`` uint16.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codekit._ncci import codes as _codes
+from codekit.exceptions import DataError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from codekit._ncci.formats import AocRows, MueRows, PtpRows
+
+__all__ = [
+    "FORMAT",
+    "AocTable",
+    "MueTable",
+    "PtpTable",
+    "build_aoc",
+    "build_mue",
+    "build_ptp",
+    "open_table",
+]
+
+FORMAT = 1
+_META = "table.json"
+
+
+def _index(values: Sequence[str]) -> tuple[list[str], list[int]]:
+    """Distinct strings (sorted) and each value's index among them."""
+    distinct = sorted(set(values))
+    where = {text: i for i, text in enumerate(distinct)}
+    return distinct, [where[v] for v in values]
+
+
+def _write(dest: Path, meta: dict[str, Any], arrays: Mapping[str, Any]) -> dict[str, Any]:
+    import numpy as np
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, array in arrays.items():
+        np.save(dest / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+    meta = {"format": FORMAT, **meta}
+    (dest / _META).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", "utf-8")
+    return meta
+
+
+def build_ptp(rows: PtpRows, dest: Path, **meta: Any) -> dict[str, Any]:
+    """Write PTP rows into ``dest``; returns the table metadata (also in ``table.json``)."""
+    import numpy as np
+
+    if len(rows) == 0:
+        raise DataError("the PTP files hold no rows")
+    col1 = _codes.encode_many(rows.column1).astype(np.uint64)
+    col2 = _codes.encode_many(rows.column2).astype(np.uint64)
+    key = (col1 << np.uint64(32)) | col2
+    effective = np.asarray(rows.effective, dtype=np.int32)
+    order = np.lexsort((effective, key))
+    rationales, why = _index(rows.rationale)
+    if len(rationales) > 255:
+        raise DataError(f"the PTP files hold {len(rationales)} distinct rationales (max 255)")
+    arrays = {
+        "key": key[order],
+        "effective": effective[order],
+        "deletion": np.asarray(rows.deletion, dtype=np.int32)[order],
+        "indicator": np.asarray(rows.indicator, dtype=np.uint8)[order],
+        "rationale": np.asarray(why, dtype=np.uint8)[order],
+        "prior_1996": np.asarray(rows.prior_1996, dtype=np.uint8)[order],
+        "part": np.asarray(rows.part, dtype=np.uint8)[order],
+    }
+    return _write(
+        dest, {"table": "ptp", "rows": len(rows), "rationales": rationales, **meta}, arrays
+    )
+
+
+def build_mue(rows: MueRows, dest: Path, **meta: Any) -> dict[str, Any]:
+    """Write MUE rows into ``dest``; a code listed twice is an error."""
+    import numpy as np
+
+    if len(rows) == 0:
+        raise DataError("the MUE file holds no rows")
+    code = _codes.encode_many(rows.code)
+    order = np.argsort(code, kind="stable")
+    code = code[order]
+    if len(code) > 1 and (code[1:] == code[:-1]).any():
+        dup = _codes.decode(int(code[1:][code[1:] == code[:-1]][0]))
+        raise DataError(f"the MUE file lists {dup} twice")
+    rationales, why = _index(rows.rationale)
+    mai_texts, mai_why = _index(rows.mai_text)
+    arrays = {
+        "code": code,
+        "value": np.asarray(rows.value, dtype=np.int32)[order],
+        "mai": np.asarray(rows.mai, dtype=np.uint8)[order],
+        "rationale": np.asarray(why, dtype=np.uint16)[order],
+        "mai_text": np.asarray(mai_why, dtype=np.uint16)[order],
+    }
+    extra = {"rationales": rationales, "mai_texts": mai_texts, "value_header": rows.value_header}
+    return _write(dest, {"table": "mue", "rows": len(rows), **extra, **meta}, arrays)
+
+
+def build_aoc(rows: AocRows, dest: Path, **meta: Any) -> dict[str, Any]:
+    """Write AOC rows into ``dest``."""
+    import numpy as np
+
+    if len(rows) == 0:
+        raise DataError("the AOC file holds no rows")
+    add_on = _codes.encode_many(rows.add_on)
+    primary = _codes.encode_many(rows.primary)
+    effective = np.asarray(rows.effective, dtype=np.int32)
+    order = np.lexsort((effective, primary, add_on))
+    notes, why = _index(rows.notes)
+    arrays = {
+        "add_on": add_on[order],
+        "primary": primary[order],
+        "type": np.asarray(rows.aoc_type, dtype=np.uint8)[order],
+        "effective": effective[order],
+        "deletion": np.asarray(rows.deletion, dtype=np.int32)[order],
+        "add_on_deletion": np.asarray(rows.add_on_deletion, dtype=np.int32)[order],
+        "primary_deletion": np.asarray(rows.primary_deletion, dtype=np.int32)[order],
+        "notes": np.asarray(why, dtype=np.uint16)[order],
+    }
+    return _write(dest, {"table": "aoc", "rows": len(rows), "notes": notes, **meta}, arrays)
+
+
+# -- loading -----------------------------------------------------------------------------
+
+
+class _Table:
+    """Arrays of one table, memory-mapped on first access."""
+
+    NAMES: tuple[str, ...] = ()
+
+    def __init__(self, path: Path, meta: Mapping[str, Any]) -> None:
+        self.path = path
+        self.meta = meta
+        self._lock = threading.Lock()
+
+    def _load(self, name: str) -> Any:
+        import numpy as np
+
+        try:
+            return np.load(self.path / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise DataError(
+                f"NCCI table {self.path} is damaged ({name}.npy: {exc}); reinstall it with "
+                "`codekit data install FILE --force`"
+            ) from exc
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in type(self).NAMES:
+            raise AttributeError(name)
+        with self._lock:
+            value = self.__dict__.get(name)
+            if value is None:
+                value = self._load(name)
+                self.__dict__[name] = value
+        return value
+
+    def __len__(self) -> int:
+        return int(self.meta.get("rows", 0))
+
+
+class PtpTable(_Table):
+    """A loaded PTP table."""
+
+    NAMES = ("key", "effective", "deletion", "indicator", "rationale", "prior_1996", "part")
+
+    def rows_for(self, key: int) -> range:
+        """The row numbers of one pair key (empty when the pair has no edit)."""
+        import numpy as np
+
+        keys = self.key
+        start = int(np.searchsorted(keys, np.uint64(key), side="left"))
+        stop = int(np.searchsorted(keys, np.uint64(key), side="right"))
+        return range(start, stop)
+
+
+class MueTable(_Table):
+    """A loaded MUE table, with a dictionary view built on first use (15k rows)."""
+
+    NAMES = ("code", "value", "mai", "rationale", "mai_text")
+
+    def __init__(self, path: Path, meta: Mapping[str, Any]) -> None:
+        super().__init__(path, meta)
+        self._by_code: dict[int, tuple[int, int, int]] | None = None
+
+    def by_code(self) -> dict[int, tuple[int, int, int]]:
+        """``code int -> (value, mai, row)``."""
+        found = self._by_code
+        if found is None:
+            code, value, mai = self.code.tolist(), self.value.tolist(), self.mai.tolist()
+            found = {c: (v, m, i) for i, (c, v, m) in enumerate(zip(code, value, mai, strict=True))}
+            self._by_code = found
+        return found
+
+
+class AocTable(_Table):
+    """A loaded AOC table, with a dictionary view built on first use (9k rows)."""
+
+    NAMES = (
+        "add_on",
+        "primary",
+        "type",
+        "effective",
+        "deletion",
+        "add_on_deletion",
+        "primary_deletion",
+        "notes",
+    )
+
+    def __init__(self, path: Path, meta: Mapping[str, Any]) -> None:
+        super().__init__(path, meta)
+        self._by_add_on: dict[int, list[tuple[int, int, int, int, int, int, int]]] | None = None
+
+    def by_add_on(self) -> dict[int, list[tuple[int, int, int, int, int, int, int]]]:
+        """``add-on -> [(type, primary, effective, deletion, add-on del., primary del., row)]``."""
+        found = self._by_add_on
+        if found is None:
+            found = {}
+            columns = zip(
+                self.add_on.tolist(),
+                self.type.tolist(),
+                self.primary.tolist(),
+                self.effective.tolist(),
+                self.deletion.tolist(),
+                self.add_on_deletion.tolist(),
+                self.primary_deletion.tolist(),
+                strict=True,
+            )
+            for row, (add_on, *rest) in enumerate(columns):
+                found.setdefault(add_on, []).append((*rest, row))
+            self._by_add_on = found
+        return found
+
+
+_KINDS: dict[str, type[_Table]] = {"ptp": PtpTable, "mue": MueTable, "aoc": AocTable}
+
+
+def read_meta(path: Path) -> dict[str, Any]:
+    """The ``table.json`` of a table folder."""
+    try:
+        meta: dict[str, Any] = json.loads((path / _META).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path} is not an NCCI table folder ({exc})") from exc
+    if meta.get("format") != FORMAT:
+        raise DataError(
+            f"{path} is in NCCI table format {meta.get('format')!r}; this codekit reads "
+            f"format {FORMAT}: reinstall the pack with `codekit data install FILE --force`"
+        )
+    return meta
+
+
+def open_table(path: Path) -> PtpTable | MueTable | AocTable:
+    """Open a table folder (reads ``table.json`` only)."""
+    meta = read_meta(path)
+    cls = _KINDS.get(str(meta.get("table")))
+    if cls is None:
+        raise DataError(f"{path} holds an unknown NCCI table {meta.get('table')!r}")
+    return cls(path, meta)  # type: ignore[return-value]
