@@ -73,7 +73,8 @@ _RANGE = re.compile(r"\(([A-Z0-9]{3}(?:-[A-Z0-9]{3})?)\)\s*$")
 
 
 def _text(element: ET.Element | None) -> str:
-    return "".join(element.itertext()).strip() if element is not None else ""
+    """An element's text with white space folded (the XML has stray tabs and spaces)."""
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
 
 
 class Tabular:

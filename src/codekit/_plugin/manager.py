@@ -36,6 +36,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "codekit._codesets.cpt",
     "codekit._codesets.pos",
     "codekit._codesets.icd9cm",
+    "codekit._codesets.icd9pcs",
+    "codekit._crosswalk.plugin",
     "codekit._codesets.packs",
     "codekit._codesets.packaged",
 )

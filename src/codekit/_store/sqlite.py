@@ -300,6 +300,6 @@ class SqliteRelease:
             f"SELECT {_COLUMNS}, seq FROM items WHERE present & ?", (self._mask,)
         )
         rows.sort(key=lambda row: row[-1])
-        for row in rows:
+        for *row, _seq in rows:
             item_notes = notes.get((row[0], row[1]), {})
             yield self._record(row, {k: tuple(v) for k, v in item_notes.items()})
