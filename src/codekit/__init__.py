@@ -14,6 +14,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from codekit._crosswalk._api import crosswalk, crosswalk_frame, crosswalks, hccs
+    from codekit._crosswalk._values import Crosswalk, Hcc, Mapping
     from codekit._lookup import (
         code_sets,
         data_releases,
@@ -29,19 +31,33 @@ if TYPE_CHECKING:
 __all__ = [
     "Code",
     "CodeSet",
+    "Crosswalk",
     "DataRelease",
+    "Hcc",
+    "Mapping",
     "__version__",
     "code_sets",
+    "crosswalk",
+    "crosswalk_frame",
+    "crosswalks",
     "data_releases",
     "describe",
     "get",
     "get_many",
+    "hccs",
     "is_valid",
     "lookup",
     "normalize",
 ]
 
 _LAZY: dict[str, str] = {
+    "Crosswalk": "codekit._crosswalk._values",
+    "Hcc": "codekit._crosswalk._values",
+    "Mapping": "codekit._crosswalk._values",
+    "crosswalk": "codekit._crosswalk._api",
+    "crosswalk_frame": "codekit._crosswalk._api",
+    "crosswalks": "codekit._crosswalk._api",
+    "hccs": "codekit._crosswalk._api",
     "Code": "codekit.models",
     "CodeSet": "codekit.models",
     "DataRelease": "codekit.models",

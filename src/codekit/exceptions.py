@@ -26,6 +26,7 @@ __all__ = [
     "PluginWarning",
     "UnknownCodeError",
     "UnknownCodeSetError",
+    "UnknownCrosswalkError",
     "UnknownReleaseError",
     "UnrecognizedFileError",
 ]
@@ -220,3 +221,16 @@ class InvalidClaimError(CodekitError, ValueError):
             where.append(f"field {field!r}")
         prefix = f"claim {', '.join(where)}: " if where else "claim: "
         super().__init__(prefix + message)
+
+
+class UnknownCrosswalkError(CodekitError, LookupError):
+    """No crosswalk of that name (``to=``) is registered for the source code set."""
+
+    def __init__(self, name: str, known: Sequence[str] = (), message: str | None = None) -> None:
+        self.name = name
+        self.known = tuple(known)
+        if message is None:
+            message = f"unknown crosswalk target {name!r}"
+            if self.known:
+                message += f"; available: {', '.join(self.known)}"
+        super().__init__(message)

@@ -32,6 +32,7 @@ import attrs
 import pluggy
 
 from codekit._crosswalk._values import CrosswalkSpec
+from codekit._crosswalk._values import CrosswalkSpec
 from codekit.models import CodeKind, DataRelease
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "CodeRecord",
     "CodeSetSpec",
     "CodeSource",
+    "CrosswalkSpec",
     "CrosswalkSpec",
     "MemoryCodeSource",
     "Registrar",
@@ -291,6 +293,30 @@ class Registrar:
     def add_extension(self, kind: str, value: Any) -> None:
         """Register a value for a capability that reads ``kind`` (used by later capabilities)."""
         self._extensions.setdefault(kind, []).append(value)
+
+    def add_crosswalk(
+        self,
+        spec: CrosswalkSpec,
+        release: DataRelease,
+        *,
+        rows: Iterable[Sequence[Any]] | None = None,
+        source: Callable[[], Any] | None = None,
+    ) -> None:
+        """Register one release of a crosswalk (a mapping from one code set to another).
+
+        ``spec`` names it (``to=`` takes ``spec.name``) and gives its source and target code
+        sets; ``release`` its release id and effective period. Pass ``rows`` for small data:
+        ``(source, target)`` or ``(source, target, flags)`` tuples (``flags``: CMS's five GEM
+        digits; a ``None`` target is a "no map" row), or ``source``: a zero-argument callable
+        returning a ``codekit._crosswalk._table.CrosswalkTable``, called on first use.
+
+        .. versionadded:: 0.1
+        """
+        from codekit._crosswalk._registry import make_entry
+
+        self.add_extension(
+            "crosswalk", make_entry(spec, release, rows=rows, source=source, plugin=self.plugin)
+        )
 
     def add_crosswalk(
         self,

@@ -38,6 +38,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "codekit._codesets.icd9cm",
     "codekit._codesets.icd9pcs",
     "codekit._crosswalk.plugin",
+    "codekit._codesets.icd9pcs",
+    "codekit._crosswalk.plugin",
     "codekit._codesets.packs",
     "codekit._codesets.packaged",
 )
