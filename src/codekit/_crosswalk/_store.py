@@ -150,7 +150,8 @@ def gem_flags(text: str) -> int:
 def read_gem_file(text: str) -> list[tuple[str, str | None, int]]:
     """Rows of a CMS GEM text file (``source target flags`` separated by spaces).
 
-    ``NoDx``/``NoPCS`` targets become ``None`` (the "no map" flag says so too).
+    ``NoDx``/``NoPCS`` targets become ``None`` (the "no map" flag says so too); codes are
+    upper-cased (CMS's 2018 ``2018_I10gem.txt`` writes one target as ``v5889``).
     """
     rows: list[tuple[str, str | None, int]] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -160,5 +161,8 @@ def read_gem_file(text: str) -> list[tuple[str, str | None, int]]:
         if len(fields) != 3:
             raise ValueError(f"line {number}: expected 'source target flags', got {line!r}")
         source, target, flags = fields
-        rows.append((source, None if target in ("NoDx", "NoPCS") else target, gem_flags(flags)))
+        if target in ("NoDx", "NoPCS"):
+            rows.append((source.upper(), None, gem_flags(flags)))
+        else:
+            rows.append((source.upper(), target.upper(), gem_flags(flags)))
     return rows

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from codekit._crosswalk.importer import GEMS
 from codekit._importers._base import Detection, Importer
 from codekit._importers.hcpcs import HCPCS
 from codekit._importers.icd10cm import ICD10CM_ADDENDA, ICD10CM_ORDER
@@ -60,6 +61,7 @@ IMPORTERS: tuple[Importer, ...] = (
     NCCI_PTP,
     NCCI_MUE,
     NCCI_AOC,
+    GEMS,
 )
 
 

@@ -1,0 +1,139 @@
+"""CMS's General Equivalence Mappings as a data pack (kind ``gem``), any year.
+
+Files (as in CMS's zips): diagnosis ``YYYY_I9gem.txt`` (ICD-9-CM → ICD-10-CM) and
+``YYYY_I10gem.txt`` (ICD-10-CM → ICD-9-CM); procedure ``gem_i9pcs.txt`` (ICD-9-CM →
+ICD-10-PCS) and ``gem_pcsi9.txt`` (ICD-10-PCS → ICD-9-CM), which CMS names without a year
+(``YYYY_gem_i9pcs.txt`` is read too; without a year they count as 2018, the last release).
+Each line is ``source target flags`` (five flag digits). Every file of one year becomes one
+pack, release ``YYYY``, in force from October 1 of the year before to September 30; the
+crosswalk then uses it instead of the packaged 2015 release (newest wins). Install all the
+files of a year together (``codekit data install 2018_I9gem.txt 2018_I10gem.txt``): an
+installed release is only replaced with ``force``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
+
+from codekit._crosswalk._store import Pair, read_gem_file, write_crosswalks
+from codekit._importers._base import Detection
+from codekit._importers._text import read_lines
+from codekit.exceptions import DataFileError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from codekit._store.packs import Pack
+
+__all__ = ["GEMS"]
+
+_NAME = re.compile(
+    r"(?:(?P<year>20[0-9]{2})_?)?(?P<what>I9gem|I10gem|gem_i9pcs|gem_pcsi9)\b", re.IGNORECASE
+)
+_LINE = re.compile(r"[0-9A-Z]{3,7} +[0-9A-Za-z]{3,7} +[0-9]{5}")
+_LAST_PROCEDURE_YEAR = 2018
+KIND = "gem"
+FILE = "gem.sqlite"
+LICENCE = "Public domain (CMS, US government work)"
+
+#: role → (part, crosswalk name, source code set, target code set, title)
+_ROLES: dict[str, tuple[int, str, str, str, str]] = {
+    "i9gem": (0, "icd10cm", "icd9cm", "icd10cm", "GEM ICD-9-CM to ICD-10-CM"),
+    "i10gem": (1, "icd9cm", "icd10cm", "icd9cm", "GEM ICD-10-CM to ICD-9-CM"),
+    "gem_i9pcs": (2, "icd10pcs", "icd9pcs", "icd10pcs", "GEM ICD-9-CM procedures to ICD-10-PCS"),
+    "gem_pcsi9": (3, "icd9pcs", "icd10pcs", "icd9pcs", "GEM ICD-10-PCS to ICD-9-CM procedures"),
+}
+
+
+class _GemImporter:
+    """CMS GEM text files (see the module docstring)."""
+
+    name = "gem"
+
+    def detect(self, path: Path) -> Detection | None:
+        found = _NAME.search(path.name)
+        if found is None or path.suffix.lower() not in (".txt", ""):
+            return None
+        role = found["what"].lower()
+        head = list(read_lines(path, limit=4096))
+        if not head or _LINE.fullmatch(head[0].strip()) is None:
+            raise DataFileError(path.name, "is named like a CMS GEM file but its lines are not")
+        if found["year"]:
+            year = int(found["year"])
+        elif role.startswith("gem_"):
+            year = _LAST_PROCEDURE_YEAR
+        else:
+            return None
+        title = _ROLES[role][4]
+        return Detection(
+            importer=self.name,
+            kind=KIND,
+            release=str(year),
+            effective=dt.date(year - 1, 10, 1),
+            until=dt.date(year, 9, 30),
+            path=path,
+            origin=path.name,
+            summary=f"CMS {year} {title}",
+            role=role,
+        )
+
+    def install(self, detections: Sequence[Detection], *, force: bool) -> list[Pack]:
+        from codekit._store.packs import install_pack
+
+        first = detections[0]
+        roles = {d.role: d for d in detections}
+
+        def build(folder: Path) -> dict[str, Any]:
+            pairs: list[Pair] = []
+            parts = []
+            for role in sorted(roles, key=lambda r: _ROLES[r][0]):
+                detection = roles[role]
+                part, name, source, target, title = _ROLES[role]
+                try:
+                    rows = read_gem_file("\n".join(read_lines(detection.path)))
+                except ValueError as exc:
+                    raise DataFileError(detection.origin, str(exc)) from exc
+                if not rows:
+                    raise DataFileError(detection.origin, "holds no GEM rows")
+                pairs.extend(Pair(part, seq, s, t, f, 1) for seq, (s, t, f) in enumerate(rows))
+                parts.append(
+                    {
+                        "part": part,
+                        "name": name,
+                        "source_code_set": source,
+                        "target_code_set": target,
+                        "title": title,
+                        "gem": True,
+                        "releases": [
+                            {
+                                "bit": 0,
+                                "release": first.release,
+                                "effective": first.effective.isoformat(),
+                                "until": first.until.isoformat() if first.until else None,
+                                "licence": LICENCE,
+                                "rows": len(rows),
+                                "source": f"CMS GEM {detection.origin}",
+                                "source_file": detection.origin,
+                            }
+                        ],
+                    }
+                )
+            counts = write_crosswalks(folder / FILE, meta={"kind": KIND}, pairs=pairs)
+            return {"file": FILE, "crosswalks": parts, "rows": counts, "licence": LICENCE}
+
+        pack = install_pack(
+            KIND,
+            first.release,
+            effective=first.effective,
+            until=first.until,
+            build=build,
+            sources=[d.path for d in detections],
+            force=force,
+        )
+        return [pack]
+
+
+GEMS = _GemImporter()
