@@ -26,16 +26,26 @@ if TYPE_CHECKING:
         lookup,
         normalize,
     )
+    from codekit._ncci.batch import check_claims
+    from codekit._ncci.engine import addon_primaries, check_claim, mue, ptp_edits
+    from codekit._ncci.model import Claim, ClaimLine, EditReport, Finding
     from codekit.models import Code, CodeSet, DataRelease
 
 __all__ = [
+    "Claim",
+    "ClaimLine",
     "Code",
     "CodeSet",
     "Crosswalk",
     "DataRelease",
+    "EditReport",
+    "Finding",
     "Hcc",
     "Mapping",
     "__version__",
+    "addon_primaries",
+    "check_claim",
+    "check_claims",
     "code_sets",
     "crosswalk",
     "crosswalk_frame",
@@ -47,10 +57,21 @@ __all__ = [
     "hccs",
     "is_valid",
     "lookup",
+    "mue",
     "normalize",
+    "ptp_edits",
 ]
 
 _LAZY: dict[str, str] = {
+    "Claim": "codekit._ncci.model",
+    "ClaimLine": "codekit._ncci.model",
+    "EditReport": "codekit._ncci.model",
+    "Finding": "codekit._ncci.model",
+    "addon_primaries": "codekit._ncci.engine",
+    "check_claim": "codekit._ncci.engine",
+    "check_claims": "codekit._ncci.batch",
+    "mue": "codekit._ncci.engine",
+    "ptp_edits": "codekit._ncci.engine",
     "Crosswalk": "codekit._crosswalk._values",
     "Hcc": "codekit._crosswalk._values",
     "Mapping": "codekit._crosswalk._values",

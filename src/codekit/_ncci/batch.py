@@ -1,0 +1,719 @@
+"""The batch path: a DataFrame of claim lines in, a DataFrame of findings out, vectorised.
+
+Lines are compared per beneficiary + rendering provider + date of service (+ setting and
+program), across claims. The semantics are those of :mod:`codekit._ncci.engine` — the test
+suite checks that both paths give the same findings — computed with numpy over all lines at
+once: codes become integers, each group's ordered line pairs are looked up in the sorted PTP
+keys with one ``searchsorted``, MUE units are summed per group and code with ``bincount``, and
+AOC primaries are matched as sorted ``(rule, primary)`` keys, iterating while an AOC denial
+removes a primary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from codekit._ncci import codes as _codes
+from codekit._ncci.engine import Tables, tables_for
+from codekit._ncci.model import Claim, _program, normalize_setting
+from codekit._ncci.policy import DEFAULT_POLICY, Policy, contractor_primaries
+from codekit._ncci.rules import CARC, OPEN, PTP_MODIFIERS, from_ordinal
+from codekit.exceptions import InvalidClaimError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    import numpy as np
+    import pandas as pd
+
+__all__ = ["FINDING_COLUMNS", "check_claims"]
+
+#: The columns of the findings DataFrame.
+FINDING_COLUMNS = (
+    "claim_id",
+    "beneficiary_id",
+    "provider_id",
+    "date_of_service",
+    "kind",
+    "severity",
+    "line_ids",
+    "claim_ids",
+    "denied_line_ids",
+    "codes",
+    "carc",
+    "bypass_modifier",
+    "indicator",
+    "mai",
+    "mue_value",
+    "units",
+    "appealable",
+    "aoc_type",
+    "primaries",
+    "rationale",
+    "effective",
+    "deletion",
+    "table",
+    "setting",
+    "program",
+    "release",
+    "source_file",
+)
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+_LOW = (1 << 32) - 1
+_CONTRACTOR = _codes.encode("CCCCC")
+
+
+def _frame_of_claims(claims: Iterable[Claim]) -> pd.DataFrame:
+    import pandas as pd
+
+    rows = [
+        {
+            "claim_id": claim.claim_id,
+            "beneficiary_id": claim.beneficiary_id,
+            "provider_id": claim.provider_id,
+            "setting": claim.setting,
+            "program": claim.program,
+            **line.to_dict(),
+        }
+        for claim in claims
+        for line in claim.lines
+    ]
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    frame["modifiers"] = [tuple(m) for m in frame["modifiers"]]
+    if frame["setting"].isna().all():
+        frame = frame.drop(columns="setting")
+    return frame
+
+
+def _column(frame: pd.DataFrame, name: str, default: object) -> Any:
+    import numpy as np
+
+    if name in frame.columns:
+        return frame[name].to_numpy()
+    return np.full(len(frame), default, dtype=object)
+
+
+def _bad(frame: pd.DataFrame, mask: Any, field: str, message: str) -> InvalidClaimError:
+    import numpy as np
+
+    row = int(np.flatnonzero(mask)[0])
+    line = str(frame["line_id"].iloc[row]) if "line_id" in frame.columns else str(row + 1)
+    value = frame[field].iloc[row] if field in frame.columns else None
+    return InvalidClaimError(
+        f"{message}: {value!r} (row {row + 1})", line=line, field=field, value=value
+    )
+
+
+def _bypass_table(values: Any) -> tuple[Any, list[tuple[str | None, str | None]]]:
+    """Per row, an index into distinct modifier lists with their first PTP-associated modifier.
+
+    Returns ``(index per row, [(modifier under the current list, under the pre-2015 list)])``.
+    """
+    import pandas as pd
+
+    keys = (
+        [
+            v if isinstance(v, str) else (tuple(v) if v is not None and not _nan(v) else ())
+            for v in values
+        ]
+        if len(values) and not isinstance(values[0], str)
+        else values
+    )
+    index, uniques = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=False)
+    newest, oldest = PTP_MODIFIERS[0][1], PTP_MODIFIERS[-1][1]
+    found: list[tuple[str | None, str | None]] = []
+    for raw in uniques:
+        if raw is None or (not isinstance(raw, str | tuple) and _nan(raw)):
+            items: list[str] = []
+        elif isinstance(raw, str):
+            items = raw.replace(",", " ").upper().split()
+        else:
+            items = [str(m).strip().upper() for m in raw]
+        found.append(
+            (
+                next((m for m in items if m in newest), None),
+                next((m for m in items if m in oldest), None),
+            )
+        )
+    return index, found
+
+
+def _nan(value: object) -> bool:
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
+def check_claims(
+    frame: pd.DataFrame | Iterable[Claim],
+    *,
+    setting: str = "practitioner",
+    as_of: dt.date | str | None = None,
+    policy: Policy | None = None,
+) -> pd.DataFrame:
+    """Check many claim lines at once; returns one row per finding (:data:`FINDING_COLUMNS`).
+
+    :param frame: one row per line with the columns of :class:`~codekit.Claim` /
+        :class:`~codekit.ClaimLine` (``code`` and ``date_of_service`` required; ``modifiers``
+        a list or a space/comma separated string; ``units`` default 1), or an iterable of
+        :class:`~codekit.Claim`. A ``date_of_service`` column of ``datetime64`` is fastest.
+    :param setting: the setting of rows without a ``setting`` column / value.
+    :param as_of: use the tables in force on this date for every row.
+    :param policy: options, as for :func:`~codekit.check_claim`.
+    """
+    import numpy as np
+    import pandas as pd
+
+    policy = policy or DEFAULT_POLICY
+    if not isinstance(frame, pd.DataFrame):
+        frame = _frame_of_claims(frame)
+    n = len(frame)
+    if n == 0:
+        return pd.DataFrame(columns=list(FINDING_COLUMNS))
+    for required in ("code", "date_of_service"):
+        if required not in frame.columns:
+            raise InvalidClaimError(f"the frame has no {required!r} column", field=required)
+    known = Claim.KEYS | {
+        "line_id",
+        "code",
+        "modifiers",
+        "units",
+        "date_of_service",
+        "place_of_service",
+    }
+    unknown = sorted(set(map(str, frame.columns)) - known)
+    if unknown:
+        raise InvalidClaimError(
+            f"unknown column(s) {', '.join(map(repr, unknown))}", field=unknown[0]
+        )
+
+    # codes -> integers (factorised: each distinct spelling is checked once)
+    code_index, code_uniques = pd.factorize(frame["code"], use_na_sentinel=True)
+    if (code_index < 0).any():
+        raise _bad(frame, code_index < 0, "code", "code is missing")
+    canonical = [str(c).strip().upper() for c in code_uniques]
+    shaped = np.array([bool(_codes.CODE.fullmatch(c)) for c in canonical])
+    if not shaped.all():
+        raise _bad(frame, ~shaped[code_index], "code", "not a 5-character HCPCS/CPT code")
+    code = _codes.encode_many(canonical).astype(np.int64)[code_index]
+    canonical_arr = np.array(canonical, dtype=object)
+
+    # dates -> day ordinals
+    raw_dates = frame["date_of_service"]
+    if not np.issubdtype(raw_dates.dtype, np.datetime64):
+        parsed = pd.to_datetime(raw_dates, errors="coerce", format="mixed")
+        if parsed.isna().any():
+            raise _bad(frame, parsed.isna().to_numpy(), "date_of_service", "not a date")
+        raw_dates = parsed
+    day = raw_dates.to_numpy().astype("datetime64[D]").astype(np.int64) + _EPOCH
+
+    # units
+    if "units" in frame.columns:
+        units_series = pd.to_numeric(frame["units"], errors="coerce")
+        units_series = units_series.fillna(1) if frame["units"].isna().any() else units_series
+        bad_units = units_series.isna() | (units_series < 0) | (units_series % 1 != 0)
+        if bad_units.any():
+            raise _bad(frame, bad_units.to_numpy(), "units", "units must be a whole number >= 0")
+        units = units_series.to_numpy().astype(np.int64)
+    else:
+        units = np.ones(n, dtype=np.int64)
+
+    line_ids = (
+        frame["line_id"].astype(str).to_numpy()
+        if "line_id" in frame.columns
+        else np.array([str(i + 1) for i in range(n)], dtype=object)
+    )
+    claim_ids = _column(frame, "claim_id", "")
+    bene = _column(frame, "beneficiary_id", "")
+    prov = _column(frame, "provider_id", "")
+
+    # setting / program per row
+    settings_raw = _column(frame, "setting", None)
+    set_index, set_uniques = pd.factorize(
+        pd.Series(settings_raw, dtype=object), use_na_sentinel=False
+    )
+    set_names = [normalize_setting(setting if _nan(s) or s is None else s) for s in set_uniques]
+    programs_raw = _column(frame, "program", "medicare")
+    prog_index, prog_uniques = pd.factorize(
+        pd.Series(programs_raw, dtype=object), use_na_sentinel=False
+    )
+    prog_names = [_program("medicare" if _nan(p) or p is None else p) for p in prog_uniques]
+
+    # groups: beneficiary + provider + day + setting + program
+    b_index, _ = pd.factorize(pd.Series(bene, dtype=object), use_na_sentinel=False)
+    p_index, p_uniques = pd.factorize(pd.Series(prov, dtype=object), use_na_sentinel=False)
+    day0 = day - day.min()
+    composite = (
+        ((b_index.astype(np.int64) * (len(p_uniques) + 1) + p_index) * (int(day0.max()) + 1) + day0)
+        * (len(set_uniques) + 1)
+        + set_index
+    ) * (len(prog_uniques) + 1) + prog_index
+    group, _ = pd.factorize(composite)
+    group = group.astype(np.int64)
+
+    # tables per (setting, program, day)
+    select_day = None if as_of is None else _to_day(as_of)
+    combo = (set_index.astype(np.int64) * len(prog_uniques) + prog_index) * (
+        int(day0.max()) + 1
+    ) + day0
+    combo_index, combo_uniques = pd.factorize(combo)
+    chosen: list[Tables] = []
+    for value in combo_uniques:
+        rest, d0 = divmod(int(value), int(day0.max()) + 1)
+        s_i, p_i = divmod(rest, len(prog_uniques))
+        on = select_day or dt.date.fromordinal(int(day.min()) + d0)
+        chosen.append(tables_for(set_names[s_i], prog_names[p_i], on))
+
+    mod_index, mod_table = _bypass_table(_column(frame, "modifiers", ""))
+    cutoff = PTP_MODIFIERS[0][0].toordinal()
+    if policy.ptp_modifiers is not None:
+        fixed = policy.ptp_modifiers
+        bypass_names = np.array(
+            [next((m for m in _split(u) if m in fixed), None) for u in _uniques_of(frame)],
+            dtype=object,
+        )[mod_index]
+    else:
+        newest = np.array([a for a, _ in mod_table], dtype=object)
+        oldest = np.array([b for _, b in mod_table], dtype=object)
+        bypass_names = np.where(day >= cutoff, newest[mod_index], oldest[mod_index])
+    has_bypass = np.array([b is not None for b in bypass_names], dtype=bool)
+
+    out: list[dict[str, Any]] = []
+    denied = np.zeros(n, dtype=bool)
+    ctx = _Ctx(
+        code=code,
+        day=day,
+        units=units,
+        group=group,
+        line_ids=line_ids,
+        claim_ids=claim_ids,
+        bene=bene,
+        prov=prov,
+        canonical=canonical_arr,
+        code_index=code_index,
+        bypass=bypass_names,
+        has_bypass=has_bypass,
+        policy=policy,
+        out=out,
+        denied=denied,
+        prog_names=prog_names,
+        prog_index=prog_index,
+    )
+    # PTP and MUE per table choice, then AOC (which needs every PTP/MUE denial)
+    by_ptp: dict[int, list[int]] = {}
+    by_mue: dict[int, list[int]] = {}
+    by_aoc: dict[int, list[int]] = {}
+    for i, tables in enumerate(chosen):
+        for part, bucket in ((tables.ptp, by_ptp), (tables.mue, by_mue), (tables.aoc, by_aoc)):
+            if part is not None:
+                bucket.setdefault(id(part[1]), []).append(i)
+    part_of = {id(p[1]): p for t in chosen for p in (t.ptp, t.mue, t.aoc) if p is not None}
+    for key, combos in by_ptp.items():
+        rows = np.flatnonzero(np.isin(combo_index, combos))
+        _ptp(ctx, rows, part_of[key])
+    for key, combos in by_mue.items():
+        rows = np.flatnonzero(np.isin(combo_index, combos))
+        _mue(ctx, rows, part_of[key])
+    for key, combos in by_aoc.items():
+        rows = np.flatnonzero(np.isin(combo_index, combos))
+        _aoc(ctx, rows, part_of[key])
+    result = pd.DataFrame(out, columns=list(FINDING_COLUMNS))
+    if len(result):
+        order = sorted(
+            range(len(out)),
+            key=lambda i: (
+                out[i]["beneficiary_id"],
+                out[i]["provider_id"],
+                out[i]["date_of_service"],
+                ("ptp", "mue", "aoc").index(out[i]["kind"]),
+                out[i]["codes"],
+                out[i]["line_ids"],
+            ),
+        )
+        result = result.iloc[order].reset_index(drop=True)
+    return result
+
+
+def _split(value: object) -> list[str]:
+    if value is None or (not isinstance(value, str | tuple | list) and _nan(value)):
+        return []
+    if isinstance(value, str):
+        return value.replace(",", " ").upper().split()
+    return [str(m).strip().upper() for m in value]  # type: ignore[attr-defined]
+
+
+def _uniques_of(frame: pd.DataFrame) -> list[object]:
+    import pandas as pd
+
+    values = _column(frame, "modifiers", "")
+    keys = [v if isinstance(v, str) else tuple(_split(v)) for v in values]
+    _, uniques = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=False)
+    return list(uniques)
+
+
+def _to_day(value: dt.date | str) -> dt.date:
+    from codekit._ncci.model import _date
+
+    return _date(value)
+
+
+class _Ctx:
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+    code: np.ndarray[Any, Any]
+    day: np.ndarray[Any, Any]
+    units: np.ndarray[Any, Any]
+    group: np.ndarray[Any, Any]
+    line_ids: np.ndarray[Any, Any]
+    claim_ids: np.ndarray[Any, Any]
+    bene: np.ndarray[Any, Any]
+    prov: np.ndarray[Any, Any]
+    canonical: np.ndarray[Any, Any]
+    code_index: np.ndarray[Any, Any]
+    bypass: np.ndarray[Any, Any]
+    has_bypass: np.ndarray[Any, Any]
+    policy: Policy
+    out: list[dict[str, Any]]
+    denied: np.ndarray[Any, Any]
+    prog_names: list[str]
+    prog_index: np.ndarray[Any, Any]
+
+    def record(self, first: int, **values: Any) -> None:
+        """Append one finding about the row ``first`` (its claim and group)."""
+        entry = values.pop("entry")
+        self.out.append(
+            {
+                "claim_id": self.claim_ids[first],
+                "beneficiary_id": self.bene[first],
+                "provider_id": self.prov[first],
+                "date_of_service": dt.date.fromordinal(int(self.day[first])),
+                "table": entry.provenance.table,
+                "setting": entry.setting,
+                "program": entry.program,
+                "release": entry.release,
+                "source_file": ", ".join(entry.source_files),
+                "carc": None,
+                "bypass_modifier": None,
+                "indicator": None,
+                "mai": None,
+                "mue_value": None,
+                "units": None,
+                "appealable": False,
+                "aoc_type": None,
+                "rationale": "",
+                "effective": None,
+                "deletion": None,
+                **values,
+            }
+        )
+
+
+def _pairs(group: np.ndarray[Any, Any], rows: np.ndarray[Any, Any]) -> tuple[Any, Any]:
+    """Every ordered pair (i, j), i != j, of ``rows`` in the same group (row numbers)."""
+    import numpy as np
+
+    order = rows[np.argsort(group[rows], kind="stable")]
+    g = group[order]
+    if len(order) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    boundary = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    sizes = np.diff(np.r_[boundary, len(order)])
+    size_of = np.repeat(sizes, sizes)
+    start_of = np.repeat(boundary, sizes)
+    multi = size_of > 1
+    pos = np.flatnonzero(multi)
+    if len(pos) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    reps = size_of[pos]
+    left_pos = np.repeat(pos, reps)
+    within = np.arange(len(left_pos)) - np.repeat(np.cumsum(reps) - reps, reps)
+    right_pos = np.repeat(start_of[pos], reps) + within
+    keep = left_pos != right_pos
+    return order[left_pos[keep]], order[right_pos[keep]]
+
+
+def _ptp(ctx: _Ctx, rows: Any, part: Any) -> None:
+    import numpy as np
+
+    from codekit._ncci.rules import ptp_applies
+
+    entry, table = part
+    left, right = _pairs(ctx.group, rows)
+    if len(left) == 0:
+        return
+    # left = column 1 line, right = column 2 line
+    differ = ctx.code[left] != ctx.code[right]
+    left, right = left[differ], right[differ]
+    query = (ctx.code[left].astype(np.uint64) << np.uint64(32)) | ctx.code[right].astype(np.uint64)
+    keys = table.key
+    size = len(keys)
+    where = keys.searchsorted(query)
+    hit = keys[np.minimum(where, size - 1)] == query
+    if not hit.any():
+        return
+    left, right, query, start = left[hit], right[hit], query[hit], where[hit]
+    stop = keys.searchsorted(query, side="right")
+    counts = stop - start
+    pair = np.repeat(np.arange(len(left)), counts)
+    row = np.repeat(start, counts) + (
+        np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    )
+    day = ctx.day[right][pair]
+    active = ptp_applies(table.effective[row], table.deletion[row], table.indicator[row], day)
+    if not active.any():
+        return
+    pair, row = pair[active], row[active]
+    first_pair, first_at = np.unique(pair, return_index=True)
+    row = row[first_at]
+    left, right = left[first_pair], right[first_pair]
+    indicator = table.indicator[row].astype(np.int64)
+    bypass = ctx.has_bypass[right]
+    bypass_name = ctx.bypass[right]
+    if ctx.policy.column1_modifier_bypasses:
+        use_left = ~bypass & ctx.has_bypass[left]
+        bypass_name = np.where(use_left, ctx.bypass[left], bypass_name)
+        bypass = bypass | use_left
+    warn = (indicator == 1) & bypass
+    ctx.denied[right[~warn]] = True
+    rationales = table.meta["rationales"]
+    for i in range(len(left)):
+        l1, l2, r = int(left[i]), int(right[i]), int(row[i])
+        ind = int(indicator[i])
+        warned = bool(warn[i])
+        ctx.record(
+            l2,
+            entry=entry,
+            kind="ptp",
+            severity="warn" if warned else "deny",
+            line_ids=(ctx.line_ids[l1], ctx.line_ids[l2]),
+            claim_ids=(ctx.claim_ids[l1], ctx.claim_ids[l2]),
+            denied_line_ids=() if warned else (ctx.line_ids[l2],),
+            codes=(ctx.canonical[ctx.code_index[l1]], ctx.canonical[ctx.code_index[l2]]),
+            carc=None if warned else CARC["ptp"],
+            bypass_modifier=bypass_name[i] if warned else None,
+            indicator=ind,
+            rationale=rationales[int(table.rationale[r])],
+            effective=from_ordinal(int(table.effective[r])),
+            deletion=from_ordinal(int(table.deletion[r])),
+        )
+
+
+def _mue(ctx: _Ctx, rows: Any, part: Any) -> None:
+    import numpy as np
+    import pandas as pd
+
+    entry, table = part
+    mue_codes = table.code
+    code = ctx.code[rows].astype(np.uint32)
+    where = np.minimum(mue_codes.searchsorted(code), len(mue_codes) - 1)
+    listed = mue_codes[where] == code
+    rows, where = rows[listed], where[listed]
+    if len(rows) == 0:
+        return
+    value = table.value[where].astype(np.int64)
+    mai = table.mai[where].astype(np.int64)
+    units = ctx.units[rows]
+    line_over = (mai == 1) & (units > value)
+    key = ctx.group[rows] * (1 << 32) + ctx.code[rows]
+    key_index, _ = pd.factorize(key)
+    totals = np.bincount(key_index, weights=units).astype(np.int64)[key_index]
+    date_over = (mai != 1) & (totals > value)
+    rationales = table.meta["rationales"]
+    for i in np.flatnonzero(line_over).tolist():
+        r = int(rows[i])
+        ctx.denied[r] = True
+        _mue_record(
+            ctx,
+            entry,
+            [r],
+            int(value[i]),
+            1,
+            int(units[i]),
+            rationales[int(table.rationale[where[i]])],
+        )
+    over = np.flatnonzero(date_over)
+    if len(over):
+        groups: dict[int, list[int]] = {}
+        for i in over.tolist():
+            groups.setdefault(int(key_index[i]), []).append(i)
+        for members in groups.values():
+            rs = [int(rows[i]) for i in members]
+            ctx.denied[rs] = True
+            i = members[0]
+            _mue_record(
+                ctx,
+                entry,
+                rs,
+                int(value[i]),
+                int(mai[i]),
+                int(totals[i]),
+                rationales[int(table.rationale[where[i]])],
+            )
+
+
+def _mue_record(
+    ctx: _Ctx, entry: Any, rows: list[int], value: int, mai: int, units: int, rationale: str
+) -> None:
+    ids = sorted(zip((ctx.line_ids[r] for r in rows), rows, strict=True))
+    ctx.record(
+        ids[0][1],
+        entry=entry,
+        kind="mue",
+        severity="deny",
+        line_ids=tuple(i for i, _ in ids),
+        claim_ids=tuple(ctx.claim_ids[r] for _, r in ids),
+        denied_line_ids=tuple(i for i, _ in ids),
+        codes=(ctx.canonical[ctx.code_index[rows[0]]],),
+        carc=CARC["mue"],
+        mai=mai,
+        mue_value=value,
+        units=units,
+        appealable=mai == 3,
+        rationale=rationale,
+    )
+
+
+def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from codekit._ncci.rules import in_force
+
+    entry, table = part
+    rules = table.by_add_on()
+    add_on_codes = np.fromiter(rules.keys(), dtype=np.int64, count=len(rules))
+    is_add_on = np.isin(ctx.code[rows], add_on_codes)
+    subject = rows[is_add_on]
+    if len(subject) == 0:
+        return
+    # one rule per (add-on code, day, program): its type and listed primaries
+    rule_key = (ctx.code[subject] * 1_000_000 + ctx.day[subject]) * 4 + ctx.prog_index[subject]
+    rule_index, rule_uniques = pd.factorize(rule_key)
+    kinds = np.zeros(len(rule_uniques), dtype=np.int64)
+    first_row = np.zeros(len(rule_uniques), dtype=np.int64)
+    member_keys: list[int] = []
+    contractor_keys: list[int] = []
+    has_contractor = np.zeros(len(rule_uniques), dtype=bool)
+    listed_of: list[tuple[str, ...]] = []
+    for i, value in enumerate(rule_uniques.tolist()):
+        rest, prog = divmod(int(value), 4)
+        code, day = divmod(rest, 1_000_000)
+        active = [r for r in rules[code] if in_force(r[2], min(r[3], r[4]), day)]
+        if not active:
+            listed_of.append(())
+            continue
+        kind = min(r[0] for r in active)
+        kinds[i] = kind
+        first_row[i] = active[0][6]
+        listed = sorted({r[1] for r in active if r[1] != _CONTRACTOR and day <= r[5]})
+        member_keys.extend((i << 32) | p for p in listed)
+        listed_of.append(tuple(_codes.decode(p) for p in listed))
+        if kind in (2, 3) and ctx.policy.contractor_primaries:
+            extra = contractor_primaries(ctx.prog_names[prog]).get(_codes.decode(code))
+            if extra is not None:
+                has_contractor[i] = True
+                contractor_keys.extend((i << 32) | _codes.encode(c) for c in extra[0])
+    members = np.array(sorted(member_keys), dtype=np.int64)
+    contractor = np.array(sorted(contractor_keys), dtype=np.int64)
+    rule_of = rule_index
+    # candidate primaries: every other row of the same group (only groups with an add-on)
+    in_groups = rows[np.isin(ctx.group[rows], ctx.group[subject])]
+    left, right = _pairs(ctx.group, in_groups)
+    position = {int(r): i for i, r in enumerate(subject.tolist())}
+    subject_pos = np.full(len(ctx.code), -1, dtype=np.int64)
+    subject_pos[subject] = np.arange(len(subject))
+    take = subject_pos[left] >= 0
+    left, right = left[take], right[take]
+    pair_rule = rule_of[subject_pos[left]]
+    query = (pair_rule.astype(np.int64) << 32) | ctx.code[right]
+
+    def contains(sorted_keys: Any, keys: Any) -> Any:
+        if len(sorted_keys) == 0:
+            return np.zeros(len(keys), dtype=bool)
+        at = np.minimum(sorted_keys.searchsorted(keys), len(sorted_keys) - 1)
+        return sorted_keys[at] == keys
+
+    is_listed = contains(members, query)
+    is_contractor = contains(contractor, query)
+    payable = ~ctx.denied.copy()
+    kind = kinds[rule_of]
+    while True:
+        ok = payable[right]
+        listed_here = np.zeros(len(subject), dtype=bool)
+        np.logical_or.at(listed_here, subject_pos[left][ok & is_listed], True)
+        contractor_here = np.zeros(len(subject), dtype=bool)
+        np.logical_or.at(contractor_here, subject_pos[left][ok & is_contractor], True)
+        has_extra = has_contractor[rule_of]
+        verdict = np.full(len(subject), 0, dtype=np.int64)  # 0 pass, 1 deny, 2 unverifiable
+        verdict[(kind == 1) & ~listed_here] = 1
+        k23 = (kind == 2) | (kind == 3)
+        missing = k23 & ~((kind == 3) & listed_here)
+        verdict[missing & has_extra & ~contractor_here & (kind == 2)] = 1
+        verdict[missing & has_extra & ~contractor_here & (kind == 3)] = 2
+        verdict[missing & ~has_extra] = 2
+        verdict[kind == 0] = 0
+        lost = subject[(verdict == 1) & payable[subject]]
+        if len(lost) == 0:
+            break
+        payable[lost] = False
+    del position
+    notes = table.meta["notes"]
+    for i in np.flatnonzero(verdict != 0).tolist():
+        r = int(subject[i])
+        rule = int(rule_of[i])
+        k = int(kinds[rule])
+        denied = verdict[i] == 1
+        if denied:
+            ctx.denied[r] = True
+        primaries = listed_of[rule]
+        record_entry = entry
+        if has_contractor[rule] and k == 2:
+            extra = contractor_primaries(ctx.prog_names[int(ctx.prog_index[r])]).get(
+                ctx.canonical[ctx.code_index[r]]
+            )
+            primaries = tuple(sorted(extra[0])) if extra else primaries
+            record_entry = _PluginEntry(
+                extra[1] if extra else "", ctx.prog_names[int(ctx.prog_index[r])]
+            )
+        src = int(first_row[rule])
+        ctx.record(
+            r,
+            entry=record_entry,
+            kind="aoc",
+            severity="deny" if denied else "unverifiable",
+            line_ids=(ctx.line_ids[r],),
+            claim_ids=(ctx.claim_ids[r],),
+            denied_line_ids=(ctx.line_ids[r],) if denied else (),
+            codes=(ctx.canonical[ctx.code_index[r]],),
+            carc=CARC["aoc"] if denied else None,
+            aoc_type=k,
+            primaries=primaries,
+            rationale=notes[int(table.notes[src])],
+            effective=from_ordinal(int(table.effective[src])),
+            deletion=from_ordinal(min(int(table.deletion[src]), int(table.add_on_deletion[src]))),
+        )
+
+
+class _PluginEntry:
+    """Provenance of a contractor list registered by a plugin (AOC type 2)."""
+
+    def __init__(self, source: str, program: str) -> None:
+        from codekit._ncci.model import Provenance
+
+        self.provenance = Provenance(
+            table="plugin", setting="all", program=program, source_file=source
+        )
+        self.setting = "all"
+        self.program = program
+        self.release = ""
+        self.source_files = (source,)
+
+
+del OPEN
