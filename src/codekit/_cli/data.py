@@ -55,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="accept the AMA CPT licence (required for NCCI files, which contain CPT codes)",
     )
     fetch.add_argument("--force", action="store_true", help="reinstall an installed release")
+    fetch.add_argument("--sha256", help="expected sha256 of the download (refused if different)")
     fetch.add_argument("--no-progress", action="store_true", help="no progress bar")
     fetch.set_defaults(handler=_guard(_fetch))
 
@@ -157,6 +158,7 @@ def _fetch(args: argparse.Namespace) -> int:
         force=args.force,
         progress=not args.no_progress,
         report=_note,
+        sha256=args.sha256,
     )
     print_table(_rows(packs), _HEADERS)
     return 0

@@ -45,17 +45,22 @@ def install(
     """
     from codekit._importers import install_files
     from codekit._importers.fetch import download
+    from codekit._store.packs import manifest_extra
 
     items: Sequence[PathOrUrl]
     items = [paths_or_urls] if isinstance(paths_or_urls, str | PathLike) else paths_or_urls
     with tempfile.TemporaryDirectory(prefix="codekit-download-") as tmp:
         paths: list[Path] = []
+        downloads = []
         for entry in items:
             if _is_url(entry):
-                paths.append(download(str(entry), Path(tmp), progress=progress).path)
+                got = download(str(entry), Path(tmp), progress=progress)
+                downloads.append({"url": got.url, "sha256": got.sha256, "size": got.size})
+                paths.append(got.path)
             else:
                 paths.append(Path(entry))
-        return install_files(paths, force=force, report=report)
+        with manifest_extra({"downloads": downloads} if downloads else {}):
+            return install_files(paths, force=force, report=report)
 
 
 def list_packs(kind: str | None = None) -> list[Pack]:
@@ -89,6 +94,7 @@ def fetch(
     force: bool = False,
     progress: bool = True,
     report: Callable[[str], None] | None = None,
+    sha256: str | None = None,
 ) -> list[Pack]:
     """Download one release from CMS's public URLs and install it.
 
@@ -97,7 +103,8 @@ def fetch(
     :param accept_ama_license: required for kinds whose files contain CPT codes (NCCI).
     :raises LicenseNotAcceptedError: the kind needs the AMA licence and it was not accepted.
     :raises DownloadError: every known URL failed; nothing was installed.
-    :raises ChecksumError: the download does not match the published checksum.
+    :param sha256: the expected sha256 of the downloaded file (refused if it differs).
+    :raises ChecksumError: the download does not match ``sha256``; nothing was installed.
     """
     from codekit._importers.fetch import fetch_release
 
@@ -108,4 +115,5 @@ def fetch(
         force=force,
         progress=progress,
         report=report,
+        sha256=sha256,
     )

@@ -41,6 +41,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -56,6 +57,7 @@ __all__ = [
     "file_sha256",
     "install_pack",
     "list_packs",
+    "manifest_extra",
     "remove_pack",
     "verify_packs",
 ]
@@ -70,6 +72,20 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _RELEASE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _TMP_PREFIX = ".tmp-"
 _OLD_PREFIX = ".old-"
+
+
+#: Extra manifest fields for packs installed in the current context (download provenance).
+_EXTRA: ContextVar[Mapping[str, Any] | None] = ContextVar("codekit_pack_extra", default=None)
+
+
+@contextlib.contextmanager
+def manifest_extra(fields: Mapping[str, Any]) -> Iterator[None]:
+    """Record ``fields`` in the manifest of every pack installed inside the block."""
+    token = _EXTRA.set({**(_EXTRA.get() or {}), **fields})
+    try:
+        yield
+    finally:
+        _EXTRA.reset(token)
 
 
 def data_dir() -> Path:
@@ -296,6 +312,7 @@ def install_pack(
             from codekit._version import __version__
 
             manifest: dict[str, Any] = {
+                **(_EXTRA.get() or {}),
                 **extra,
                 "format": PACK_FORMAT,
                 "kind": kind,
