@@ -83,16 +83,19 @@ class Registry:
                 self._failed_code_sets.setdefault(spec.name, (plugin, message))
 
     def merge(self, registrar: Registrar) -> None:
-        """Take in one plugin's registrations (called only when its hook succeeded)."""
+        """Take in one plugin's registrations, all or nothing (its hook already succeeded)."""
         for spec, fallback in registrar._code_sets:
             existing = self._code_sets.get(spec.name)
-            if existing is None or (existing.fallback and not fallback):
-                self._code_sets[spec.name] = _CodeSetEntry(spec, registrar.plugin, fallback)
-            elif not fallback and not existing.fallback:
+            if existing is not None and not fallback and not existing.fallback:
                 self.fail(
                     registrar.plugin,
                     f"code set {spec.name!r} is already registered by {existing.plugin!r}",
                 )
+                return
+        for spec, fallback in registrar._code_sets:
+            existing = self._code_sets.get(spec.name)
+            if existing is None or (existing.fallback and not fallback):
+                self._code_sets[spec.name] = _CodeSetEntry(spec, registrar.plugin, fallback)
         for entry in registrar._releases:
             self._releases.setdefault(entry.release.code_set, []).append(
                 Release(entry.release, entry.plugin, entry.factory)

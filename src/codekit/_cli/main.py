@@ -18,6 +18,7 @@ from codekit.exceptions import (
     DataError,
     PluginError,
     UnknownCodeError,
+    UnknownCodeSetError,
 )
 
 __all__ = ["COMMANDS", "main"]
@@ -54,6 +55,8 @@ def exit_code(error: CodekitError) -> int:
     """The exit code for an error: 1 not found, 2 bad input, 3 data/plugin failure."""
     if isinstance(error, UnknownCodeError):
         return EXIT_NOT_FOUND
+    if isinstance(error, UnknownCodeSetError):
+        return EXIT_BAD_INPUT
     if isinstance(error, DataError | PluginError):
         return EXIT_DATA
     if isinstance(error, LookupError):

@@ -38,10 +38,9 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "codekit._codesets.icd9cm",
     "codekit._codesets.icd9pcs",
     "codekit._crosswalk.plugin",
-    "codekit._codesets.icd9pcs",
-    "codekit._crosswalk.plugin",
     "codekit._codesets.packs",
     "codekit._codesets.packaged",
+    "codekit._quota.plugin",
 )
 
 
@@ -76,7 +75,8 @@ def make_plugin_manager(
         unknown = [
             attr
             for attr in dir(plugin)
-            if attr.startswith("codekit_") and not hasattr(pm.hook, attr)
+            if attr.startswith("codekit_")
+            and getattr(getattr(pm.hook, attr, None), "spec", None) is None
         ]
         if unknown:
             pm.unregister(name=name)
@@ -98,7 +98,8 @@ def run_registration(pm: pluggy.PluginManager, failures: dict[str, str] | None =
     registry = Registry()
     for plugin, message in (failures or {}).items():
         registry.fail(plugin, message)
-    for impl in reversed(pm.hook.codekit_register.get_hookimpls()):
+    # Registration order: of two plugins claiming one code set, the first registered keeps it.
+    for impl in pm.hook.codekit_register.get_hookimpls():
         registrar = Registrar(impl.plugin_name)
         kwargs = {"registrar": registrar}
         try:

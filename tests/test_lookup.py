@@ -1,0 +1,210 @@
+"""The lookup API over packaged ICD-10-CM: releases, validity by date, errors, hierarchy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import codekit
+from codekit.exceptions import (
+    AmbiguousCodeError,
+    CodekitError,
+    InvalidCodeError,
+    InvalidDateError,
+    UnknownCodeError,
+    UnknownCodeSetError,
+    UnknownReleaseError,
+)
+
+# CMS's published counts of billable ICD-10-CM codes per fiscal year.
+CMS_BILLABLE = {
+    "FY2019": 71_932,
+    "FY2020": 72_184,
+    "FY2021": 72_621,
+    "FY2022": 72_750,
+    "FY2023": 73_674,
+    "FY2024": 74_044,
+    "FY2025": 74_260,
+    "FY2026": 74_719,
+}
+
+
+def test_release_counts_are_cms_counts() -> None:
+    releases = {r.release: r for r in codekit.data_releases("icd10cm")}
+    assert {k: v.rows for k, v in releases.items()} == CMS_BILLABLE
+
+
+def test_fiscal_year_periods() -> None:
+    for release in codekit.data_releases("icd10cm"):
+        year = int(release.release[2:])
+        assert release.effective == dt.date(year - 1, 10, 1)
+        assert release.until == dt.date(year, 9, 30)
+
+
+@pytest.mark.parametrize("spelling", ["E11.9", "e119", " E11.9 ", "e 1 1 . 9", "E119"])
+def test_spellings_reach_the_same_code(spelling: str) -> None:
+    code = codekit.lookup(spelling)
+    assert code.code == "E11.9"
+    assert code.code_set == "icd10cm"
+    assert code.description == "Type 2 diabetes mellitus without complications"
+    assert code.billable
+    assert code.release == "FY2026"
+
+
+def test_describe_and_get() -> None:
+    assert codekit.describe("I10") == "Essential (primary) hypertension"
+    assert codekit.get("E11.99") is None
+    assert codekit.get("E11.9") == codekit.lookup("E11.9")
+
+
+def test_m545_was_split_on_2021_10_01() -> None:
+    # FY2022 replaced M54.5 by M54.50 / M54.51 / M54.59.
+    assert codekit.is_valid("M54.5", as_of="2021-09-30")
+    assert not codekit.is_valid("M54.5", as_of="2021-10-01")
+    assert not codekit.is_valid("M54.50", as_of="2021-09-30")
+    for new in ("M54.50", "M54.51", "M54.59"):
+        assert codekit.is_valid(new, as_of=dt.date(2021, 10, 1))
+    old = codekit.lookup("M54.5", as_of="2021-09-30")
+    assert old.release == "FY2021"
+    assert old.billable
+    assert not codekit.lookup("M54.5", as_of="2021-10-01").billable
+
+
+def test_e72530_valid_from_fy2026_only() -> None:
+    assert not codekit.is_valid("E72.530", as_of="2025-09-30")
+    assert codekit.is_valid("E72.530", as_of="2025-10-01")
+    assert codekit.get("E72.530", as_of="2025-06-01") is None
+
+
+def test_header_codes_are_not_valid() -> None:
+    assert not codekit.is_valid("E11")
+    assert not codekit.is_valid("S72.001")  # needs a 7th character
+    assert codekit.is_valid("S72.001A")
+
+
+def test_seventh_character_expansion() -> None:
+    fracture = codekit.lookup("S72.001A")
+    assert fracture.description == (
+        "Fracture of unspecified part of neck of right femur, initial encounter for closed fracture"
+    )
+    assert fracture.parent == "S72.001"
+    placeholder = codekit.lookup("t07xxxa")
+    assert placeholder.code == "T07.XXXA"
+    assert placeholder.billable
+    seven = codekit.lookup("S72").notes["seven_chr_def"]
+    assert "A: initial encounter for closed fracture" in seven
+
+
+def test_notes_kinds() -> None:
+    e11 = codekit.lookup("E11")
+    assert "type 1 diabetes mellitus (E10.-)" in e11.notes["excludes1"]
+    assert "insulin (Z79.4)" in e11.notes["use_additional_code"]
+    assert "diabetes NOS" in e11.notes["includes"]
+
+
+def test_hierarchy() -> None:
+    code = codekit.lookup("E11.9")
+    assert [a.code for a in code.ancestors()] == ["E11", "E08-E13", "4"]
+    assert [a.kind for a in code.ancestors()] == ["category", "block", "chapter"]
+    children = codekit.lookup("E11").children()
+    assert children[0].code == "E11.0"
+    assert "E11.9" in [c.code for c in children]
+    assert all(child.parent == "E11" for child in children)
+
+
+def test_release_argument() -> None:
+    assert codekit.lookup("A77.41", release="FY2024").description == (
+        "Ehrlichiosis chafeensis [E. chafeensis]"
+    )
+    assert codekit.lookup("A77.41").description == "Ehrlichiosis chaffeensis [E. chaffeensis]"
+    with pytest.raises(UnknownReleaseError, match="available: FY2019"):
+        codekit.lookup("E11.9", release="FY2010")
+    with pytest.raises(UnknownReleaseError, match="not in force"):
+        codekit.lookup("E11.9", release="FY2024", as_of="2026-01-01")
+
+
+def test_date_before_any_release() -> None:
+    with pytest.raises(UnknownReleaseError, match="2017-01-01"):
+        codekit.lookup("E11.9", as_of="2017-01-01")
+
+
+def test_unknown_code_suggests_close_codes() -> None:
+    with pytest.raises(UnknownCodeError, match=r"did you mean E11\.9") as caught:
+        codekit.lookup("E11.99")
+    assert caught.value.suggestions[0] == "E11.9"
+    assert isinstance(caught.value, LookupError)
+
+
+def test_ambiguous_shape() -> None:
+    with pytest.raises(AmbiguousCodeError) as caught:
+        codekit.lookup("A0100")
+    assert caught.value.candidates == {"hcpcs": "A0100", "icd10cm": "A01.00"}
+    assert codekit.lookup("A01.00").description == "Typhoid fever, unspecified"
+    assert codekit.lookup("A0100", code_set="icd10cm").code == "A01.00"
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "E11..9", ".E119", "E11-9", "💊", "X" * 40])
+def test_malformed_input(bad: str) -> None:
+    with pytest.raises(InvalidCodeError):
+        codekit.lookup(bad)
+
+
+def test_non_string_input() -> None:
+    with pytest.raises(InvalidCodeError, match="must be a string"):
+        codekit.lookup(119)  # type: ignore[arg-type]
+
+
+def test_code_set_errors() -> None:
+    with pytest.raises(UnknownCodeSetError, match="known code sets"):
+        codekit.lookup("E11.9", code_set="icd11")
+    with pytest.raises(InvalidCodeError, match="ICD-10-CM"):
+        codekit.lookup("99213", code_set="icd10cm")
+
+
+def test_bad_date() -> None:
+    with pytest.raises(InvalidDateError):
+        codekit.lookup("E11.9", as_of="2021-02-30")
+    with pytest.raises(CodekitError):
+        codekit.is_valid("E11.9", as_of="yesterday")
+
+
+def test_is_valid_is_false_for_garbage_and_unknown() -> None:
+    assert not codekit.is_valid("E11.99")
+    assert not codekit.is_valid("not a code")
+
+
+def test_get_many_matches_single_lookups() -> None:
+    codes = ["E11.9", "e119", "I10", "E11.99", "S72.001A", "junk!", "M54.5"]
+    many = codekit.get_many(codes, code_set="icd10cm", as_of="2021-06-01")
+    single = [
+        codekit.get(c, code_set="icd10cm", as_of="2021-06-01") if c != "junk!" else None
+        for c in codes
+    ]
+    assert [c.code if c else None for c in many] == [c.code if c else None for c in single]
+    assert [c.description if c else None for c in many] == [
+        c.description if c else None for c in single
+    ]
+
+
+def test_code_sets_lists_builtins() -> None:
+    names = {cs.name for cs in codekit.code_sets()}
+    assert {"icd10cm", "icd10pcs", "hcpcs", "modifier", "cpt", "pos", "icd9cm"} <= names
+
+
+def test_code_value_is_frozen_and_hashable() -> None:
+    code = codekit.lookup("E11.9")
+    with pytest.raises(AttributeError):
+        code.description = "changed"  # type: ignore[misc]
+    assert len({code, codekit.lookup("e119")}) == 1
+    assert code.to_dict()["code"] == "E11.9"
+    html = code._repr_html_()
+    assert "E11.9" in html
+    assert "Type 2 diabetes" in html
+
+
+def test_normalize() -> None:
+    assert codekit.normalize(" e119 ") == "E11.9"
+    assert codekit.normalize("250.00", code_set="icd9cm") == "250.00"
+    assert codekit.normalize("25000", code_set="icd9cm") == "250.00"
+    assert codekit.normalize("E8889", code_set="icd9cm") == "E888.9"

@@ -1,0 +1,78 @@
+"""Hypothesis properties of normalisation and lookup."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import codekit
+from codekit import _registry
+from codekit._normalize import compact
+from codekit.exceptions import CodekitError
+
+
+@cache
+def _billable_codes() -> tuple[str, ...]:
+    source = _registry.current().select("icd10cm", release="FY2026").source()
+    return tuple(r.code for r in source.records() if r.billable)
+
+
+billable = st.integers(min_value=0, max_value=74_718).map(lambda i: _billable_codes()[i])
+
+
+def _respell(code: str, data: st.DataObject) -> str:
+    """The same code as a user might type it: any case, dot or not, stray spaces."""
+    text = code.replace(".", "") if data.draw(st.booleans()) else code
+    text = "".join(c.lower() if data.draw(st.booleans()) else c for c in text)
+    pad = data.draw(st.sampled_from(["", " ", "  ", "\t"]))
+    return f"{pad}{text}{pad}"
+
+
+@given(billable, st.data())
+def test_normalisation_is_idempotent(code: str, data: st.DataObject) -> None:
+    typed = _respell(code, data)
+    once = codekit.normalize(typed, code_set="icd10cm")
+    assert once == code
+    assert codekit.normalize(once, code_set="icd10cm") == once
+
+
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789. ", max_size=10))
+def test_compact_is_idempotent(text: str) -> None:
+    try:
+        first, dot = compact(text)
+    except CodekitError:
+        return
+    assert compact(first) == (first, None)
+    assert dot is None or 0 < dot <= len(first)
+
+
+@given(billable, st.data())
+def test_get_and_lookup_agree(code: str, data: st.DataObject) -> None:
+    typed = _respell(code, data)
+    assert codekit.get(typed, code_set="icd10cm") == codekit.lookup(typed, code_set="icd10cm")
+
+
+@given(billable)
+def test_billable_codes_chain_to_a_chapter(code: str) -> None:
+    ancestors = codekit.lookup(code, code_set="icd10cm").ancestors()
+    assert ancestors[-1].kind == "chapter"
+    assert ancestors[-2].kind == "block"
+    kinds = [a.kind for a in ancestors]
+    assert kinds == sorted(kinds, key=["code", "category", "block", "chapter"].index)
+
+
+@given(st.one_of(st.text(max_size=12), st.integers(), st.none(), st.binary(max_size=8)))
+def test_malformed_input_raises_only_codekit_errors(value: object) -> None:
+    for call in (codekit.lookup, codekit.get, codekit.describe):
+        try:
+            call(value)  # type: ignore[arg-type]
+        except CodekitError:
+            pass
+
+
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.", min_size=3, max_size=8))
+def test_is_valid_never_raises_for_icd10cm(text: str) -> None:
+    assume(text.count(".") <= 1)
+    assert codekit.is_valid(text, code_set="icd10cm") in (True, False)
