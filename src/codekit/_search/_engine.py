@@ -1,0 +1,357 @@
+"""Search: from what a user typed to ranked hits over every selected release's index.
+
+A query is cut into words (stop words dropped). Known abbreviations and lay phrases
+(``synonyms.json``) add their clinical wording as alternatives. Each word matches as a prefix,
+and through its stem (``fractures`` also finds ``fracture``); a word of five letters or more
+that no index knows is replaced by the index words one edit away. Every word (or one of its
+alternatives) must match; when that finds too little, items matching some words follow.
+A query shaped like a code (``E11.``, ``e119``, ``0DT``) lists the codes it starts first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import importlib_resources
+
+from codekit import _registry
+from codekit._dates import to_date
+from codekit._search._index import SearchIndex, index_for
+from codekit._search._results import SearchHit, SearchResults
+from codekit._search._text import STOPWORDS, looks_like_code, stem, words
+from codekit.exceptions import InvalidQueryError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from codekit._registry import Release
+
+__all__ = ["Group", "compile_query", "expansions", "search", "selected_indexes"]
+
+DateArg = dt.date | str | None
+
+_CODE_EXACT, _CODE_PREFIX = 100.0, 50.0
+_MAX_PHRASE = 6
+
+
+class Group(NamedTuple):
+    """One word (or phrase) of the query and the ways it may match.
+
+    ``alternatives`` are word sequences: the typed words themselves first, then clinical
+    wordings from the synonym table. A word matches as a prefix when ``prefix`` is true.
+    """
+
+    typed: str
+    alternatives: tuple[tuple[str, ...], ...]
+    prefix: bool
+    abbreviation: bool
+
+
+@cache
+def expansions() -> dict[tuple[str, ...], tuple[tuple[str, ...], bool]]:
+    """The synonym table: typed words -> (alternative wordings, is an abbreviation)."""
+    raw = json.loads(
+        importlib_resources.files("codekit._search").joinpath("synonyms.json").read_text("utf-8")
+    )
+    table: dict[tuple[str, ...], tuple[tuple[str, ...], bool]] = {}
+    for section, is_abbreviation in (("abbreviations", True), ("synonyms", False)):
+        for key, values in raw[section].items():
+            typed = tuple(w.text for w in words(key))
+            table[typed] = (tuple(values), is_abbreviation)
+    return table
+
+
+def compile_query(text: str) -> list[Group]:
+    """The word groups of a query (stop words dropped unless nothing else is left)."""
+    found = [w.text for w in words(text)]
+    kept = [w for w in found if w not in STOPWORDS] or found
+    table = expansions()
+    groups: list[Group] = []
+    i = 0
+    while i < len(kept):
+        for size in range(min(_MAX_PHRASE, len(kept) - i), 0, -1):
+            phrase = tuple(kept[i : i + size])
+            entry = table.get(phrase)
+            if entry is None:
+                continue
+            values, abbreviation = entry
+            alternatives = [phrase]
+            for value in values:
+                wording = tuple(w.text for w in words(value) if w.text not in STOPWORDS)
+                if wording and wording not in alternatives:
+                    alternatives.append(wording)
+            groups.append(Group(" ".join(phrase), tuple(alternatives), True, abbreviation))
+            i += size
+            break
+        else:
+            word = kept[i]
+            groups.append(Group(word, ((word,),), True, False))
+            i += 1
+    return groups
+
+
+def _quote(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+class _Plan:
+    """A query compiled for one index: an FTS5 expression per group (or None)."""
+
+    def __init__(self, index: SearchIndex, groups: Sequence[Group]) -> None:
+        self.index = index
+        self.corrections: dict[str, tuple[str, ...]] = {}
+        self.parts: list[str | None] = [self._group(g) for g in groups]
+
+    def _forms(self, word: str, prefix: bool) -> list[str]:
+        index = self.index
+        if len(word) == 1 or not prefix:
+            return [_quote(word)] if index.has_word(word) else []
+        root = stem(word)
+        if root != word and index.has_prefix(root):
+            if word.startswith(root):
+                return [_quote(root) + "*"]  # the stem's prefix covers the word's
+            if index.has_prefix(word):
+                return [_quote(word) + "*", _quote(root) + "*"]
+            return [_quote(root) + "*"]
+        return [_quote(word) + "*"] if index.has_prefix(word) else []
+
+    def _alternative(self, wording: tuple[str, ...], prefix: bool, typed: bool) -> str | None:
+        parts = []
+        for word in wording:
+            forms = self._forms(word, prefix)
+            if not forms and typed and len(word) >= 5 and word.isalpha():
+                fixed = tuple(self.index.corrections(word)[:3])
+                if fixed:
+                    self.corrections[word] = fixed
+                    forms = [_quote(w) for w in fixed]
+            if not forms:
+                return None
+            parts.append(forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")")
+        return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+
+    def _group(self, group: Group) -> str | None:
+        options: list[str] = []
+        for n, wording in enumerate(group.alternatives):
+            typed = n == 0
+            if typed and group.abbreviation:
+                # An abbreviation is searched as itself only where it is a whole word.
+                option = self._alternative(wording, prefix=False, typed=False)
+            else:
+                option = self._alternative(wording, prefix=group.prefix, typed=typed)
+            if option is not None and option not in options:
+                options.append(option)
+        if not options:
+            return None
+        return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
+
+
+def selected_indexes(
+    code_sets: str | Iterable[str] | None, day: dt.date | None
+) -> list[SearchIndex]:
+    """The indexes of the release of each code set in force on ``day`` (or the newest)."""
+    registry = _registry.current()
+    chosen: list[Release] = []
+    if code_sets is None:
+        for spec in registry.specs():
+            if not registry.releases(spec.name):
+                continue
+            try:
+                release = registry.select(spec.name, as_of=day)
+            except LookupError:
+                continue
+            until = release.info.until
+            if day is None and until is not None and until < dt.date.today():
+                continue  # a retired code set (ICD-9-CM) is searched only when asked for
+            chosen.append(release)
+    else:
+        names = [code_sets] if isinstance(code_sets, str) else list(code_sets)
+        chosen = [registry.select(name, as_of=day) for name in names]
+    return [index_for(release) for release in chosen]
+
+
+class _Row(NamedTuple):
+    score: float
+    order: tuple[Any, ...]
+    source: SearchIndex
+    doc: tuple[Any, ...]
+    matched: tuple[str, ...]
+
+
+_DOC_COLUMNS = "d.id, d.code, d.kind, d.billable, d.description"
+
+
+def _filters(billable_only: bool, day: dt.date | None) -> tuple[str, list[Any]]:
+    sql, params = "", []
+    if billable_only:
+        sql += " AND d.billable = 1"
+    if day is not None:
+        iso = day.isoformat()
+        sql += ' AND (d.start IS NULL OR d.start <= ?) AND (d."end" IS NULL OR d."end" >= ?)'
+        params += [iso, iso]
+    return sql, params
+
+
+def _code_rows(
+    indexes: Sequence[SearchIndex],
+    prefix: str,
+    want: int,
+    filters: tuple[str, list[Any]],
+    code: str,
+) -> list[_Row]:
+    rows: list[_Row] = []
+    for index in indexes:
+        found = index.query(
+            f"SELECT {_DOC_COLUMNS}, d.ccode FROM docs d WHERE d.ccode >= ? AND d.ccode < ?"
+            f"{filters[0]} ORDER BY d.ccode, d.id LIMIT ?",
+            [prefix, prefix + "\uffff", *filters[1], want],
+        )
+        for doc in found:
+            exact = doc[5] == prefix
+            rows.append(
+                _Row(
+                    _CODE_EXACT if exact else _CODE_PREFIX,
+                    (0, doc[5], index.release.info.code_set, doc[0]),
+                    index,
+                    doc[:5],
+                    (code,),
+                )
+            )
+    rows.sort(key=lambda r: r.order)
+    return rows[:want]
+
+
+def _text_rows(
+    plans: Sequence[_Plan],
+    groups: Sequence[Group],
+    want: int,
+    filters: tuple[str, list[Any]],
+    seen: set[tuple[str, int]],
+) -> list[_Row]:
+    """Text matches, best first: all words in the description, then all words anywhere,
+    then all words but one (the last typed first). Within a pass, the index order."""
+    rows: list[_Row] = []
+    for plan in plans:
+        parts = plan.parts
+        if not parts or any(p is None for p in parts):
+            continue
+        words_all = " AND ".join(p for p in parts if p is not None)
+        typed = tuple(g.typed for g in groups)
+        passes = [(0, f"{{title}} : ({words_all})", 1.0, typed), (1, words_all, 1.0, typed)]
+        if len(parts) > 1:
+            share = (len(parts) - 1) / len(parts)
+            for drop in range(len(parts) - 1, -1, -1):
+                rest = " AND ".join(p for i, p in enumerate(parts) if i != drop and p is not None)
+                passes.append((2, rest, share, typed[:drop] + typed[drop + 1 :]))
+        rows.extend(_run_passes(plan.index, passes, want, filters, seen))
+    rows.sort(key=lambda r: r.order)
+    return rows[:want]
+
+
+def _run_passes(
+    index: SearchIndex,
+    passes: Sequence[tuple[int, str, float, tuple[str, ...]]],
+    want: int,
+    filters: tuple[str, list[Any]],
+    seen: set[tuple[str, int]],
+) -> list[_Row]:
+    code_set = index.release.info.code_set
+    rows: list[_Row] = []
+    for level, expression, share, matched in passes:
+        if len(rows) >= want:
+            break
+        found = index.query(
+            f"SELECT {_DOC_COLUMNS}, d.size FROM fts JOIN docs d ON d.id = fts.rowid"
+            f" WHERE fts MATCH ?{filters[0]} ORDER BY fts.rowid LIMIT ?",
+            [expression, *filters[1], want + len(rows)],
+        )
+        for doc in found:
+            key = (index.label, doc[0])
+            if key in seen:
+                continue
+            seen.add(key)
+            score = (2 - level) * 10 + 10 * share / doc[5] if level < 2 else 10 * share / doc[5]
+            rows.append(_Row(score, (1, -score, code_set, doc[0]), index, doc[:5], matched))
+    return rows
+
+
+def search(
+    text: str,
+    *,
+    code_sets: str | Iterable[str] | None = None,
+    limit: int = 10,
+    billable_only: bool = False,
+    as_of: DateArg = None,
+    offset: int = 0,
+) -> SearchResults:
+    """Ranked codes for what a user typed: a code prefix, words, abbreviations, lay terms.
+
+    :param text: ``"E11."``, ``"e119"``, ``"diab neuropath"``, ``"htn"``, ``"broken wrist"``.
+    :param code_sets: one code set name or several (default: every code set with data).
+    :param limit: how many hits per page.
+    :param billable_only: only items that may be reported.
+    :param as_of: date of service: searches the release in force then, and leaves out codes
+        not valid on that day.
+    :param offset: how many hits to skip (paging).
+    :raises UnknownCodeSetError: an unknown name in ``code_sets``.
+    :raises UnknownReleaseError: a named code set has no release in force on ``as_of``.
+    """
+    if not isinstance(text, str):
+        raise InvalidQueryError(f"search text must be a string, not {type(text).__name__}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InvalidQueryError(f"limit must be a positive integer, not {limit!r}")
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise InvalidQueryError(f"offset must be a non-negative integer, not {offset!r}")
+    day = to_date(as_of, "as_of") if as_of is not None else None
+    indexes = selected_indexes(code_sets, day)
+    want = offset + limit + 1
+    filters = _filters(billable_only, day)
+    rows: list[_Row] = []
+    code = looks_like_code(text)
+    if code is not None:
+        rows = _code_rows(indexes, code, want, filters, text.strip())
+    groups = compile_query(text) if len(rows) < want else []
+    plans = [_Plan(index, groups) for index in indexes] if groups else []
+    corrections: dict[str, tuple[str, ...]] = {}
+    ignored: list[str] = []
+    if plans:
+        live = [any(p.parts[i] is not None for p in plans) for i in range(len(groups))]
+        ignored = [g.typed for g, ok in zip(groups, live, strict=True) if not ok]
+        if any(live) and not all(live):
+            groups = [g for g, ok in zip(groups, live, strict=True) if ok]
+            for plan in plans:
+                plan.parts = [p for p, ok in zip(plan.parts, live, strict=True) if ok]
+        for plan in plans:
+            for word, fixed in plan.corrections.items():
+                merged = corrections.get(word, ()) + tuple(
+                    w for w in fixed if w not in corrections.get(word, ())
+                )
+                corrections[word] = merged
+        seen = {(r.source.label, r.doc[0]) for r in rows}
+        if len(rows) < want and any(live):
+            rows.extend(_text_rows(plans, groups, want - len(rows), filters, seen))
+    page = rows[offset : offset + limit]
+    hits = tuple(
+        SearchHit(
+            code=r.doc[1],
+            code_set=r.source.release.info.code_set,
+            description=r.doc[4],
+            score=r.score,
+            matched=r.matched,
+            kind=r.doc[2],
+            billable=bool(r.doc[3]),
+            release=r.source.release.info.release,
+        )
+        for r in page
+    )
+    return SearchResults(
+        query=text,
+        hits=hits,
+        offset=offset,
+        limit=limit,
+        has_more=len(rows) > offset + limit,
+        corrections=corrections,
+        ignored=tuple(ignored),
+    )

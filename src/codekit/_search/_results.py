@@ -1,0 +1,236 @@
+"""The values search and suggest hand out."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any, overload
+
+import attrs
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from codekit.models import Code, CodeKind
+
+__all__ = ["SearchHit", "SearchResults", "Suggestion", "Suggestions"]
+
+
+@attrs.frozen(kw_only=True)
+class SearchHit:
+    """One search result.
+
+    ``score`` orders the results (higher is better): a code matched by its code scores 100
+    (exactly) or 50 (by prefix), above every text match. ``matched`` lists the query words
+    this item matched (after abbreviations and corrections: ``"htn"`` matches as itself).
+    """
+
+    code: str
+    code_set: str
+    description: str
+    score: float
+    matched: tuple[str, ...] = ()
+    kind: CodeKind = "code"
+    billable: bool = False
+    release: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+    def lookup(self) -> Code:
+        """The full :class:`~codekit.models.Code` (notes, attributes, hierarchy)."""
+        from codekit._lookup import lookup
+
+        return lookup(self.code, code_set=self.code_set, release=self.release)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary."""
+        return {
+            "code": self.code,
+            "code_set": self.code_set,
+            "description": self.description,
+            "score": round(self.score, 4),
+            "matched": list(self.matched),
+            "kind": self.kind,
+            "billable": self.billable,
+            "release": self.release,
+        }
+
+
+def _row_html(index: int, code: str, code_set: str, *, text: str, extra: str, score: float) -> str:
+    esc = html.escape
+    return (
+        f"<tr><td>{index}</td><td><code>{esc(code)}</code></td><td>{esc(code_set)}</td>"
+        f"<td>{esc(text)}</td><td>{esc(extra)}</td><td>{score:.2f}</td></tr>"
+    )
+
+
+@attrs.frozen(kw_only=True)
+class SearchResults:
+    """One page of search results: iterate, index, ``len``; ``offset`` pages on.
+
+    ``has_more`` tells whether another page exists (ask for it with ``offset=next_offset``).
+    ``corrections`` maps query words that were not found to the words searched instead;
+    ``ignored`` lists words that matched nothing anywhere and were left out.
+    """
+
+    query: str
+    hits: tuple[SearchHit, ...]
+    offset: int = 0
+    limit: int = 10
+    has_more: bool = False
+    corrections: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    ignored: tuple[str, ...] = ()
+
+    @property
+    def next_offset(self) -> int:
+        """The ``offset`` of the next page."""
+        return self.offset + len(self.hits)
+
+    def __iter__(self) -> Iterator[SearchHit]:
+        return iter(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    @overload
+    def __getitem__(self, index: int) -> SearchHit: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[SearchHit, ...]: ...
+    def __getitem__(self, index: int | slice) -> SearchHit | tuple[SearchHit, ...]:
+        return self.hits[index]
+
+    def __bool__(self) -> bool:
+        return bool(self.hits)
+
+    def codes(self) -> list[str]:
+        """The codes of the hits, in order."""
+        return [hit.code for hit in self.hits]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary."""
+        return {
+            "query": self.query,
+            "offset": self.offset,
+            "limit": self.limit,
+            "has_more": self.has_more,
+            "corrections": {k: list(v) for k, v in self.corrections.items()},
+            "ignored": list(self.ignored),
+            "hits": [hit.to_dict() for hit in self.hits],
+        }
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            _row_html(
+                self.offset + i + 1,
+                h.code,
+                h.code_set,
+                text=h.description,
+                extra=", ".join(h.matched),
+                score=h.score,
+            )
+            for i, h in enumerate(self.hits)
+        )
+        note = ""
+        if self.corrections:
+            fixed = ", ".join(f"{k} → {'/'.join(v)}" for k, v in self.corrections.items())
+            note = f"<p>searched for: {html.escape(fixed)}</p>"
+        more = f"<p>more results: use offset={self.next_offset}</p>" if self.has_more else ""
+        return (
+            f"<div class='codekit-search'><p>search {html.escape(self.query)!s}</p>{note}"
+            "<table><tr><th>#</th><th>code</th><th>code set</th><th>description</th>"
+            f"<th>matched</th><th>score</th></tr>{rows}</table>{more}</div>"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Suggestion:
+    """One code suggested for a case text, with the evidence it rests on.
+
+    ``evidence`` is the text of the case the suggestion rests on and ``span`` its
+    ``(start, end)`` character offsets in the case text.
+    """
+
+    code: str
+    code_set: str
+    description: str
+    score: float
+    evidence: str
+    span: tuple[int, int]
+    matched: tuple[str, ...] = ()
+    kind: CodeKind = "code"
+    billable: bool = False
+    release: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description} [{self.evidence}]"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary."""
+        return {
+            "code": self.code,
+            "code_set": self.code_set,
+            "description": self.description,
+            "score": round(self.score, 4),
+            "evidence": self.evidence,
+            "span": list(self.span),
+            "matched": list(self.matched),
+            "kind": self.kind,
+            "billable": self.billable,
+            "release": self.release,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Suggestions:
+    """The suggestions for one case text, best first; ``negated`` lists the spans left out
+    because the text negates them (``"denies chest pain"``)."""
+
+    text: str
+    items: tuple[Suggestion, ...]
+    negated: tuple[tuple[int, int], ...] = ()
+
+    def __iter__(self) -> Iterator[Suggestion]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> Suggestion: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Suggestion, ...]: ...
+    def __getitem__(self, index: int | slice) -> Suggestion | tuple[Suggestion, ...]:
+        return self.items[index]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def codes(self) -> list[str]:
+        """The suggested codes, in order."""
+        return [s.code for s in self.items]
+
+    def negated_text(self) -> list[str]:
+        """The negated parts of the case text."""
+        return [self.text[a:b] for a, b in self.negated]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary."""
+        return {
+            "text": self.text,
+            "negated": [list(span) for span in self.negated],
+            "suggestions": [s.to_dict() for s in self.items],
+        }
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            _row_html(
+                i + 1, s.code, s.code_set, text=s.description, extra=s.evidence, score=s.score
+            )
+            for i, s in enumerate(self.items)
+        )
+        negated = ", ".join(html.escape(t) for t in self.negated_text())
+        note = f"<p>negated: {negated}</p>" if negated else ""
+        return (
+            "<div class='codekit-suggest'><table><tr><th>#</th><th>code</th><th>code set</th>"
+            f"<th>description</th><th>evidence</th><th>score</th></tr>{rows}</table>{note}</div>"
+        )
