@@ -204,7 +204,7 @@ def check_claims(
 
     # dates -> day ordinals
     raw_dates = frame["date_of_service"]
-    if not np.issubdtype(raw_dates.dtype, np.datetime64):
+    if not pd.api.types.is_datetime64_any_dtype(raw_dates):
         parsed = pd.to_datetime(raw_dates, errors="coerce", format="mixed")
         if parsed.isna().any():
             raise _bad(frame, parsed.isna().to_numpy(), "date_of_service", "not a date")
