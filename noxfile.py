@@ -50,6 +50,7 @@ def docs(session: nox.Session) -> None:
         "no:cacheprovider",
         "--doctest-glob=*.md",
         "--doctest-modules",
+        "README.md",
         "docs",
         "src/codekit",
         "-o",
