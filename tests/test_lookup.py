@@ -77,6 +77,14 @@ def test_e72530_valid_from_fy2026_only() -> None:
     assert codekit.get("E72.530", as_of="2025-06-01") is None
 
 
+def test_fy2026_genetic_disorder_codes() -> None:
+    # FY2026 added categories whose second character is a letter (QA0).
+    code = codekit.lookup("qa00102")
+    assert code.code == "QA0.0102"
+    assert code.billable
+    assert codekit.get("QA0.0102", as_of="2025-06-01") is None
+
+
 def test_header_codes_are_not_valid() -> None:
     assert not codekit.is_valid("E11")
     assert not codekit.is_valid("S72.001")  # needs a 7th character

@@ -7,7 +7,9 @@ from codekit.plugins import CodeSetSpec, Registrar, hookimpl
 SPEC = CodeSetSpec(
     name="icd10cm",
     title="ICD-10-CM",
-    pattern=r"[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}",
+    # A letter, then two letters or digits (FY2026 added categories such as QA0), then up
+    # to four more characters after the dot.
+    pattern=r"[A-Z][0-9A-Z]{2}[0-9A-Z]{0,4}",
     dot_after=3,
     description="International Classification of Diseases, 10th Revision, Clinical Modification",
 )
