@@ -1,0 +1,203 @@
+"""Hypothesis properties of the NCCI engine (issue acceptance), over synthetic tables.
+
+* reordering lines never changes findings;
+* adding a PTP-associated modifier to a column 2 line never adds a finding;
+* splitting an MAI 2/3 code's units over several lines never changes the verdict;
+* a claim with no table entries yields no findings;
+* the batch path (``check_claims``) finds exactly what ``check_claim`` finds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import codekit
+from codekit import _registry
+from codekit._importers import install_files
+from codekit._ncci.synthetic import julian, write_aoc, write_mue, write_ptp
+
+J = julian(dt.date(2013, 4, 1))
+PTP_ROWS = [
+    ("10001", "10002", "20200101", "*", 0, "Mutually exclusive procedures"),
+    ("10001", "10003", "20200101", "*", 1, "Standards of medical / surgical practice"),
+    ("10002", "10003", "20200101", "20260731", 1, "Standards of medical / surgical practice"),
+    ("10003", "10004", "20200101", "20200101", 9, "Misuse of column two code with column one code"),
+    ("10004", "10001", "20200101", "*", 1, "Standards of medical / surgical practice"),
+    ("10005", "10002", "20260801", "*", 1, "Standards of medical / surgical practice"),
+    ("10001", "20001", "20200101", "*", 1, "Standards of medical / surgical practice"),
+]
+MUE_ROWS = [
+    ("10001", 1, 2, "Code Descriptor / CPT Instruction"),
+    ("10002", 2, 1, "Anatomic Consideration"),
+    ("10003", 3, 3, "Clinical: Data"),
+    ("20001", 2, 2, "Code Descriptor / CPT Instruction"),
+    ("20002", 4, 3, "Clinical: Data"),
+]
+AOC_ROWS = [
+    ("1", "20001", "", "10001", "", J, "", ""),
+    ("1", "20001", "", "10002", "", J, "", ""),
+    ("2", "20002", "", "CCCCC", "", J, "", "Contractor Defined Primary Codes"),
+    ("3", "20003", "", "10003", "", J, "", ""),
+    ("1", "20004", "", "20001", "", J, "", ""),
+]
+IN_TABLES = ["10001", "10002", "10003", "10004", "10005", "20001", "20002", "20003", "20004"]
+NOT_IN_TABLES = ["90001", "90002", "90003", "A0001", "0001X"]
+MODIFIERS = ["59", "XU", "LT", "RT", "25", "26", "TC", "76", "GA"]
+DAYS = [dt.date(2026, 7, 31), dt.date(2026, 8, 1)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    src = tmp_path_factory.mktemp("cms")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CODEKIT_DATA_DIR", str(tmp_path_factory.mktemp("codekit-data")))
+        _registry.reset()
+        install_files(
+            [
+                write_ptp(src, PTP_ROWS),
+                write_mue(src, MUE_ROWS),
+                write_aoc(src, AOC_ROWS),
+            ]
+        )
+        yield
+    _registry.reset()
+
+
+@st.composite
+def lines(draw: st.DrawFn, codes: list[str] = IN_TABLES + NOT_IN_TABLES) -> list[dict[str, Any]]:
+    count = draw(st.integers(1, 8))
+    return [
+        {
+            "line_id": f"L{i}",
+            "code": draw(st.sampled_from(codes)),
+            "units": draw(st.integers(0, 4)),
+            "modifiers": draw(st.lists(st.sampled_from(MODIFIERS), max_size=2, unique=True)),
+            "date_of_service": draw(st.sampled_from(DAYS)),
+        }
+        for i in range(count)
+    ]
+
+
+def make(items: list[dict[str, Any]], claim_id: str = "C", bene: str = "B") -> codekit.Claim:
+    return codekit.Claim.from_dict(
+        {"claim_id": claim_id, "beneficiary_id": bene, "provider_id": "P", "lines": items}
+    )
+
+
+def keys(report: codekit.EditReport) -> set[tuple[Any, ...]]:
+    return {(f.kind, f.line_ids, f.codes) for f in report.findings}
+
+
+@given(lines(), st.randoms(use_true_random=False))
+def test_reordering_lines_never_changes_findings(items: list[dict[str, Any]], rnd: Any) -> None:
+    shuffled = list(items)
+    rnd.shuffle(shuffled)
+    assert codekit.check_claim(make(items)).findings == codekit.check_claim(make(shuffled)).findings
+
+
+@given(lines(), st.data())
+def test_ptp_modifier_on_a_column_2_line_never_adds_a_finding(
+    items: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    before = codekit.check_claim(make(items))
+    column2 = sorted({f.line_ids[1] for f in before.findings if f.kind == "ptp"})
+    target = data.draw(st.sampled_from(column2 or [items[0]["line_id"]]))
+    modifier = data.draw(st.sampled_from(["59", "XS", "LT", "25", "91"]))
+    changed = [
+        {**item, "modifiers": [*item["modifiers"], modifier]}
+        if item["line_id"] == target and modifier not in item["modifiers"]
+        else item
+        for item in items
+    ]
+    after = codekit.check_claim(make(changed))
+    assert keys(after) <= keys(before)
+    assert len(after.by_severity("deny")) <= len(before.by_severity("deny"))
+
+
+@given(lines(), st.sampled_from(["10001", "10003", "20001", "20002"]), st.integers(0, 9), st.data())
+def test_splitting_mai_2_3_units_never_changes_the_verdict(
+    items: list[dict[str, Any]], code: str, total: int, data: st.DataObject
+) -> None:
+    others = [i for i in items if i["code"] != code]
+    day = DAYS[1]
+    parts = data.draw(st.lists(st.integers(0, total), min_size=0, max_size=3))
+    cuts = sorted(min(p, total) for p in parts)
+    pieces = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+    whole = [*others, {"line_id": "S0", "code": code, "units": total, "date_of_service": day}]
+    split = [
+        *others,
+        *({"line_id": f"S{i}", "code": code, "units": u, "date_of_service": day} for i, u in enumerate(pieces)),
+    ]
+    one, many = codekit.check_claim(make(whole)), codekit.check_claim(make(split))
+
+    def verdict(report: codekit.EditReport) -> tuple[bool, set[tuple[str, dt.date | None]]]:
+        mue_denied = any(f.kind == "mue" and f.codes == (code,) for f in report.findings)
+        codes_by_line = {i["line_id"]: i["code"] for i in (whole if report is one else split)}
+        denied_codes = {
+            (codes_by_line[line], f.date_of_service)
+            for f in report.findings
+            for line in f.denied_line_ids
+        }
+        return mue_denied, denied_codes
+
+    assert verdict(one) == verdict(many)
+
+
+@given(lines(codes=NOT_IN_TABLES))
+def test_a_claim_with_no_table_entries_yields_no_findings(items: list[dict[str, Any]]) -> None:
+    report = codekit.check_claim(make(items))
+    assert report.findings == () and report.notes == ()
+
+
+def _comparable(frame: Any) -> set[tuple[Any, ...]]:
+    import pandas as pd
+
+    return {
+        (
+            r.claim_id, r.kind, r.severity, tuple(r.line_ids), tuple(r.codes),
+            None if pd.isna(r.bypass_modifier) else r.bypass_modifier,
+        )
+        for r in frame.itertuples()
+    }
+
+
+@given(st.lists(lines(), min_size=1, max_size=4))
+def test_batch_path_finds_what_check_claim_finds(claims: list[list[dict[str, Any]]]) -> None:
+    values = [make(items, claim_id=f"C{i}", bene=f"B{i}") for i, items in enumerate(claims)]
+    expected = {
+        (c.claim_id, f.kind, f.severity, f.line_ids, f.codes, f.bypass_modifier)
+        for c in values
+        for f in codekit.check_claim(c).findings
+    }
+    assert _comparable(codekit.check_claims(values)) == expected
+
+
+def test_batch_path_on_a_dataframe_with_string_modifiers(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "claim_id": ["A", "A", "A"],
+            "beneficiary_id": ["B", "B", "B"],
+            "provider_id": ["P", "P", "P"],
+            "line_id": ["1", "2", "3"],
+            "code": ["10001", "10003", "20001"],
+            "modifiers": ["", "59 LT", None],
+            "units": [1, 1, 3],
+            "date_of_service": pd.to_datetime(["2026-08-01"] * 3),
+        }
+    )
+    found = codekit.check_claims(frame)
+    assert list(zip(found["kind"], found["severity"], strict=True)) == [
+        ("ptp", "warn"), ("ptp", "deny"), ("mue", "deny"),
+    ]
+    assert found["bypass_modifier"][0] == "59"
+    with pytest.raises(codekit.exceptions.InvalidClaimError, match="line 2"):  # type: ignore[attr-defined]
+        codekit.check_claims(frame.assign(units=[1, -2, 1]))
