@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "codekit._cli.lookup",
     "codekit._cli.data",
     "codekit._cli.map",
+    "codekit._cli.check",
 )
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT, EXIT_DATA = 0, 1, 2, 3

@@ -1,0 +1,100 @@
+"""``codekit check FILE.json|FILE.csv``: NCCI PTP, MUE and add-on code edits on claims.
+
+A JSON file holds one claim (the mapping :meth:`codekit.Claim.from_dict` reads) or a list of
+them; a CSV file has one row per line with the claim and line keys as columns (``modifiers``
+separated by spaces or commas; rows grouped into claims by ``claim_id``). Exit code 1 when
+any line is denied, 0 otherwise (warnings and unverifiable add-on codes do not fail).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from codekit._cli.output import print_json, print_table
+from codekit.exceptions import InvalidClaimError
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = subparsers.add_parser(
+        "check", help="check claims against the NCCI PTP, MUE and add-on code edits"
+    )
+    check.add_argument("file", help="claims as JSON (one claim or a list) or CSV (one row per line)")
+    check.add_argument(
+        "--setting",
+        default="practitioner",
+        help="practitioner (also ASC), outpatient_hospital or dme (default practitioner; "
+        "a claim's own setting wins)",
+    )
+    check.add_argument("--as-of", help="use the tables in force on this date YYYY-MM-DD")
+    check.add_argument(
+        "--column1-modifier",
+        action="store_true",
+        help="policy: a PTP-associated modifier on the column 1 line also bypasses",
+    )
+    check.add_argument("--json", action="store_true", help="print the reports as JSON")
+    check.set_defaults(handler=_check)
+
+
+def _read(path: Path) -> list[Any]:
+    from codekit._ncci.model import Claim
+
+    try:
+        text = path.read_text("utf-8-sig")
+    except OSError as exc:
+        raise InvalidClaimError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if path.suffix.lower() == ".csv":
+        claims: dict[str, dict[str, Any]] = {}
+        claim_keys = ("claim_id", "beneficiary_id", "provider_id", "setting", "program")
+        for number, row in enumerate(csv.DictReader(text.splitlines()), 1):
+            row = {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k}
+            data = claims.setdefault(
+                row.get("claim_id", ""),
+                {k: row[k] for k in claim_keys if row.get(k)} | {"lines": []},
+            )
+            line = {k: v for k, v in row.items() if k not in claim_keys and v not in ("", None)}
+            line.setdefault("line_id", str(number))
+            data["lines"].append(line)
+        return [Claim.from_dict(data) for data in claims.values()]
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise InvalidClaimError(f"{path.name} is not valid JSON: {exc}") from exc
+    items = data if isinstance(data, list) else [data]
+    return [Claim.from_dict(item) for item in items]
+
+
+def _check(args: argparse.Namespace) -> int:
+    from codekit._ncci.engine import check_claim
+    from codekit._ncci.policy import Policy
+
+    policy = Policy(column1_modifier_bypasses=args.column1_modifier)
+    reports = [
+        check_claim(claim, setting=args.setting, as_of=args.as_of, policy=policy)
+        for claim in _read(Path(args.file))
+    ]
+    if args.json:
+        print_json([report.to_dict() for report in reports])
+    else:
+        for report in reports:
+            verdict = "DENIED" if report.denied else ("findings" if report.findings else "clean")
+            print(f"claim {report.claim_id or '(no id)'}: {verdict}")
+            rows = [
+                (
+                    f.kind.upper(),
+                    f.severity,
+                    ",".join(f.line_ids),
+                    ",".join(f.codes),
+                    f.carc or "",
+                    f.message,
+                )
+                for f in report.findings
+            ]
+            if rows:
+                print_table(rows, ("edit", "severity", "lines", "codes", "CARC", "why"))
+            for note in report.notes:
+                print(f"  note: {note}")
+    return 1 if any(report.denied for report in reports) else 0
