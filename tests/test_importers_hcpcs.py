@@ -117,7 +117,9 @@ def _xlsx_rows(path: Path) -> dict[str, dict[str, Any]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the workbook's print header is not parseable
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    rows = iter(book.worksheets[0].iter_rows(values_only=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
     header: list[str] | None = None
     found: dict[str, dict[str, Any]] = {}
     for row in rows:

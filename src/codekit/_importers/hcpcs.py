@@ -269,7 +269,10 @@ def _rows(rows: Iterable[Sequence[Any]], where: str) -> HcpcsFile:
 
 def parse_xlsx(path: Path) -> HcpcsFile:
     """Parse the xlsx (first sheet). Needs ``openpyxl`` (``pip install codekit[xlsx]``)."""
-    with _workbook(path) as sheet:
+    import warnings
+
+    with _workbook(path) as sheet, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # CMS's print headers are not parseable; harmless
         return _rows(sheet, path.name)
 
 
@@ -449,7 +452,10 @@ class _HcpcsImporter:
         elif suffix == ".xlsx":
             if release is None:
                 return None  # a workbook is opened only when its name says it is HCPCS
-            with _workbook(path) as sheet:
+            import warnings
+
+            with _workbook(path) as sheet, warnings.catch_warnings():
+                warnings.simplefilter("ignore")
                 top = [next(sheet, ()) for _ in range(12)]
             if not any(_sniff_header([_cell(v) for v in row]) for row in top):
                 return None
