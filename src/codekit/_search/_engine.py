@@ -34,6 +34,9 @@ __all__ = ["Group", "compile_query", "expansions", "search", "selected_indexes"]
 DateArg = dt.date | str | None
 
 _CODE_EXACT, _CODE_PREFIX = 100.0, 50.0
+#: Code sets replaced long ago (ICD-9, replaced by ICD-10 on 2015-10-01): searched only when
+#: named in ``code_sets=`` or when ``as_of`` falls in their period.
+RETIRED = frozenset({"icd9cm", "icd9pcs"})
 _MAX_PHRASE = 6
 
 
@@ -122,11 +125,12 @@ class _Plan:
         parts = []
         for word in wording:
             forms = self._forms(word, prefix)
-            if not forms and typed and len(word) >= 5 and word.isalpha():
+            if typed and len(word) >= 5 and word.isalpha() and not self.index.has_prefix(word):
+                # Not a word of the index (nor the start of one): maybe a typo.
                 fixed = tuple(self.index.corrections(word)[:3])
                 if fixed:
                     self.corrections[word] = fixed
-                    forms = [_quote(w) for w in fixed]
+                    forms += [_quote(w) for w in fixed]
             if not forms:
                 return None
             parts.append(forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")")
@@ -136,8 +140,9 @@ class _Plan:
         options: list[str] = []
         for n, wording in enumerate(group.alternatives):
             typed = n == 0
-            if typed and group.abbreviation:
-                # An abbreviation is searched as itself only where it is a whole word.
+            if typed and len(group.alternatives) > 1:
+                # A phrase of the synonym table is searched as itself in whole words only
+                # ("flu" is influenza, not "fluid").
                 option = self._alternative(wording, prefix=False, typed=False)
             else:
                 option = self._alternative(wording, prefix=group.prefix, typed=typed)
@@ -162,9 +167,8 @@ def selected_indexes(
                 release = registry.select(spec.name, as_of=day)
             except LookupError:
                 continue
-            until = release.info.until
-            if day is None and until is not None and until < dt.date.today():
-                continue  # a retired code set (ICD-9-CM) is searched only when asked for
+            if day is None and spec.name in RETIRED:
+                continue
             chosen.append(release)
     else:
         names = [code_sets] if isinstance(code_sets, str) else list(code_sets)
@@ -235,16 +239,21 @@ def _text_rows(
     rows: list[_Row] = []
     for plan in plans:
         parts = plan.parts
-        if not parts or any(p is None for p in parts):
+        if not any(parts):
             continue
-        words_all = " AND ".join(p for p in parts if p is not None)
         typed = tuple(g.typed for g in groups)
-        passes = [(0, f"{{title}} : ({words_all})", 1.0, typed), (1, words_all, 1.0, typed)]
+        passes: list[tuple[int, str, float, tuple[str, ...]]] = []
+        if all(parts):
+            words_all = " AND ".join(p for p in parts if p is not None)
+            passes += [(0, f"{{title}} : ({words_all})", 1.0, typed), (1, words_all, 1.0, typed)]
+        present = [i for i, p in enumerate(parts) if p]
         if len(parts) > 1:
-            share = (len(parts) - 1) / len(parts)
-            for drop in range(len(parts) - 1, -1, -1):
-                rest = " AND ".join(p for i, p in enumerate(parts) if i != drop and p is not None)
-                passes.append((2, rest, share, typed[:drop] + typed[drop + 1 :]))
+            for drop in reversed(present):
+                rest = [i for i in present if i != drop]
+                if rest and len(rest) < len(parts):
+                    expression = " AND ".join(str(parts[i]) for i in rest)
+                    share = len(rest) / len(parts)
+                    passes.append((2, expression, share, tuple(typed[i] for i in rest)))
         rows.extend(_run_passes(plan.index, passes, want, filters, seen))
     rows.sort(key=lambda r: r.order)
     return rows[:want]
@@ -263,17 +272,20 @@ def _run_passes(
         if len(rows) >= want:
             break
         found = index.query(
-            f"SELECT {_DOC_COLUMNS}, d.size FROM fts JOIN docs d ON d.id = fts.rowid"
-            f" WHERE fts MATCH ?{filters[0]} ORDER BY fts.rowid LIMIT ?",
-            [expression, *filters[1], want + len(rows)],
+            f"SELECT {_DOC_COLUMNS}, n.size, n.id FROM fts JOIN names n ON n.id = fts.rowid"
+            f" JOIN docs d ON d.id = n.doc WHERE fts MATCH ?{filters[0]}"
+            " ORDER BY fts.rowid LIMIT ?",
+            [expression, *filters[1], 2 * want + len(rows)],
         )
         for doc in found:
+            if len(rows) >= want:
+                break
             key = (index.label, doc[0])
             if key in seen:
                 continue
             seen.add(key)
             score = (2 - level) * 10 + 10 * share / doc[5] if level < 2 else 10 * share / doc[5]
-            rows.append(_Row(score, (1, -score, code_set, doc[0]), index, doc[:5], matched))
+            rows.append(_Row(score, (1, -score, doc[6], code_set), index, doc[:5], matched))
     return rows
 
 
@@ -310,7 +322,7 @@ def search(
     filters = _filters(billable_only, day)
     rows: list[_Row] = []
     code = looks_like_code(text)
-    if code is not None:
+    if code is not None and tuple(w.text for w in words(text)) not in expansions():
         rows = _code_rows(indexes, code, want, filters, text.strip())
     groups = compile_query(text) if len(rows) < want else []
     plans = [_Plan(index, groups) for index in indexes] if groups else []

@@ -3,11 +3,15 @@
 Layout of an index file:
 
 * ``docs``: one row per item (code, compact code, kind, billable, texts, validity dates);
-  ``docs_ccode`` answers code prefixes. Row ids follow a static rank (short descriptions
-  first, see :func:`_static_rank`): FTS5 returns matches in row-id order, so the first page
-  of an all-words query comes straight off the index without ranking every match.
-* ``fts``: a contentless FTS5 table over two columns, ``title`` (the description) and
-  ``terms`` (short description, inclusion terms, index terms), with prefix indexes for
+  ``docs_ccode`` answers code prefixes.
+* ``names``: one row per name of an item: its description and each inclusion term
+  (``"High blood pressure"`` is a name of I10). Row ids follow a static rank: fewer
+  counted words first (see :func:`_size`), then "unspecified" items, billable codes before
+  headings. FTS5 returns matches in row-id order, so the first page of an all-words query
+  comes straight off the index without scoring every match, and an item is found first by
+  its shortest matching name, as BM25's length normalisation would have it.
+* ``fts``: a contentless FTS5 table, one row per name: ``title`` (the name) and ``terms``
+  (for the description: the short description and index terms), with prefix indexes for
   prefixes of one to eight characters (every word may be a prefix).
 * ``vocab``: every word of the index with its document frequency (read into memory to check
   prefixes and to find corrections), ``spell``: the deletion neighbourhood of every word of
@@ -26,6 +30,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import sys
 import threading
@@ -48,10 +53,12 @@ if TYPE_CHECKING:
 __all__ = ["INDEX_VERSION", "SearchIndex", "build_index", "index_for", "release_key"]
 
 #: Bumped whenever the layout or the text that is indexed changes (old files are rebuilt).
-INDEX_VERSION = 3
+INDEX_VERSION = 5
 
 #: Note kinds whose texts name the item itself (never excludes or "code first" notes).
 INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
+#: Of those, the kinds that are names of the item on their own (indexed as separate names).
+_NAME_NOTES = ("inclusion_term", "includes")
 
 #: Releases with more items than this print a line on stderr while their index is built.
 _ANNOUNCE = 20000
@@ -75,6 +82,7 @@ CREATE VIRTUAL TABLE fts USING fts5(
     title, terms, content='', tokenize='unicode61 remove_diacritics 2',
     prefix='1 2 3 4 5 6 7 8'
 );
+CREATE TABLE names (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, size INTEGER NOT NULL);
 CREATE TABLE vocab (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE spell (del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, word))
     WITHOUT ROWID;
@@ -97,27 +105,17 @@ def _terms(record: CodeRecord) -> list[str]:
     return texts
 
 
-def _size(description: str) -> int:
-    """How many words of a description count for ranking: not stop words, not "unspecified"."""
-    return max(1, sum(1 for w in words(description) if w.text not in _UNCOUNTED))
+_PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
 
-def _static_rank(record: CodeRecord) -> tuple[int, int, int, int, int]:
-    """Where an item sits in the index's order, which is the order text matches come out in.
+def _size(text: str) -> int:
+    """How many words of a name count for ranking.
 
-    Fewer counted words first (a query's words then make up more of the description, as
-    BM25's length normalisation would have it); among equals, the "unspecified" item first
-    (ICD-10-CM's default when only the condition is named), billable codes before headings.
-    Storing items in this order lets a query stop at the first page of matches.
+    Not stop words, not "unspecified"/"NOS", and not the words in parentheses, which
+    ICD-10-CM uses for nonessential modifiers ("Essential (primary) hypertension").
     """
-    unspecified = "unspecified" in record.description.lower()
-    return (
-        _size(record.description),
-        0 if unspecified else 1,
-        0 if record.billable else 1,
-        _KIND_RANK.get(record.kind, 4),
-        len(record.description),
-    )
+    bare = _PARENTHESES.sub(" ", text)
+    return max(1, sum(1 for w in words(bare) if w.text not in _UNCOUNTED))
 
 
 def deletions(word: str) -> set[str]:
@@ -125,33 +123,56 @@ def deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+def _names(record: CodeRecord) -> list[tuple[str, str]]:
+    """The names an item is found by: (name, other text) for its description (with its
+    short description and index terms) and for each inclusion term."""
+    extra = []
+    if record.short_description and record.short_description != record.description:
+        extra.append(record.short_description)
+    for kind in INDEXED_NOTES:
+        if kind not in _NAME_NOTES:
+            extra.extend(record.notes.get(kind, ()))
+    names = [(record.description, "\n".join(extra))]
+    for kind in _NAME_NOTES:
+        names.extend((term, "") for term in record.notes.get(kind, ()))
+    return names
+
+
 def _fill(con: sqlite3.Connection, records: Iterable[CodeRecord], meta: dict[str, Any]) -> int:
     con.executescript(_SCHEMA)
-    ranked = sorted(enumerate(records), key=lambda pair: (_static_rank(pair[1]), pair[0]))
-    count = len(ranked)
     docs: list[tuple[Any, ...]] = []
-    fts: list[tuple[int, str, str]] = []
-    for rowid, (_, record) in enumerate(ranked, start=1):
-        terms = _terms(record)
-        joined = "\n".join(terms)
+    names: list[tuple[tuple[Any, ...], int, str, str]] = []
+    for docid, record in enumerate(records, start=1):
         docs.append(
             (
-                rowid,
+                docid,
                 record.code,
                 _compact(record.code),
                 record.kind,
                 int(record.billable),
                 record.description,
                 record.short_description,
-                joined,
+                "\n".join(_terms(record)),
                 _size(record.description),
                 record.start,
                 record.end,
             )
         )
-        fts.append((rowid, record.description, joined))
+        unspecified = 0 if "unspecified" in record.description.lower() else 1
+        heading = (0 if record.billable else 1, _KIND_RANK.get(record.kind, 4))
+        for name, extra in _names(record):
+            rank = (_size(name), unspecified, *heading, len(name), docid)
+            names.append((rank, docid, name, extra))
+    names.sort(key=lambda n: n[0])
     con.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", docs)
-    con.executemany("INSERT INTO fts (rowid, title, terms) VALUES (?, ?, ?)", fts)
+    con.executemany(
+        "INSERT INTO names VALUES (?, ?, ?)",
+        ((rowid, n[1], n[0][0]) for rowid, n in enumerate(names, start=1)),
+    )
+    con.executemany(
+        "INSERT INTO fts (rowid, title, terms) VALUES (?, ?, ?)",
+        ((rowid, n[2], n[3]) for rowid, n in enumerate(names, start=1)),
+    )
     con.execute("CREATE INDEX docs_ccode ON docs (ccode)")
     con.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, fts, row)")
     con.execute("INSERT INTO vocab SELECT term, doc FROM temp.v")
@@ -166,7 +187,8 @@ def _fill(con: sqlite3.Connection, records: Iterable[CodeRecord], meta: dict[str
     )
     con.executemany("INSERT INTO spell VALUES (?, ?)", spell)
     con.execute("INSERT INTO fts (fts) VALUES ('optimize')")
-    meta = {**meta, "index_version": INDEX_VERSION, "items": count}
+    count = len(docs)
+    meta = {**meta, "index_version": INDEX_VERSION, "items": count, "names": len(names)}
     con.executemany(
         "INSERT INTO meta VALUES (?, ?)",
         sorted((k, json.dumps(v, sort_keys=True, default=str)) for k, v in meta.items()),

@@ -28,7 +28,7 @@ STOPWORDS = frozenset(
 _ENDINGS = (
     "ational", "ations", "ities", "ation", "ments", "ement", "ings", "ions", "ness",
     "ives", "ies", "ied", "ing", "ion", "ity", "ive", "ous", "ics", "ic", "al", "es", "ed",
-    "er", "ly", "s", "e", "y",
+    "s", "e", "y",
 )  # fmt: skip
 
 

@@ -1,0 +1,245 @@
+"""Search and suggest: judged relevance (hit@1, hit@5, MRR), autocomplete latency, index cost.
+
+Run with ``python -m bench search``. Uses a fresh cache and data folder in a temporary
+directory: ICD-10-CM and ICD-10-PCS as packaged, HCPCS installed as a data pack from the 2019
+CMS file in ``$CODEKIT_CMS_CORPUS/hcpcs`` (skipped with a note when the corpus is absent).
+
+The peer named by the issue, NLM's Clinical Tables, answers over the network and cannot be
+timed offline; the simple libraries (simple_icd_10_cm) have no search at all. The baseline
+beside codekit is what such a library's user writes: a scan of every ICD-10-CM description
+for the query's words, shortest description first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+HERE = Path(__file__).parent
+Judged = list[tuple[str, str, list[str]]]
+
+
+def load_search_set() -> Judged:
+    """(type, query, acceptable codes) of the judged search set."""
+    out = []
+    for line in (HERE / "search_judged.tsv").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, query, codes = line.split("\t")
+            out.append((kind, query, codes.split()))
+    return out
+
+
+def load_suggest_set() -> list[dict[str, object]]:
+    """Cases of the judged suggest set: text, targets (lists of acceptable codes), not."""
+    lines = (HERE / "suggest_judged.jsonl").read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip() and not line.startswith("//")]
+
+
+def accepts(patterns: Sequence[str], code: str) -> bool:
+    """Whether ``code`` is one of the acceptable codes (``X*`` accepts codes starting X)."""
+    return any(code.startswith(p[:-1]) if p.endswith("*") else code == p for p in patterns)
+
+
+def rank_of(patterns: Sequence[str], codes: Sequence[str]) -> int | None:
+    """1-based rank of the first acceptable code, or None."""
+    for i, code in enumerate(codes, start=1):
+        if accepts(patterns, code):
+            return i
+    return None
+
+
+def metrics(ranks: Sequence[int | None]) -> tuple[float, float, float]:
+    """hit@1, hit@5 and MRR (over the top 10) of a list of ranks."""
+    n = len(ranks) or 1
+    hit1 = sum(1 for r in ranks if r == 1) / n
+    hit5 = sum(1 for r in ranks if r is not None and r <= 5) / n
+    mrr = sum(1 / r for r in ranks if r is not None) / n
+    return hit1, hit5, mrr
+
+
+def autocomplete_queries(judged: Judged) -> list[str]:
+    """What a user types, keystroke by keystroke from the third letter, for 1-4 word queries."""
+    out: list[str] = []
+    for kind, query, _ in judged:
+        if kind == "code" or not 1 <= len(query.split()) <= 4:
+            continue
+        for end in range(3, len(query) + 1):
+            typed = query[:end]
+            if not typed.endswith(" "):
+                out.append(typed)
+    return out
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def time_queries(run: Callable[[str], object], queries: Sequence[str]) -> list[float]:
+    for query in queries[:50]:
+        run(query)  # warm the page cache
+    times = []
+    clock = time.perf_counter
+    for query in queries:
+        start = clock()
+        run(query)
+        times.append(clock() - start)
+    return times
+
+
+class NaiveScan:
+    """The baseline: every description scanned for every query word (substring)."""
+
+    def __init__(self) -> None:
+        from codekit import _registry
+
+        release = _registry.current().select("icd10cm")
+        self.rows = sorted(
+            ((r.description.lower(), r.code) for r in release.source().records()),
+            key=lambda row: len(row[0]),
+        )
+
+    def search(self, text: str, limit: int = 10) -> list[str]:
+        terms = text.lower().split()
+        out = []
+        for description, code in self.rows:
+            if all(t in description for t in terms):
+                out.append(code)
+                if len(out) == limit:
+                    break
+        return out
+
+
+def _install_hcpcs() -> str:
+    corpus = os.environ.get("CODEKIT_CMS_CORPUS")
+    source = Path(corpus) / "hcpcs" / "HCPC2019_CONTR_ANWEB.txt" if corpus else None
+    if source is None or not source.is_file():
+        return "HCPCS not installed (set CODEKIT_CMS_CORPUS to the CMS corpus)"
+    from codekit._importers.api import install
+
+    started = time.perf_counter()
+    install([source])
+    return f"HCPCS 2019 pack installed in {time.perf_counter() - started:.1f} s"
+
+
+def _use_dev_icd_if_needed() -> str:
+    from codekit import _registry
+
+    try:
+        _registry.current().select("icd10cm")
+    except LookupError:
+        from bench import _dev_icd
+        from codekit import testing
+
+        testing.isolated_registry(_dev_icd).__enter__()
+        return "ICD-10-CM: no packaged data, using simple_icd_10_cm's FY2026 as a plugin"
+    return "ICD-10-CM: packaged data"
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="codekit-bench-search-") as tmp:
+        os.environ["CODEKIT_CACHE_DIR"] = str(Path(tmp) / "cache")
+        os.environ["CODEKIT_DATA_DIR"] = str(Path(tmp) / "data")
+        from codekit import _registry
+
+        _registry.reset()
+        print(_install_hcpcs())
+        print(_use_dev_icd_if_needed())
+        _run(Path(tmp))
+
+
+def _run(tmp: Path) -> None:
+    from codekit import _registry
+    from codekit._search import search, suggest
+    from codekit._search._engine import selected_indexes
+
+    # -- index build --------------------------------------------------------------------
+    print("\nindex build (fresh cache; one file per release)")
+    print(f"{'code set':10} {'release':12} {'items':>7} {'build s':>8} {'size MB':>8}")
+    registry = _registry.current()
+    for spec in registry.specs():
+        if spec.name not in {"icd10cm", "icd10pcs", "hcpcs"} or not registry.releases(spec.name):
+            continue
+        started = time.perf_counter()
+        (index,) = selected_indexes(spec.name, None)
+        took = time.perf_counter() - started
+        path = tmp / "cache" / "search" / index.label
+        size = path.stat().st_size / 1e6 if path.is_file() else float("nan")
+        info = index.release.info
+        print(f"{spec.name:10} {info.release:12} {index.docs:7d} {took:8.1f} {size:8.1f}")
+
+    # -- judged search set --------------------------------------------------------------
+    judged = load_search_set()
+    naive = NaiveScan()
+    ranks: dict[str, list[int | None]] = {}
+    naive_ranks: dict[str, list[int | None]] = {}
+    misses = []
+    for kind, query, codes in judged:
+        got = search(query, limit=10).codes()
+        rank = rank_of(codes, got)
+        ranks.setdefault(kind, []).append(rank)
+        ranks.setdefault("all", []).append(rank)
+        base = rank_of(codes, naive.search(query))
+        naive_ranks.setdefault(kind, []).append(base)
+        naive_ranks.setdefault("all", []).append(base)
+        if rank is None or rank > 5:
+            misses.append((query, codes[:3], got[:3]))
+    print(f"\nsearch: judged set of {len(judged)} queries (bench/search_judged.tsv)")
+    print(
+        f"{'type':13} {'n':>4} | {'hit@1':>6} {'hit@5':>6} {'MRR':>6} | "
+        f"{'naive hit@5':>11} {'MRR':>6} | {'hit@5 ratio':>11}"
+    )
+    for kind in sorted(ranks, key=lambda k: (k != "all", k)):
+        h1, h5, mrr = metrics(ranks[kind])
+        _, b5, bmrr = metrics(naive_ranks[kind])
+        ratio = f"{h5 / b5:.1f}x" if b5 else "inf"
+        print(
+            f"{kind:13} {len(ranks[kind]):4d} | {h1:6.3f} {h5:6.3f} {mrr:6.3f} | "
+            f"{b5:11.3f} {bmrr:6.3f} | {ratio:>11}"
+        )
+    if os.environ.get("BENCH_VERBOSE"):
+        for query, want, got in misses:
+            print(f"  miss: {query!r} want {want} got {got}")
+
+    # -- judged suggest set -------------------------------------------------------------
+    cases = load_suggest_set()
+    s_ranks: list[int | None] = []
+    violations = 0
+    negated_total = 0
+    for case in cases:
+        got = suggest(str(case["text"]), limit=10).codes()
+        for target in case["targets"]:  # type: ignore[attr-defined]
+            s_ranks.append(rank_of(target, got))
+            if os.environ.get("BENCH_VERBOSE") and (rank_of(target, got) or 99) > 5:
+                print(f"  suggest miss: {case['text']!r} want {target[:3]} got {got[:5]}")
+        for pattern in case.get("not", []):  # type: ignore[attr-defined]
+            negated_total += 1
+            if any(accepts([pattern], code) for code in got):
+                violations += 1
+    h1, h5, mrr = metrics(s_ranks)
+    print(f"\nsuggest: judged set of {len(cases)} case texts, {len(s_ranks)} expected conditions")
+    print(f"{'hit@1':>6} {'hit@5':>6} {'MRR':>6} | negated conditions suggested")
+    print(f"{h1:6.3f} {h5:6.3f} {mrr:6.3f} | {violations} of {negated_total}")
+
+    # -- latency ------------------------------------------------------------------------
+    queries = autocomplete_queries(judged)
+    ours = time_queries(lambda q: search(q, limit=10), queries)
+    naive_sample = queries[:: max(1, len(queries) // 200)]
+    theirs = time_queries(naive.search, naive_sample)
+    sets = ", ".join(
+        f"{i.release.info.code_set} {i.release.info.release}" for i in selected_indexes(None, None)
+    )
+    print(f"\nautocomplete latency: {len(queries)} keystroke queries of 1-4 words over {sets}")
+    print(f"{'':14} {'p50 us':>8} {'p90 us':>8} {'p99 us':>8} {'max us':>8}")
+    for label, times in (("codekit", ours), ("naive scan*", theirs)):
+        p50, p90, p99 = (percentile(times, q) * 1e6 for q in (0.5, 0.9, 0.99))
+        print(f"{label:14} {p50:8.0f} {p90:8.0f} {p99:8.0f} {max(times) * 1e6:8.0f}")
+    ratio = percentile(theirs, 0.5) / percentile(ours, 0.5)
+    print(f"p50 ratio naive/codekit: {ratio:.0f}x   (*ICD-10-CM only, {len(naive_sample)} queries)")
+    print("targets: p50 <= 200 us, p99 <= 2000 us, hit@5 >= 0.9")
+    print(f"median of all: {statistics.median(ours) * 1e6:.0f} us")
