@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import attrs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 __all__ = [
     "Code",
@@ -33,7 +33,38 @@ Origin = Literal["packaged", "pack", "plugin"]
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
+class LazyNotes(Mapping[str, tuple[str, ...]]):
+    """Notes read from the data only when first looked at (most lookups never do)."""
+
+    __slots__ = ("_data", "_load")
+
+    def __init__(self, load: Callable[[], Mapping[str, tuple[str, ...]]]) -> None:
+        self._load: Callable[[], Mapping[str, tuple[str, ...]]] | None = load
+        self._data: Mapping[str, tuple[str, ...]] = _EMPTY
+
+    def _get(self) -> Mapping[str, tuple[str, ...]]:
+        load = self._load
+        if load is not None:
+            self._data = MappingProxyType(dict(load()))
+            self._load = None
+        return self._data
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __repr__(self) -> str:
+        return repr(dict(self._get()))
+
+
 def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if isinstance(value, LazyNotes):
+        return value
     if not value:
         return _EMPTY
     return MappingProxyType(dict(value))

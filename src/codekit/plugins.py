@@ -26,23 +26,30 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 import pluggy
 
 from codekit._crosswalk._values import CrosswalkSpec
-from codekit._crosswalk._values import CrosswalkSpec
-from codekit.models import CodeKind, DataRelease
+from codekit.models import CodeKind, DataRelease, LazyNotes
+
+if TYPE_CHECKING:
+    from codekit._quota.policy import QuotaPolicy
+    from codekit._quota.stores import QuotaStore
+
+#: What ``add_descriptions`` accepts instead of a mapping: canonical code → text(s) or None.
+DescriptionLookup = Callable[[str], "str | Sequence[str] | None"]
+#: What ``add_quota_store`` accepts: a function of the store URL returning a store.
+QuotaStoreFactory = Callable[[str], "QuotaStore"]
 
 __all__ = [
-    "AocPrimaries",
     "AocPrimaries",
     "CodeRecord",
     "CodeSetSpec",
     "CodeSource",
     "CrosswalkSpec",
-    "CrosswalkSpec",
+    "DescriptionProvider",
     "MemoryCodeSource",
     "Registrar",
     "hookimpl",
@@ -109,6 +116,8 @@ class CodeSetSpec:
 
 
 def _tuple_notes(value: Mapping[str, Iterable[str]] | None) -> Mapping[str, tuple[str, ...]]:
+    if isinstance(value, LazyNotes):
+        return value
     if not value:
         return MappingProxyType({})
     return MappingProxyType({k: tuple(v) for k, v in value.items()})
@@ -212,14 +221,36 @@ class MemoryCodeSource:
 SourceFactory = Callable[[], CodeSource]
 
 
-@attrs.frozen(kw_only=True)
-class AocPrimaries:
-    """Contractor-defined primaries of one add-on code (see :meth:`Registrar.add_aoc_primaries`)."""
+def _compact_key(code: str) -> str:
+    return "".join(code.split()).upper().replace(".", "")
 
-    add_on: str
-    primaries: tuple[str, ...]
-    program: str = "medicare"
-    source: str = ""
+
+@attrs.frozen(kw_only=True)
+class DescriptionProvider:
+    """Descriptions a plugin registered with :meth:`Registrar.add_descriptions`."""
+
+    code_set: str
+    source: str
+    kind: str
+    descriptions: Mapping[str, str | Sequence[str]] | DescriptionLookup = attrs.field(eq=False)
+    _index: dict[str, tuple[str, ...]] = attrs.field(init=False, factory=dict, eq=False)
+
+    def texts(self, code: str) -> tuple[str, ...]:
+        """The texts registered for the canonical ``code`` (empty if none)."""
+        if callable(self.descriptions) and not isinstance(self.descriptions, Mapping):
+            return _as_texts(self.descriptions(code))
+        if not self._index:
+            for key, value in self.descriptions.items():
+                self._index[_compact_key(key)] = _as_texts(value)
+        return self._index.get(_compact_key(code), ())
+
+
+def _as_texts(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,) if value else ()
+    return tuple(v for v in value if v)
 
 
 @attrs.frozen(kw_only=True)
@@ -318,59 +349,73 @@ class Registrar:
             "crosswalk", make_entry(spec, release, rows=rows, source=source, plugin=self.plugin)
         )
 
-    def add_crosswalk(
+    def add_descriptions(
         self,
-        spec: CrosswalkSpec,
-        release: DataRelease,
+        code_set: str,
         *,
-        rows: Iterable[Sequence[Any]] | None = None,
-        source: Callable[[], Any] | None = None,
+        source: str,
+        kind: str,
+        descriptions: Mapping[str, str | Sequence[str]] | DescriptionLookup,
     ) -> None:
-        """Register one release of a crosswalk (a mapping from one code set to another).
+        """Register extra descriptions of a code set's codes (shown on code pages).
 
-        ``spec`` names it (``to=`` takes ``spec.name``) and gives its source and target code
-        sets; ``release`` its release id and effective period. Pass ``rows`` for small data:
-        ``(source, target)`` or ``(source, target, flags)`` tuples (``flags``: CMS's five GEM
-        digits; a ``None`` target is a "no map" row), or ``source``: a zero-argument callable
-        returning a ``codekit._crosswalk._table.CrosswalkTable``, called on first use.
+        For licensed descriptors (CPT short/long/consumer/clinician, from a licensee's own
+        file) and plain-language texts. ``source`` names where the texts come from (shown as
+        their label, e.g. ``"AMA CPT (licensee file)"``), ``kind`` what they are (``"short"``,
+        ``"long"``, ``"consumer"``, ``"clinician"``, ``"plain_language"``, ...).
+        ``descriptions`` maps codes (any spelling: case, spaces and the dot do not matter) to
+        one text or several, or is a function of the canonical code returning them or
+        ``None`` (preferred for big files: read on first use).
 
         .. versionadded:: 0.1
         """
-        from codekit._crosswalk._registry import make_entry
-
+        if not isinstance(source, str) or not source.strip():
+            raise TypeError("add_descriptions needs source=, a non-empty label")
+        if not isinstance(kind, str) or not _NAME.fullmatch(kind):
+            raise TypeError(f"kind must be lower-case letters, digits and _: {kind!r}")
+        if not isinstance(descriptions, Mapping) and not callable(descriptions):
+            raise TypeError("descriptions must be a mapping of code to text or a function")
         self.add_extension(
-            "crosswalk", make_entry(spec, release, rows=rows, source=source, plugin=self.plugin)
+            "descriptions",
+            DescriptionProvider(
+                code_set=code_set, source=source, kind=kind, descriptions=descriptions
+            ),
         )
-    def add_aoc_primaries(
-        self,
-        add_on: str,
-        primaries: Iterable[str],
-        *,
-        program: str = "medicare",
-        source: str = "",
-    ) -> None:
-        """Register a contractor's primary codes for an NCCI add-on code of AOC type 2 or 3.
 
-        CMS lists no primaries for type 2 add-on codes (``CCCCC``: contractor-defined) and a
-        non-exclusive list for type 3; without a contractor list the engine reports those
-        add-on lines as ``unverifiable``. With one, a type 2 add-on line is denied unless a
-        payable line carries one of ``primaries`` on the same day, and a type 3 line passes
-        when one does. ``source`` names the contractor list (shown in findings).
+    def add_quota_policy(self, name: str, policy: QuotaPolicy) -> None:
+        """Register a quota policy under ``name`` (used by ``codekit.Client(policy=name)``).
+
+        ``policy`` implements :class:`codekit.quota.QuotaPolicy`: its ``allowance(principal,
+        resource)`` says how many resources a principal may open in which window. The
+        built-in ``"default"`` policy (guests 1 page, registered 6, paid unlimited) is
+        registered through this method too.
 
         .. versionadded:: 0.1
         """
-        codes = tuple(sorted({"".join(str(p).split()).upper() for p in primaries}))
-        add_on = "".join(str(add_on).split()).upper()
-        if not re.fullmatch(r"[0-9A-Z]{5}", add_on) or not all(
-            re.fullmatch(r"[0-9A-Z]{5}", c) for c in codes
-        ):
-            raise TypeError("add_aoc_primaries takes 5-character HCPCS/CPT codes")
-        if program not in ("medicare", "medicaid"):
-            raise TypeError(f"program must be 'medicare' or 'medicaid', not {program!r}")
-        self.add_extension(
-            "ncci_aoc_primaries",
-            AocPrimaries(add_on=add_on, primaries=codes, program=program, source=source),
-        )
+        if not isinstance(name, str) or not name:
+            raise TypeError("a quota policy needs a non-empty name")
+        if not callable(getattr(policy, "allowance", None)):
+            raise TypeError(
+                f"quota policy {name!r} must have an allowance(principal, resource) method"
+            )
+        self.add_extension("quota_policy", (name, policy))
+
+    def add_quota_store(self, scheme: str, factory: QuotaStoreFactory) -> None:
+        """Register a quota store for URLs ``scheme://...`` (``factory(url)`` opens one).
+
+        The factory is called with the whole URL and returns a
+        :class:`codekit.quota.QuotaStore`; it should not connect until first used. The
+        built-in ``memory``, ``sqlite`` and ``redis`` stores are registered this way.
+
+        .. versionadded:: 0.1
+        """
+        if not isinstance(scheme, str) or not re.fullmatch(r"[a-z][a-z0-9+.-]*", scheme):
+            raise TypeError(f"a store scheme is lower-case letters and digits: {scheme!r}")
+        if not callable(factory):
+            raise TypeError("add_quota_store needs a callable factory(url) -> QuotaStore")
+        self.add_extension("quota_store", (scheme, factory))
+
+
     def add_aoc_primaries(
         self,
         add_on: str,

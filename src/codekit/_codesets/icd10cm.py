@@ -7,9 +7,10 @@ from codekit.plugins import CodeSetSpec, Registrar, hookimpl
 SPEC = CodeSetSpec(
     name="icd10cm",
     title="ICD-10-CM",
-    # A letter, then two letters or digits (FY2026 added categories such as QA0), then up
-    # to four more characters after the dot.
-    pattern=r"[A-Z][0-9A-Z]{2}[0-9A-Z]{0,4}",
+    # A letter and a digit, then a letter or digit, then up to four characters after the dot.
+    # FY2026 added genetic-disorder categories with a letter in second place (QA0); only Q
+    # takes one, so local code sets such as "LB002" stay unambiguous.
+    pattern=r"(?:[A-Z][0-9]|Q[A-Z])[0-9A-Z][0-9A-Z]{0,4}",
     dot_after=3,
     description="International Classification of Diseases, 10th Revision, Clinical Modification",
 )

@@ -17,14 +17,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 from urllib.parse import quote
 
 from codekit._store.positional import PositionalAttributes
 from codekit.exceptions import DataError
-from codekit.models import CodeKind
+from codekit.models import CodeKind, LazyNotes
 from codekit.plugins import CodeRecord
 
 __all__ = ["FORMAT_VERSION", "Dataset", "Item", "Note", "SqliteRelease", "write_dataset"]
@@ -151,6 +151,9 @@ class Dataset:
         uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
         try:
             con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            # Read pages through a memory map: a random lookup then costs no read() calls,
+            # and every process shares the same page-cache pages.
+            con.execute("PRAGMA mmap_size = 268435456")
             version = con.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise DataError(f"{self.label}: {path.name} is not a codekit dataset ({exc})") from exc
@@ -204,10 +207,12 @@ class SqliteRelease:
             }
         return self._overrides.get((code, kind))
 
-    def _record(self, row: Sequence[Any], notes: dict[str, tuple[str, ...]] | None) -> CodeRecord:
+    def _record(
+        self, row: Sequence[Any], notes: Mapping[str, tuple[str, ...]] | None
+    ) -> CodeRecord:
         code, kind, description, short, parent, parent_kind, billable, start, end, attrs = row
         if notes is None:
-            notes = self._notes(code, kind)
+            notes = LazyNotes(lambda: self._notes(code, kind))
         return CodeRecord(
             code=code,
             kind=kind,
