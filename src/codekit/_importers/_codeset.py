@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from codekit._store.packs import Pack, install_pack
+from codekit._store.packs import Pack, install_pack, list_packs
 from codekit._store.sqlite import Item, Note, write_dataset
 
 if TYPE_CHECKING:
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
     from pathlib import Path
 
-__all__ = ["DATASET", "install_code_set", "item"]
+__all__ = ["DATASET", "already_installed", "install_code_set", "item"]
 
 #: The dataset file inside every code-set pack.
 DATASET = "codes.sqlite"
@@ -49,6 +49,20 @@ def item(
         end=end,
         attrs=json.dumps(dict(attrs), sort_keys=True, ensure_ascii=False) if attrs else None,
     )
+
+
+def already_installed(kinds: Sequence[str], release: str, force: bool) -> list[Pack] | None:
+    """The installed packs of ``release`` for every kind, or ``None`` if one is missing
+    (or ``force``): lets an importer skip parsing when there is nothing to do."""
+    if force:
+        return None
+    found = []
+    for kind in kinds:
+        match = [p for p in list_packs(kind) if p.release == release and p.path.name == release]
+        if not match:
+            return None
+        found.append(match[0])
+    return found
 
 
 def install_code_set(

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from codekit._importers._base import Detection
-from codekit._importers._codeset import install_code_set, item
+from codekit._importers._codeset import already_installed, install_code_set, item
 from codekit._importers._text import read_lines
 from codekit.exceptions import DataFileError
 
@@ -494,6 +494,9 @@ class _HcpcsImporter:
             raise DataFileError(
                 names, "processing notes need the HCPCS file of the same release beside them"
             )
+        done = already_installed(("hcpcs", "modifier"), mains[0].release, force)
+        if done is not None:
+            return done
         # The txt and the xlsx carry the same data: read the txt (fast) when both are given.
         rank = {".txt": 0, ".csv": 1, ".xlsx": 2}
         main = min(mains, key=lambda d: rank.get(d.path.suffix.lower(), 0))

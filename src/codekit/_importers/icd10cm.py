@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from codekit._importers._base import Detection
-from codekit._importers._codeset import install_code_set, item
+from codekit._importers._codeset import already_installed, install_code_set, item
 from codekit._importers._text import read_lines
 from codekit.exceptions import DataFileError
 
@@ -215,6 +215,10 @@ class _OrderImporter:
             year = int(found.release[2:6])
             release = f"FY{year}-APR" if april else f"FY{year}"
             effective, until = fiscal_period(year, april)
+            done = already_installed(("icd10cm",), release, force)
+            if done is not None:
+                packs.extend(done)
+                continue
             entries, stats = parse_order(found.path)
             rows = order_items(entries)
             packs.append(
@@ -359,6 +363,10 @@ class _AddendaImporter:
     def install(self, detections: Sequence[Detection], *, force: bool) -> list[Pack]:
         packs = []
         for found in detections:
+            done = already_installed(("icd10cm_addenda",), found.release, force)
+            if done is not None:
+                packs.extend(done)
+                continue
             changes, stats = parse_addenda(found.path)
             year = int(found.release[2:])
             rows = [

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from codekit._importers._base import Detection
-from codekit._importers._codeset import install_code_set, item
+from codekit._importers._codeset import already_installed, install_code_set, item
 from codekit._importers._text import read_lines
 from codekit._importers.icd10cm import fiscal_period, parse_order
 from codekit.exceptions import DataFileError
@@ -100,6 +100,9 @@ class _PcsImporter:
     def install(self, detections: Sequence[Detection], *, force: bool) -> list[Pack]:
         # The order file has short descriptions too; prefer it when both are given.
         found = min(detections, key=lambda d: 0 if d.role == "order" else 1)
+        done = already_installed(("icd10pcs",), found.release, force)
+        if done is not None:
+            return done
         rows, stats = _items(found.path, found.role)
         pack = install_code_set(
             "icd10pcs",
