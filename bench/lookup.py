@@ -76,7 +76,11 @@ def main() -> None:
     for name, (wall, rss) in cold.items():
         _row(name, f"{wall * 1000:.0f}", f"{rss:.1f}")
     ours, theirs = cold["codekit"], cold["simple_icd_10_cm"]
-    _row("ratio simple_icd_10_cm / codekit", f"{theirs[0] / ours[0]:.1f}x", f"{theirs[1] / ours[1]:.1f}x")
+    _row(
+        "ratio simple_icd_10_cm / codekit",
+        f"{theirs[0] / ours[0]:.1f}x",
+        f"{theirs[1] / ours[1]:.1f}x",
+    )
 
     source = _registry.current().select("icd10cm", release="FY2026").source()
     codes = [r.code for r in source.records() if r.billable]
@@ -88,13 +92,23 @@ def main() -> None:
     _row("hot lookups (per call)", "codekit µs", "peer µs", "peer/codekit")
     hot_ours = _per_call(lambda: codekit.describe("E11.9"), 200_000)
     hot_peer = _per_call(lambda: peer.get_description("E11.9"), 200_000)
-    _row("same code again and again", f"{hot_ours * 1e6:.2f}", f"{hot_peer * 1e6:.2f}", f"{hot_peer / hot_ours:.2f}")
+    _row(
+        "same code again and again",
+        f"{hot_ours * 1e6:.2f}",
+        f"{hot_peer * 1e6:.2f}",
+        f"{hot_peer / hot_ours:.2f}",
+    )
 
     cycle = iter(sample * 3)
     miss_ours = _per_call(lambda: codekit.describe(next(cycle), code_set="icd10cm"), 50_000)
     cycle_peer = iter(sample * 3)
     miss_peer = _per_call(lambda: peer.get_description(next(cycle_peer)), 50_000)
-    _row("100k different codes, one by one", f"{miss_ours * 1e6:.2f}", f"{miss_peer * 1e6:.2f}", f"{miss_peer / miss_ours:.2f}")
+    _row(
+        "100k different codes, one by one",
+        f"{miss_ours * 1e6:.2f}",
+        f"{miss_peer * 1e6:.2f}",
+        f"{miss_peer / miss_ours:.2f}",
+    )
 
     print()
     _row("bulk: 100,000 codes", "seconds", "µs per code")
@@ -108,7 +122,9 @@ def main() -> None:
     start = time.perf_counter()
     peer_loop = [peer.get_description(code) for code in sample]
     peer_s = time.perf_counter() - start
-    assert [c.description if c else None for c in bulk] == [c.description if c else None for c in loop]
+    assert [c.description if c else None for c in bulk] == [
+        c.description if c else None for c in loop
+    ]
     # simple_icd_10_cm keeps the XML's stray tabs; codekit folds white space.
     assert ["".join(c.description.split()) for c in bulk if c] == [
         "".join(d.split()) for d in peer_loop

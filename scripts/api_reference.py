@@ -45,7 +45,7 @@ def _entry(qualname: str, obj: object, level: str) -> list[str]:
         for name, member in sorted(vars(obj).items()):
             if name.startswith("_") and name not in ("__init__",):
                 continue
-            if name == "__init__" or not callable(member) and not isinstance(member, property):
+            if name == "__init__" or (not callable(member) and not isinstance(member, property)):
                 continue
             target = member.fget if isinstance(member, property) else member
             doc = inspect.getdoc(target)

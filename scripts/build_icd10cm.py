@@ -28,9 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from _sources import Source, member, sha256_of  # noqa: E402
+from _sources import Source, member, sha256_of
 
-from codekit._store.sqlite import Item, Note, write_dataset  # noqa: E402
+from codekit._store.sqlite import Item, Note, write_dataset
 
 SIMPLE = Source(
     "simple-icd-10-cm",
@@ -170,9 +170,7 @@ class Tabular:
             self._set_billable(name)
 
     def _set_billable(self, code: str) -> None:
-        item = self.items[(code, "code")] if (code, "code") in self.items else None
-        if item is None:
-            item = self.items[(code, "category")]
+        item = self.items.get((code, "code")) or self.items[(code, "category")]
         self.items[(item.code, item.kind)] = item._replace(billable=1 << BIT[NEWEST])
 
 
@@ -181,8 +179,7 @@ def _history_nodes(tree: dict) -> Iterator[tuple[dict, dict | None]]:  # type: i
     while stack:
         node, parent = stack.pop()
         yield node, parent
-        for child in node.get("children", ()):
-            stack.append((child, node))
+        stack.extend((child, node) for child in node.get("children", ()))
 
 
 def _words(text: str) -> str:
@@ -246,7 +243,10 @@ def build(out_dir: Path) -> None:
                 parent_ref = None
                 if parent is not None:
                     if "description" in parent:
-                        parent_ref = (parent["id"], "category" if len(parent["id"]) == 3 else "code")
+                        parent_ref = (
+                            parent["id"],
+                            "category" if len(parent["id"]) == 3 else "code",
+                        )
                     else:
                         parent_ref = block_or_chapter(parent["id"])
                 items[key] = Item(

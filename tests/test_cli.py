@@ -65,12 +65,18 @@ def test_releases(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_console_script_runs_as_module() -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "codekit", "lookup", "e119"], capture_output=True, text=True
+        [sys.executable, "-m", "codekit", "lookup", "e119"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert out.returncode == 0
     assert "Type 2 diabetes mellitus without complications" in out.stdout
     bad = subprocess.run(
-        [sys.executable, "-m", "codekit", "lookup", "E11.99"], capture_output=True, text=True
+        [sys.executable, "-m", "codekit", "lookup", "E11.99"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert bad.returncode == 1
     assert bad.stderr.count("\n") == 1

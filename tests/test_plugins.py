@@ -16,7 +16,7 @@ import codekit
 from codekit import hookspecs
 from codekit.exceptions import PluginError, PluginWarning, UnknownCodeSetError
 from codekit.models import DataRelease
-from codekit.plugins import CodeRecord, CodeSetSpec, Registrar, hookimpl
+from codekit.plugins import CodeRecord, CodeSetSpec, CodeSource, Registrar, hookimpl
 from codekit.testing import isolated_registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +40,9 @@ class LabPlugin:
             ],
         )
         registrar.add_release(
-            DataRelease(code_set="lab", release="2", effective=dt.date(2025, 1, 1), origin="plugin"),
+            DataRelease(
+                code_set="lab", release="2", effective=dt.date(2025, 1, 1), origin="plugin"
+            ),
             records=[CodeRecord(code="LB002", description="Glucose, quantitative")],
         )
 
@@ -61,7 +63,7 @@ class BadSourcePlugin:
     def codekit_register(self, registrar: Registrar) -> None:
         registrar.add_code_set(CodeSetSpec(name="lazy", title="Lazy", pattern=r"LZ[0-9]"))
 
-        def open_source() -> codekit.plugins.CodeSource:  # type: ignore[name-defined]
+        def open_source() -> CodeSource:
             raise OSError("file lazy.db not found")
 
         registrar.add_release(
@@ -92,15 +94,17 @@ def test_plugin_code_set_lookup_and_releases() -> None:
 
 
 def test_failing_plugin_is_contained() -> None:
-    with pytest.warns(PluginWarning, match="broken_plugin"), isolated_registry(
-        BrokenPlugin(), LabPlugin()
-    ) as registry:
+    # The warning fires while the block is entered; the checks below need that registry.
+    with (  # noqa: PT031
+        pytest.warns(PluginWarning, match="broken_plugin"),
+        isolated_registry(BrokenPlugin(), LabPlugin()) as registry,
+    ):
         assert "database password missing" in registry.failures["broken_plugin"]
         # The rest keeps working ...
         assert codekit.describe("E11.9").startswith("Type 2 diabetes")
         assert codekit.describe("LB002") == "Glucose, quantitative"
         # ... and what the broken plugin declared says which plugin failed and why.
-        with pytest.raises(PluginError, match="broken_plugin.*database password missing"):
+        with pytest.raises(PluginError, match=r"broken_plugin.*database password missing"):
             codekit.lookup("BR1", code_set="broken")
 
 
@@ -112,9 +116,10 @@ def test_failing_source_raises_plugin_error() -> None:
 
 
 def test_unknown_hook_is_refused() -> None:
-    with pytest.warns(PluginWarning, match="unknown hooks"), isolated_registry(
-        UnknownHookPlugin()
-    ) as registry:
+    with (
+        pytest.warns(PluginWarning, match="unknown hooks"),
+        isolated_registry(UnknownHookPlugin()) as registry,
+    ):
         assert "codekit_no_such_hook" in registry.failures["unknown_hook"]
 
 
@@ -126,8 +131,9 @@ def test_invalid_registration_is_refused() -> None:
         def codekit_register(self, registrar: Registrar) -> None:
             registrar.add_release("not a release", records=[])  # type: ignore[arg-type]
 
-    with pytest.warns(PluginWarning, match="add_release takes a DataRelease"), isolated_registry(
-        Invalid()
+    with (
+        pytest.warns(PluginWarning, match="add_release takes a DataRelease"),
+        isolated_registry(Invalid()),
     ):
         assert codekit.describe("E11.9")
 
@@ -138,11 +144,14 @@ def test_duplicate_code_set_is_refused() -> None:
 
         @hookimpl
         def codekit_register(self, registrar: Registrar) -> None:
-            registrar.add_code_set(CodeSetSpec(name="lab", title="Other lab", pattern=r"LB[0-9]{3}"))
+            registrar.add_code_set(
+                CodeSetSpec(name="lab", title="Other lab", pattern=r"LB[0-9]{3}")
+            )
 
-    with pytest.warns(PluginWarning, match="already registered"), isolated_registry(
-        LabPlugin(), Clash()
-    ) as registry:
+    with (
+        pytest.warns(PluginWarning, match="already registered"),
+        isolated_registry(LabPlugin(), Clash()) as registry,
+    ):
         assert "clash" in registry.failures
 
 
@@ -213,8 +222,15 @@ def test_example_plugin_distribution_installs(tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
         [
-            sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-            "--no-build-isolation", "--target", str(target),
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
             str(ROOT / "plugins" / "codekit-example-codes"),
         ],
         check=True,
@@ -229,8 +245,11 @@ def test_example_plugin_distribution_installs(tmp_path: Path) -> None:
     )
     assert out.stdout.strip() == "acme AC101 Hydrocolloid dressing, per dressing AC100"
     cli = subprocess.run(
-        [sys.executable, "-m", "codekit", "lookup", "AC101"], env=env, capture_output=True,
-        text=True, check=False,
+        [sys.executable, "-m", "codekit", "lookup", "AC101"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert cli.returncode == 0, cli.stderr
     assert "Hydrocolloid dressing" in cli.stdout

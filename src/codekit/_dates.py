@@ -12,7 +12,7 @@ DateLike = dt.date | str
 
 
 def to_date(value: object, what: str = "date") -> dt.date:
-    """A ``datetime.date`` from a date, a datetime (its date part) or an ISO ``YYYY-MM-DD`` string."""
+    """A ``datetime.date`` from a date, a datetime (its date part) or ISO ``YYYY-MM-DD`` text."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

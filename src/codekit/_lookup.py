@@ -69,7 +69,7 @@ def _graph(release: Release) -> _Graph:
 
 
 def _to_code(record: CodeRecord, release: Release, graph: _Graph) -> Code:
-    code = Code(
+    return Code(
         code=record.code,
         code_set=release.info.code_set,
         description=record.description,
@@ -83,7 +83,6 @@ def _to_code(record: CodeRecord, release: Release, graph: _Graph) -> Code:
         parent_kind=record.parent_kind,
         graph=graph,
     )
-    return code
 
 
 def _attributes(record: CodeRecord) -> dict[str, object]:
@@ -231,8 +230,8 @@ def get_many(
                 found[c] = hits[0]
     graph = _graph(chosen)
     out: list[Code | None] = []
-    for c in canonical:
-        record = found.get(c) if c is not None else None
+    for key in canonical:
+        record = found.get(key) if key is not None else None
         out.append(_to_code(record, chosen, graph) if record is not None else None)
     return out
 

@@ -25,7 +25,7 @@ from codekit.models import CodeSet, DataRelease
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from codekit.plugins import CodeSetSpec, CodeSource, Registrar, _ReleaseEntry
+    from codekit.plugins import CodeSetSpec, CodeSource, Registrar
 
 __all__ = ["Registry", "current", "generation", "reset"]
 

@@ -215,7 +215,9 @@ class Code:
             items = "".join(f"<li>{esc(text)}</li>" for text in texts)
             rows.append(f"<tr><th>{esc(kind.replace('_', ' '))}</th><td><ul>{items}</ul></td></tr>")
         for name, value in self.attributes.items():
-            rows.append(f"<tr><th>{esc(name.replace('_', ' '))}</th><td>{esc(str(value))}</td></tr>")
+            rows.append(
+                f"<tr><th>{esc(name.replace('_', ' '))}</th><td>{esc(str(value))}</td></tr>"
+            )
         return (
             f"<div class='codekit-code'><h4><code>{esc(self.code)}</code> "
             f"{esc(self.description)}</h4><table>{''.join(rows)}</table></div>"

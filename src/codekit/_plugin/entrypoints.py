@@ -67,7 +67,9 @@ def find(group: str) -> list[EntryPoint]:
                 continue
             seen.add(dist)
             try:
-                with open(os.path.join(folder or ".", entry, "entry_points.txt"), encoding="utf-8") as f:
+                with open(
+                    os.path.join(folder or ".", entry, "entry_points.txt"), encoding="utf-8"
+                ) as f:
                     text = f.read()
             except OSError:
                 continue

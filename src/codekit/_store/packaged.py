@@ -47,7 +47,8 @@ def manifests() -> tuple[dict[str, Any], ...]:
 def _locate(name: str) -> Path:
     with _lock:
         resource = importlib_resources.files(_PACKAGE).joinpath(name)
-        return _keep.enter_context(importlib_resources.as_file(resource))
+        path: Path = _keep.enter_context(importlib_resources.as_file(resource))
+        return path
 
 
 @cache

@@ -120,14 +120,10 @@ def write_dataset(
             "INSERT INTO meta VALUES (?, ?)",
             sorted((key, json.dumps(value, sort_keys=True)) for key, value in meta.items()),
         )
-        con.executemany(
-            "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            sorted(items, key=lambda item: (item.code, item.kind)),
-        )
-        con.executemany(
-            "INSERT INTO notes VALUES (?, ?, ?, ?, ?)",
-            sorted(notes, key=lambda note: (note.code, note.kind, note.seq)),
-        )
+        item_rows: list[Item] = sorted(items, key=lambda item: (item.code, item.kind))
+        note_rows: list[Note] = sorted(notes, key=lambda note: (note.code, note.kind, note.seq))
+        con.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", item_rows)
+        con.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?)", note_rows)
         con.executemany("INSERT INTO texts VALUES (?, ?, ?, ?)", sorted(texts))
         con.commit()
         con.execute("VACUUM")
