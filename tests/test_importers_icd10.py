@@ -36,6 +36,11 @@ def test_icd10cm_order_excerpt_every_line(cms_corpus: Path, data_dir: Path) -> N
         "billable": flags.count("1"),
         "blank": 0,
     }
+    before = {}
+    for line in lines:
+        packaged = codekit.get(_dotted(line[6:13].strip()), code_set="icd10cm", release="FY2026")
+        if packaged is not None:
+            before[packaged.code] = packaged
     (pack,) = codekit.data.install(path)
     assert (pack.kind, pack.release, str(pack.effective), str(pack.until)) == (
         "icd10cm",
@@ -43,16 +48,22 @@ def test_icd10cm_order_excerpt_every_line(cms_corpus: Path, data_dir: Path) -> N
         "2025-10-01",
         "2026-09-30",
     )
+    assert codekit.data_releases("icd10cm")[-1].origin == "pack"
     for line in lines:
         # The layout of CMS's order-file guide: code 7-13, flag 15, short 17-76, long 78-.
         code = codekit.lookup(_dotted(line[6:13].strip()), code_set="icd10cm", release="FY2026")
         assert code.description == line[77:].rstrip()
         assert code.short_description == line[16:76].rstrip()
         assert code.billable == (line[14] == "1")
+        # Chapters, blocks and notes come from the packaged release when the text agrees.
+        old = before.get(code.code)
+        if old is not None and old.description == code.description:
+            assert code.notes == old.notes, code.code
+            assert [a.code for a in code.ancestors()] == [a.code for a in old.ancestors()]
     m54 = codekit.lookup("M54.50", code_set="icd10cm", release="FY2026")
     assert m54.parent == "M54.5"
-    assert m54.parent_code() is not None
-    assert [a.code for a in m54.ancestors()] == ["M54.5", "M54"]
+    assert [a.kind for a in m54.ancestors()] == ["code", "category", "block", "chapter"]
+    assert pack.manifest["hierarchy_from"] == "FY2026 (packaged)"
 
 
 @pytest.mark.corpus
@@ -140,4 +151,9 @@ def test_addenda_derive_the_next_release_from_the_one_before(data_dir: Path) -> 
     assert codekit.describe("E11.9", code_set="icd10cm", as_of="2027-01-01") == codekit.describe(
         "E11.9", code_set="icd10cm", as_of="2026-01-01"
     )
-    assert codekit.lookup("A00.9", code_set="icd10cm", as_of="2027-01-01").parent == "A00"
+    a009 = codekit.lookup("A00.9", code_set="icd10cm", as_of="2027-01-01")
+    before = codekit.lookup("A00.9", code_set="icd10cm", as_of="2026-01-01")
+    assert a009.release == "FY2027"
+    assert a009.parent == "A00"
+    assert a009.notes == before.notes
+    assert [a.code for a in a009.ancestors()] == [a.code for a in before.ancestors()]

@@ -5,8 +5,10 @@ order number 1-5, code 7-13 (no dot, left-justified), header flag 15 (``0`` head
 billable), short description 17-76, long description from 78. It becomes an ``icd10cm`` pack
 of release ``FYYYYY`` (effective October 1 of the year before, until September 30; the
 April update — a zip or file whose name says ``april`` — is ``FYYYYY-APR`` from April 1).
-Categories (three characters) are ``category`` items; the order file has no chapters or
-blocks.
+Categories (three characters) are ``category`` items. The order file has no chapters,
+blocks or notes: they are taken from the newest release already available (packaged
+first), each category under its block there (a new category under the narrowest block
+whose range holds it), notes only where the description is unchanged.
 
 Addenda ``icd10cm[-_]codes[-_]addenda[-_]YYYY.txt``: ``<tag padded to 13><code padded to
 8><description>`` with tags ``Add:``, ``Delete:``, ``Revise from:`` + ``Revise to:``. They
@@ -28,6 +30,7 @@ import attrs
 from codekit._importers._base import Detection
 from codekit._importers._codeset import already_installed, install_code_set, item
 from codekit._importers._text import read_lines
+from codekit._store.sqlite import Note
 from codekit.exceptions import DataFileError
 
 if TYPE_CHECKING:
@@ -221,6 +224,12 @@ class _OrderImporter:
                 continue
             entries, stats = parse_order(found.path)
             rows = order_items(entries)
+            notes: list[Note] = []
+            base = _hierarchy_base(effective)
+            extra: dict[str, Any] = {}
+            if base is not None:
+                rows, notes = enrich(rows, base[1])
+                extra["hierarchy_from"] = f"{base[0].release} ({base[0].origin})"
             packs.append(
                 install_code_set(
                     "icd10cm",
@@ -228,13 +237,88 @@ class _OrderImporter:
                     effective=effective,
                     until=until,
                     items=rows,
+                    notes=notes,
                     sources=[found.path],
                     source=SOURCE_ORDER,
                     force=force,
-                    extra={"parse": stats, "source_names": [found.origin], "licence": LICENCE},
+                    extra={
+                        "parse": stats,
+                        "source_names": [found.origin],
+                        "licence": LICENCE,
+                        **extra,
+                    },
                 )
             )
         return packs
+
+
+def _hierarchy_base(effective: dt.date) -> tuple[Any, Any] | None:
+    """The newest ICD-10-CM release in force by ``effective`` (packaged preferred on ties)."""
+    from codekit import _registry
+    from codekit.exceptions import CodekitError
+
+    try:
+        releases = [
+            r for r in _registry.current().releases("icd10cm") if r.info.effective <= effective
+        ]
+    except CodekitError:
+        return None
+    if not releases:
+        return None
+    rank = {"packaged": 0, "plugin": 1, "pack": 2}
+    chosen = max(releases, key=lambda r: (r.info.effective, -rank[r.info.origin]))
+    return chosen.info, chosen.source()
+
+
+def _block_range(code: str) -> tuple[str, str] | None:
+    found = re.fullmatch(r"([A-Z][0-9A-Z]{2})-([A-Z][0-9A-Z]{2})", code)
+    return (found[1], found[2]) if found else None
+
+
+def enrich(rows: Sequence[Item], base: Any) -> tuple[list[Item], list[Note]]:
+    """Chapters, blocks and notes for an order-file release, from the release before.
+
+    The order file lists categories and codes only. Chapters and blocks are taken from
+    ``base`` (a CodeSource); each category hangs under its block there (a new category under
+    the narrowest block whose range holds it); notes are carried over for items whose
+    description is unchanged.
+    """
+    records = list(base.records())
+    by_key = {(r.code, r.kind): r for r in records}
+    upper = [r for r in records if r.kind in ("chapter", "block")]
+    ranges = [(rng, r.code) for r in upper if r.kind == "block" and (rng := _block_range(r.code))]
+    out: list[Item] = []
+    for seq, record in enumerate(upper):
+        out.append(
+            item(
+                record.code,
+                record.description,
+                seq=-len(upper) + seq,
+                billable=False,
+                kind=record.kind,
+                parent=record.parent,
+                parent_kind=record.parent_kind,
+            )
+        )
+    notes: list[Note] = []
+    for given in rows:
+        row = given
+        old = by_key.get((row.code, row.kind))
+        if row.kind == "category":
+            if old is not None and old.parent_kind in ("block", "chapter"):
+                row = row._replace(parent=old.parent, parent_kind=old.parent_kind)
+            else:
+                holding = [(lo, hi, code) for (lo, hi), code in ranges if lo <= row.code <= hi]
+                holding.sort(key=lambda c: c[1])
+                holding.sort(key=lambda c: c[0], reverse=True)  # innermost block first
+                if holding:
+                    row = row._replace(parent=holding[0][2], parent_kind="block")
+        if old is not None and old.description == row.description:
+            for note_kind, texts in old.notes.items():
+                for text in texts:
+                    notes.append(Note(row.code, row.kind, len(notes), note_kind, text))
+        out.append(row)
+    return out, notes
 
 
 def _base_release(fiscal_year: int) -> tuple[Any, Any] | None:
@@ -270,8 +354,13 @@ def _may_derive(release: str, force: bool) -> bool:
     return force and derived
 
 
-def apply_changes(base: Any, changes: Sequence[Change]) -> list[Item]:
-    """The release the addenda produce from the release before (``base``: a CodeSource)."""
+def apply_changes(base: Any, changes: Sequence[Change]) -> tuple[list[Item], list[Note]]:
+    """The release the addenda produce from the release before (``base``: a CodeSource).
+
+    Items carry over with their notes (the addenda change titles, not notes); an added code
+    makes its parent a header; a deleted code disappears unless codes were added below it,
+    in which case it stays as a header.
+    """
     records = {(r.code, r.kind): r for r in base.records()}
     by_code: dict[str, dict[str, Any]] = {}
     order: list[tuple[str, str]] = list(records)
@@ -284,6 +373,7 @@ def apply_changes(base: Any, changes: Sequence[Change]) -> list[Item]:
             "billable": record.billable,
             "parent": record.parent,
             "parent_kind": record.parent_kind,
+            "notes": record.notes,
         }
     codes = {r.code.replace(".", "") for r in records.values() if r.kind in ("code", "category")}
     deleted = {c.code for c in changes if c.action == "delete"}
@@ -302,6 +392,7 @@ def apply_changes(base: Any, changes: Sequence[Change]) -> list[Item]:
                 "billable": True,
                 "parent": dotted(parent) if parent else None,
                 "parent_kind": _kind(parent) if parent else None,
+                "notes": {},
             }
             order.append((dotted(change.code), _kind(change.code)))
             if parent is not None:  # a code that gains children becomes a header
@@ -310,6 +401,7 @@ def apply_changes(base: Any, changes: Sequence[Change]) -> list[Item]:
                     by_code[pkey]["billable"] = False
     children = {v["parent"] for v in by_code.values() if v["parent"]}
     rows: list[Item] = []
+    notes: list[Note] = []
     seen: set[str] = set()
     for code, kind in sorted(set(order), key=lambda k: (k[0].replace(".", ""), k[1])):
         rkey = f"{code}|{kind}"
@@ -321,6 +413,9 @@ def apply_changes(base: Any, changes: Sequence[Change]) -> list[Item]:
             if code not in children:
                 continue
             value["billable"] = False
+        for note_kind, texts in value["notes"].items():
+            for text in texts:
+                notes.append(Note(value["code"], value["kind"], len(notes), note_kind, text))
         rows.append(
             item(
                 value["code"],
@@ -333,7 +428,7 @@ def apply_changes(base: Any, changes: Sequence[Change]) -> list[Item]:
                 parent_kind=value["parent_kind"],
             )
         )
-    return rows
+    return rows, notes
 
 
 class _AddendaImporter:
@@ -397,13 +492,15 @@ class _AddendaImporter:
                 base = _base_release(year)
                 if base is not None:
                     info, source = base
+                    derived, derived_notes = apply_changes(source, changes)
                     packs.append(
                         install_code_set(
                             "icd10cm",
                             found.release,
                             effective=found.effective,
                             until=found.until,
-                            items=apply_changes(source, changes),
+                            items=derived,
+                            notes=derived_notes,
                             sources=[found.path],
                             source=f"{SOURCE_ADDENDA} applied to {info.release} ({info.origin})",
                             force=force,
