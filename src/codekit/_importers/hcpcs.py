@@ -496,7 +496,7 @@ class _HcpcsImporter:
             )
         done = already_installed(("hcpcs", "modifier"), mains[0].release, force)
         if done is not None:
-            return done
+            return done  # (a modifier-only excerpt is parsed again: it has no hcpcs pack)
         # The txt and the xlsx carry the same data: read the txt (fast) when both are given.
         rank = {".txt": 0, ".csv": 1, ".xlsx": 2}
         main = min(mains, key=lambda d: rank.get(d.path.suffix.lower(), 0))
@@ -517,13 +517,16 @@ class _HcpcsImporter:
         }
         packs = []
         for code_set, is_modifier in (("hcpcs", False), ("modifier", True)):
+            rows = items(parsed.entries, modifiers=is_modifier, notes=notes)
+            if not rows:
+                continue  # an excerpt of modifiers only must not shadow a full release
             packs.append(
                 install_code_set(
                     code_set,
                     main.release,
                     effective=main.effective,
                     until=None,
-                    items=items(parsed.entries, modifiers=is_modifier, notes=notes),
+                    items=rows,
                     sources=sources,
                     source=SOURCE,
                     force=force,
