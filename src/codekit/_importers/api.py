@@ -100,10 +100,12 @@ def fetch(
 
     :param kind: ``hcpcs`` (codes + modifiers), ``icd10cm``, ``icd10pcs``, or an NCCI kind.
     :param release: the release id, e.g. ``2026-JAN`` (HCPCS) or ``FY2026`` (ICD-10).
-    :param accept_ama_license: required for kinds whose files contain CPT codes (NCCI).
+    :param accept_ama_license: required for kinds whose files contain CPT codes (NCCI):
+        the AMA licenses CPT and CMS makes every downloader accept that licence.
+    :param sha256: the expected sha256 of the downloaded file (refused if it differs).
+    :returns: the packs installed (see ``docs/data-packs.md`` for the URL patterns known).
     :raises LicenseNotAcceptedError: the kind needs the AMA licence and it was not accepted.
     :raises DownloadError: every known URL failed; nothing was installed.
-    :param sha256: the expected sha256 of the downloaded file (refused if it differs).
     :raises ChecksumError: the download does not match ``sha256``; nothing was installed.
     """
     from codekit._importers.fetch import fetch_release
