@@ -159,24 +159,40 @@ def test_a_claim_with_no_table_entries_yields_no_findings(items: list[dict[str, 
 def _comparable(frame: Any) -> set[tuple[Any, ...]]:
     import pandas as pd
 
+    def value(x: Any) -> Any:
+        return None if x is None or (not isinstance(x, tuple) and pd.isna(x)) else x
+
     return {
         (
-            r.claim_id, r.kind, r.severity, tuple(r.line_ids), tuple(r.codes),
-            None if pd.isna(r.bypass_modifier) else r.bypass_modifier,
+            r.claim_id, r.kind, r.severity, r.line_id, value(r.other_line_id), r.code,
+            value(r.other_code), value(r.bypass_modifier),
         )
         for r in frame.itertuples()
     }
+
+
+def _rows(claim: codekit.Claim, finding: codekit.Finding) -> list[tuple[Any, ...]]:
+    """The batch rows a per-claim finding corresponds to (one per line it is about)."""
+    if finding.kind == "ptp":
+        return [
+            (claim.claim_id, "ptp", finding.severity, finding.line_ids[1], finding.line_ids[0],
+             finding.codes[1], finding.codes[0], finding.bypass_modifier)
+        ]
+    return [
+        (claim.claim_id, finding.kind, finding.severity, line, None, finding.codes[0], None, None)
+        for line in finding.line_ids
+    ]
 
 
 @given(st.lists(lines(), min_size=1, max_size=4))
 def test_batch_path_finds_what_check_claim_finds(claims: list[list[dict[str, Any]]]) -> None:
     values = [make(items, claim_id=f"C{i}", bene=f"B{i}") for i, items in enumerate(claims)]
     expected = {
-        (c.claim_id, f.kind, f.severity, f.line_ids, f.codes, f.bypass_modifier)
-        for c in values
-        for f in codekit.check_claim(c).findings
+        row for c in values for f in codekit.check_claim(c).findings for row in _rows(c, f)
     }
-    assert _comparable(codekit.check_claims(values)) == expected
+    found = codekit.check_claims(values)
+    assert _comparable(found) == expected
+    assert len(found) == len(expected)
 
 
 def test_batch_path_on_a_dataframe_with_string_modifiers(tmp_path: Path) -> None:
@@ -195,9 +211,12 @@ def test_batch_path_on_a_dataframe_with_string_modifiers(tmp_path: Path) -> None
         }
     )
     found = codekit.check_claims(frame)
-    assert list(zip(found["kind"], found["severity"], strict=True)) == [
-        ("ptp", "warn"), ("ptp", "deny"), ("mue", "deny"),
+    assert list(zip(found["kind"], found["severity"], found["line_id"], strict=True)) == [
+        ("ptp", "warn", "2"), ("ptp", "deny", "3"), ("mue", "deny", "3"),
     ]
-    assert found["bypass_modifier"][0] == "59"
+    assert found["bypass_modifier"][0] == "59" and found["other_line_id"][1] == "1"
+    assert found["units"][2] == 3 and found["carc"][2] == "CO-151"
+    assert found["date_of_service"][0] == pd.Timestamp("2026-08-01")
+    assert found["release"][0] == "2026Q3-practitioner" and pd.isna(found["deletion"][0])
     with pytest.raises(codekit.exceptions.InvalidClaimError, match="line 2"):  # type: ignore[attr-defined]
         codekit.check_claims(frame.assign(units=[1, -2, 1]))

@@ -254,7 +254,7 @@ def test_two_providers_on_one_day_and_two_claims_of_one_provider(tables: Path) -
     assert codekit.check_claims([first, other_provider]).empty
     found = codekit.check_claims([first, same_provider])
     assert list(found["kind"]) == ["ptp"]
-    assert found["claim_ids"][0] == ("C1", "C2") and found["denied_line_ids"][0] == ("1",)
+    assert (found["claim_id"][0], found["line_id"][0], found["other_claim_id"][0]) == ("C2", "1", "C1")
 
 
 # -- MUE ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from codekit._ncci import codes as _codes
 from codekit._ncci.engine import Tables, tables_for
 from codekit._ncci.model import Claim, _program, normalize_setting
 from codekit._ncci.policy import DEFAULT_POLICY, Policy, contractor_primaries
-from codekit._ncci.rules import CARC, OPEN, PTP_MODIFIERS, from_ordinal
+from codekit._ncci.rules import CARC, NEVER, OPEN, PTP_MODIFIERS
 from codekit.exceptions import InvalidClaimError
 
 if TYPE_CHECKING:
@@ -32,15 +32,16 @@ __all__ = ["FINDING_COLUMNS", "check_claims"]
 #: The columns of the findings DataFrame.
 FINDING_COLUMNS = (
     "claim_id",
+    "line_id",
     "beneficiary_id",
     "provider_id",
     "date_of_service",
     "kind",
     "severity",
-    "line_ids",
-    "claim_ids",
-    "denied_line_ids",
-    "codes",
+    "code",
+    "other_claim_id",
+    "other_line_id",
+    "other_code",
     "carc",
     "bypass_modifier",
     "indicator",
@@ -94,6 +95,29 @@ def _column(frame: pd.DataFrame, name: str, default: object) -> Any:
     if name in frame.columns:
         return frame[name].to_numpy()
     return np.full(len(frame), default, dtype=object)
+
+
+def _factor(frame: pd.DataFrame, name: str, default: object) -> tuple[Any, list[Any]]:
+    """Codes and distinct values of a column (a constant when the column is absent)."""
+    import numpy as np
+    import pandas as pd
+
+    if name not in frame.columns:
+        return np.zeros(len(frame), dtype=np.int64), [default]
+    index, uniques = pd.factorize(
+        pd.Series(frame[name].to_numpy(), dtype=object), use_na_sentinel=False
+    )
+    return index, list(uniques)
+
+
+def _sorted_search(keys: Any, query: Any, side: str = "left") -> Any:
+    """``keys.searchsorted(query)``, with the queries sorted first (far fewer cache misses)."""
+    import numpy as np
+
+    order = np.argsort(query, kind="stable")
+    found = np.empty(len(query), dtype=np.int64)
+    found[order] = keys.searchsorted(query[order], side=side)
+    return found
 
 
 def _bad(frame: pd.DataFrame, mask: Any, field: str, message: str) -> InvalidClaimError:
@@ -155,7 +179,12 @@ def check_claims(
     as_of: dt.date | str | None = None,
     policy: Policy | None = None,
 ) -> pd.DataFrame:
-    """Check many claim lines at once; returns one row per finding (:data:`FINDING_COLUMNS`).
+    """Check many claim lines at once; returns one row per finding and line (:data:`FINDING_COLUMNS`).
+
+    ``line_id`` is the line the finding is about (PTP: the column 2 line, ``other_line_id``
+    the column 1 line; an MUE date-of-service edit gives one row per line of the code, with
+    the summed ``units``); ``date_of_service``, ``effective`` and ``deletion`` are
+    ``datetime64`` (``NaT`` = open-ended).
 
     :param frame: one row per line with the columns of :class:`~codekit.Claim` /
         :class:`~codekit.ClaimLine` (``code`` and ``date_of_service`` required; ``modifiers``
@@ -232,15 +261,9 @@ def check_claims(
     prov = _column(frame, "provider_id", "")
 
     # setting / program per row
-    settings_raw = _column(frame, "setting", None)
-    set_index, set_uniques = pd.factorize(
-        pd.Series(settings_raw, dtype=object), use_na_sentinel=False
-    )
+    set_index, set_uniques = _factor(frame, "setting", None)
     set_names = [normalize_setting(setting if _nan(s) or s is None else s) for s in set_uniques]
-    programs_raw = _column(frame, "program", "medicare")
-    prog_index, prog_uniques = pd.factorize(
-        pd.Series(programs_raw, dtype=object), use_na_sentinel=False
-    )
+    prog_index, prog_uniques = _factor(frame, "program", "medicare")
     prog_names = [_program("medicare" if _nan(p) or p is None else p) for p in prog_uniques]
 
     # groups: beneficiary + provider + day + setting + program
@@ -284,6 +307,7 @@ def check_claims(
 
     out: list[dict[str, Any]] = []
     denied = np.zeros(n, dtype=bool)
+    group_rank = group
     ctx = _Ctx(
         code=code,
         day=day,
@@ -302,6 +326,7 @@ def check_claims(
         denied=denied,
         prog_names=prog_names,
         prog_index=prog_index,
+        group_rank=group_rank,
     )
     # PTP and MUE per table choice, then AOC (which needs every PTP/MUE denial)
     by_ptp: dict[int, list[int]] = {}
@@ -321,21 +346,7 @@ def check_claims(
     for key, combos in by_aoc.items():
         rows = np.flatnonzero(np.isin(combo_index, combos))
         _aoc(ctx, rows, part_of[key])
-    result = pd.DataFrame(out, columns=list(FINDING_COLUMNS))
-    if len(result):
-        order = sorted(
-            range(len(out)),
-            key=lambda i: (
-                out[i]["beneficiary_id"],
-                out[i]["provider_id"],
-                out[i]["date_of_service"],
-                ("ptp", "mue", "aoc").index(out[i]["kind"]),
-                out[i]["codes"],
-                out[i]["line_ids"],
-            ),
-        )
-        result = result.iloc[order].reset_index(drop=True)
-    return result
+    return ctx.frame()
 
 
 def _split(value: object) -> list[str]:
@@ -383,34 +394,107 @@ class _Ctx:
     prog_names: list[str]
     prog_index: np.ndarray[Any, Any]
 
-    def record(self, first: int, **values: Any) -> None:
-        """Append one finding about the row ``first`` (its claim and group)."""
-        entry = values.pop("entry")
-        self.out.append(
-            {
-                "claim_id": self.claim_ids[first],
-                "beneficiary_id": self.bene[first],
-                "provider_id": self.prov[first],
-                "date_of_service": dt.date.fromordinal(int(self.day[first])),
-                "table": entry.provenance.table,
-                "setting": entry.setting,
-                "program": entry.program,
-                "release": entry.release,
-                "source_file": ", ".join(entry.source_files),
-                "carc": None,
-                "bypass_modifier": None,
-                "indicator": None,
-                "mai": None,
-                "mue_value": None,
-                "units": None,
-                "appealable": False,
-                "aoc_type": None,
-                "rationale": "",
-                "effective": None,
-                "deletion": None,
-                **values,
-            }
+    group_rank: np.ndarray[Any, Any]
+
+    def block(
+        self,
+        rows: Any,
+        *,
+        entry: Any,
+        kind: str,
+        severity: Any,
+        other: Any = None,
+        **columns: Any,
+    ) -> None:
+        """Record findings about ``rows`` (arrays of row numbers), one output row each."""
+        import numpy as np
+
+        if len(rows) == 0:
+            return
+        block: dict[str, Any] = {
+            "claim_id": self.claim_ids[rows],
+            "line_id": self.line_ids[rows],
+            "beneficiary_id": self.bene[rows],
+            "provider_id": self.prov[rows],
+            "date_of_service": self.day[rows],
+            "kind": kind,
+            "severity": severity,
+            "code": self.canonical[self.code_index[rows]],
+            "table": entry.provenance.table,
+            "setting": entry.setting,
+            "program": entry.program,
+            "release": entry.release,
+            "source_file": ", ".join(entry.source_files),
+            **columns,
+        }
+        if other is not None:
+            block["other_claim_id"] = self.claim_ids[other]
+            block["other_line_id"] = self.line_ids[other]
+            block["other_code"] = self.canonical[self.code_index[other]]
+        rank = ("ptp", "mue", "aoc").index(kind)
+        second = self.code[other] if other is not None else np.zeros(len(rows), dtype=np.int64)
+        block["_sort"] = (
+            self.group_rank[rows],
+            np.full(len(rows), rank),
+            self.code[rows],
+            second,
+            rows,
         )
+        block["_n"] = len(rows)
+        self.out.append(block)
+
+    def frame(self) -> pd.DataFrame:
+        """The findings recorded, as a DataFrame in a stable order."""
+        import numpy as np
+        import pandas as pd
+
+        if not self.out:
+            return pd.DataFrame(columns=list(FINDING_COLUMNS))
+        defaults: dict[str, Any] = {
+            "other_claim_id": None,
+            "other_line_id": None,
+            "other_code": None,
+            "carc": None,
+            "bypass_modifier": None,
+            "indicator": -1,
+            "mai": -1,
+            "mue_value": -1,
+            "units": -1,
+            "appealable": False,
+            "aoc_type": -1,
+            "primaries": None,
+            "rationale": "",
+            "effective": NEVER,
+            "deletion": OPEN,
+        }
+        data: dict[str, Any] = {}
+        for name in FINDING_COLUMNS:
+            parts = []
+            for block in self.out:
+                value = block.get(name, defaults.get(name))
+                if not isinstance(value, np.ndarray):
+                    filled = np.empty(
+                        block["_n"],
+                        dtype=object if not isinstance(value, int | bool) else type(value),
+                    )
+                    filled[:] = value if not isinstance(value, tuple) else [value] * block["_n"]
+                    value = filled
+                parts.append(value)
+            data[name] = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        keys = [np.concatenate([b["_sort"][i] for b in self.out]) for i in range(5)]
+        order = np.lexsort(keys[::-1])
+        for name in FINDING_COLUMNS:
+            data[name] = data[name][order]
+        epoch = np.datetime64("1970-01-01", "D")
+        data["date_of_service"] = epoch + (data["date_of_service"].astype(np.int64) - _EPOCH)
+        for name in ("effective", "deletion"):
+            raw = data[name].astype(np.int64)
+            dates = epoch + (np.where((raw == OPEN) | (raw == NEVER), _EPOCH, raw) - _EPOCH)
+            data[name] = np.where((raw == OPEN) | (raw == NEVER), np.datetime64("NaT"), dates)
+        frame = pd.DataFrame(data, columns=list(FINDING_COLUMNS))
+        for name in ("indicator", "mai", "mue_value", "units", "aoc_type"):
+            frame[name] = frame[name].astype(np.int64).where(frame[name] >= 0).astype("Int64")
+        return frame
 
 
 def _pairs(group: np.ndarray[Any, Any], rows: np.ndarray[Any, Any]) -> tuple[Any, Any]:
@@ -454,12 +538,12 @@ def _ptp(ctx: _Ctx, rows: Any, part: Any) -> None:
     query = (ctx.code[left].astype(np.uint64) << np.uint64(32)) | ctx.code[right].astype(np.uint64)
     keys = table.key
     size = len(keys)
-    where = keys.searchsorted(query)
+    where = _sorted_search(keys, query)
     hit = keys[np.minimum(where, size - 1)] == query
     if not hit.any():
         return
     left, right, query, start = left[hit], right[hit], query[hit], where[hit]
-    stop = keys.searchsorted(query, side="right")
+    stop = _sorted_search(keys, query, side="right")
     counts = stop - start
     pair = np.repeat(np.arange(len(left)), counts)
     row = np.repeat(start, counts) + (
@@ -482,27 +566,19 @@ def _ptp(ctx: _Ctx, rows: Any, part: Any) -> None:
         bypass = bypass | use_left
     warn = (indicator == 1) & bypass
     ctx.denied[right[~warn]] = True
-    rationales = table.meta["rationales"]
-    for i in range(len(left)):
-        l1, l2, r = int(left[i]), int(right[i]), int(row[i])
-        ind = int(indicator[i])
-        warned = bool(warn[i])
-        ctx.record(
-            l2,
-            entry=entry,
-            kind="ptp",
-            severity="warn" if warned else "deny",
-            line_ids=(ctx.line_ids[l1], ctx.line_ids[l2]),
-            claim_ids=(ctx.claim_ids[l1], ctx.claim_ids[l2]),
-            denied_line_ids=() if warned else (ctx.line_ids[l2],),
-            codes=(ctx.canonical[ctx.code_index[l1]], ctx.canonical[ctx.code_index[l2]]),
-            carc=None if warned else CARC["ptp"],
-            bypass_modifier=bypass_name[i] if warned else None,
-            indicator=ind,
-            rationale=rationales[int(table.rationale[r])],
-            effective=from_ordinal(int(table.effective[r])),
-            deletion=from_ordinal(int(table.deletion[r])),
-        )
+    ctx.block(
+        right,
+        other=left,
+        entry=entry,
+        kind="ptp",
+        severity=np.where(warn, "warn", "deny").astype(object),
+        carc=np.where(warn, None, CARC["ptp"]),
+        bypass_modifier=np.where(warn, bypass_name, None),
+        indicator=indicator,
+        rationale=np.array(table.meta["rationales"], dtype=object)[table.rationale[row]],
+        effective=table.effective[row].astype(np.int64),
+        deletion=table.deletion[row].astype(np.int64),
+    )
 
 
 def _mue(ctx: _Ctx, rows: Any, part: Any) -> None:
@@ -525,58 +601,22 @@ def _mue(ctx: _Ctx, rows: Any, part: Any) -> None:
     key_index, _ = pd.factorize(key)
     totals = np.bincount(key_index, weights=units).astype(np.int64)[key_index]
     date_over = (mai != 1) & (totals > value)
-    rationales = table.meta["rationales"]
-    for i in np.flatnonzero(line_over).tolist():
-        r = int(rows[i])
-        ctx.denied[r] = True
-        _mue_record(
-            ctx,
-            entry,
-            [r],
-            int(value[i]),
-            1,
-            int(units[i]),
-            rationales[int(table.rationale[where[i]])],
-        )
-    over = np.flatnonzero(date_over)
-    if len(over):
-        groups: dict[int, list[int]] = {}
-        for i in over.tolist():
-            groups.setdefault(int(key_index[i]), []).append(i)
-        for members in groups.values():
-            rs = [int(rows[i]) for i in members]
-            ctx.denied[rs] = True
-            i = members[0]
-            _mue_record(
-                ctx,
-                entry,
-                rs,
-                int(value[i]),
-                int(mai[i]),
-                int(totals[i]),
-                rationales[int(table.rationale[where[i]])],
-            )
-
-
-def _mue_record(
-    ctx: _Ctx, entry: Any, rows: list[int], value: int, mai: int, units: int, rationale: str
-) -> None:
-    ids = sorted(zip((ctx.line_ids[r] for r in rows), rows, strict=True))
-    ctx.record(
-        ids[0][1],
+    over = line_over | date_over
+    if not over.any():
+        return
+    ctx.denied[rows[over]] = True
+    pick = np.flatnonzero(over)
+    ctx.block(
+        rows[pick],
         entry=entry,
         kind="mue",
         severity="deny",
-        line_ids=tuple(i for i, _ in ids),
-        claim_ids=tuple(ctx.claim_ids[r] for _, r in ids),
-        denied_line_ids=tuple(i for i, _ in ids),
-        codes=(ctx.canonical[ctx.code_index[rows[0]]],),
         carc=CARC["mue"],
-        mai=mai,
-        mue_value=value,
-        units=units,
-        appealable=mai == 3,
-        rationale=rationale,
+        mai=mai[pick],
+        mue_value=value[pick],
+        units=np.where(line_over[pick], units[pick], totals[pick]),
+        appealable=mai[pick] == 3,
+        rationale=np.array(table.meta["rationales"], dtype=object)[table.rationale[where[pick]]],
     )
 
 
@@ -664,40 +704,48 @@ def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:
             break
         payable[lost] = False
     del position
-    notes = table.meta["notes"]
-    for i in np.flatnonzero(verdict != 0).tolist():
-        r = int(subject[i])
-        rule = int(rule_of[i])
-        k = int(kinds[rule])
-        denied = verdict[i] == 1
-        if denied:
-            ctx.denied[r] = True
-        primaries = listed_of[rule]
-        record_entry = entry
-        if has_contractor[rule] and k == 2:
-            extra = contractor_primaries(ctx.prog_names[int(ctx.prog_index[r])]).get(
-                ctx.canonical[ctx.code_index[r]]
+    flagged = np.flatnonzero(verdict != 0)
+    if len(flagged) == 0:
+        return
+    denied = verdict[flagged] == 1
+    ctx.denied[subject[flagged[denied]]] = True
+    rule = rule_of[flagged]
+    src = first_row[rule]
+    plugin = has_contractor[rule] & (kinds[rule] == 2)
+    notes = np.array(table.meta["notes"], dtype=object)
+    primaries = np.empty(len(flagged), dtype=object)
+    primaries[:] = [listed_of[r] for r in rule.tolist()]
+    for use_plugin in (False, True):
+        pick = np.flatnonzero(plugin == use_plugin)
+        if len(pick) == 0:
+            continue
+        record_entry: Any = entry
+        if use_plugin:
+            for i in pick.tolist():
+                r = int(subject[flagged[i]])
+                extra = contractor_primaries(ctx.prog_names[int(ctx.prog_index[r])]).get(
+                    ctx.canonical[ctx.code_index[r]]
+                )
+                primaries[i] = tuple(sorted(extra[0])) if extra else primaries[i]
+            source = contractor_primaries(
+                ctx.prog_names[int(ctx.prog_index[int(subject[flagged[pick[0]]])])]
             )
-            primaries = tuple(sorted(extra[0])) if extra else primaries
-            record_entry = _PluginEntry(
-                extra[1] if extra else "", ctx.prog_names[int(ctx.prog_index[r])]
-            )
-        src = int(first_row[rule])
-        ctx.record(
-            r,
+            label = "; ".join(sorted({v[1] for v in source.values()}))
+            record_entry = _PluginEntry(label, ctx.prog_names[0])
+        sub_denied = denied[pick]
+        ctx.block(
+            subject[flagged[pick]],
             entry=record_entry,
             kind="aoc",
-            severity="deny" if denied else "unverifiable",
-            line_ids=(ctx.line_ids[r],),
-            claim_ids=(ctx.claim_ids[r],),
-            denied_line_ids=(ctx.line_ids[r],) if denied else (),
-            codes=(ctx.canonical[ctx.code_index[r]],),
-            carc=CARC["aoc"] if denied else None,
-            aoc_type=k,
-            primaries=primaries,
-            rationale=notes[int(table.notes[src])],
-            effective=from_ordinal(int(table.effective[src])),
-            deletion=from_ordinal(min(int(table.deletion[src]), int(table.add_on_deletion[src]))),
+            severity=np.where(sub_denied, "deny", "unverifiable").astype(object),
+            carc=np.where(sub_denied, CARC["aoc"], None),
+            aoc_type=kinds[rule[pick]],
+            primaries=primaries[pick],
+            rationale=notes[table.notes[src[pick]]],
+            effective=table.effective[src[pick]].astype(np.int64),
+            deletion=np.minimum(table.deletion[src[pick]], table.add_on_deletion[src[pick]]).astype(
+                np.int64
+            ),
         )
 
 
@@ -714,6 +762,3 @@ class _PluginEntry:
         self.program = program
         self.release = ""
         self.source_files = (source,)
-
-
-del OPEN

@@ -31,6 +31,7 @@ def encode(code: str) -> int:
     return value
 
 
+@lru_cache(maxsize=1 << 16)
 def decode(value: int) -> str:
     """The code of an integer made by :func:`encode`."""
     value = int(value)

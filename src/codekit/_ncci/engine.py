@@ -123,75 +123,82 @@ def _ptp(
     findings: list[Finding],
     denied: set[str],
 ) -> None:
-    import numpy as np
-
     entry, table = ptp
-    codes = list(by_code)
-    wanted = [(a << 32) | b for a in codes for b in codes if a != b]
-    keys = table.key
-    size = len(keys)
-    query = np.array(wanted, dtype=np.uint64)
-    where = keys.searchsorted(query)
-    hits = np.flatnonzero(keys[np.minimum(where, size - 1)] == query)
-    if not len(hits):
-        return
-    effective, deletion, indicator = table.effective, table.deletion, table.indicator
-    modifiers = policy.modifiers_on(dos)
-    for hit in hits.tolist():
-        key = wanted[hit]
-        row = int(where[hit])
-        chosen = -1
-        while row < size and int(keys[row]) == key:
-            if ptp_applies(int(effective[row]), int(deletion[row]), int(indicator[row]), day):
-                chosen = row
-                break
-            row += 1
-        if chosen < 0:
+    modifiers: frozenset[str] | None = None
+    for column1, lines1 in by_code.items():
+        partners = table.partners(column1)
+        if not partners:
             continue
-        ind = int(indicator[chosen])
-        rationale = table.meta["rationales"][int(table.rationale[chosen])]
-        eff, dele = from_ordinal(int(effective[chosen])), from_ordinal(int(deletion[chosen]))
-        code1, code2 = decode(key >> 32), decode(key & _LOW)
-        for line2 in by_code[key & _LOW]:
-            bypass2 = next((m for m in line2.modifiers if m in modifiers), None)
-            for line1 in by_code[key >> 32]:
-                bypass = bypass2
-                if bypass is None and policy.column1_modifier_bypasses:
-                    bypass = next((m for m in line1.modifiers if m in modifiers), None)
-                lost: tuple[str, ...]
-                if ind == 1 and bypass is not None:
-                    severity, lost, carc = "warn", (), None
-                    message = (
-                        f"{code2} is bundled into {code1} (PTP, modifier allowed); bypassed by "
-                        f"modifier {bypass}: documentation must support it"
-                    )
-                else:
-                    severity, lost, carc = "deny", (line2.line_id,), CARC["ptp"]
-                    why = (
-                        "no modifier allowed (indicator 0)"
-                        if ind == 0
-                        else "no PTP-associated modifier on the column 2 line"
-                    )
-                    message = f"{code2} is denied when reported with {code1} (PTP: {why})"
-                    denied.add(line2.line_id)
-                findings.append(
-                    Finding(
-                        kind="ptp",
-                        severity=severity,  # type: ignore[arg-type]
-                        line_ids=(line1.line_id, line2.line_id),
-                        denied_line_ids=lost,
-                        codes=(code1, code2),
-                        message=message,
-                        provenance=entry.provenance,
-                        carc=carc,
-                        date_of_service=dos,
-                        bypass_modifier=bypass if severity == "warn" else None,
-                        indicator=ind,
-                        rationale=rationale,
-                        effective=eff,
-                        deletion=dele,
-                    )
+        for column2, lines2 in by_code.items():
+            rows = partners.get(column2)
+            if rows is None or column2 == column1:
+                continue
+            chosen = next((r for r in rows if ptp_applies(r[1], r[2], r[3], day)), None)
+            if chosen is None:
+                continue
+            if modifiers is None:
+                modifiers = policy.modifiers_on(dos)
+            _ptp_findings(
+                lines1, lines2, chosen, dos, entry, table, policy, modifiers, findings, denied
+            )
+
+
+def _ptp_findings(
+    lines1: list[ClaimLine],
+    lines2: list[ClaimLine],
+    chosen: tuple[int, int, int, int],
+    dos: dt.date,
+    entry: store.Installed,
+    table: PtpTable,
+    policy: Policy,
+    modifiers: frozenset[str],
+    findings: list[Finding],
+    denied: set[str],
+) -> None:
+    row, effective, deletion, ind = chosen
+    rationale = table.meta["rationales"][int(table.rationale[row])]
+    eff, dele = from_ordinal(effective), from_ordinal(deletion)
+    code1, code2 = lines1[0].code, lines2[0].code
+    for line2 in lines2:
+        bypass2 = next((m for m in line2.modifiers if m in modifiers), None)
+        for line1 in lines1:
+            bypass = bypass2
+            if bypass is None and policy.column1_modifier_bypasses:
+                bypass = next((m for m in line1.modifiers if m in modifiers), None)
+            lost: tuple[str, ...]
+            if ind == 1 and bypass is not None:
+                severity, lost, carc = "warn", (), None
+                message = (
+                    f"{code2} is bundled into {code1} (PTP, modifier allowed); bypassed by "
+                    f"modifier {bypass}: documentation must support it"
                 )
+            else:
+                severity, lost, carc = "deny", (line2.line_id,), CARC["ptp"]
+                why = (
+                    "no modifier allowed (indicator 0)"
+                    if ind == 0
+                    else "no PTP-associated modifier on the column 2 line"
+                )
+                message = f"{code2} is denied when reported with {code1} (PTP: {why})"
+                denied.add(line2.line_id)
+            findings.append(
+                Finding(
+                    kind="ptp",
+                    severity=severity,  # type: ignore[arg-type]
+                    line_ids=(line1.line_id, line2.line_id),
+                    denied_line_ids=lost,
+                    codes=(code1, code2),
+                    message=message,
+                    provenance=entry.provenance,
+                    carc=carc,
+                    date_of_service=dos,
+                    bypass_modifier=bypass if severity == "warn" else None,
+                    indicator=ind,
+                    rationale=rationale,
+                    effective=eff,
+                    deletion=dele,
+                )
+            )
 
 
 _MAI_TEXT = {
@@ -275,8 +282,10 @@ def _aoc(
             add_ons.append((line, code, kind, listed, active))
     if not add_ons:
         return
+    # plugin lists are consulted only for type 2/3 add-ons (building the registry costs)
+    wanted = policy.contractor_primaries and any(item[2] in (2, 3) for item in add_ons)
     extra: Mapping[str, tuple[frozenset[str], str]] = (
-        contractor_primaries(program) if policy.contractor_primaries else {}
+        contractor_primaries(program) if wanted else {}
     )
     payable = {line.line_id: code for code, lines in by_code.items() for line in lines}
     for line_id in denied:

@@ -54,8 +54,10 @@ class Installed:
     source_files: tuple[str, ...]
     manifest: Mapping[str, Any] = attrs.field(eq=False, repr=False)
 
-    @property
-    def provenance(self) -> Provenance:
+    provenance: Provenance = attrs.field(init=False, eq=False, repr=False)
+
+    @provenance.default
+    def _provenance(self) -> Provenance:
         return Provenance(
             table=_TITLES[self.table],  # type: ignore[arg-type]
             setting=self.setting,

@@ -160,7 +160,9 @@ class _Table:
         import numpy as np
 
         try:
-            return np.load(self.path / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            mapped = np.load(self.path / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            # a plain ndarray view of the map: numpy.memmap's own indexing is slow
+            return mapped.view(np.ndarray)
         except (OSError, ValueError) as exc:
             raise DataError(
                 f"NCCI table {self.path} is damaged ({name}.npy: {exc}); reinstall it with "
@@ -185,6 +187,45 @@ class PtpTable(_Table):
     """A loaded PTP table."""
 
     NAMES = ("key", "effective", "deletion", "indicator", "rationale", "prior_1996", "part")
+    #: Column 1 codes whose partners are kept as dictionaries (the per-claim path's cache).
+    CACHE = 8192
+
+    def __init__(self, path: Path, meta: Mapping[str, Any]) -> None:
+        super().__init__(path, meta)
+        self._partners: dict[int, dict[int, tuple[tuple[int, int, int, int], ...]]] = {}
+
+    def partners(self, column1: int) -> dict[int, tuple[tuple[int, int, int, int], ...]]:
+        """``column 2 -> ((row, effective, deletion, indicator), ...)`` of one column 1 code.
+
+        Read from the sorted keys on first use and cached (a bounded number of codes), so a
+        claim's pairs are dictionary look-ups.
+        """
+        found = self._partners.get(column1)
+        if found is not None:
+            return found
+        import numpy as np
+
+        keys = self.key
+        low = int(keys.searchsorted(np.uint64(column1 << 32)))
+        high = int(keys.searchsorted(np.uint64((column1 + 1) << 32)))
+        found = {}
+        if high > low:
+            columns = zip(
+                range(low, high),
+                (keys[low:high] & np.uint64(0xFFFFFFFF)).tolist(),
+                self.effective[low:high].tolist(),
+                self.deletion[low:high].tolist(),
+                self.indicator[low:high].tolist(),
+                strict=True,
+            )
+            grouped: dict[int, list[tuple[int, int, int, int]]] = {}
+            for row, column2, effective, deletion, indicator in columns:
+                grouped.setdefault(column2, []).append((row, effective, deletion, indicator))
+            found = {column2: tuple(rows) for column2, rows in grouped.items()}
+        if len(self._partners) >= self.CACHE:
+            self._partners.clear()
+        self._partners[column1] = found
+        return found
 
     def rows_for(self, key: int) -> range:
         """The row numbers of one pair key (empty when the pair has no edit)."""
