@@ -351,3 +351,50 @@ def test_zip_as_cms_ships_it_installs_its_release_files(
     assert [p.kind for p in codekit.data.list()] == ["hcpcs"]
     shutil.rmtree(data_dir / "hcpcs" / "2030-JAN")
     assert codekit.data.list() == []
+
+
+_READER = textwrap.dedent(
+    """
+    import sys, time
+    import codekit
+    from codekit import _registry
+
+    stop = time.monotonic() + float(sys.argv[1])
+    reads = errors = 0
+    while time.monotonic() < stop:
+        _registry.reset()  # list the packs and open the dataset again every time
+        try:
+            text = codekit.describe("A9999", code_set="hcpcs")
+            assert text.startswith("Synthetic dressing item"), text
+            reads += 1
+        except Exception as exc:
+            errors += 1
+            print(type(exc).__name__, exc, file=sys.stderr)
+    print(reads, errors)
+    """
+)
+
+
+@pytest.mark.slow
+def test_readers_in_another_process_are_never_disturbed(data_dir: Path) -> None:
+    codekit.data.install(JAN)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", _READER, "4"],
+        env={**os.environ, "CODEKIT_DATA_DIR": str(data_dir)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(0.5)
+        deadline = time.monotonic() + 3
+        installs = 0
+        while time.monotonic() < deadline:
+            codekit.data.install(JAN, force=True)  # swap the release directory under it
+            installs += 1
+    finally:
+        out, err = reader.communicate(timeout=60)
+    reads, errors = (int(n) for n in out.split())
+    assert installs > 3
+    assert reads > 0
+    assert (errors, err) == (0, "")
