@@ -157,3 +157,20 @@ def test_addenda_derive_the_next_release_from_the_one_before(data_dir: Path) -> 
     assert a009.parent == "A00"
     assert a009.notes == before.notes
     assert [a.code for a in a009.ancestors()] == [a.code for a in before.ancestors()]
+
+
+def test_april_updates_are_their_own_releases(data_dir: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "april-1-2031-icd-10-pcs-codes-file.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.write(FIXTURES / "icd10pcs_codes_2031.txt", "icd10pcs_codes_2031.txt")
+    packs = codekit.data.install([FIXTURES / "icd10pcs_codes_2031.txt", archive])
+    assert sorted((p.release, str(p.effective), str(p.until)) for p in packs) == [
+        ("FY2031", "2030-10-01", "2031-09-30"),
+        ("FY2031-APR", "2031-04-01", "2031-09-30"),
+    ]
+    assert codekit.lookup("X2C0361", code_set="icd10pcs", as_of="2031-03-31").release == "FY2031"
+    assert codekit.lookup("X2C0361", code_set="icd10pcs", as_of="2031-04-01").release == (
+        "FY2031-APR"
+    )

@@ -183,8 +183,9 @@ def parse_addenda(path: Path) -> tuple[list[Change], dict[str, int]]:
     return changes, stats
 
 
-def _april(detection_origin: str) -> bool:
-    return "april" in detection_origin.lower() or "apr" in Path(detection_origin).name.lower()
+def april_update(origin: str) -> bool:
+    """Whether a file (or the zip it came in) is an April 1 update, by its name."""
+    return re.search(r"april|(?<![a-z])apr(?![a-z])", origin, re.I) is not None
 
 
 class _OrderImporter:
@@ -214,7 +215,7 @@ class _OrderImporter:
     def install(self, detections: Sequence[Detection], *, force: bool) -> list[Pack]:
         packs = []
         for found in detections:
-            april = _april(found.origin)
+            april = april_update(found.origin)
             year = int(found.release[2:6])
             release = f"FY{year}-APR" if april else f"FY{year}"
             effective, until = fiscal_period(year, april)

@@ -5,7 +5,8 @@ Order file ``icd10pcs_order_YYYY.txt``: the ICD-10-CM order-file layout (order n
 code 7-13, flag 15 — ``0`` for the three-character table headers, ``1`` for codes — short
 description 17-76, long from 78); table headers are counted, not stored (codekit's
 ICD-10-PCS items are the seven-character codes). Either becomes an ``icd10pcs`` pack of
-release ``FYYYYY`` (October 1 of the year before to September 30).
+release ``FYYYYY`` (October 1 of the year before to September 30), or ``FYYYYY-APR`` (from
+April 1) when the file or its zip is named as the April update.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from codekit._importers._base import Detection
 from codekit._importers._codeset import already_installed, install_code_set, item
 from codekit._importers._text import read_lines
-from codekit._importers.icd10cm import fiscal_period, parse_order
+from codekit._importers.icd10cm import april_update, fiscal_period, parse_order
 from codekit.exceptions import DataFileError
 
 if TYPE_CHECKING:
@@ -98,24 +99,35 @@ class _PcsImporter:
         )
 
     def install(self, detections: Sequence[Detection], *, force: bool) -> list[Pack]:
-        # The order file has short descriptions too; prefer it when both are given.
-        found = min(detections, key=lambda d: 0 if d.role == "order" else 1)
-        done = already_installed(("icd10pcs",), found.release, force)
-        if done is not None:
-            return done
-        rows, stats = _items(found.path, found.role)
-        pack = install_code_set(
-            "icd10pcs",
-            found.release,
-            effective=found.effective,
-            until=found.until,
-            items=rows,
-            sources=[found.path],
-            source=f"{SOURCE} {found.role} file",
-            force=force,
-            extra={"parse": stats, "source_names": [found.origin], "licence": LICENCE},
-        )
-        return [pack]
+        groups: dict[tuple[str, bool], list[Detection]] = {}
+        for detection in detections:
+            april = april_update(detection.origin)
+            release = f"{detection.release}-APR" if april else detection.release
+            groups.setdefault((release, april), []).append(detection)
+        packs = []
+        for (release, april), group in groups.items():
+            # The order file has short descriptions too; prefer it when both are given.
+            found = min(group, key=lambda d: 0 if d.role == "order" else 1)
+            done = already_installed(("icd10pcs",), release, force)
+            if done is not None:
+                packs.extend(done)
+                continue
+            effective, until = fiscal_period(int(found.release[2:6]), april)
+            rows, stats = _items(found.path, found.role)
+            packs.append(
+                install_code_set(
+                    "icd10pcs",
+                    release,
+                    effective=effective,
+                    until=until,
+                    items=rows,
+                    sources=[found.path],
+                    source=f"{SOURCE} {found.role} file",
+                    force=force,
+                    extra={"parse": stats, "source_names": [found.origin], "licence": LICENCE},
+                )
+            )
+        return packs
 
 
 ICD10PCS = _PcsImporter()
