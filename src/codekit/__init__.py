@@ -14,8 +14,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from codekit._crosswalk._api import crosswalk, crosswalk_frame, crosswalks, hccs
-    from codekit._crosswalk._values import Crosswalk, Hcc, Mapping
     from codekit._lookup import (
         code_sets,
         data_releases,
@@ -26,6 +24,12 @@ if TYPE_CHECKING:
         lookup,
         normalize,
     )
+    from codekit._crosswalk._api import crosswalk, crosswalk_frame, crosswalks, hccs
+    from codekit._crosswalk._values import Crosswalk, Hcc, Mapping
+    from codekit._pages.model import CodePage
+    from codekit._pages.page import page
+    from codekit._quota.client import Client
+    from codekit._quota.model import Principal
     from codekit._ncci.batch import check_claims
     from codekit._ncci.engine import addon_primaries, check_claim, mue, ptp_edits
     from codekit._ncci.model import Claim, ClaimLine, EditReport, Finding
@@ -34,7 +38,9 @@ if TYPE_CHECKING:
 __all__ = [
     "Claim",
     "ClaimLine",
+    "Client",
     "Code",
+    "CodePage",
     "CodeSet",
     "Crosswalk",
     "DataRelease",
@@ -42,6 +48,7 @@ __all__ = [
     "Finding",
     "Hcc",
     "Mapping",
+    "Principal",
     "__version__",
     "addon_primaries",
     "check_claim",
@@ -59,6 +66,7 @@ __all__ = [
     "lookup",
     "mue",
     "normalize",
+    "page",
     "ptp_edits",
 ]
 
@@ -79,6 +87,10 @@ _LAZY: dict[str, str] = {
     "crosswalk_frame": "codekit._crosswalk._api",
     "crosswalks": "codekit._crosswalk._api",
     "hccs": "codekit._crosswalk._api",
+    "Client": "codekit._quota.client",
+    "CodePage": "codekit._pages.model",
+    "Principal": "codekit._quota.model",
+    "page": "codekit._pages.page",
     "Code": "codekit.models",
     "CodeSet": "codekit.models",
     "DataRelease": "codekit.models",

@@ -24,6 +24,10 @@ __all__ = [
     "LicenseNotAcceptedError",
     "PluginError",
     "PluginWarning",
+    "QuotaConfigError",
+    "QuotaExceededError",
+    "QuotaStoreError",
+    "QuotaWarning",
     "UnknownCodeError",
     "UnknownCodeSetError",
     "UnknownCrosswalkError",
@@ -234,3 +238,65 @@ class UnknownCrosswalkError(CodekitError, LookupError):
             if self.known:
                 message += f"; available: {', '.join(self.known)}"
         super().__init__(message)
+
+
+class QuotaExceededError(CodekitError, PermissionError):
+    """A quota policy refused a request (a code page beyond the principal's allowance).
+
+    ``limit`` is the allowance in the window, ``remaining`` what is left (``0``),
+    ``resets_at`` when the window frees a view again (an aware UTC ``datetime``, or ``None``
+    for a lifetime allowance), ``window`` the window in words (``"per day"``; empty for a
+    lifetime allowance) and ``upgrade`` the policy's message on how to get more.
+    """
+
+    def __init__(
+        self,
+        *,
+        principal: str,
+        tier: str,
+        resource: str,
+        limit: int,
+        remaining: int,
+        resets_at: object | None,
+        upgrade: str,
+        window: str,
+    ) -> None:
+        self.principal = principal
+        self.tier = tier
+        self.resource = resource
+        self.limit = limit
+        self.remaining = remaining
+        self.resets_at = resets_at
+        self.upgrade = upgrade
+        self.window = window
+        views = "view" if limit == 1 else "views"
+        message = f"{tier.capitalize()} accounts are limited to {limit} page {views}"
+        if window:
+            message += f" {window}"
+        if resets_at is not None:
+            when = getattr(resets_at, "isoformat", lambda: str(resets_at))()
+            message += f" (the allowance resets at {when})"
+        message += "."
+        if upgrade:
+            message += f" {upgrade}"
+        super().__init__(message)
+
+
+class QuotaStoreError(CodekitError, RuntimeError):
+    """The quota store cannot be reached or used; the request is refused (fails closed).
+
+    Pass ``fail_open=True`` to :class:`codekit.Client` to grant instead (with a
+    :class:`QuotaWarning`) while the store is down.
+    """
+
+    def __init__(self, store: str, message: str) -> None:
+        self.store = store
+        super().__init__(f"quota store {store}: {message}")
+
+
+class QuotaWarning(CodekitWarning):
+    """A request was granted without counting it because the quota store failed (fail-open)."""
+
+
+class QuotaConfigError(CodekitError, ValueError):
+    """A quota set-up is wrong: an unknown policy, tier or store URL scheme."""

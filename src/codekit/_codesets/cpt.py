@@ -1,10 +1,13 @@
 """CPT code numbers: five digits, category II ``NNNNF``, category III ``NNNNT``, PLA ``NNNNU``.
 
 Only the numbers are known to codekit: CPT descriptors are AMA-licensed and come only from a
-licensee's own file through a plugin.
+licensee's own file through a plugin. What the number itself tells (its category and, for
+category I, the section of the code book its range belongs to) is shown on code pages.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from codekit.plugins import CodeSetSpec, Registrar, hookimpl
 
@@ -15,7 +18,52 @@ SPEC = CodeSetSpec(
     description="Current Procedural Terminology code numbers (descriptors are AMA-licensed)",
 )
 
+#: Category I section ranges (inclusive), most specific first: E/M lies inside the span of
+#: the Medicine section, and qualifying circumstances 99100-99140 belong to Medicine.
+SECTIONS: tuple[tuple[int, int, str], ...] = (
+    (99091, 99091, "Evaluation and Management"),
+    (99202, 99499, "Evaluation and Management"),
+    (100, 1999, "Anesthesia"),
+    (10004, 69990, "Surgery"),
+    (70010, 79999, "Radiology"),
+    (80047, 89398, "Pathology and Laboratory"),
+    (90281, 99199, "Medicine"),
+    (99500, 99607, "Medicine"),
+)
+
+CATEGORIES: dict[str, str] = {
+    "F": "Category II (performance measurement)",
+    "T": "Category III (emerging technology, services and procedures)",
+    "U": "Proprietary Laboratory Analyses (PLA)",
+}
+
+
+def info(code: str) -> dict[str, Any]:
+    """What a canonical CPT number says about itself: category and section.
+
+    >>> info("99213")["section"], info("99213")["section_range"]
+    ('Evaluation and Management', '99202-99499')
+    >>> info("0628T")["category"]
+    'Category III (emerging technology, services and procedures)'
+    """
+    suffix = code[-1]
+    if suffix in CATEGORIES:
+        found: dict[str, Any] = {"category": CATEGORIES[suffix]}
+        if suffix == "U":
+            found["section"] = "Pathology and Laboratory"
+        return found
+    number = int(code)
+    for low, high, section in SECTIONS:
+        if low <= number <= high:
+            return {
+                "category": "Category I",
+                "section": section,
+                "section_range": f"{low:05d}-{high:05d}",
+            }
+    return {"category": "Category I", "section": "outside the published section ranges"}
+
 
 @hookimpl(trylast=True)
 def codekit_register(registrar: Registrar) -> None:
     registrar.add_code_set(SPEC, fallback=True)
+    registrar.add_extension("page_info", ("cpt", info))

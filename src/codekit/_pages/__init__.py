@@ -1,0 +1,1 @@
+"""Code pages: everything known about one code, gathered from every installed capability."""

@@ -1,0 +1,231 @@
+"""The values of a code page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+__all__ = ["CodePage", "Description", "HierarchyEntry", "HistoryEntry", "PagePart"]
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def _frozen(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value)) if value else _EMPTY
+
+
+def _rows(value: Any) -> tuple[Mapping[str, Any], ...]:
+    return tuple(MappingProxyType(dict(row)) for row in value)
+
+
+@attrs.frozen
+class Description:
+    """One description of the code: its text, what kind it is and where it comes from."""
+
+    text: str
+    kind: str
+    source: str
+
+
+@attrs.frozen
+class HierarchyEntry:
+    """An item above or below the code (chapter, block, category or code)."""
+
+    code: str
+    kind: str
+    description: str
+
+
+@attrs.frozen
+class HistoryEntry:
+    """What happened to the code in one release: ``added``, ``revised``, ``deleted`` or
+    ``present`` (in the oldest release installed, so no earlier state is known)."""
+
+    release: str
+    effective: dt.date
+    change: str
+    description: str | None
+
+
+@attrs.frozen(kw_only=True)
+class PagePart:
+    """One section of a code page built from an optional capability (history, crosswalks,
+    NCCI tables). When its data is not installed, ``available`` is false and ``message``
+    says how to install it; ``rows`` are plain mappings ready for JSON."""
+
+    name: str
+    title: str
+    available: bool
+    rows: tuple[Mapping[str, Any], ...] = attrs.field(default=(), converter=_rows)
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary of this part."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "available": self.available,
+            "rows": [_jsonable(dict(row)) for row in self.rows],
+            "message": self.message,
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class CodePage:
+    """Everything known about one code: the unit a coding site shows on one screen.
+
+    ``found`` is false when no installed release has the code (CPT numbers, whose data is
+    licensed, are still recognised: ``info`` gives their category and section). Each
+    optional part (:class:`PagePart`) is present even when its data is not installed, and
+    then says how to install it; ``missing`` gathers those messages (and missing
+    descriptors) in one place.
+    """
+
+    code: str
+    code_set: str
+    code_set_title: str
+    release: str | None
+    as_of: dt.date | None = None
+    found: bool
+    description: str | None
+    kind: str | None = None
+    billable: bool | None = None
+    descriptions: tuple[Description, ...] = ()
+    hierarchy: tuple[HierarchyEntry, ...] = ()
+    children: tuple[HierarchyEntry, ...] = ()
+    notes: Mapping[str, tuple[str, ...]] = attrs.field(default=_EMPTY, converter=_frozen)
+    info: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen)
+    history: PagePart
+    crosswalks: PagePart
+    ptp: PagePart
+    mue: PagePart
+    addons: PagePart
+    missing: tuple[str, ...] = ()
+
+    @property
+    def parts(self) -> tuple[PagePart, ...]:
+        """The optional parts, in page order."""
+        return (self.history, self.crosswalks, self.ptp, self.mue, self.addons)
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.code_set_title}) {self.description or ''}".rstrip()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary of the whole page."""
+        return {
+            "code": self.code,
+            "code_set": self.code_set,
+            "code_set_title": self.code_set_title,
+            "release": self.release,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "found": self.found,
+            "description": self.description,
+            "kind": self.kind,
+            "billable": self.billable,
+            "descriptions": [attrs.asdict(d) for d in self.descriptions],
+            "hierarchy": [attrs.asdict(h) for h in self.hierarchy],
+            "children": [attrs.asdict(h) for h in self.children],
+            "notes": {kind: list(texts) for kind, texts in self.notes.items()},
+            "info": _jsonable(dict(self.info)),
+            "history": [
+                {**attrs.asdict(h), "effective": h.effective.isoformat()}
+                for h in self.history_entries
+            ],
+            "parts": {part.name: part.to_dict() for part in self.parts},
+            "missing": list(self.missing),
+        }
+
+    @property
+    def history_entries(self) -> tuple[HistoryEntry, ...]:
+        """The history part as typed entries."""
+        return tuple(
+            HistoryEntry(
+                release=row["release"],
+                effective=row["effective"],
+                change=row["change"],
+                description=row["description"],
+            )
+            for row in self.history.rows
+        )
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        out = [
+            '<div class="codekit-page">',
+            f"<h3>{esc(self.code)} <small>{esc(self.code_set_title)}"
+            f"{' ' + esc(self.release) if self.release else ''}</small></h3>",
+        ]
+        if self.description:
+            out.append(f"<p><b>{esc(self.description)}</b></p>")
+        if self.billable is not None:
+            out.append(f"<p>{'Billable' if self.billable else 'Not billable'} ({self.kind})</p>")
+        if self.descriptions:
+            out.append("<h4>Descriptions</h4><table>")
+            out += [
+                f"<tr><th>{esc(d.kind)}</th><td>{esc(d.text)}</td><td><i>{esc(d.source)}</i></td>"
+                "</tr>"
+                for d in self.descriptions
+            ]
+            out.append("</table>")
+        if self.info:
+            out.append("<h4>About this code</h4><table>")
+            out += [
+                f"<tr><th>{esc(str(k))}</th><td>{esc(str(v))}</td></tr>"
+                for k, v in self.info.items()
+            ]
+            out.append("</table>")
+        if self.hierarchy:
+            out.append("<h4>Hierarchy</h4><ol>")
+            out += [
+                f"<li>{esc(h.code)} <small>{esc(h.kind)}</small> {esc(h.description)}</li>"
+                for h in self.hierarchy
+            ]
+            out.append("</ol>")
+        if self.children:
+            out.append("<h4>Codes below</h4><ul>")
+            out += [f"<li>{esc(h.code)} {esc(h.description)}</li>" for h in self.children]
+            out.append("</ul>")
+        for kind, texts in self.notes.items():
+            out.append(f"<h4>{esc(kind.replace('_', ' ').capitalize())}</h4><ul>")
+            out += [f"<li>{esc(t)}</li>" for t in texts]
+            out.append("</ul>")
+        for part in self.parts:
+            out.append(f"<h4>{esc(part.title)}</h4>")
+            if not part.available:
+                out.append(f"<p><i>{esc(part.message)}</i></p>")
+                continue
+            if not part.rows:
+                out.append(f"<p>{esc(part.message or 'None.')}</p>")
+                continue
+            columns = list(dict.fromkeys(k for row in part.rows for k in row))
+            out.append("<table><tr>" + "".join(f"<th>{esc(c)}</th>" for c in columns) + "</tr>")
+            out += [
+                "<tr>" + "".join(f"<td>{esc(_cell(row.get(c)))}</td>" for c in columns) + "</tr>"
+                for row in part.rows
+            ]
+            out.append("</table>")
+        out.append("</div>")
+        return "\n".join(out)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

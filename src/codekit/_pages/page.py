@@ -1,0 +1,390 @@
+"""``codekit.page()``: gathers one code's page from every installed capability.
+
+Each optional capability (history, crosswalks, NCCI) is asked through its public function;
+when the capability or its data is not installed the part is still present and says how
+to install it. Nothing here knows a code set's data format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from codekit import _registry
+from codekit._dates import to_date
+from codekit._normalize import identify, parse_for
+from codekit._pages.model import CodePage, Description, HierarchyEntry, PagePart
+from codekit.exceptions import CodekitError, UnknownReleaseError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+
+    from codekit._registry import Registry, Release
+    from codekit.models import Code
+    from codekit.plugins import CodeRecord, DescriptionProvider
+
+__all__ = ["NCCI_SETTINGS", "build_page", "page", "resolve_code"]
+
+#: The NCCI settings a page shows (see NCCI.md); there is no DME PTP table.
+NCCI_SETTINGS: tuple[str, ...] = ("practitioner", "outpatient_hospital", "dme")
+#: Code sets NCCI edits are keyed by (HCPCS Level II and CPT numbers).
+_NCCI_CODE_SETS = frozenset({"cpt", "hcpcs"})
+_NCCI_HINT = (
+    "NCCI {what} are not installed; install the CMS file with "
+    "`codekit data install FILE` (see the NCCI guide)"
+)
+#: Crosswalk targets a page asks for, per source code set.
+_CROSSWALK_TARGETS: Mapping[str, tuple[str, ...]] = {
+    "icd10cm": ("icd9cm",),
+    "icd9cm": ("icd10cm",),
+    "icd10pcs": ("icd9pcs",),
+}
+_DESCRIPTOR_HINT = {
+    "cpt": (
+        "CPT descriptors are AMA-licensed and never shipped with codekit; licensees install "
+        "the codekit-cpt plugin and point CODEKIT_CPT_DESCRIPTORS at their descriptor file"
+    ),
+}
+
+DateArg = dt.date | str | None
+
+
+def resolve_code(code: str, *, code_set: str | None = None) -> tuple[str, str]:
+    """The code set and canonical spelling of ``code`` (raises on input that is no code)."""
+    registry = _registry.current()
+    if code_set is not None:
+        return code_set, parse_for(code, registry.spec(code_set))
+    spec, canonical = identify(code, registry.specs())
+    return spec.name, canonical
+
+
+def page(code: str, *, code_set: str | None = None, as_of: DateArg = None) -> CodePage:
+    """Everything known about one code, on one page.
+
+    :param code: any spelling (``" 0628t "``, ``"e119"``).
+    :param code_set: the code set, identified from the code's shape if omitted.
+    :param as_of: date of service: chooses the release and the NCCI tables in force.
+    :raises InvalidCodeError: the input is not shaped like a code.
+    :raises AmbiguousCodeError: the shape fits several code sets and ``code_set`` is not given.
+
+    A well-formed code no installed release holds still gets a page (``found`` is false),
+    so CPT numbers get theirs with category and section even without licensed descriptors.
+    """
+    name, canonical = resolve_code(code, code_set=code_set)
+    return build_page(canonical, code_set=name, as_of=as_of)
+
+
+def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodePage:
+    """The page of an already canonical code (what :func:`page` and ``Client.page`` use)."""
+    registry = _registry.current()
+    spec = registry.spec(code_set)
+    day = to_date(as_of, "as_of") if as_of is not None else None
+    missing: list[str] = []
+
+    release: Release | None = None
+    record: CodeRecord | None = None
+    try:
+        release = registry.select(code_set, as_of=day)
+    except UnknownReleaseError as exc:
+        if code_set not in _DESCRIPTOR_HINT:
+            missing.append(str(exc))
+    if release is not None:
+        found = release.source().find(canonical)
+        record = found[0] if found else None
+
+    descriptions: list[Description] = []
+    if record is not None and release is not None:
+        label = f"{spec.title} {release.info.release}"
+        descriptions.append(Description(record.description, "official", label))
+        if record.short_description:
+            descriptions.append(Description(record.short_description, "short", label))
+    plugin_texts = _plugin_descriptions(registry, code_set, canonical)
+    descriptions += plugin_texts
+    if not plugin_texts and code_set in _DESCRIPTOR_HINT:
+        missing.append(_DESCRIPTOR_HINT[code_set])
+
+    hierarchy: tuple[HierarchyEntry, ...] = ()
+    children: tuple[HierarchyEntry, ...] = ()
+    if record is not None and release is not None:
+        hierarchy, children = _tree(record, release)
+
+    info: dict[str, Any] = {}
+    for _, (info_set, provider) in registry.extensions("page_info"):
+        if info_set == code_set:
+            info.update(provider(canonical))
+    if record is not None:
+        info.update(record.attributes)
+        if record.start:
+            info.setdefault("start", record.start)
+        if record.end:
+            info.setdefault("end", record.end)
+
+    parts = {
+        "history": _history(registry, code_set, canonical),
+        "crosswalks": _crosswalks(code_set, canonical, day),
+        **_ncci(code_set, canonical, day),
+    }
+    missing += [part.message for part in parts.values() if not part.available]
+    missing = list(dict.fromkeys(missing))
+    return CodePage(
+        code=canonical,
+        code_set=code_set,
+        code_set_title=spec.title,
+        release=release.info.release if release is not None else None,
+        as_of=day,
+        found=record is not None,
+        description=record.description if record is not None else None,
+        kind=record.kind if record is not None else None,
+        billable=record.billable if record is not None else None,
+        descriptions=tuple(descriptions),
+        hierarchy=hierarchy,
+        children=children,
+        notes=dict(record.notes) if record is not None else {},
+        info=info,
+        history=parts["history"],
+        crosswalks=parts["crosswalks"],
+        ptp=parts["ptp"],
+        mue=parts["mue"],
+        addons=parts["addons"],
+        missing=tuple(missing),
+    )
+
+
+def _plugin_descriptions(registry: Registry, code_set: str, code: str) -> list[Description]:
+    found: list[Description] = []
+    for plugin, provider in registry.extensions("descriptions"):
+        entry: DescriptionProvider = provider
+        if entry.code_set != code_set:
+            continue
+        try:
+            texts = entry.texts(code)
+        except CodekitError:
+            raise
+        except Exception as exc:
+            from codekit.exceptions import PluginError
+
+            raise PluginError(plugin, f"failed to describe {code}: {exc}") from exc
+        found += [Description(text, entry.kind, entry.source) for text in texts]
+    return found
+
+
+def _tree(
+    record: CodeRecord, release: Release
+) -> tuple[tuple[HierarchyEntry, ...], tuple[HierarchyEntry, ...]]:
+    from codekit._lookup import _graph, _to_code
+
+    code = _to_code(record, release, _graph(release))
+
+    def entry(item: Code) -> HierarchyEntry:
+        return HierarchyEntry(item.code, item.kind, item.description)
+
+    above = tuple(entry(c) for c in reversed(code.ancestors()))
+    below = tuple(entry(c) for c in code.children())
+    return above, below
+
+
+def _history(registry: Registry, code_set: str, code: str) -> PagePart:
+    releases = registry.releases(code_set)
+    title = "Validity history"
+    if not releases and code_set in _DESCRIPTOR_HINT:
+        return PagePart(
+            name="history",
+            title=title,
+            available=False,
+            message=f"{registry.spec(code_set).title} code lists are licensed and not shipped; "
+            "a licensee's plugin may register releases (see the pages guide)",
+        )
+    if not releases:
+        return PagePart(
+            name="history",
+            title=title,
+            available=False,
+            message=f"no {registry.spec(code_set).title} releases are installed, so no history; "
+            "install releases with `codekit data install FILE`",
+        )
+    rows: list[dict[str, Any]] = []
+    previous: str | None = None
+    for index, release in enumerate(releases):
+        found = release.source().find(code)
+        text = found[0].description if found else None
+        change = None
+        if text is not None and previous is None:
+            change = "present" if index == 0 else "added"
+        elif text is None and previous is not None:
+            change = "deleted"
+        elif text is not None and text != previous:
+            change = "revised"
+        if change is not None:
+            rows.append(
+                {
+                    "release": release.info.release,
+                    "effective": release.info.effective,
+                    "change": change,
+                    "description": text,
+                }
+            )
+        previous = text
+    covered = f"{releases[0].info.release} to {releases[-1].info.release}"
+    return PagePart(
+        name="history",
+        title=title,
+        available=True,
+        rows=rows,
+        message=f"releases {covered}" if rows else f"not in any release from {covered}",
+    )
+
+
+def _capability(module: str, names: Iterable[str]) -> list[Callable[..., Any]] | None:
+    try:
+        loaded = importlib.import_module(module)
+        return [getattr(loaded, name) for name in names]
+    except (ImportError, AttributeError):
+        return None
+
+
+def _crosswalks(code_set: str, code: str, day: dt.date | None) -> PagePart:
+    title = "Crosswalks"
+    targets = _CROSSWALK_TARGETS.get(code_set, ())
+    if not targets:
+        return PagePart(
+            name="crosswalks",
+            title=title,
+            available=True,
+            message=f"codekit has no crosswalk from {code_set}",
+        )
+    functions = _capability("codekit._crosswalk", ["crosswalk"])
+    if functions is None:
+        return PagePart(
+            name="crosswalks",
+            title=title,
+            available=False,
+            message="crosswalks are not available in this version of codekit",
+        )
+    (crosswalk,) = functions
+    rows: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for target in targets:
+        try:
+            result = crosswalk(code, code_set=code_set, to=target)
+        except TypeError:
+            try:
+                result = crosswalk(code, to=target)
+            except CodekitError as exc:
+                problems.append(str(exc))
+                continue
+        except CodekitError as exc:
+            problems.append(str(exc))
+            continue
+        rows += [{"to": target, **_row(item)} for item in _items(result)]
+    if problems and not rows:
+        return PagePart(
+            name="crosswalks",
+            title=title,
+            available=False,
+            message="; ".join(problems),
+        )
+    return PagePart(name="crosswalks", title=title, available=True, rows=rows)
+
+
+def _ncci(code_set: str, code: str, day: dt.date | None) -> dict[str, PagePart]:
+    titles = {
+        "ptp": "NCCI procedure-to-procedure edits",
+        "mue": "NCCI medically unlikely edits",
+        "addons": "NCCI add-on code edits",
+    }
+    if code_set not in _NCCI_CODE_SETS:
+        return {
+            name: PagePart(
+                name=name,
+                title=title,
+                available=True,
+                message=f"NCCI edits do not apply to {code_set} codes",
+            )
+            for name, title in titles.items()
+        }
+    functions = _capability("codekit._ncci", ["ptp_edits", "mue", "addon_primaries"])
+    if functions is None:
+        return {
+            name: PagePart(
+                name=name,
+                title=title,
+                available=False,
+                message="NCCI edits are not available in this version of codekit",
+            )
+            for name, title in titles.items()
+        }
+    ptp_edits, mue, addon_primaries = functions
+    ptp = _ask(
+        "ptp",
+        titles["ptp"],
+        "PTP tables",
+        [(s, partial(ptp_edits, code, setting=s, as_of=day)) for s in NCCI_SETTINGS[:2]],
+    )
+    mues = _ask(
+        "mue",
+        titles["mue"],
+        "MUE tables",
+        [(s, partial(mue, code, setting=s, as_of=day)) for s in NCCI_SETTINGS],
+    )
+    addons = _ask(
+        "addons",
+        titles["addons"],
+        "add-on code tables",
+        [(None, partial(addon_primaries, code, as_of=day))],
+    )
+    return {"ptp": ptp, "mue": mues, "addons": addons}
+
+
+def _ask(
+    name: str, title: str, what: str, calls: Iterable[tuple[str | None, Callable[[], Any]]]
+) -> PagePart:
+    rows: list[dict[str, Any]] = []
+    problems: list[str] = []
+    answered = False
+    for setting, call in calls:
+        try:
+            result = call()
+        except CodekitError as exc:
+            problems.append(str(exc))
+            continue
+        answered = True
+        for item in _items(result):
+            row = _row(item)
+            if setting is not None:
+                row = {"setting": setting, **row}
+            rows.append(row)
+    if not answered:
+        detail = f" ({problems[0]})" if problems else ""
+        return PagePart(
+            name=name,
+            title=title,
+            available=False,
+            message=_NCCI_HINT.format(what=what) + detail,
+        )
+    return PagePart(name=name, title=title, available=True, rows=rows)
+
+
+def _items(result: Any) -> list[Any]:
+    if result is None:
+        return []
+    if isinstance(result, str) or attrs.has(type(result)) or isinstance(result, dict):
+        return [result]
+    try:
+        return list(result)
+    except TypeError:
+        return [result]
+
+
+def _row(item: Any) -> dict[str, Any]:
+    if attrs.has(type(item)):
+        return attrs.asdict(item, recurse=False)
+    if isinstance(item, dict):
+        return dict(item)
+    to_dict = getattr(item, "to_dict", None)
+    if callable(to_dict):
+        return dict(to_dict())
+    return {"value": item}

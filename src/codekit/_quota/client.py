@@ -1,0 +1,205 @@
+"""The :class:`Client`: code pages for one principal, charged against a quota policy."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from codekit import _registry
+from codekit._quota.model import Allowance, Principal, QuotaStatus, Resource
+from codekit._quota.stores import Tally, open_store
+from codekit.exceptions import (
+    QuotaConfigError,
+    QuotaExceededError,
+    QuotaStoreError,
+    QuotaWarning,
+)
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Callable
+    from types import TracebackType
+
+    from codekit._pages.model import CodePage
+    from codekit._quota.policy import QuotaPolicy
+    from codekit._quota.stores import QuotaStore
+
+__all__ = ["Client", "policies", "store_schemes"]
+
+#: What :meth:`Client.remaining` and :meth:`Client.status` count against.
+_ANY_PAGE = Resource("*", "*")
+
+
+def policies() -> dict[str, QuotaPolicy]:
+    """Every registered quota policy by name (a plugin's wins over a built-in of that name)."""
+    found: dict[str, QuotaPolicy] = {}
+    for _, (name, policy) in _registry.current().extensions("quota_policy"):
+        found.setdefault(name, policy)
+    return found
+
+
+def store_schemes() -> dict[str, Callable[[str], Any]]:
+    """Every registered quota store URL scheme with its factory."""
+    found: dict[str, Callable[[str], Any]] = {}
+    for _, (scheme, factory) in _registry.current().extensions("quota_store"):
+        found.setdefault(scheme, factory)
+    return found
+
+
+class Client:
+    """Opens code pages for ``principal``, charging each against ``policy`` in ``store``.
+
+    :param principal: who is asking (``codekit.Principal("u1", tier="registered")``).
+    :param policy: a registered policy name or a policy object; default ``"default"``
+        (guests 1 page, registered 6, paid unlimited, for good).
+    :param store: a store URL (``"memory://"``, ``"sqlite:///quota.db"``,
+        ``"redis://localhost:6379/0"``) or a store object.
+    :param fail_open: when the store cannot be reached, grant (with a ``QuotaWarning``)
+        instead of raising :class:`~codekit.exceptions.QuotaStoreError`.
+    :param clock: seconds since the epoch (``time.time``); tests pass a fake.
+    """
+
+    def __init__(
+        self,
+        principal: Principal,
+        *,
+        policy: str | QuotaPolicy | None = None,
+        store: str | QuotaStore = "memory://",
+        fail_open: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if not isinstance(principal, Principal):
+            raise TypeError(
+                f"Client needs a codekit.Principal, not {type(principal).__name__}; "
+                "write codekit.Principal('user-id', tier='guest')"
+            )
+        self.principal = principal
+        self.policy_name, self.policy = self._policy(policy)
+        self.store = open_store(store, store_schemes() if isinstance(store, str) else {})
+        self.fail_open = fail_open
+        self._clock = clock
+
+    @staticmethod
+    def _policy(policy: str | QuotaPolicy | None) -> tuple[str, QuotaPolicy]:
+        if policy is None or isinstance(policy, str):
+            name = policy or "default"
+            known = policies()
+            if name not in known:
+                raise QuotaConfigError(
+                    f"no quota policy named {name!r}; registered policies: "
+                    f"{', '.join(sorted(known)) or 'none'} (install the plugin that provides it)"
+                )
+            return name, known[name]
+        if not callable(getattr(policy, "allowance", None)):
+            raise QuotaConfigError(
+                f"{type(policy).__name__} is not a quota policy: it needs "
+                "allowance(principal, resource)"
+            )
+        return str(getattr(policy, "name", type(policy).__name__)), policy
+
+    def __repr__(self) -> str:
+        return f"Client({self.principal!r}, policy={self.policy_name!r}, store={self.store.url!r})"
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self.store.close()
+
+    # -- quota ---------------------------------------------------------------------------
+    def _account(self, allowance: Allowance) -> str:
+        return f"{self.policy_name}:{allowance.counter}:{self.principal.id}"
+
+    def charge(self, resource: Resource) -> QuotaStatus:
+        """Count one use of ``resource``; raises :class:`QuotaExceededError` when refused."""
+        allowance = self.policy.allowance(self.principal, resource)
+        if allowance.limit is None:
+            return _status(allowance, Tally(True, 0), self._clock())
+        now = self._clock()
+        try:
+            tally = self.store.charge(
+                self._account(allowance),
+                resource.key,
+                limit=allowance.limit,
+                since=allowance.window.start(now),
+                now=now,
+                free_repeat=allowance.free_repeat,
+            )
+        except QuotaStoreError as exc:
+            if not self.fail_open:
+                raise
+            warnings.warn(f"{exc}; granted without counting (fail_open)", QuotaWarning, 2)
+            return _status(allowance, Tally(True, 0), now)
+        status = _status(allowance, tally, now)
+        if not tally.granted:
+            raise QuotaExceededError(
+                principal=self.principal.id,
+                tier=self.principal.tier,
+                resource=resource.key,
+                limit=allowance.limit,
+                remaining=0,
+                resets_at=status.resets_at,
+                upgrade=allowance.upgrade,
+                window=allowance.window.phrase,
+            )
+        return status
+
+    def status(self) -> QuotaStatus:
+        """The principal's allowance now (``granted`` tells whether another page would be)."""
+        allowance = self.policy.allowance(self.principal, _ANY_PAGE)
+        now = self._clock()
+        if allowance.limit is None:
+            return _status(allowance, Tally(True, 0), now)
+        tally = self.store.usage(self._account(allowance), since=allowance.window.start(now))
+        status = _status(allowance, tally, now)
+        return _with_granted(status, (status.remaining or 0) > 0)
+
+    def remaining(self) -> int | None:
+        """How many more pages the principal may open in the window (``None``: unlimited)."""
+        return self.status().remaining
+
+    # -- pages ---------------------------------------------------------------------------
+    def page(
+        self, code: str, *, code_set: str | None = None, as_of: dt.date | str | None = None
+    ) -> CodePage:
+        """The code page of ``code``, charged to the principal.
+
+        The code is canonicalised first, so ``" 0628t "`` and ``0628T`` are one page; input
+        that is not a code raises before anything is charged.
+        """
+        from codekit._pages.page import build_page, resolve_code
+
+        spec_name, canonical = resolve_code(code, code_set=code_set)
+        built = build_page(canonical, code_set=spec_name, as_of=as_of)
+        self.charge(Resource(spec_name, canonical))
+        return built
+
+
+def _status(allowance: Allowance, tally: Tally, now: float) -> QuotaStatus:
+    limit = allowance.limit
+    return QuotaStatus(
+        granted=tally.granted,
+        limit=limit,
+        used=tally.used,
+        remaining=None if limit is None else max(limit - tally.used, 0),
+        resets_at=None if limit is None else allowance.window.resets_at(now, tally.oldest),
+        window=allowance.window,
+        repeat=tally.repeat,
+        upgrade=allowance.upgrade,
+    )
+
+
+def _with_granted(status: QuotaStatus, granted: bool) -> QuotaStatus:
+    import attrs
+
+    return attrs.evolve(status, granted=granted)
