@@ -1,0 +1,72 @@
+"""Where CMS publishes the NCCI files: candidate download names per table and quarter.
+
+All names are under ``https://www.cms.gov/files/zip/`` (CMS names files by hand; the
+candidates below are the patterns seen in practice and are tried in order; a 404 moves on).
+PTP file names carry the NCCI version, which follows the quarter: version ``VV.Q`` with
+``VV = year - 1994`` and ``Q = quarter - 1`` (32.2 = 2026 Q3); the revision (``r0``, ``r1``
+for a re-issue) is tried upwards. Every NCCI file contains CPT codes: downloading means
+accepting the AMA licence (``--accept-ama-license``).
+
+=========================  ==========================================================================
+table                      candidates for ``2026Q3``
+=========================  ==========================================================================
+PTP practitioner (f1..f4)  ``medicare-ncci-2026q3-practitioner-ptp-edits-ccipra-v322r0-f1.zip``, ...
+PTP outpatient (f1..f4)    ``medicare-ncci-2026q3-hospital-ptp-edits-ccioph-v322r0-f1.zip``, ...
+MUE (three settings)       ``medicare-ncci-2026-q3-practitioner-services-mue-table.zip``,
+                           ``...-outpatient-hospital-services-mue-table.zip``,
+                           ``...-dme-supplier-services-mue-table.zip``
+AOC                        ``aoc-v2026q3-mcr.zip``, ``medicare-ncci-2026-q3-add-on-code-edits.zip``
+=========================  ==========================================================================
+"""
+
+from __future__ import annotations
+
+import re
+
+from codekit.exceptions import DataError
+
+__all__ = ["BASE_URL", "candidates", "parse_release", "ptp_version"]
+
+BASE_URL = "https://www.cms.gov/files/zip"
+PTP_PARTS = 4
+REVISIONS = 3
+_MUE_SETTINGS = ("practitioner-services", "outpatient-hospital-services", "dme-supplier-services")
+
+
+def parse_release(release: str) -> tuple[int, int]:
+    """``(year, quarter)`` of ``2026Q3`` (also ``2026-Q3``, ``2026 q3``)."""
+    found = re.fullmatch(r"(20[0-9]{2})[-_ ]?Q([1-4])", release.strip().upper())
+    if found is None:
+        raise DataError(f"NCCI release {release!r} is not like 2026Q3 (year and quarter)")
+    return int(found[1]), int(found[2])
+
+
+def ptp_version(year: int, quarter: int) -> str:
+    """The NCCI version digits of a quarter: ``322`` for 2026 Q3."""
+    return f"{year - 1994}{quarter - 1}"
+
+
+def candidates(release: str) -> dict[str, list[list[str]]]:
+    """Per table (``ptp_practitioner``, ``ptp_outpatient_hospital``, ``mue_<setting>``,
+    ``aoc``), the files of the release, each as its list of candidate names (try in order).
+    """
+    year, quarter = parse_release(release)
+    version = ptp_version(year, quarter)
+    tag, dashed = f"{year}q{quarter}", f"{year}-q{quarter}"
+    found: dict[str, list[list[str]]] = {}
+    for table, setting, prefix in (
+        ("ptp_practitioner", "practitioner", "ccipra"),
+        ("ptp_outpatient_hospital", "hospital", "ccioph"),
+    ):
+        found[table] = [
+            [
+                f"medicare-ncci-{tag}-{setting}-ptp-edits-{prefix}-v{version}r{revision}-f{part}.zip"
+                for revision in range(REVISIONS)
+            ]
+            for part in range(1, PTP_PARTS + 1)
+        ]
+    for setting in _MUE_SETTINGS:
+        key = "mue_" + setting.removesuffix("-services").replace("-supplier", "").replace("-", "_")
+        found[key] = [[f"medicare-ncci-{dashed}-{setting}-mue-table.zip"]]
+    found["aoc"] = [[f"aoc-v{tag}-mcr.zip", f"medicare-ncci-{dashed}-add-on-code-edits.zip"]]
+    return found
