@@ -216,3 +216,21 @@ def test_normalize() -> None:
     assert codekit.normalize("250.00", code_set="icd9cm") == "250.00"
     assert codekit.normalize("25000", code_set="icd9cm") == "250.00"
     assert codekit.normalize("E8889", code_set="icd9cm") == "E888.9"
+
+
+def test_threads_share_one_registry_and_agree() -> None:
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    from codekit import _registry
+
+    _registry.reset()
+    codekit.preload(["icd10cm"])
+    codes = ["E11.9", "I10", "M54.50", "S72.001A", "T07.XXXA", "A01.00", "Z00.00", "J45.909"]
+    expected = {c: codekit.describe(c) for c in codes}
+    _registry.reset()  # threads now race to build the registry and open the data
+    rng = random.Random(3)
+    work = [rng.choice(codes) for _ in range(4000)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda c: (c, codekit.describe(c, code_set="icd10cm")), work))
+    assert all(answer == expected[code] for code, answer in answers)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         is_valid,
         lookup,
         normalize,
+        preload,
     )
     from codekit._crosswalk._api import crosswalk, crosswalk_frame, crosswalks, hccs
     from codekit._crosswalk._values import Crosswalk, Hcc, Mapping
@@ -66,6 +67,7 @@ __all__ = [
     "lookup",
     "mue",
     "normalize",
+    "preload",
     "page",
     "ptp_edits",
 ]
@@ -102,6 +104,7 @@ _LAZY: dict[str, str] = {
     "is_valid": "codekit._lookup",
     "lookup": "codekit._lookup",
     "normalize": "codekit._lookup",
+    "preload": "codekit._lookup",
 }
 
 

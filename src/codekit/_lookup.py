@@ -27,6 +27,7 @@ __all__ = [
     "is_valid",
     "lookup",
     "normalize",
+    "preload",
     "resolve",
 ]
 
@@ -249,6 +250,19 @@ def normalize(code: str, *, code_set: str | None = None) -> str:
     if code_set is not None:
         return parse_for(code, registry.spec(code_set))
     return identify(code, registry.specs())[1]
+
+
+def preload(code_sets: Iterable[str] | None = None) -> None:
+    """Build the registry and open every release's data now (for servers, before traffic).
+
+    Lookups do this lazily on first use; calling it at start-up moves that cost (and any
+    data or plugin error) to a moment of your choosing. Safe to call from several threads.
+    """
+    registry = _registry.current()
+    names = list(code_sets) if code_sets is not None else [s.name for s in registry.specs()]
+    for name in names:
+        for release in registry.releases(name):
+            release.source()
 
 
 def code_sets() -> tuple[CodeSet, ...]:
