@@ -21,7 +21,7 @@ from codekit._pages.model import CodePage, Description, HierarchyEntry, PagePart
 from codekit.exceptions import CodekitError, UnknownReleaseError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable
 
     from codekit._registry import Registry, Release
     from codekit.models import Code
@@ -37,12 +37,6 @@ _NCCI_HINT = (
     "NCCI {what} are not installed; install the CMS file with "
     "`codekit data install FILE` (see the NCCI guide)"
 )
-#: Crosswalk targets a page asks for, per source code set.
-_CROSSWALK_TARGETS: Mapping[str, tuple[str, ...]] = {
-    "icd10cm": ("icd9cm",),
-    "icd9cm": ("icd10cm",),
-    "icd10pcs": ("icd9pcs",),
-}
 _DESCRIPTOR_HINT = {
     "cpt": (
         "CPT descriptors are AMA-licensed and never shipped with codekit; licensees install "
@@ -248,15 +242,7 @@ def _capability(module: str, names: Iterable[str]) -> list[Callable[..., Any]] |
 
 def _crosswalks(code_set: str, code: str, day: dt.date | None) -> PagePart:
     title = "Crosswalks"
-    targets = _CROSSWALK_TARGETS.get(code_set, ())
-    if not targets:
-        return PagePart(
-            name="crosswalks",
-            title=title,
-            available=True,
-            message=f"codekit has no crosswalk from {code_set}",
-        )
-    functions = _capability("codekit._crosswalk", ["crosswalk"])
+    functions = _capability("codekit._crosswalk._api", ["crosswalk", "crosswalks"])
     if functions is None:
         return PagePart(
             name="crosswalks",
@@ -264,30 +250,39 @@ def _crosswalks(code_set: str, code: str, day: dt.date | None) -> PagePart:
             available=False,
             message="crosswalks are not available in this version of codekit",
         )
-    (crosswalk,) = functions
-    rows: list[dict[str, Any]] = []
-    problems: list[str] = []
-    for target in targets:
-        try:
-            result = crosswalk(code, code_set=code_set, to=target)
-        except TypeError:
-            try:
-                result = crosswalk(code, to=target)
-            except CodekitError as exc:
-                problems.append(str(exc))
-                continue
-        except CodekitError as exc:
-            problems.append(str(exc))
-            continue
-        rows += [{"to": target, **_row(item)} for item in _items(result)]
-    if problems and not rows:
+    crosswalk, crosswalks = functions
+    names = [c.name for c in crosswalks() if c.source == code_set]
+    if not names:
         return PagePart(
             name="crosswalks",
             title=title,
-            available=False,
-            message="; ".join(problems),
+            available=True,
+            message=f"no crosswalk from {code_set} is installed",
         )
-    return PagePart(name="crosswalks", title=title, available=True, rows=rows)
+    rows: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for name in names:
+        try:
+            result = crosswalk(code, to=name, source=code_set, as_of=day)
+        except CodekitError as exc:
+            problems.append(str(exc))
+            continue
+        for item in _items(result):
+            row = _plain_row(item)
+            for redundant in ("source", "source_code_set", "target_code_set"):
+                row.pop(redundant, None)
+            rows.append({"crosswalk": name, **row})
+    if problems and len(problems) == len(names):
+        return PagePart(
+            name="crosswalks", title=title, available=False, message="; ".join(problems)
+        )
+    return PagePart(
+        name="crosswalks",
+        title=title,
+        available=True,
+        rows=rows,
+        message="; ".join(problems) if problems else f"crosswalks: {', '.join(names)}",
+    )
 
 
 def _ncci(code_set: str, code: str, day: dt.date | None) -> dict[str, PagePart]:
@@ -306,7 +301,7 @@ def _ncci(code_set: str, code: str, day: dt.date | None) -> dict[str, PagePart]:
             )
             for name, title in titles.items()
         }
-    functions = _capability("codekit._ncci", ["ptp_edits", "mue", "addon_primaries"])
+    functions = _capability("codekit._ncci.engine", ["ptp_edits", "mue"])
     if functions is None:
         return {
             name: PagePart(
@@ -317,55 +312,99 @@ def _ncci(code_set: str, code: str, day: dt.date | None) -> dict[str, PagePart]:
             )
             for name, title in titles.items()
         }
-    ptp_edits, mue, addon_primaries = functions
+    ptp_edits, mue = functions
+    aoc = _capability("codekit._ncci.engine", ["aoc_edits"]) or _capability(
+        "codekit._ncci.engine", ["addon_primaries"]
+    )
+    assert aoc is not None
     ptp = _ask(
         "ptp",
         titles["ptp"],
         "PTP tables",
         [(s, partial(ptp_edits, code, setting=s, as_of=day)) for s in NCCI_SETTINGS[:2]],
+        partial(_ptp_row, code),
     )
     mues = _ask(
         "mue",
         titles["mue"],
         "MUE tables",
         [(s, partial(mue, code, setting=s, as_of=day)) for s in NCCI_SETTINGS],
+        _plain_row,
     )
     addons = _ask(
         "addons",
         titles["addons"],
-        "add-on code tables",
-        [(None, partial(addon_primaries, code, as_of=day))],
+        "add-on code (AOC) tables",
+        [(None, partial(aoc[0], code, as_of=day))],
+        _aoc_row,
     )
     return {"ptp": ptp, "mue": mues, "addons": addons}
 
 
+def _ptp_row(code: str, item: Any) -> dict[str, Any]:
+    row = _plain_row(item)
+    if "column1" in row and "column2" in row:
+        column1, column2 = row.pop("column1"), row.pop("column2")
+        first = column1 == code
+        row = {"column": 1 if first else 2, "partner": column2 if first else column1, **row}
+        row.pop("prior_1996", None)
+    return row
+
+
+def _aoc_row(item: Any) -> dict[str, Any]:
+    row = _plain_row(item)
+    if isinstance(item, str):
+        return {"primary": item}
+    row.pop("add_on", None)
+    if "aoc_type" in row:
+        row = {"primary": row.pop("primary", None), "type": row.pop("aoc_type"), **row}
+    return row
+
+
+def _plain_row(item: Any) -> dict[str, Any]:
+    return {
+        key: (str(value) if attrs.has(type(value)) else value) for key, value in _row(item).items()
+    }
+
+
 def _ask(
-    name: str, title: str, what: str, calls: Iterable[tuple[str | None, Callable[[], Any]]]
+    name: str,
+    title: str,
+    what: str,
+    calls: Iterable[tuple[str | None, Callable[[], Any]]],
+    shape: Callable[[Any], dict[str, Any]],
 ) -> PagePart:
     rows: list[dict[str, Any]] = []
     problems: list[str] = []
+    unanswered: list[str] = []
     answered = False
     for setting, call in calls:
         try:
             result = call()
         except CodekitError as exc:
             problems.append(str(exc))
+            unanswered += [setting] if setting is not None else []
             continue
         answered = True
         for item in _items(result):
-            row = _row(item)
+            row = shape(item)
             if setting is not None:
                 row = {"setting": setting, **row}
             rows.append(row)
     if not answered:
-        detail = f" ({problems[0]})" if problems else ""
         return PagePart(
             name=name,
             title=title,
             available=False,
-            message=_NCCI_HINT.format(what=what) + detail,
+            message=problems[0] if problems else _NCCI_HINT.format(what=what),
         )
-    return PagePart(name=name, title=title, available=True, rows=rows)
+    message = ""
+    if unanswered:
+        message = (
+            f"no {what} installed for {', '.join(unanswered)}; "
+            "install them with `codekit data install FILE`"
+        )
+    return PagePart(name=name, title=title, available=True, rows=rows, message=message)
 
 
 def _items(result: Any) -> list[Any]:
