@@ -67,8 +67,11 @@ def expansions() -> dict[tuple[str, ...], tuple[tuple[str, ...], bool]]:
     return table
 
 
-def compile_query(text: str) -> list[Group]:
-    """The word groups of a query (stop words dropped unless nothing else is left)."""
+def compile_query(text: str, *, prefix: bool = True) -> list[Group]:
+    """The word groups of a query (stop words dropped unless nothing else is left).
+
+    With ``prefix`` every typed word may be the start of a longer word.
+    """
     found = [w.text for w in words(text)]
     kept = [w for w in found if w not in STOPWORDS] or found
     table = expansions()
@@ -86,12 +89,12 @@ def compile_query(text: str) -> list[Group]:
                 wording = tuple(w.text for w in words(value) if w.text not in STOPWORDS)
                 if wording and wording not in alternatives:
                     alternatives.append(wording)
-            groups.append(Group(" ".join(phrase), tuple(alternatives), True, abbreviation))
+            groups.append(Group(" ".join(phrase), tuple(alternatives), prefix, abbreviation))
             i += size
             break
         else:
             word = kept[i]
-            groups.append(Group(word, ((word,),), True, False))
+            groups.append(Group(word, ((word,),), prefix, False))
             i += 1
     return groups
 
@@ -110,9 +113,14 @@ class _Plan:
 
     def _forms(self, word: str, prefix: bool) -> list[str]:
         index = self.index
-        if len(word) == 1 or not prefix:
+        if len(word) == 1:
             return [_quote(word)] if index.has_word(word) else []
         root = stem(word)
+        if not prefix:
+            forms = [_quote(word)] if index.has_word(word) else []
+            if root != word and index.has_prefix(root):
+                forms.append(_quote(root) + "*")
+            return forms
         if root != word and index.has_prefix(root):
             if word.startswith(root):
                 return [_quote(root) + "*"]  # the stem's prefix covers the word's

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["INDEX_VERSION", "SearchIndex", "build_index", "index_for", "release_key"]
 
 #: Bumped whenever the layout or the text that is indexed changes (old files are rebuilt).
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 
 #: Note kinds whose texts name the item itself (never excludes or "code first" notes).
 INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
@@ -82,7 +82,9 @@ CREATE VIRTUAL TABLE fts USING fts5(
     title, terms, content='', tokenize='unicode61 remove_diacritics 2',
     prefix='1 2 3 4 5 6 7 8'
 );
-CREATE TABLE names (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, size INTEGER NOT NULL);
+CREATE TABLE names (
+    id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, size INTEGER NOT NULL, full INTEGER NOT NULL
+);
 CREATE TABLE vocab (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE spell (del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, word))
     WITHOUT ROWID;
@@ -108,14 +110,30 @@ def _terms(record: CodeRecord) -> list[str]:
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
 
-def _size(text: str) -> int:
+#: The 7th-character wording of ICD-10-CM injuries ("..., initial encounter for closed
+#: fracture"): it tells encounters apart, not conditions, so it does not count.
+_ENCOUNTER = re.compile(r",? (?:initial|subsequent) encounter\b.*$|,? sequela$", re.IGNORECASE)
+
+
+def _size(text: str, *, full: bool = False) -> int:
     """How many words of a name count for ranking.
 
-    Not stop words, not "unspecified"/"NOS", and not the words in parentheses, which
-    ICD-10-CM uses for nonessential modifiers ("Essential (primary) hypertension").
+    Not stop words, not "unspecified"/"NOS", not the 7th-character encounter wording, and
+    (unless ``full``) not the words in parentheses, which ICD-10-CM uses for nonessential
+    modifiers ("Essential (primary) hypertension").
     """
-    bare = _PARENTHESES.sub(" ", text)
+    bare = _ENCOUNTER.sub("", text)
+    if not full:
+        bare = _PARENTHESES.sub(" ", bare)
     return max(1, sum(1 for w in words(bare) if w.text not in _UNCOUNTED))
+
+
+def _encounter_rank(description: str) -> int:
+    """Initial encounters (and items without one) first, then subsequent, then sequela."""
+    lowered = description.lower()
+    if lowered.endswith("sequela"):
+        return 2
+    return 1 if "subsequent encounter" in lowered else 0
 
 
 def deletions(word: str) -> set[str]:
@@ -141,7 +159,7 @@ def _names(record: CodeRecord) -> list[tuple[str, str]]:
 def _fill(con: sqlite3.Connection, records: Iterable[CodeRecord], meta: dict[str, Any]) -> int:
     con.executescript(_SCHEMA)
     docs: list[tuple[Any, ...]] = []
-    names: list[tuple[tuple[Any, ...], int, str, str]] = []
+    names: list[tuple[tuple[Any, ...], int, str, str, int]] = []
     for docid, record in enumerate(records, start=1):
         docs.append(
             (
@@ -158,16 +176,17 @@ def _fill(con: sqlite3.Connection, records: Iterable[CodeRecord], meta: dict[str
                 record.end,
             )
         )
+        encounter = _encounter_rank(record.description)
         unspecified = 0 if "unspecified" in record.description.lower() else 1
         heading = (0 if record.billable else 1, _KIND_RANK.get(record.kind, 4))
         for name, extra in _names(record):
-            rank = (_size(name), unspecified, *heading, len(name), docid)
-            names.append((rank, docid, name, extra))
+            rank = (_size(name), encounter, unspecified, *heading, len(name), docid)
+            names.append((rank, docid, name, extra, _size(name, full=True)))
     names.sort(key=lambda n: n[0])
     con.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", docs)
     con.executemany(
-        "INSERT INTO names VALUES (?, ?, ?)",
-        ((rowid, n[1], n[0][0]) for rowid, n in enumerate(names, start=1)),
+        "INSERT INTO names VALUES (?, ?, ?, ?)",
+        ((rowid, n[1], n[0][0], n[4]) for rowid, n in enumerate(names, start=1)),
     )
     con.executemany(
         "INSERT INTO fts (rowid, title, terms) VALUES (?, ?, ?)",

@@ -1,6 +1,286 @@
-"""Placeholder."""
+"""Suggest: from a free-text case description to ranked codes with their evidence.
+
+1. **Negation** (NegEx-style): a trigger (``no``, ``denies``, ``negative for``, ``without``,
+   ``ruled out`` after the finding, ...) negates the words up to the end of its clause or to a
+   word that ends the scope (``but``, ``however``, ``reports``, ...). Negated words are never
+   evidence.
+2. **Findings**: the remaining text is cut into phrases at punctuation and conjunctions; every
+   run of up to six consecutive words of a phrase is searched as whole words (with stems,
+   abbreviations, lay terms and typo corrections, as :func:`~codekit.search` does), longest
+   runs first.
+3. **Scoring**: a candidate scores ``k * k / n`` for a run of ``k`` words matching a name of
+   ``n`` counted words (the run explains the code and the code's name is explained by the
+   run), times 0.6 for non-billable headings; a heading is dropped when a billable code below
+   it is suggested. The best code of each finding comes first, then the alternatives.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-def suggest(*a: object, **k: object) -> None: ...
+from codekit._dates import to_date
+from codekit._search._engine import _Plan, compile_query, selected_indexes
+from codekit._search._results import Suggestion, Suggestions
+from codekit._search._text import STOPWORDS, Word, words
+from codekit.exceptions import InvalidQueryError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from codekit._search._index import SearchIndex
+
+__all__ = ["negated_spans", "suggest"]
+
+DateArg = dt.date | str | None
+
+_PRE_NEGATION = (
+    r"no|not|denies|denied|deny|denying|without|never|none|neither|nor|"
+    r"negative for|free of|absence of|absent|no evidence of|no sign of|no signs of|"
+    r"no history of|no complaints? of|rules? out|ruled out for|r/o|unremarkable for|"
+    r"resolved"
+)
+_POST_NEGATION = (
+    r"(?:was|were|is|are|been)? ?(?:ruled out|negative|unlikely|absent|not present|not seen|"
+    r"excluded|resolved|free)"
+)
+_PRE = re.compile(rf"\b(?:{_PRE_NEGATION})\b", re.IGNORECASE)
+_POST = re.compile(rf"\b{_POST_NEGATION}\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.;:!?\n]|\s-\s")
+_SCOPE_END = re.compile(
+    r"\b(?:but|however|although|though|except|aside from|apart from|yet|presents?|presenting|"
+    r"reports?|reporting|complains?|complaining|admits?|endorses?|positive for|who|which|"
+    r"because|due to|secondary to)\b",
+    re.IGNORECASE,
+)
+#: Phrases end at punctuation and at these words (one finding rarely spans them).
+_PHRASE_BREAK = re.compile(
+    r"[,.;:!?()\n]|\b(?:and|or|but|who|which|presents?|presenting|reports?|complains?|"
+    r"since|after|before|then|also|status post|s/p)\b",
+    re.IGNORECASE,
+)
+#: Words of a case text that name no finding.
+_CASE_STOPWORDS = STOPWORDS | {
+    "presents", "presenting", "complains", "complaining", "reports", "reporting", "states",
+    "male", "female", "man", "woman", "boy", "girl", "today", "ago", "days", "day", "weeks",
+    "week", "months", "month", "noted", "seen", "here", "hx", "since", "visit",
+    "mr", "mrs", "ms", "he", "she", "his", "her", "they", "their", "this", "that", "who",
+    "also", "very", "some", "been", "had", "currently", "now", "recent", "recently",
+    "evaluation", "follow", "up", "known", "likely", "probable", "suspected", "consistent",
+    "diagnosed", "found", "clinic", "er", "ed", "admitted", "came", "comes", "brought",
+    "about", "after", "before", "onset", "new", "old", "year", "years", "yo", "y", "aged",
+    "age",
+}  # fmt: skip
+_AGE_UNITS = {"year", "years", "yo", "y", "month", "months", "day", "days", "week", "weeks"}
+_MAX_RUN = 6
+_PER_RUN = 8
+_HEADING_FACTOR = 0.6
+#: Code sets that name no diagnosis or procedure (suggested only when asked for).
+_NOT_FINDINGS = frozenset({"modifier", "pos"})
+#: A run whose best match names at least this share of its words explains its sub-runs.
+_COVERING_FIT = 0.5
+
+
+def negated_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of ``text`` that a negation covers (``"denies chest pain"``)."""
+    spans: list[tuple[int, int]] = []
+    for match in _PRE.finditer(text):
+        start = match.end()
+        clause = _CLAUSE_END.search(text, start)
+        end = clause.start() if clause else len(text)
+        stop = _SCOPE_END.search(text, start, end)
+        if stop is not None:
+            end = stop.start()
+        if end > start:
+            spans.append((match.start(), end))
+    for match in _POST.finditer(text):
+        # "pneumonia was ruled out": from the start of the clause to the trigger.
+        before = text.rfind(",", 0, match.start())
+        for sep in ".;:!?\n":
+            before = max(before, text.rfind(sep, 0, match.start()))
+        stop = None
+        for stop in _SCOPE_END.finditer(text, before + 1, match.start()):
+            pass
+        begin = stop.end() if stop is not None else before + 1
+        if match.start() > begin:
+            spans.append((begin, match.end()))
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _phrases(text: str, negated: Sequence[tuple[int, int]]) -> list[list[Word]]:
+    """Runs of content words outside negations, cut at punctuation and conjunctions."""
+    breaks = sorted({m.start() for m in _PHRASE_BREAK.finditer(text)} | {s for s, _ in negated})
+    found = words(text)
+    phrases: list[list[Word]] = []
+    current: list[Word] = []
+    b = 0
+    for i, word in enumerate(found):
+        while b < len(breaks) and breaks[b] < word.start:
+            if current:
+                phrases.append(current)
+                current = []
+            b += 1
+        if any(s <= word.start < e for s, e in negated):
+            continue
+        text_ = word.text
+        following = found[i + 1].text if i + 1 < len(found) else ""
+        if text_.isdigit() and (len(text_) > 2 or following in _AGE_UNITS):
+            continue  # an age or a count, not a finding
+        if text_ in _CASE_STOPWORDS:
+            continue
+        current.append(word)
+    if current:
+        phrases.append(current)
+    return phrases
+
+
+class _Candidate(NamedTuple):
+    score: float
+    run: tuple[int, int]
+    index: SearchIndex
+    doc: tuple[Any, ...]
+    matched: tuple[str, ...]
+
+
+def _search_run(
+    indexes: Sequence[SearchIndex], phrase: str, day: dt.date | None
+) -> list[tuple[SearchIndex, tuple[Any, ...]]]:
+    groups = compile_query(phrase, prefix=False)
+    if not groups:
+        return []
+    found: list[tuple[SearchIndex, tuple[Any, ...]]] = []
+    for index in indexes:
+        plan = _Plan(index, groups)
+        if not plan.parts or not all(plan.parts):
+            continue
+        expression = " AND ".join(p for p in plan.parts if p is not None)
+        sql = (
+            "SELECT d.id, d.code, d.kind, d.billable, d.description, n.size + n.full,"
+            ' d.start, d."end", n.id'
+            " FROM fts JOIN names n ON n.id = fts.rowid JOIN docs d ON d.id = n.doc"
+            " WHERE fts MATCH ? ORDER BY fts.rowid LIMIT ?"
+        )
+        for row in index.query(sql, [expression, _PER_RUN * 3]):
+            if day is not None and not _valid_on(row[6], row[7], day):
+                continue
+            found.append((index, (*row[:6], row[8])))
+    return found
+
+
+def _valid_on(start: str | None, end: str | None, day: dt.date) -> bool:
+    iso = day.isoformat()
+    return (start is None or start <= iso) and (end is None or end >= iso)
+
+
+def suggest(
+    case_text: str,
+    *,
+    code_sets: str | Iterable[str] | None = None,
+    limit: int = 10,
+    as_of: DateArg = None,
+) -> Suggestions:
+    """Codes suggested for a free-text case description, best first, with their evidence.
+
+    Negated findings ("no fever", "denies chest pain", "pneumonia was ruled out") are not
+    suggested; billable, specific codes are preferred over headings and vague codes.
+
+    :param case_text: the case description (a note, a discharge summary, a problem list).
+    :param code_sets: one code set name or several (default: every code set with data).
+    :param limit: how many suggestions.
+    :param as_of: date of service: the release in force then, codes valid on that day.
+    :returns: :class:`Suggestions` (iterate them; each has ``code``, ``evidence``, ``span``).
+    """
+    if not isinstance(case_text, str):
+        raise InvalidQueryError(f"case text must be a string, not {type(case_text).__name__}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InvalidQueryError(f"limit must be a positive integer, not {limit!r}")
+    day = to_date(as_of, "as_of") if as_of is not None else None
+    indexes = [
+        index
+        for index in selected_indexes(code_sets, day)
+        if code_sets is not None or index.release.info.code_set not in _NOT_FINDINGS
+    ]
+    negated = negated_spans(case_text)
+    best: dict[tuple[str, int], _Candidate] = {}
+    for phrase in _phrases(case_text, negated):
+        covered_until = -1
+        for i in range(len(phrase)):
+            for j in range(min(len(phrase), i + _MAX_RUN), i, -1):
+                if j <= covered_until:
+                    break  # a longer run from an earlier word already explained these
+                run = phrase[i:j]
+                found = _search_run(indexes, " ".join(w.text for w in run), day)
+                if not found:
+                    continue
+                k = j - i
+                fit = 0.0
+                for index, doc in found:
+                    size = max(doc[5] / 2, 1)  # words in parentheses count half
+                    fit = max(fit, min(1.0, k / size))
+                    score = k * min(1.0, k / size)
+                    if not doc[3]:
+                        score *= _HEADING_FACTOR
+                    key = (index.label, doc[0])
+                    old = best.get(key)
+                    if old is None or score > old.score:
+                        words_ = tuple(w.text for w in run)
+                        best[key] = _Candidate(
+                            score, (run[0].start, run[-1].end), index, doc, words_
+                        )
+                if fit >= _COVERING_FIT:
+                    covered_until = max(covered_until, j)
+                    break
+    return Suggestions(
+        text=case_text, items=tuple(_rank(case_text, best.values(), limit)), negated=tuple(negated)
+    )
+
+
+def _rank(text: str, candidates: Iterable[_Candidate], limit: int) -> list[Suggestion]:
+    ordered = sorted(candidates, key=lambda c: (-c.score, c.doc[6], c.doc[1]))
+    billable = {(c.index.label, c.doc[1].replace(".", "")) for c in ordered if c.doc[3]}
+    kept = [
+        c
+        for c in ordered
+        if c.doc[3]
+        or not any(
+            label == c.index.label and code.startswith(c.doc[1].replace(".", ""))
+            for label, code in billable
+        )
+    ]
+    # The best code of each finding (evidence span) first, then the alternatives.
+    firsts: list[_Candidate] = []
+    rest: list[_Candidate] = []
+    spans: set[tuple[int, int]] = set()
+    for c in kept:
+        if c.run in spans:
+            rest.append(c)
+        else:
+            spans.add(c.run)
+            firsts.append(c)
+    chosen = (firsts + rest)[:limit]
+    return [
+        Suggestion(
+            code=c.doc[1],
+            code_set=c.index.release.info.code_set,
+            description=c.doc[4],
+            score=round(c.score, 4),
+            evidence=text[c.run[0] : c.run[1]],
+            span=c.run,
+            matched=c.matched,
+            kind=c.doc[2],
+            billable=bool(c.doc[3]),
+            release=c.index.release.info.release,
+        )
+        for c in chosen
+    ]
