@@ -21,6 +21,7 @@ __all__ = [
     "InvalidClaimError",
     "InvalidClaimError",
     "InvalidCodeError",
+    "InvalidQueryError",
     "LicenseNotAcceptedError",
     "PluginError",
     "PluginWarning",
@@ -300,3 +301,7 @@ class QuotaWarning(CodekitWarning):
 
 class QuotaConfigError(CodekitError, ValueError):
     """A quota set-up is wrong: an unknown policy, tier or store URL scheme."""
+
+
+class InvalidQueryError(CodekitError, ValueError):
+    """A search or suggest argument is of the wrong type or out of range."""
