@@ -51,17 +51,24 @@ def code_pool(rng: np.random.Generator, size: int = 15_000) -> np.ndarray:
     numeric = rng.choice(np.arange(10_000, 100_000), size=int(size * 0.74), replace=False)
     codes = [f"{n:05d}" for n in numeric]
     letters = "GJAEKLCQ"
-    codes += [f"{letters[i % len(letters)]}{n:04d}" for i, n in enumerate(rng.choice(10_000, int(size * 0.14), replace=False))]
+    codes += [
+        f"{letters[i % len(letters)]}{n:04d}"
+        for i, n in enumerate(rng.choice(10_000, int(size * 0.14), replace=False))
+    ]
     codes += [f"{n:04d}T" for n in rng.choice(1_000, int(size * 0.06), replace=False)]
     codes += [f"{n:04d}U" for n in rng.choice(1_000, size - len(codes), replace=False)]
     return np.array(sorted(set(codes)))
 
 
 def _quarter_starts() -> np.ndarray:
-    return np.array([dt.date(y, m, 1).toordinal() for y in range(1996, 2027) for m in (1, 4, 7, 10)])
+    return np.array(
+        [dt.date(y, m, 1).toordinal() for y in range(1996, 2027) for m in (1, 4, 7, 10)]
+    )
 
 
-def make_ptp(folder: Path, rng: np.random.Generator, pool: np.ndarray, rows: int, parts: int = 4) -> list[Path]:
+def make_ptp(  # noqa: PLR0915 - one generator, top to bottom
+    folder: Path, rng: np.random.Generator, pool: np.ndarray, rows: int, parts: int = 4
+) -> list[Path]:
     n_codes = len(pool)
     # column 1 codes: heavy-tailed partner counts (a few codes have thousands of edits)
     weights = rng.pareto(1.2, n_codes) + 0.2
@@ -71,7 +78,9 @@ def make_ptp(folder: Path, rng: np.random.Generator, pool: np.ndarray, rows: int
     keep = col1 != col2
     key = np.unique(col1[keep].astype(np.int64) * n_codes + col2[keep])
     while len(key) < pairs_wanted:
-        extra = rng.integers(0, n_codes, size=(pairs_wanted - len(key)) * 2, dtype=np.int64) * n_codes + rng.integers(0, n_codes, size=(pairs_wanted - len(key)) * 2)
+        extra = rng.integers(
+            0, n_codes, size=(pairs_wanted - len(key)) * 2, dtype=np.int64
+        ) * n_codes + rng.integers(0, n_codes, size=(pairs_wanted - len(key)) * 2)
         extra = extra[extra // n_codes != extra % n_codes]
         key = np.unique(np.concatenate([key, extra]))
     key = key[:pairs_wanted]
@@ -103,7 +112,10 @@ def make_ptp(folder: Path, rng: np.random.Generator, pool: np.ndarray, rows: int
     c1 = pool[all_key[order] // n_codes]
     c2 = pool[all_key[order] % n_codes]
     eff_text = np.array([dt.date.fromordinal(int(d)).strftime("%Y%m%d") for d in starts])
-    ord_to_text = {int(d): dt.date.fromordinal(int(d)).strftime("%Y%m%d") for d in np.unique(np.concatenate([all_eff, all_del[all_del >= 0]]))}
+    ord_to_text = {
+        int(d): dt.date.fromordinal(int(d)).strftime("%Y%m%d")
+        for d in np.unique(np.concatenate([all_eff, all_del[all_del >= 0]]))
+    }
     del eff_text
     why = rng.integers(0, len(RATIONALES), size=len(order))
     paths = []
@@ -113,9 +125,12 @@ def make_ptp(folder: Path, rng: np.random.Generator, pool: np.ndarray, rows: int
         for i in range(bounds[part], bounds[part + 1]):
             j = order[i]
             dele = all_del[j]
+            prior = "*" if all_eff[j] == starts[0] else ""
+            effective_text = ord_to_text[int(all_eff[j])]
+            deletion_text = "*" if dele < 0 else ord_to_text[int(dele)]
             lines.append(
-                f"{c1[i]}\t{c2[i]}\t{'*' if all_eff[j] == starts[0] else ''}\t{ord_to_text[int(all_eff[j])]}\t"
-                f"{'*' if dele < 0 else ord_to_text[int(dele)]}\t{all_ind[j]}\t{RATIONALES[why[i]]}"
+                f"{c1[i]}\t{c2[i]}\t{prior}\t{effective_text}\t{deletion_text}\t"
+                f"{all_ind[j]}\t{RATIONALES[why[i]]}"
             )
         path = folder / f"ccipra-v322r0-f{part + 1}.txt"
         path.write_bytes(("\r\n".join(lines) + "\r\n").encode("ascii"))
@@ -127,7 +142,10 @@ def make_mue(folder: Path, rng: np.random.Generator, pool: np.ndarray, rows: int
     codes = pool[: min(rows, len(pool))]
     values = rng.choice([1, 1, 1, 2, 3, 4, 6, 10, 20, 50], size=len(codes))
     mai = rng.choice([1, 2, 3], size=len(codes), p=[0.25, 0.45, 0.30])
-    table = [(str(c), int(v), int(m), "Code Descriptor / CPT Instruction") for c, v, m in zip(codes, values, mai, strict=True)]
+    table = [
+        (str(c), int(v), int(m), "Code Descriptor / CPT Instruction")
+        for c, v, m in zip(codes, values, mai, strict=True)
+    ]
     return write_mue(folder, table, effective=dt.date(2026, 7, 1))
 
 
@@ -137,11 +155,12 @@ def make_aoc(folder: Path, rng: np.random.Generator, pool: np.ndarray) -> Path:
     if real is not None and real.is_file():
         return Path(shutil.copy(real, folder / real.name))
     add_ons = rng.choice(pool, size=900, replace=False)
-    rows = []
     start = julian(dt.date(2013, 4, 1))
-    for add_on in add_ons:
-        for primary in rng.choice(pool, size=10, replace=False):
-            rows.append(("1", str(add_on), "", str(primary), "", start, "", ""))
+    rows = [
+        ("1", str(add_on), "", str(primary), "", start, "", "")
+        for add_on in add_ons
+        for primary in rng.choice(pool, size=10, replace=False)
+    ]
     return write_aoc(folder, rows)
 
 

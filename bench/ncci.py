@@ -46,7 +46,9 @@ print(json.dumps({"import": imported - start, "load_and_check": done - imported,
 """
 
 
-def _claim(ptp_pairs: list[tuple[str, str]], mue_code: str, add_on: tuple[str, str]) -> dict[str, object]:
+def _claim(
+    ptp_pairs: list[tuple[str, str]], mue_code: str, add_on: tuple[str, str]
+) -> dict[str, object]:
     codes: list[tuple[str, int, list[str]]] = []
     for col1, col2 in ptp_pairs[:3]:
         codes += [(col1, 1, []), (col2, 1, ["59"] if len(codes) % 4 else [])]
@@ -54,13 +56,19 @@ def _claim(ptp_pairs: list[tuple[str, str]], mue_code: str, add_on: tuple[str, s
     return {
         "claim_id": "BENCH",
         "lines": [
-            {"line_id": str(i + 1), "code": c, "units": u, "modifiers": m, "date_of_service": "2026-08-03"}
+            {
+                "line_id": str(i + 1),
+                "code": c,
+                "units": u,
+                "modifiers": m,
+                "date_of_service": "2026-08-03",
+            }
             for i, (c, u, m) in enumerate(codes[:10])
         ],
     }
 
 
-def main() -> None:
+def main() -> None:  # noqa: PLR0915 - one benchmark script, top to bottom
     import numpy as np
 
     from bench.make_ncci_tables import make
@@ -78,14 +86,16 @@ def main() -> None:
             start = time.perf_counter()
             install_files(files[table])
             installs[table] = time.perf_counter() - start
+        import datetime as dt
+
         import codekit
         from codekit._ncci import codes as _codes
         from codekit._ncci.engine import tables_for
 
-        import datetime as dt
-
         tables = tables_for("practitioner", "medicare", dt.date(2026, 8, 3))
-        assert tables.ptp and tables.mue and tables.aoc
+        assert tables.ptp
+        assert tables.mue
+        assert tables.aoc
         ptp_rows = len(tables.ptp[1])
         rng = np.random.default_rng(7)
         keys = tables.ptp[1].key
@@ -93,10 +103,14 @@ def main() -> None:
         picks = keys[rng.choice(open_rows, 3, replace=False)]
         pairs = [(_codes.decode(int(k) >> 32), _codes.decode(int(k) & 0xFFFFFFFF)) for k in picks]
         mue_table = tables.mue[1]
-        mue_code = _codes.decode(int(mue_table.code[int(np.flatnonzero(np.asarray(mue_table.value) < 9)[0])]))
+        mue_code = _codes.decode(
+            int(mue_table.code[int(np.flatnonzero(np.asarray(mue_table.value) < 9)[0])])
+        )
         aoc = tables.aoc[1].by_add_on()
         add_on = next(
-            (_codes.decode(a), _codes.decode(rows[0][1])) for a, rows in aoc.items() if rows[0][0] == 1
+            (_codes.decode(a), _codes.decode(rows[0][1]))
+            for a, rows in aoc.items()
+            if rows[0][0] == 1
         )
         claim_data = _claim(pairs, mue_code, add_on)
 
@@ -105,15 +119,24 @@ def main() -> None:
         for _ in range(RUNS):
             out = subprocess.run(
                 [sys.executable, "-c", f"CLAIM = {json.dumps(json.dumps(claim_data))}\n" + _LOAD],
-                capture_output=True, text=True, check=True, env={**os.environ},
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ},
             ).stdout
             loads.append(json.loads(out))
         load_s = statistics.median(r["load_and_check"] for r in loads)
         peak = statistics.median(r["peak_mb"] for r in loads)
         floor = subprocess.run(
-            [sys.executable, "-c", "import numpy, attrs, pluggy\nfor l in open('/proc/self/status'):\n"
-             "    print(int(l.split()[1])/1024) if l.startswith('VmHWM') else None"],
-            capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                "-c",
+                "import numpy, attrs, pluggy\nfor l in open('/proc/self/status'):\n"
+                "    print(int(l.split()[1])/1024) if l.startswith('VmHWM') else None",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
 
         # one claim, hot
@@ -129,10 +152,26 @@ def main() -> None:
         # batch
         import pandas as pd
 
-        pool = np.array(sorted({c for pair in pairs for c in pair} | {_codes.decode(int(c)) for c in mue_table.code[:4000]}))
+        pool = np.array(
+            sorted(
+                {c for pair in pairs for c in pair}
+                | {_codes.decode(int(c)) for c in mue_table.code[:4000]}
+            )
+        )
         lines_per_claim = 5
         claims = BATCH_LINES // lines_per_claim
-        hot = np.concatenate([[a, b] for a, b in zip(*[_codes.decode(int(k) >> 32) for k in keys[::997][:1]], strict=False)]) if False else None
+        hot = (
+            np.concatenate(
+                [
+                    [a, b]
+                    for a, b in zip(
+                        *[_codes.decode(int(k) >> 32) for k in keys[::997][:1]], strict=False
+                    )
+                ]
+            )
+            if False
+            else None
+        )
         del hot
         col1 = keys[rng.integers(0, len(keys), size=claims)]
         frame_codes = pool[rng.integers(0, len(pool), size=claims * lines_per_claim)].astype(object)
@@ -141,14 +180,20 @@ def main() -> None:
         frame = pd.DataFrame(
             {
                 "claim_id": np.repeat(np.arange(claims), lines_per_claim).astype(str),
-                "beneficiary_id": np.repeat(np.arange(claims) % 50_000, lines_per_claim).astype(str),
+                "beneficiary_id": np.repeat(np.arange(claims) % 50_000, lines_per_claim).astype(
+                    str
+                ),
                 "provider_id": np.repeat(np.arange(claims) % 3_000, lines_per_claim).astype(str),
                 "line_id": np.tile(np.arange(1, lines_per_claim + 1), claims).astype(str),
                 "code": frame_codes,
-                "modifiers": rng.choice(["", "", "", "59", "LT", "25"], size=claims * lines_per_claim),
+                "modifiers": rng.choice(
+                    ["", "", "", "59", "LT", "25"], size=claims * lines_per_claim
+                ),
                 "units": rng.integers(1, 3, size=claims * lines_per_claim),
                 "date_of_service": pd.to_datetime("2026-07-01")
-                + pd.to_timedelta(np.repeat(rng.integers(0, 60, size=claims), lines_per_claim), unit="D"),
+                + pd.to_timedelta(
+                    np.repeat(rng.integers(0, 60, size=claims), lines_per_claim), unit="D"
+                ),
             }
         )
         start = time.perf_counter()
@@ -156,8 +201,10 @@ def main() -> None:
         batch_s = time.perf_counter() - start
         lines_per_s = len(frame) / batch_s
 
-    print(f"generated {ptp_rows:,} PTP rows (+ MUE, AOC) in {generated:.1f} s; "
-          f"claim findings: {', '.join(kinds)}; batch findings: {len(found):,}")
+    print(
+        f"generated {ptp_rows:,} PTP rows (+ MUE, AOC) in {generated:.1f} s; "
+        f"claim findings: {', '.join(kinds)}; batch findings: {len(found):,}"
+    )
     rows = [
         ("install PTP (4 parts, s)", installs["ptp"], None),
         ("install MUE (s)", installs["mue"], None),

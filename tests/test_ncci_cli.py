@@ -24,8 +24,14 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         _registry.reset()
         install_files(
             [
-                write_ptp(src, [("11111", "22222", "20200101", "*", 1, "Mutually exclusive procedures")]),
-                write_ptp(src, [("11111", "33333", "20200101", "*", 0, "Mutually exclusive procedures")], setting="outpatient_hospital"),
+                write_ptp(
+                    src, [("11111", "22222", "20200101", "*", 1, "Mutually exclusive procedures")]
+                ),
+                write_ptp(
+                    src,
+                    [("11111", "33333", "20200101", "*", 0, "Mutually exclusive procedures")],
+                    setting="outpatient_hospital",
+                ),
                 write_mue(src, [("20001", 1, 2, "Code Descriptor / CPT Instruction")]),
                 write_aoc(src, [("3", "30004", "", "30014", "", j, "", "")]),
             ]
@@ -39,20 +45,31 @@ def _claim(code2: str, modifiers: list[str]) -> dict[str, object]:
         "claim_id": "C9",
         "lines": [
             {"line_id": "1", "code": "11111", "date_of_service": "2026-08-03"},
-            {"line_id": "2", "code": code2, "modifiers": modifiers, "date_of_service": "2026-08-03"},
+            {
+                "line_id": "2",
+                "code": code2,
+                "modifiers": modifiers,
+                "date_of_service": "2026-08-03",
+            },
         ],
     }
 
 
-def test_denied_claim_exits_1_and_prints_the_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_denied_claim_exits_1_and_prints_the_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "claim.json"
     path.write_text(json.dumps(_claim("22222", [])))
     assert main(["check", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "claim C9: DENIED" in out and "CO-236" in out and "11111,22222" in out
+    assert "claim C9: DENIED" in out
+    assert "CO-236" in out
+    assert "11111,22222" in out
 
 
-def test_bypassed_claim_exits_0_and_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bypassed_claim_exits_0_and_json_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "claims.json"
     path.write_text(json.dumps([_claim("22222", ["59"])]))
     assert main(["check", str(path), "--json"]) == 0
@@ -79,9 +96,20 @@ def test_csv_input_and_setting_option(tmp_path: Path, capsys: pytest.CaptureFixt
     assert [f["kind"] for f in reports[1]["findings"]] == ["mue"]
 
 
-def test_bad_input_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "bad.json"
-    path.write_text(json.dumps({"lines": [{"line_id": "4", "code": "11111", "units": -3, "date_of_service": "2026-08-03"}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "lines": [
+                    {"line_id": "4", "code": "11111", "units": -3, "date_of_service": "2026-08-03"}
+                ]
+            }
+        )
+    )
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("codekit: claim line 4, field 'units'") and "Traceback" not in err
+    assert err.startswith("codekit: claim line 4, field 'units'")
+    assert "Traceback" not in err

@@ -72,7 +72,11 @@ def test_mue_excerpt_parses_exactly(cms_corpus: Path) -> None:
     assert (rows.code[0], rows.code[-1]) == ("0001U", "0041U")
     assert rows.value_header == "Practitioner Services MUE Values"
     for i, fields in enumerate(plain):
-        assert (rows.code[i], rows.value[i], rows.mai_text[i]) == (fields[0], int(fields[1]), fields[2])
+        assert (rows.code[i], rows.value[i], rows.mai_text[i]) == (
+            fields[0],
+            int(fields[1]),
+            fields[2],
+        )
         assert rows.mai[i] == int(fields[2][0])
 
 
@@ -85,10 +89,10 @@ def test_aoc_file_parses_exactly(cms_corpus: Path) -> None:
     import openpyxl
 
     book = openpyxl.load_workbook(cms_corpus / AOC, read_only=True)
-    plain = [r for r in book.worksheets[0].iter_rows(min_row=3, values_only=True)]
+    plain = list(book.worksheets[0].iter_rows(min_row=3, values_only=True))
     book.close()
     for i in (0, 1, 2, 4500, 8999):
-        kind, add_on, add_del, primary, primary_del, eff, dele, _ = plain[i]
+        kind, add_on, _add_del, primary, _primary_del, eff, _dele, _ = plain[i]
         assert (rows.aoc_type[i], rows.add_on[i], rows.primary[i]) == (int(kind), add_on, primary)
         year, day = int(eff[:4]), int(eff[4:])
         assert rows.effective[i] == dt.date(year, 1, 1).toordinal() + day - 1
@@ -107,12 +111,22 @@ def installed(cms_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 def test_detection_of_genuine_file_names(cms_corpus: Path) -> None:
     found = detect_file(cms_corpus / PTP)
     assert (found.kind, found.release, found.effective) == (
-        "ncci_ptp", "2026Q3-practitioner", dt.date(2026, 7, 1),
+        "ncci_ptp",
+        "2026Q3-practitioner",
+        dt.date(2026, 7, 1),
     )
     found = detect_file(cms_corpus / MUE)
-    assert (found.kind, found.release, found.effective) == ("ncci_mue", "2026Q3-practitioner", dt.date(2026, 7, 1))
+    assert (found.kind, found.release, found.effective) == (
+        "ncci_mue",
+        "2026Q3-practitioner",
+        dt.date(2026, 7, 1),
+    )
     found = detect_file(cms_corpus / AOC)
-    assert (found.kind, found.release, found.effective) == ("ncci_aoc", "2026Q2", dt.date(2026, 4, 1))
+    assert (found.kind, found.release, found.effective) == (
+        "ncci_aoc",
+        "2026Q2",
+        dt.date(2026, 4, 1),
+    )
 
 
 def test_addon_primaries_from_the_genuine_aoc_file(installed: None) -> None:
@@ -125,7 +139,12 @@ def test_genuine_ptp_deletion_edge(installed: None) -> None:
     # 0001U/0029U: effective 20180701, deleted 20260630, indicator 1 (see SOURCE.md)
     def lines(day: str) -> codekit.Claim:
         return codekit.Claim.from_dict(
-            {"lines": [{"code": "0001U", "date_of_service": day}, {"code": "0029U", "date_of_service": day}]}
+            {
+                "lines": [
+                    {"code": "0001U", "date_of_service": day},
+                    {"code": "0029U", "date_of_service": day},
+                ]
+            }
         )
 
     last = codekit.check_claim(lines("2026-06-30"))
@@ -137,5 +156,6 @@ def test_genuine_ptp_deletion_edge(installed: None) -> None:
 
 def test_genuine_mue_value(installed: None) -> None:
     limit = codekit.mue("0001U", as_of="2026-07-01")
-    assert limit is not None and (limit.value, limit.mai) == (1, 2)
+    assert limit is not None
+    assert (limit.value, limit.mai) == (1, 2)
     assert limit.provenance.source_file == "MCR_MUE_PractitionerServices_Eff_07-01-2026.excerpt.csv"

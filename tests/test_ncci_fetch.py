@@ -18,14 +18,20 @@ def test_version_follows_the_quarter() -> None:
     assert ptp_version(2026, 3) == "322"
     assert ptp_version(2025, 1) == "310"
     info = identify("ccipra-v322r0-f1.txt")
-    assert info is not None and info.quarter == "2026Q3"
+    assert info is not None
+    assert info.quarter == "2026Q3"
 
 
 def test_candidates_include_the_genuine_download_names() -> None:
     names = candidates("2026Q3")
-    assert "medicare-ncci-2026q3-practitioner-ptp-edits-ccipra-v322r0-f1.zip" in names["ptp_practitioner"][0]
+    assert (
+        "medicare-ncci-2026q3-practitioner-ptp-edits-ccipra-v322r0-f1.zip"
+        in names["ptp_practitioner"][0]
+    )
     assert len(names["ptp_practitioner"]) == 4
-    assert names["mue_practitioner"] == [["medicare-ncci-2026-q3-practitioner-services-mue-table.zip"]]
+    assert names["mue_practitioner"] == [
+        ["medicare-ncci-2026-q3-practitioner-services-mue-table.zip"]
+    ]
     assert set(names) >= {"ptp_outpatient_hospital", "mue_outpatient_hospital", "mue_dme", "aoc"}
     for files in names.values():
         for options in files:

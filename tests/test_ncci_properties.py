@@ -22,6 +22,7 @@ import codekit
 from codekit import _registry
 from codekit._importers import install_files
 from codekit._ncci.synthetic import julian, write_aoc, write_mue, write_ptp
+from codekit.exceptions import InvalidClaimError
 
 J = julian(dt.date(2013, 4, 1))
 PTP_ROWS = [
@@ -133,7 +134,10 @@ def test_splitting_mai_2_3_units_never_changes_the_verdict(
     whole = [*others, {"line_id": "S0", "code": code, "units": total, "date_of_service": day}]
     split = [
         *others,
-        *({"line_id": f"S{i}", "code": code, "units": u, "date_of_service": day} for i, u in enumerate(pieces)),
+        *(
+            {"line_id": f"S{i}", "code": code, "units": u, "date_of_service": day}
+            for i, u in enumerate(pieces)
+        ),
     ]
     one, many = codekit.check_claim(make(whole)), codekit.check_claim(make(split))
 
@@ -153,7 +157,8 @@ def test_splitting_mai_2_3_units_never_changes_the_verdict(
 @given(lines(codes=NOT_IN_TABLES))
 def test_a_claim_with_no_table_entries_yields_no_findings(items: list[dict[str, Any]]) -> None:
     report = codekit.check_claim(make(items))
-    assert report.findings == () and report.notes == ()
+    assert report.findings == ()
+    assert report.notes == ()
 
 
 def _comparable(frame: Any) -> set[tuple[Any, ...]]:
@@ -164,8 +169,14 @@ def _comparable(frame: Any) -> set[tuple[Any, ...]]:
 
     return {
         (
-            r.claim_id, r.kind, r.severity, r.line_id, value(r.other_line_id), r.code,
-            value(r.other_code), value(r.bypass_modifier),
+            r.claim_id,
+            r.kind,
+            r.severity,
+            r.line_id,
+            value(r.other_line_id),
+            r.code,
+            value(r.other_code),
+            value(r.bypass_modifier),
         )
         for r in frame.itertuples()
     }
@@ -175,8 +186,16 @@ def _rows(claim: codekit.Claim, finding: codekit.Finding) -> list[tuple[Any, ...
     """The batch rows a per-claim finding corresponds to (one per line it is about)."""
     if finding.kind == "ptp":
         return [
-            (claim.claim_id, "ptp", finding.severity, finding.line_ids[1], finding.line_ids[0],
-             finding.codes[1], finding.codes[0], finding.bypass_modifier)
+            (
+                claim.claim_id,
+                "ptp",
+                finding.severity,
+                finding.line_ids[1],
+                finding.line_ids[0],
+                finding.codes[1],
+                finding.codes[0],
+                finding.bypass_modifier,
+            )
         ]
     return [
         (claim.claim_id, finding.kind, finding.severity, line, None, finding.codes[0], None, None)
@@ -187,9 +206,7 @@ def _rows(claim: codekit.Claim, finding: codekit.Finding) -> list[tuple[Any, ...
 @given(st.lists(lines(), min_size=1, max_size=4))
 def test_batch_path_finds_what_check_claim_finds(claims: list[list[dict[str, Any]]]) -> None:
     values = [make(items, claim_id=f"C{i}", bene=f"B{i}") for i, items in enumerate(claims)]
-    expected = {
-        row for c in values for f in codekit.check_claim(c).findings for row in _rows(c, f)
-    }
+    expected = {row for c in values for f in codekit.check_claim(c).findings for row in _rows(c, f)}
     found = codekit.check_claims(values)
     assert _comparable(found) == expected
     assert len(found) == len(expected)
@@ -212,11 +229,16 @@ def test_batch_path_on_a_dataframe_with_string_modifiers(tmp_path: Path) -> None
     )
     found = codekit.check_claims(frame)
     assert list(zip(found["kind"], found["severity"], found["line_id"], strict=True)) == [
-        ("ptp", "warn", "2"), ("ptp", "deny", "3"), ("mue", "deny", "3"),
+        ("ptp", "warn", "2"),
+        ("ptp", "deny", "3"),
+        ("mue", "deny", "3"),
     ]
-    assert found["bypass_modifier"][0] == "59" and found["other_line_id"][1] == "1"
-    assert found["units"][2] == 3 and found["carc"][2] == "CO-151"
+    assert found["bypass_modifier"][0] == "59"
+    assert found["other_line_id"][1] == "1"
+    assert found["units"][2] == 3
+    assert found["carc"][2] == "CO-151"
     assert found["date_of_service"][0] == pd.Timestamp("2026-08-01")
-    assert found["release"][0] == "2026Q3-practitioner" and pd.isna(found["deletion"][0])
-    with pytest.raises(codekit.exceptions.InvalidClaimError, match="line 2"):  # type: ignore[attr-defined]
+    assert found["release"][0] == "2026Q3-practitioner"
+    assert pd.isna(found["deletion"][0])
+    with pytest.raises(InvalidClaimError, match="line 2"):
         codekit.check_claims(frame.assign(units=[1, -2, 1]))

@@ -59,7 +59,16 @@ AOC_ROWS = [
     ("3", "30004", "", "30014", "", J2013, "", ""),
     ("3", "30004", "", "CCCCC", "", J2013, "", "Contractor Defined Primary Codes"),
     ("1", "30005", "", "22222", "", J2013, "", ""),
-    ("1", "30006", julian(dt.date(2020, 12, 31)), "30016", "", J2013, julian(dt.date(2020, 12, 31)), ""),
+    (
+        "1",
+        "30006",
+        julian(dt.date(2020, 12, 31)),
+        "30016",
+        "",
+        J2013,
+        julian(dt.date(2020, 12, 31)),
+        "",
+    ),
     ("1", "30007", "", "30001", "", J2013, "", ""),
 ]
 
@@ -89,7 +98,9 @@ def _install(src: Path) -> None:
     install_files(files)
 
 
-def claim(*lines: tuple[Any, ...], setting: str | None = None, provider: str = "P1") -> codekit.Claim:
+def claim(
+    *lines: tuple[Any, ...], setting: str | None = None, provider: str = "P1"
+) -> codekit.Claim:
     """A claim from ``(code, units, modifiers, dos)`` tuples (line ids 1, 2, ...)."""
     return codekit.Claim.from_dict(
         {
@@ -123,17 +134,21 @@ def test_ptp_indicator_0_denies_column_2_and_no_modifier_bypasses(tables: Path) 
     report = codekit.check_claim(claim(("11111",), ("22222", 1, ["59"])))
     (finding,) = report.findings
     assert (finding.kind, finding.severity) == ("ptp", "deny")
-    assert finding.line_ids == ("1", "2") and finding.denied_line_ids == ("2",)
+    assert finding.line_ids == ("1", "2")
+    assert finding.denied_line_ids == ("2",)
     assert finding.codes == ("11111", "22222")
-    assert finding.indicator == 0 and finding.bypass_modifier is None
+    assert finding.indicator == 0
+    assert finding.bypass_modifier is None
     assert finding.carc == "CO-236"
     assert finding.rationale == ME
-    assert finding.effective == dt.date(2020, 1, 1) and finding.deletion is None
+    assert finding.effective == dt.date(2020, 1, 1)
+    assert finding.deletion is None
     assert finding.provenance.table == "PTP"
     assert finding.provenance.setting == "practitioner"
     assert finding.provenance.release == "2026Q3-practitioner"
     assert finding.provenance.source_file == "ccipra-v322r0-f1.txt"
-    assert report.denied and report.denied_line_ids == ("2",)
+    assert report.denied
+    assert report.denied_line_ids == ("2",)
 
 
 def test_ptp_does_not_fire_for_codes_without_an_edit(tables: Path) -> None:
@@ -149,8 +164,13 @@ def test_ptp_indicator_1_bypass_only_on_column_2_line(tables: Path) -> None:
     assert kinds(denied) == [("ptp", "deny", ("1", "2"))]
     bypassed = codekit.check_claim(claim(("11111",), ("33333", 1, ["59"])))
     (finding,) = bypassed.findings
-    assert (finding.severity, finding.bypass_modifier, finding.denied_line_ids) == ("warn", "59", ())
-    assert finding.carc is None and not bypassed.denied
+    assert (finding.severity, finding.bypass_modifier, finding.denied_line_ids) == (
+        "warn",
+        "59",
+        (),
+    )
+    assert finding.carc is None
+    assert not bypassed.denied
     # bypass on the wrong line: the modifier on the column 1 line does not count by default
     wrong = codekit.check_claim(claim(("11111", 1, ["59"]), ("33333",)))
     assert kinds(wrong) == [("ptp", "deny", ("1", "2"))]
@@ -217,16 +237,22 @@ def test_ptp_date_edges(tables: Path, day: str, fires: bool) -> None:
 
 def test_ptp_same_pair_keyed_by_effective_interval(tables: Path) -> None:
     # "the same pair can appear several times with different dates/indicators"
-    old = codekit.check_claim(claim(("11111", 1, [], "2018-05-01"), ("66666", 1, ["59"], "2018-05-01")))
+    old = codekit.check_claim(
+        claim(("11111", 1, [], "2018-05-01"), ("66666", 1, ["59"], "2018-05-01"))
+    )
     assert [(f.severity, f.indicator, f.deletion) for f in old.findings] == [
         ("deny", 0, dt.date(2019, 12, 31))
     ]
-    new = codekit.check_claim(claim(("11111", 1, [], "2021-05-01"), ("66666", 1, ["59"], "2021-05-01")))
+    new = codekit.check_claim(
+        claim(("11111", 1, [], "2021-05-01"), ("66666", 1, ["59"], "2021-05-01"))
+    )
     assert [(f.severity, f.indicator, f.deletion) for f in new.findings] == [("warn", 1, None)]
 
 
 def test_ptp_compares_per_date_of_service(tables: Path) -> None:
-    report = codekit.check_claim(claim(("11111", 1, [], "2026-08-03"), ("22222", 1, [], "2026-08-04")))
+    report = codekit.check_claim(
+        claim(("11111", 1, [], "2026-08-03"), ("22222", 1, [], "2026-08-04"))
+    )
     assert report.findings == ()
 
 
@@ -234,13 +260,16 @@ def test_ptp_setting_chooses_the_table(tables: Path) -> None:
     lines = (("12121",), ("13131",))
     assert codekit.check_claim(claim(*lines)).findings == ()
     hospital = codekit.check_claim(claim(*lines), setting="outpatient_hospital")
-    assert [(f.kind, f.provenance.setting) for f in hospital.findings] == [("ptp", "outpatient_hospital")]
+    assert [(f.kind, f.provenance.setting) for f in hospital.findings] == [
+        ("ptp", "outpatient_hospital")
+    ]
     # the claim's own setting wins over the argument
     own = codekit.check_claim(claim(*lines, setting="outpatient_hospital"), setting="practitioner")
     assert len(own.findings) == 1
     # "There is no DME PTP table."
     dme = codekit.check_claim(claim(("11111",), ("22222",)), setting="dme")
-    assert dme.findings == () and not any("PTP" in note for note in dme.notes)
+    assert dme.findings == ()
+    assert not any("PTP" in note for note in dme.notes)
 
 
 def test_two_providers_on_one_day_and_two_claims_of_one_provider(tables: Path) -> None:
@@ -254,7 +283,11 @@ def test_two_providers_on_one_day_and_two_claims_of_one_provider(tables: Path) -
     assert codekit.check_claims([first, other_provider]).empty
     found = codekit.check_claims([first, same_provider])
     assert list(found["kind"]) == ["ptp"]
-    assert (found["claim_id"][0], found["line_id"][0], found["other_claim_id"][0]) == ("C2", "1", "C1")
+    assert (found["claim_id"][0], found["line_id"][0], found["other_claim_id"][0]) == (
+        "C2",
+        "1",
+        "C1",
+    )
 
 
 # -- MUE ----------------------------------------------------------------------------------
@@ -265,9 +298,14 @@ def test_mue_mai_1_compares_each_line_alone(tables: Path) -> None:
     over = codekit.check_claim(claim(("20001", 2)))
     (finding,) = over.findings
     assert (finding.kind, finding.severity, finding.mai, finding.mue_value, finding.units) == (
-        "mue", "deny", 1, 1, 2,
+        "mue",
+        "deny",
+        1,
+        1,
+        2,
     )
-    assert finding.carc == "CO-151" and finding.provenance.table == "MUE"
+    assert finding.carc == "CO-151"
+    assert finding.provenance.table == "MUE"
     assert finding.provenance.source_file == "MCR_MUE_PractitionerServices_Eff_07-01-2026.csv"
     # the same code on two lines with a modifier: each line alone is within the limit
     assert codekit.check_claim(claim(("20001", 1, ["RT"]), ("20001", 1, ["LT"]))).findings == ()
@@ -277,7 +315,8 @@ def test_mue_mai_2_sums_units_over_lines_and_is_absolute(tables: Path) -> None:
     # "MAI 2 ... units summed over all lines for the code and DOS; over → all of them denied"
     split = codekit.check_claim(claim(("20002", 2), ("20002", 1, ["76"])))
     (finding,) = split.findings
-    assert finding.line_ids == ("1", "2") and finding.denied_line_ids == ("1", "2")
+    assert finding.line_ids == ("1", "2")
+    assert finding.denied_line_ids == ("1", "2")
     assert (finding.mai, finding.units, finding.appealable) == (2, 3, False)
     assert codekit.check_claim(claim(("20002", 1), ("20002", 1))).findings == ()
     # a different DOS is a different sum
@@ -298,17 +337,21 @@ def test_mue_code_without_a_value_is_no_published_limit(tables: Path) -> None:
     assert codekit.mue("77777") is None
     assert codekit.check_claim(claim(("77777", 500))).findings == ()
     limit = codekit.mue("20003")
-    assert limit is not None and (limit.value, limit.mai) == (3, 3)
+    assert limit is not None
+    assert (limit.value, limit.mai) == (3, 3)
     assert limit.mai_text == "3 Date of Service Edit: Clinical"
 
 
 def test_mue_settings_have_their_own_tables(tables: Path) -> None:
     assert codekit.check_claim(claim(("20001", 4)), setting="outpatient_hospital").findings == ()
-    assert len(codekit.check_claim(claim(("20001", 6)), setting="outpatient_hospital").findings) == 1
+    assert (
+        len(codekit.check_claim(claim(("20001", 6)), setting="outpatient_hospital").findings) == 1
+    )
     dme = codekit.check_claim(claim(("E0100", 2)), setting="dme")
     assert [(f.kind, f.provenance.setting) for f in dme.findings] == [("mue", "dme")]
     limit = codekit.mue("20001", setting="outpatient_hospital")
-    assert limit is not None and limit.value == 5
+    assert limit is not None
+    assert limit.value == 5
 
 
 def test_mue_release_from_the_file_name_date(tables: Path) -> None:
@@ -335,9 +378,16 @@ def test_aoc_type_1_needs_a_listed_payable_primary(tables: Path) -> None:
     assert codekit.check_claim(claim(("30010",), ("30001",))).findings == ()
     assert codekit.check_claim(claim(("30001",), ("30011",))).findings == ()
     (finding,) = codekit.check_claim(claim(("30001",), ("77777",))).findings
-    assert (finding.kind, finding.severity, finding.aoc_type, finding.carc) == ("aoc", "deny", 1, "CO-B15")
-    assert finding.primaries == ("30010", "30011") and finding.denied_line_ids == ("1",)
-    assert finding.provenance.table == "AOC" and finding.provenance.source_file == "AOC_V2026Q2-MCR.xlsx"
+    assert (finding.kind, finding.severity, finding.aoc_type, finding.carc) == (
+        "aoc",
+        "deny",
+        1,
+        "CO-B15",
+    )
+    assert finding.primaries == ("30010", "30011")
+    assert finding.denied_line_ids == ("1",)
+    assert finding.provenance.table == "AOC"
+    assert finding.provenance.source_file == "AOC_V2026Q2-MCR.xlsx"
 
 
 def test_aoc_primary_denied_by_ptp_no_longer_counts(tables: Path) -> None:
@@ -379,7 +429,10 @@ def test_aoc_type_2_is_unverifiable_without_a_contractor_list(tables: Path) -> N
     # "Type 2: no CMS list of primaries → unverifiable unless a plugin supplies a list"
     (finding,) = codekit.check_claim(claim(("30003",), ("77777",))).findings
     assert (finding.severity, finding.aoc_type, finding.denied_line_ids, finding.carc) == (
-        "unverifiable", 2, (), None,
+        "unverifiable",
+        2,
+        (),
+        None,
     )
 
 
@@ -397,18 +450,26 @@ def test_aoc_type_2_with_a_contractor_list_from_a_plugin(tables: Path) -> None:
         assert codekit.check_claim(claim(("30003",), ("77777",))).findings == ()
         (finding,) = codekit.check_claim(claim(("30003",), ("12345",))).findings
         assert (finding.severity, finding.primaries) == ("deny", ("77777",))
-        assert finding.provenance.table == "plugin" and "MAC J-X list" in finding.provenance.source_file
+        assert finding.provenance.table == "plugin"
+        assert "MAC J-X list" in finding.provenance.source_file
         assert "77777" in codekit.addon_primaries("30003")
         # the policy can switch plugin lists off
-        off = codekit.check_claim(claim(("30003",), ("77777",)), policy=Policy(contractor_primaries=False))
+        off = codekit.check_claim(
+            claim(("30003",), ("77777",)), policy=Policy(contractor_primaries=False)
+        )
         assert [f.severity for f in off.findings] == ["unverifiable"]
 
 
 def test_aoc_type_3_listed_primary_passes_otherwise_unverifiable(tables: Path) -> None:
-    # "Type 3: pass if a listed primary is present, otherwise consult plugins, otherwise unverifiable"
+    # "Type 3: pass if a listed primary is present, otherwise consult plugins, otherwise
+    # unverifiable (a warning, not a denial)"
     assert codekit.check_claim(claim(("30014",), ("30004",))).findings == ()
     (finding,) = codekit.check_claim(claim(("88888",), ("30004",))).findings
-    assert (finding.severity, finding.aoc_type, finding.primaries) == ("unverifiable", 3, ("30014",))
+    assert (finding.severity, finding.aoc_type, finding.primaries) == (
+        "unverifiable",
+        3,
+        ("30014",),
+    )
     with isolated_registry(ContractorPlugin()):
         assert codekit.check_claim(claim(("88888",), ("30004",))).findings == ()
         (finding,) = codekit.check_claim(claim(("12345",), ("30004",))).findings
@@ -430,9 +491,15 @@ def test_per_code_questions(tables: Path) -> None:
     edits = codekit.ptp_edits("66666")
     assert [(e.column1, e.modifier_indicator) for e in edits] == [("11111", 0), ("11111", 1)]
     assert [e.modifier_indicator for e in codekit.ptp_edits("66666", as_of="2021-01-01")] == [1]
-    assert {e.column2 for e in codekit.ptp_edits("11111", as_of=DOS)} == {"22222", "33333", "66666", "99999"}
+    assert {e.column2 for e in codekit.ptp_edits("11111", as_of=DOS)} == {
+        "22222",
+        "33333",
+        "66666",
+        "99999",
+    }
     edit = codekit.ptp_edits("44444")[0]
-    assert edit.applies(dt.date(2023, 12, 31)) and not edit.applies(dt.date(2024, 1, 1))
+    assert edit.applies(dt.date(2023, 12, 31))
+    assert not edit.applies(dt.date(2024, 1, 1))
     assert codekit.ptp_edits("13131", setting="outpatient_hospital")[0].column1 == "12121"
 
 
@@ -442,7 +509,8 @@ def test_questions_without_tables_say_what_to_install(data_dir: Path) -> None:
     with pytest.raises(UnknownReleaseError, match="AOC"):
         codekit.addon_primaries("30001")
     report = codekit.check_claim(claim(("11111",), ("22222",)))
-    assert report.findings == () and len(report.notes) == 3
+    assert report.findings == ()
+    assert len(report.notes) == 3
 
 
 # -- report, claim input ------------------------------------------------------------------
@@ -451,27 +519,47 @@ def test_questions_without_tables_say_what_to_install(data_dir: Path) -> None:
 def test_report_to_dict_and_html(tables: Path) -> None:
     report = codekit.check_claim(claim(("11111",), ("22222",), ("20001", 3)))
     data = json.loads(json.dumps(report.to_dict()))
-    assert data["denied"] is True and data["claim_id"] == "C1"
+    assert data["denied"] is True
+    assert data["claim_id"] == "C1"
     assert [f["kind"] for f in data["findings"]] == ["ptp", "mue"]
     assert data["findings"][0]["provenance"]["release"] == "2026Q3-practitioner"
     html = report._repr_html_()
-    assert "CO-236" in html and "ccipra-v322r0-f1.txt" in html
+    assert "CO-236" in html
+    assert "ccipra-v322r0-f1.txt" in html
 
 
 @pytest.mark.parametrize(
     ("data", "line", "field"),
     [
         ({"lines": [{"code": "11111", "date_of_service": DOS, "colour": 1}]}, "1", "colour"),
-        ({"lines": [{"line_id": "7", "code": "11111", "units": -1, "date_of_service": DOS}]}, "7", "units"),
-        ({"lines": [{"line_id": "x", "code": "11111", "date_of_service": "2026-13-01"}]}, "x", "date_of_service"),
+        (
+            {"lines": [{"line_id": "7", "code": "11111", "units": -1, "date_of_service": DOS}]},
+            "7",
+            "units",
+        ),
+        (
+            {"lines": [{"line_id": "x", "code": "11111", "date_of_service": "2026-13-01"}]},
+            "x",
+            "date_of_service",
+        ),
         ({"lines": [{"code": "1111", "date_of_service": DOS}]}, "1", "code"),
-        ({"lines": [{"code": "11111", "date_of_service": DOS, "modifiers": ["591"]}]}, "1", "modifiers"),
+        (
+            {"lines": [{"code": "11111", "date_of_service": DOS, "modifiers": ["591"]}]},
+            "1",
+            "modifiers",
+        ),
         ({"lines": [{"code": "11111"}]}, "1", "date_of_service"),
         ({"lines": [], "payer": "x"}, None, "payer"),
-        ({"lines": [{"line_id": "1", "code": "11111", "date_of_service": DOS}] * 2}, "1", "line_id"),
+        (
+            {"lines": [{"line_id": "1", "code": "11111", "date_of_service": DOS}] * 2},
+            "1",
+            "line_id",
+        ),
     ],
 )
-def test_bad_claim_input_names_line_and_field(data: dict[str, Any], line: str | None, field: str) -> None:
+def test_bad_claim_input_names_line_and_field(
+    data: dict[str, Any], line: str | None, field: str
+) -> None:
     with pytest.raises(InvalidClaimError) as info:
         codekit.Claim.from_dict(data)
     assert (info.value.line, info.value.field) == (line, field)
@@ -486,6 +574,12 @@ def test_claim_round_trips_through_dict_json_and_frame() -> None:
     assert codekit.Claim.from_json(json.dumps(original.to_dict())) == original
     import pandas as pd
 
-    frame = pd.DataFrame([{**line.to_dict(), "claim_id": "C1", "beneficiary_id": "B1", "provider_id": "P1"} for line in original.lines])
+    frame = pd.DataFrame(
+        [
+            {**line.to_dict(), "claim_id": "C1", "beneficiary_id": "B1", "provider_id": "P1"}
+            for line in original.lines
+        ]
+    )
     (again,) = codekit.Claim.from_frame(frame)
-    assert again.lines == original.lines and again.claim_id == "C1"
+    assert again.lines == original.lines
+    assert again.claim_id == "C1"

@@ -22,7 +22,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check = subparsers.add_parser(
         "check", help="check claims against the NCCI PTP, MUE and add-on code edits"
     )
-    check.add_argument("file", help="claims as JSON (one claim or a list) or CSV (one row per line)")
+    check.add_argument(
+        "file", help="claims as JSON (one claim or a list) or CSV (one row per line)"
+    )
     check.add_argument(
         "--setting",
         default="practitioner",
@@ -49,8 +51,8 @@ def _read(path: Path) -> list[Any]:
     if path.suffix.lower() == ".csv":
         claims: dict[str, dict[str, Any]] = {}
         claim_keys = ("claim_id", "beneficiary_id", "provider_id", "setting", "program")
-        for number, row in enumerate(csv.DictReader(text.splitlines()), 1):
-            row = {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k}
+        for number, raw in enumerate(csv.DictReader(text.splitlines()), 1):
+            row = {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in raw.items() if k}
             data = claims.setdefault(
                 row.get("claim_id", ""),
                 {k: row[k] for k in claim_keys if row.get(k)} | {"lines": []},

@@ -63,6 +63,7 @@ FINDING_COLUMNS = (
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _LOW = (1 << 32) - 1
 _CONTRACTOR = _codes.encode("CCCCC")
+_NONE: Any = None  # a missing value in an object column
 
 
 def _frame_of_claims(claims: Iterable[Claim]) -> pd.DataFrame:
@@ -167,19 +168,19 @@ def _bypass_table(values: Any) -> tuple[Any, list[tuple[str | None, str | None]]
 
 def _nan(value: object) -> bool:
     try:
-        return bool(value != value)
+        return bool(value != value)  # noqa: PLR0124 - NaN is the value unequal to itself
     except (TypeError, ValueError):
         return False
 
 
-def check_claims(
+def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
     frame: pd.DataFrame | Iterable[Claim],
     *,
     setting: str = "practitioner",
     as_of: dt.date | str | None = None,
     policy: Policy | None = None,
 ) -> pd.DataFrame:
-    """Check many claim lines at once; returns one row per finding and line (:data:`FINDING_COLUMNS`).
+    """Check many claim lines at once; one row per finding and line (:data:`FINDING_COLUMNS`).
 
     ``line_id`` is the line the finding is about (PTP: the column 2 line, ``other_line_id``
     the column 1 line; an MUE date-of-service edit gives one row per line of the code, with
@@ -572,8 +573,8 @@ def _ptp(ctx: _Ctx, rows: Any, part: Any) -> None:
         entry=entry,
         kind="ptp",
         severity=np.where(warn, "warn", "deny").astype(object),
-        carc=np.where(warn, None, CARC["ptp"]),
-        bypass_modifier=np.where(warn, bypass_name, None),
+        carc=np.where(warn, _NONE, CARC["ptp"]),
+        bypass_modifier=np.where(warn, bypass_name, _NONE),
         indicator=indicator,
         rationale=np.array(table.meta["rationales"], dtype=object)[table.rationale[row]],
         effective=table.effective[row].astype(np.int64),
@@ -620,7 +621,7 @@ def _mue(ctx: _Ctx, rows: Any, part: Any) -> None:
     )
 
 
-def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:
+def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:  # noqa: PLR0915 - see _ptp
     import numpy as np
     import pandas as pd
 
@@ -738,7 +739,7 @@ def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:
             entry=record_entry,
             kind="aoc",
             severity=np.where(sub_denied, "deny", "unverifiable").astype(object),
-            carc=np.where(sub_denied, CARC["aoc"], None),
+            carc=np.where(sub_denied, CARC["aoc"], _NONE),
             aoc_type=kinds[rule[pick]],
             primaries=primaries[pick],
             rationale=notes[table.notes[src[pick]]],

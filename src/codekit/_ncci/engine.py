@@ -114,7 +114,7 @@ def check_group(
     return findings
 
 
-def _ptp(
+def _ptp(  # noqa: PLR0917 - hot path, called positionally
     by_code: dict[int, list[ClaimLine]],
     dos: dt.date,
     day: int,
@@ -143,7 +143,7 @@ def _ptp(
             )
 
 
-def _ptp_findings(
+def _ptp_findings(  # noqa: PLR0917 - hot path, called positionally
     lines1: list[ClaimLine],
     lines2: list[ClaimLine],
     chosen: tuple[int, int, int, int],
@@ -256,7 +256,7 @@ def _mue(
             )
 
 
-def _aoc(
+def _aoc(  # noqa: PLR0917, PLR0915 - hot path; one rule per branch
     by_code: dict[int, list[ClaimLine]],
     dos: dt.date,
     day: int,
@@ -268,7 +268,7 @@ def _aoc(
 ) -> None:
     entry, table = aoc
     rules = table.by_add_on()
-    add_ons = []
+    add_ons: list[tuple[ClaimLine, int, int, set[int], list[Any]]] = []
     for code, lines in by_code.items():
         rows = rules.get(code)
         if rows is None:
@@ -278,8 +278,7 @@ def _aoc(
             continue
         kind = min(r[0] for r in active)
         listed = {r[1] for r in active if r[1] != _CONTRACTOR and day <= r[5]}
-        for line in lines:
-            add_ons.append((line, code, kind, listed, active))
+        add_ons.extend((line, code, kind, listed, active) for line in lines)
     if not add_ons:
         return
     # plugin lists are consulted only for type 2/3 add-ons (building the registry costs)
@@ -293,7 +292,7 @@ def _aoc(
     add_ons.sort(key=lambda item: item[0].line_id)
     while True:
         results = []
-        for line, code, kind, listed, active in add_ons:
+        for line, _, kind, listed, _ in add_ons:
             present = {c for lid, c in payable.items() if lid != line.line_id}
             contractor = extra.get(line.code) if kind in (2, 3) else None
             if kind == 1:
@@ -316,7 +315,7 @@ def _aoc(
         for line_id in lost:
             del payable[line_id]
     notes_text = table.meta["notes"]
-    for (line, code, kind, listed, active), verdict in zip(add_ons, results, strict=True):
+    for (line, _, kind, listed, active), verdict in zip(add_ons, results, strict=True):
         if verdict == "pass":
             continue
         primaries = tuple(sorted(decode(c) for c in listed))
@@ -339,7 +338,7 @@ def _aoc(
             why = (
                 "its primaries are contractor-defined and no contractor list is registered"
                 if kind == 2
-                else "none of its CMS-listed primaries is payable on the claim and the list is not exclusive"
+                else "no CMS-listed primary is payable on the claim and the list is not exclusive"
             )
             message = f"add-on code {line.code} (AOC type {kind}) cannot be verified: {why}"
             severity, carc, lost_ids = "unverifiable", None, ()

@@ -7,16 +7,14 @@ PTP file names carry the NCCI version, which follows the quarter: version ``VV.Q
 for a re-issue) is tried upwards. Every NCCI file contains CPT codes: downloading means
 accepting the AMA licence (``--accept-ama-license``).
 
-=========================  ==========================================================================
-table                      candidates for ``2026Q3``
-=========================  ==========================================================================
-PTP practitioner (f1..f4)  ``medicare-ncci-2026q3-practitioner-ptp-edits-ccipra-v322r0-f1.zip``, ...
-PTP outpatient (f1..f4)    ``medicare-ncci-2026q3-hospital-ptp-edits-ccioph-v322r0-f1.zip``, ...
-MUE (three settings)       ``medicare-ncci-2026-q3-practitioner-services-mue-table.zip``,
-                           ``...-outpatient-hospital-services-mue-table.zip``,
-                           ``...-dme-supplier-services-mue-table.zip``
-AOC                        ``aoc-v2026q3-mcr.zip``, ``medicare-ncci-2026-q3-add-on-code-edits.zip``
-=========================  ==========================================================================
+Candidates for ``2026Q3`` (``candidates("2026Q3")`` lists them all):
+
+* PTP practitioner, parts f1..f4:
+  ``medicare-ncci-2026q3-practitioner-ptp-edits-ccipra-v322r0-f1.zip`` (then ``r1``, ``r2``);
+* PTP outpatient hospital: ``medicare-ncci-2026q3-hospital-ptp-edits-ccioph-v322r0-f1.zip``;
+* MUE: ``medicare-ncci-2026-q3-practitioner-services-mue-table.zip``, and
+  ``-outpatient-hospital-services-`` / ``-dme-supplier-services-`` for the other settings;
+* AOC: ``aoc-v2026q3-mcr.zip``, then ``medicare-ncci-2026-q3-add-on-code-edits.zip``.
 """
 
 from __future__ import annotations

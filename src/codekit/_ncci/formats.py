@@ -1,4 +1,4 @@
-"""Reading CMS's NCCI files: PTP ``.txt``/``.xlsx`` parts, MUE ``.csv``/``.xlsx``, AOC ``.xlsx``/text.
+"""Reading CMS's NCCI files: PTP ``.txt``/``.xlsx`` parts, MUE ``.csv``/``.xlsx``, AOC.
 
 Every reader finds the header (never assumes row 1: notice lines and wrapped headers come
 first), checks the shape of each data row, and returns plain column lists. File names carry

@@ -3,8 +3,8 @@
 * ``ncci_ptp`` — practitioner ``ccipra-v{VVV}r{R}-f{N}`` and outpatient hospital
   ``ccioph-...`` parts, ``.txt`` (tab-delimited) or ``.xlsx``; the parts of one version form
   one pack. The version gives the quarter (32.2 = 2026 Q3) and the effective date.
-* ``ncci_mue`` — ``{MCR|MCD}_MUE_{Practitioner|OutpatientHospital|DMESupplier}Services_Eff_MM-DD-YYYY``
-  ``.csv``/``.xlsx``; the effective date is taken from the file name.
+* ``ncci_mue`` — ``{MCR|MCD}_MUE_{Setting}Services_Eff_MM-DD-YYYY`` ``.csv``/``.xlsx``
+  (Practitioner, OutpatientHospital, DMESupplier); the effective date is from the file name.
 * ``ncci_aoc`` — ``AOC_V{YYYY}Q{n}-{MCR|MCD}`` ``.xlsx`` or the text version.
 
 Each pack's manifest carries ``setting``, ``program``, ``quarter``, ``source_files`` and the
@@ -76,7 +76,8 @@ class NcciImporter:
             until=None,
             path=path,
             origin=path.name,
-            summary=f"NCCI {what[self.table]} ({info.program}), effective {info.effective.isoformat()}",
+            summary=f"NCCI {what[self.table]} ({info.program}), "
+            f"effective {info.effective.isoformat()}",
             role="part" if self.table == "ptp" else "main",
         )
 

@@ -393,7 +393,7 @@ def _missing(value: object) -> bool:
     if value is None:
         return True
     try:
-        return bool(value != value)  # NaN / NaT
+        return bool(value != value)  # noqa: PLR0124 - NaN is the value unequal to itself  # NaN / NaT
     except (TypeError, ValueError):
         return False
 
