@@ -286,7 +286,7 @@ def build_hcc() -> None:
         lname = HCC_TABLE_MODELS.get((domain, version))
         if lname is None:
             continue
-        number = re.sub(r"^(RxHCC|HCC)", "", cc)
+        number = re.sub(r"^(RXHCC|HCC)", "", cc.upper())
         labels[part_of[lname], number] = label.strip()
 
     parts = []
