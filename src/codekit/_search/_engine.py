@@ -103,6 +103,22 @@ def _quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
+#: FTS5 answers prefixes up to this length from its prefix indexes (see ``_index``).
+_INDEXED_PREFIX = 8
+#: A longer prefix with at most this many completions is searched as those words (FTS5 reads
+#: them lazily, stopping at the first page; a prefix query merges every match up front).
+_MAX_EXPANSION = 8
+
+
+def _prefix_form(index: SearchIndex, prefix: str) -> str:
+    if len(prefix) > _INDEXED_PREFIX:
+        words_ = index.completions(prefix, _MAX_EXPANSION)
+        if 0 < len(words_) <= _MAX_EXPANSION:
+            quoted = [_quote(w) for w in words_]
+            return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
+    return _quote(prefix) + "*"
+
+
 class _Plan:
     """A query compiled for one index: an FTS5 expression per group (or None)."""
 
@@ -119,15 +135,15 @@ class _Plan:
         if not prefix:
             forms = [_quote(word)] if index.has_word(word) else []
             if root != word and index.has_prefix(root):
-                forms.append(_quote(root) + "*")
+                forms.append(_prefix_form(index, root))
             return forms
         if root != word and index.has_prefix(root):
             if word.startswith(root):
-                return [_quote(root) + "*"]  # the stem's prefix covers the word's
+                return [_prefix_form(index, root)]  # the stem's prefix covers the word's
             if index.has_prefix(word):
-                return [_quote(word) + "*", _quote(root) + "*"]
-            return [_quote(root) + "*"]
-        return [_quote(word) + "*"] if index.has_prefix(word) else []
+                return [_prefix_form(index, word), _prefix_form(index, root)]
+            return [_prefix_form(index, root)]
+        return [_prefix_form(index, word)] if index.has_prefix(word) else []
 
     def _alternative(self, wording: tuple[str, ...], prefix: bool, typed: bool) -> str | None:
         parts = []
@@ -161,13 +177,33 @@ class _Plan:
         return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
 
 
+_selected: dict[tuple[Any, ...], list[SearchIndex]] = {}
+
+
 def selected_indexes(
     code_sets: str | Iterable[str] | None, day: dt.date | None
 ) -> list[SearchIndex]:
     """The indexes of the release of each code set in force on ``day`` (or the newest)."""
+    names = (
+        None
+        if code_sets is None
+        else (code_sets,)
+        if isinstance(code_sets, str)
+        else tuple(code_sets)
+    )
+    key = (_registry.generation(), id(_registry.current()), names, day)
+    found = _selected.get(key)
+    if found is None:
+        if len(_selected) > 256:
+            _selected.clear()
+        found = _selected[key] = _select(names, day)
+    return found
+
+
+def _select(names: tuple[str, ...] | None, day: dt.date | None) -> list[SearchIndex]:
     registry = _registry.current()
     chosen: list[Release] = []
-    if code_sets is None:
+    if names is None:
         for spec in registry.specs():
             if not registry.releases(spec.name):
                 continue
@@ -179,7 +215,6 @@ def selected_indexes(
                 continue
             chosen.append(release)
     else:
-        names = [code_sets] if isinstance(code_sets, str) else list(code_sets)
         chosen = [registry.select(name, as_of=day) for name in names]
     return [index_for(release) for release in chosen]
 
@@ -235,6 +270,24 @@ def _code_rows(
     return rows[:want]
 
 
+def _passes(plan: _Plan, typed: tuple[str, ...]) -> list[tuple[int, str, float, tuple[str, ...]]]:
+    """A plan's passes: (level, FTS5 expression, share of the words, words matched)."""
+    parts = plan.parts
+    passes: list[tuple[int, str, float, tuple[str, ...]]] = []
+    if parts and all(parts):
+        words_all = " AND ".join(p for p in parts if p is not None)
+        passes += [(0, f"{{title}} : ({words_all})", 1.0, typed), (1, words_all, 1.0, typed)]
+    present = [i for i, p in enumerate(parts) if p]
+    if len(parts) > 1:
+        for drop in reversed(present):
+            rest = [i for i in present if i != drop]
+            if rest and len(rest) < len(parts):
+                expression = " AND ".join(str(parts[i]) for i in rest)
+                share = len(rest) / len(parts)
+                passes.append((2, expression, share, tuple(typed[i] for i in rest)))
+    return passes
+
+
 def _text_rows(
     plans: Sequence[_Plan],
     groups: Sequence[Group],
@@ -242,27 +295,19 @@ def _text_rows(
     filters: tuple[str, list[Any]],
     seen: set[tuple[str, int]],
 ) -> list[_Row]:
-    """Text matches, best first: all words in the description, then all words anywhere,
-    then all words but one (the last typed first). Within a pass, the index order."""
+    """Text matches, best first, level by level over every index: all words in a name, then
+    all words anywhere, then all words but one (the last typed first). A level runs only
+    when the levels above found too little. Within a level, the index order."""
+    typed = tuple(g.typed for g in groups)
+    planned = [(plan, _passes(plan, typed)) for plan in plans]
     rows: list[_Row] = []
-    for plan in plans:
-        parts = plan.parts
-        if not any(parts):
-            continue
-        typed = tuple(g.typed for g in groups)
-        passes: list[tuple[int, str, float, tuple[str, ...]]] = []
-        if all(parts):
-            words_all = " AND ".join(p for p in parts if p is not None)
-            passes += [(0, f"{{title}} : ({words_all})", 1.0, typed), (1, words_all, 1.0, typed)]
-        present = [i for i, p in enumerate(parts) if p]
-        if len(parts) > 1:
-            for drop in reversed(present):
-                rest = [i for i in present if i != drop]
-                if rest and len(rest) < len(parts):
-                    expression = " AND ".join(str(parts[i]) for i in rest)
-                    share = len(rest) / len(parts)
-                    passes.append((2, expression, share, tuple(typed[i] for i in rest)))
-        rows.extend(_run_passes(plan.index, passes, want, filters, seen))
+    for level in (0, 1, 2):
+        if len(rows) >= want:
+            break
+        for plan, passes in planned:
+            chosen = [p for p in passes if p[0] == level]
+            if chosen:
+                rows.extend(_run_passes(plan.index, chosen, want, filters, seen))
     rows.sort(key=lambda r: r.order)
     return rows[:want]
 
@@ -283,7 +328,7 @@ def _run_passes(
             f"SELECT {_DOC_COLUMNS}, n.size, n.id FROM fts JOIN names n ON n.id = fts.rowid"
             f" JOIN docs d ON d.id = n.doc WHERE fts MATCH ?{filters[0]}"
             " ORDER BY fts.rowid LIMIT ?",
-            [expression, *filters[1], 2 * want + len(rows)],
+            [expression, *filters[1], 2 * want],
         )
         for doc in found:
             if len(rows) >= want:

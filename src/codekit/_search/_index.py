@@ -310,6 +310,16 @@ class SearchIndex:
         i = bisect.bisect_left(self.words, prefix)
         return i < len(self.words) and self.words[i].startswith(prefix)
 
+    def completions(self, prefix: str, limit: int) -> list[str]:
+        """Up to ``limit`` + 1 words of the index starting with ``prefix``, in order."""
+        i = bisect.bisect_left(self.words, prefix)
+        out = []
+        for word in self.words[i : i + limit + 1]:
+            if not word.startswith(prefix):
+                break
+            out.append(word)
+        return out
+
     def corrections(self, word: str) -> list[str]:
         """Words of the index one edit away from ``word`` (most frequent first)."""
         keys = sorted(deletions(word) | {word})

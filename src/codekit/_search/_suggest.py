@@ -99,10 +99,8 @@ def negated_spans(text: str) -> list[tuple[int, int]]:
         before = text.rfind(",", 0, match.start())
         for sep in ".;:!?\n":
             before = max(before, text.rfind(sep, 0, match.start()))
-        stop = None
-        for stop in _SCOPE_END.finditer(text, before + 1, match.start()):
-            pass
-        begin = stop.end() if stop is not None else before + 1
+        stops = list(_SCOPE_END.finditer(text, before + 1, match.start()))
+        begin = stops[-1].end() if stops else before + 1
         if match.start() > begin:
             spans.append((begin, match.end()))
     return _merge(spans)
@@ -148,7 +146,7 @@ def _phrases(text: str, negated: Sequence[tuple[int, int]]) -> list[list[Word]]:
 class _Candidate(NamedTuple):
     score: float
     run: tuple[int, int]
-    index: SearchIndex
+    source: SearchIndex
     doc: tuple[Any, ...]
     matched: tuple[str, ...]
 
@@ -214,47 +212,55 @@ def suggest(
     negated = negated_spans(case_text)
     best: dict[tuple[str, int], _Candidate] = {}
     for phrase in _phrases(case_text, negated):
-        covered_until = -1
-        for i in range(len(phrase)):
-            for j in range(min(len(phrase), i + _MAX_RUN), i, -1):
-                if j <= covered_until:
-                    break  # a longer run from an earlier word already explained these
-                run = phrase[i:j]
-                found = _search_run(indexes, " ".join(w.text for w in run), day)
-                if not found:
-                    continue
-                k = j - i
-                fit = 0.0
-                for index, doc in found:
-                    size = max(doc[5] / 2, 1)  # words in parentheses count half
-                    fit = max(fit, min(1.0, k / size))
-                    score = k * min(1.0, k / size)
-                    if not doc[3]:
-                        score *= _HEADING_FACTOR
-                    key = (index.label, doc[0])
-                    old = best.get(key)
-                    if old is None or score > old.score:
-                        words_ = tuple(w.text for w in run)
-                        best[key] = _Candidate(
-                            score, (run[0].start, run[-1].end), index, doc, words_
-                        )
-                if fit >= _COVERING_FIT:
-                    covered_until = max(covered_until, j)
-                    break
+        _scan_phrase(phrase, indexes, day, best)
     return Suggestions(
         text=case_text, items=tuple(_rank(case_text, best.values(), limit)), negated=tuple(negated)
     )
 
 
+def _scan_phrase(
+    phrase: Sequence[Word],
+    indexes: Sequence[SearchIndex],
+    day: dt.date | None,
+    best: dict[tuple[str, int], _Candidate],
+) -> None:
+    """Search the runs of a phrase, longest first, keeping each code's best candidate."""
+    covered_until = -1
+    for i in range(len(phrase)):
+        for j in range(min(len(phrase), i + _MAX_RUN), i, -1):
+            if j <= covered_until:
+                break  # a longer run from an earlier word already explained these
+            run = phrase[i:j]
+            found = _search_run(indexes, " ".join(w.text for w in run), day)
+            if not found:
+                continue
+            k = j - i
+            fit = 0.0
+            for index, doc in found:
+                size = max(doc[5] / 2, 1)  # words in parentheses count half
+                fit = max(fit, min(1.0, k / size))
+                score = k * min(1.0, k / size)
+                if not doc[3]:
+                    score *= _HEADING_FACTOR
+                key = (index.label, doc[0])
+                old = best.get(key)
+                if old is None or score > old.score:
+                    matched = tuple(w.text for w in run)
+                    best[key] = _Candidate(score, (run[0].start, run[-1].end), index, doc, matched)
+            if fit >= _COVERING_FIT:
+                covered_until = max(covered_until, j)
+                break
+
+
 def _rank(text: str, candidates: Iterable[_Candidate], limit: int) -> list[Suggestion]:
     ordered = sorted(candidates, key=lambda c: (-c.score, c.doc[6], c.doc[1]))
-    billable = {(c.index.label, c.doc[1].replace(".", "")) for c in ordered if c.doc[3]}
+    billable = {(c.source.label, c.doc[1].replace(".", "")) for c in ordered if c.doc[3]}
     kept = [
         c
         for c in ordered
         if c.doc[3]
         or not any(
-            label == c.index.label and code.startswith(c.doc[1].replace(".", ""))
+            label == c.source.label and code.startswith(c.doc[1].replace(".", ""))
             for label, code in billable
         )
     ]
@@ -272,7 +278,7 @@ def _rank(text: str, candidates: Iterable[_Candidate], limit: int) -> list[Sugge
     return [
         Suggestion(
             code=c.doc[1],
-            code_set=c.index.release.info.code_set,
+            code_set=c.source.release.info.code_set,
             description=c.doc[4],
             score=round(c.score, 4),
             evidence=text[c.run[0] : c.run[1]],
@@ -280,7 +286,7 @@ def _rank(text: str, candidates: Iterable[_Candidate], limit: int) -> list[Sugge
             matched=c.matched,
             kind=c.doc[2],
             billable=bool(c.doc[3]),
-            release=c.index.release.info.release,
+            release=c.source.release.info.release,
         )
         for c in chosen
     ]
