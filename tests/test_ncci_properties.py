@@ -22,6 +22,7 @@ import codekit
 from codekit import _registry
 from codekit._importers import install_files
 from codekit._ncci.synthetic import julian, write_aoc, write_mue, write_ptp
+from codekit._ncci.policy import Policy
 from codekit.exceptions import InvalidClaimError
 
 J = julian(dt.date(2013, 4, 1))
@@ -203,11 +204,26 @@ def _rows(claim: codekit.Claim, finding: codekit.Finding) -> list[tuple[Any, ...
     ]
 
 
-@given(st.lists(lines(), min_size=1, max_size=4))
-def test_batch_path_finds_what_check_claim_finds(claims: list[list[dict[str, Any]]]) -> None:
+POLICIES = [
+    Policy(),
+    Policy(column1_modifier_bypasses=True),
+    Policy(ptp_modifiers=["LT", "RT", "TC"]),
+    Policy(contractor_primaries=False),
+]
+
+
+@given(st.lists(lines(), min_size=1, max_size=4), st.sampled_from(POLICIES))
+def test_batch_path_finds_what_check_claim_finds(
+    claims: list[list[dict[str, Any]]], policy: Policy
+) -> None:
     values = [make(items, claim_id=f"C{i}", bene=f"B{i}") for i, items in enumerate(claims)]
-    expected = {row for c in values for f in codekit.check_claim(c).findings for row in _rows(c, f)}
-    found = codekit.check_claims(values)
+    expected = {
+        row
+        for c in values
+        for f in codekit.check_claim(c, policy=policy).findings
+        for row in _rows(c, f)
+    }
+    found = codekit.check_claims(values, policy=policy)
     assert _comparable(found) == expected
     assert len(found) == len(expected)
 
@@ -240,5 +256,9 @@ def test_batch_path_on_a_dataframe_with_string_modifiers(tmp_path: Path) -> None
     assert found["date_of_service"][0] == pd.Timestamp("2026-08-01")
     assert found["release"][0] == "2026Q3-practitioner"
     assert pd.isna(found["deletion"][0])
+    mixed = frame.assign(modifiers=[[], ("59", "lt"), None])
+    assert list(codekit.check_claims(mixed)["severity"]) == ["warn", "deny", "deny"]
+    with pytest.raises(InvalidClaimError, match="modifiers"):
+        codekit.check_claims(frame.assign(modifiers=["", "5", ""]))
     with pytest.raises(InvalidClaimError, match="line 2"):
         codekit.check_claims(frame.assign(units=[1, -2, 1]))

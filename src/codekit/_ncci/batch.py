@@ -132,35 +132,32 @@ def _bad(frame: pd.DataFrame, mask: Any, field: str, message: str) -> InvalidCla
     )
 
 
-def _bypass_table(values: Any) -> tuple[Any, list[tuple[str | None, str | None]]]:
-    """Per row, an index into distinct modifier lists with their first PTP-associated modifier.
-
-    Returns ``(index per row, [(modifier under the current list, under the pre-2015 list)])``.
+def _bypass_table(
+    frame: pd.DataFrame, fixed: frozenset[str] | None
+) -> tuple[Any, list[tuple[str | None, str | None, str | None]]]:
+    """Per row, an index into the distinct modifier lists, and each list's first
+    PTP-associated modifier under the current list, the pre-2015 list and ``fixed``.
     """
+    import numpy as np
     import pandas as pd
 
-    keys = (
-        [
-            v if isinstance(v, str) else (tuple(v) if v is not None and not _nan(v) else ())
-            for v in values
-        ]
-        if len(values) and not isinstance(values[0], str)
-        else values
-    )
-    index, uniques = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=False)
+    values = _column(frame, "modifiers", "")
+    try:
+        index, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    except TypeError:  # lists are not hashable
+        keys = [tuple(v) if isinstance(v, list | tuple | np.ndarray) else v for v in values]
+        index, uniques = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=False)
     newest, oldest = PTP_MODIFIERS[0][1], PTP_MODIFIERS[-1][1]
-    found: list[tuple[str | None, str | None]] = []
-    for raw in uniques:
-        if raw is None or (not isinstance(raw, str | tuple) and _nan(raw)):
-            items: list[str] = []
-        elif isinstance(raw, str):
-            items = raw.replace(",", " ").upper().split()
-        else:
-            items = [str(m).strip().upper() for m in raw]
+    found: list[tuple[str | None, str | None, str | None]] = []
+    for position, raw in enumerate(uniques):
+        items = _split(raw)
+        if any(len(m) != 2 or not m.isalnum() for m in items):
+            raise _bad(frame, index == position, "modifiers", "modifiers are two characters each")
         found.append(
             (
                 next((m for m in items if m in newest), None),
                 next((m for m in items if m in oldest), None),
+                next((m for m in items if fixed is not None and m in fixed), None),
             )
         )
     return index, found
@@ -292,17 +289,13 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
         on = select_day or dt.date.fromordinal(int(day.min()) + d0)
         chosen.append(tables_for(set_names[s_i], prog_names[p_i], on))
 
-    mod_index, mod_table = _bypass_table(_column(frame, "modifiers", ""))
+    mod_index, mod_table = _bypass_table(frame, policy.ptp_modifiers)
     cutoff = PTP_MODIFIERS[0][0].toordinal()
     if policy.ptp_modifiers is not None:
-        fixed = policy.ptp_modifiers
-        bypass_names = np.array(
-            [next((m for m in _split(u) if m in fixed), None) for u in _uniques_of(frame)],
-            dtype=object,
-        )[mod_index]
+        bypass_names = np.array([c for _, _, c in mod_table], dtype=object)[mod_index]
     else:
-        newest = np.array([a for a, _ in mod_table], dtype=object)
-        oldest = np.array([b for _, b in mod_table], dtype=object)
+        newest = np.array([a for a, _, _ in mod_table], dtype=object)
+        oldest = np.array([b for _, b, _ in mod_table], dtype=object)
         bypass_names = np.where(day >= cutoff, newest[mod_index], oldest[mod_index])
     has_bypass = np.array([b is not None for b in bypass_names], dtype=bool)
 
@@ -351,20 +344,15 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
 
 
 def _split(value: object) -> list[str]:
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
     if value is None or (not isinstance(value, str | tuple | list) and _nan(value)):
         return []
     if isinstance(value, str):
         return value.replace(",", " ").upper().split()
     return [str(m).strip().upper() for m in value]  # type: ignore[attr-defined]
-
-
-def _uniques_of(frame: pd.DataFrame) -> list[object]:
-    import pandas as pd
-
-    values = _column(frame, "modifiers", "")
-    keys = [v if isinstance(v, str) else tuple(_split(v)) for v in values]
-    _, uniques = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=False)
-    return list(uniques)
 
 
 def _to_day(value: dt.date | str) -> dt.date:
