@@ -31,6 +31,14 @@ if TYPE_CHECKING:
     from codekit._pages.page import page
     from codekit._quota.client import Client
     from codekit._quota.model import Principal
+    from codekit._search import (
+        SearchHit,
+        SearchResults,
+        Suggestion,
+        Suggestions,
+        search,
+        suggest,
+    )
     from codekit._ncci.batch import check_claims
     from codekit._ncci.engine import addon_primaries, check_claim, mue, ptp_edits
     from codekit._ncci.model import Claim, ClaimLine, EditReport, Finding
@@ -50,6 +58,10 @@ __all__ = [
     "Hcc",
     "Mapping",
     "Principal",
+    "SearchHit",
+    "SearchResults",
+    "Suggestion",
+    "Suggestions",
     "__version__",
     "addon_primaries",
     "check_claim",
@@ -70,6 +82,8 @@ __all__ = [
     "preload",
     "page",
     "ptp_edits",
+    "search",
+    "suggest",
 ]
 
 _LAZY: dict[str, str] = {
@@ -105,6 +119,12 @@ _LAZY: dict[str, str] = {
     "lookup": "codekit._lookup",
     "normalize": "codekit._lookup",
     "preload": "codekit._lookup",
+    "SearchHit": "codekit._search",
+    "SearchResults": "codekit._search",
+    "Suggestion": "codekit._search",
+    "Suggestions": "codekit._search",
+    "search": "codekit._search",
+    "suggest": "codekit._search",
 }
 
 

@@ -29,6 +29,7 @@ COMMANDS: tuple[str, ...] = (
     "codekit._cli.data",
     "codekit._cli.map",
     "codekit._cli.check",
+    "codekit._cli.search",
 )
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT, EXIT_DATA = 0, 1, 2, 3
