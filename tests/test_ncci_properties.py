@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 import codekit
 from codekit import _registry
 from codekit._importers import install_files
-from codekit._ncci.synthetic import julian, write_aoc, write_mue, write_ptp
 from codekit._ncci.policy import Policy
+from codekit._ncci.synthetic import julian, write_aoc, write_mue, write_ptp
 from codekit.exceptions import InvalidClaimError
 
 J = julian(dt.date(2013, 4, 1))
@@ -256,7 +256,8 @@ def test_batch_path_on_a_dataframe_with_string_modifiers(tmp_path: Path) -> None
     assert found["date_of_service"][0] == pd.Timestamp("2026-08-01")
     assert found["release"][0] == "2026Q3-practitioner"
     assert pd.isna(found["deletion"][0])
-    mixed = frame.assign(modifiers=[[], ("59", "lt"), None])
+    mixed = frame.copy()
+    mixed["modifiers"] = pd.Series([[], ("59", "lt"), None], dtype=object)
     assert list(codekit.check_claims(mixed)["severity"]) == ["warn", "deny", "deny"]
     with pytest.raises(InvalidClaimError, match="modifiers"):
         codekit.check_claims(frame.assign(modifiers=["", "5", ""]))
