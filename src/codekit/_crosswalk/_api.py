@@ -199,9 +199,9 @@ def crosswalk_frame(
         targets.append(None)
         flags.append(0)
         labels.append(None)
-    counts = np.diff(starts)
+    counts = np.append(np.diff(starts), 0)  # index len(uniques): a missing value
     missing = positions < 0
-    safe = np.where(missing, 0, positions)
+    safe = np.where(missing, len(uniques), positions)
     per_input = np.where(missing, 1 if keep_unmapped else 0, counts[safe])
     total = int(per_input.sum())
     owner = np.repeat(np.arange(len(series)), per_input)
