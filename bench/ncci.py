@@ -189,7 +189,7 @@ def main() -> None:  # noqa: PLR0915 - one benchmark script, top to bottom
                 "modifiers": rng.choice(
                     ["", "", "", "59", "LT", "25"], size=claims * lines_per_claim
                 ),
-                "units": rng.integers(1, 3, size=claims * lines_per_claim),
+                "units": rng.choice([1] * 9 + [2], size=claims * lines_per_claim),
                 "date_of_service": pd.to_datetime("2026-07-01")
                 + pd.to_timedelta(
                     np.repeat(rng.integers(0, 60, size=claims), lines_per_claim), unit="D"

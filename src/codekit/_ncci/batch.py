@@ -250,7 +250,7 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
         units = np.ones(n, dtype=np.int64)
 
     line_ids = (
-        frame["line_id"].astype(str).to_numpy()
+        frame["line_id"].to_numpy()  # made text only for the rows of findings
         if "line_id" in frame.columns
         else np.array([str(i + 1) for i in range(n)], dtype=object)
     )
@@ -321,6 +321,9 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
         prog_names=prog_names,
         prog_index=prog_index,
         group_rank=group_rank,
+        group_order=(
+            np.arange(n) if (np.diff(group) >= 0).all() else np.argsort(group, kind="stable")
+        ),
     )
     # PTP and MUE per table choice, then AOC (which needs every PTP/MUE denial)
     by_ptp: dict[int, list[int]] = {}
@@ -384,6 +387,7 @@ class _Ctx:
     prog_index: np.ndarray[Any, Any]
 
     group_rank: np.ndarray[Any, Any]
+    group_order: np.ndarray[Any, Any]
 
     def block(
         self,
@@ -402,7 +406,7 @@ class _Ctx:
             return
         block: dict[str, Any] = {
             "claim_id": self.claim_ids[rows],
-            "line_id": self.line_ids[rows],
+            "line_id": self.line_ids[rows].astype(str).astype(object),
             "beneficiary_id": self.bene[rows],
             "provider_id": self.prov[rows],
             "date_of_service": self.day[rows],
@@ -418,7 +422,7 @@ class _Ctx:
         }
         if other is not None:
             block["other_claim_id"] = self.claim_ids[other]
-            block["other_line_id"] = self.line_ids[other]
+            block["other_line_id"] = self.line_ids[other].astype(str).astype(object)
             block["other_code"] = self.canonical[self.code_index[other]]
         rank = ("ptp", "mue", "aoc").index(kind)
         second = self.code[other] if other is not None else np.zeros(len(rows), dtype=np.int64)
@@ -486,11 +490,17 @@ class _Ctx:
         return frame
 
 
-def _pairs(group: np.ndarray[Any, Any], rows: np.ndarray[Any, Any]) -> tuple[Any, Any]:
+def _pairs(ctx: _Ctx, rows: np.ndarray[Any, Any]) -> tuple[Any, Any]:
     """Every ordered pair (i, j), i != j, of ``rows`` in the same group (row numbers)."""
     import numpy as np
 
-    order = rows[np.argsort(group[rows], kind="stable")]
+    group = ctx.group
+    if len(rows) == len(group):
+        order = ctx.group_order
+    else:
+        wanted = np.zeros(len(group), dtype=bool)
+        wanted[rows] = True
+        order = ctx.group_order[wanted[ctx.group_order]]
     g = group[order]
     if len(order) == 0:
         empty = np.zeros(0, dtype=np.int64)
@@ -518,7 +528,7 @@ def _ptp(ctx: _Ctx, rows: Any, part: Any) -> None:
     from codekit._ncci.rules import ptp_applies
 
     entry, table = part
-    left, right = _pairs(ctx.group, rows)
+    left, right = _pairs(ctx, rows)
     if len(left) == 0:
         return
     # left = column 1 line, right = column 2 line
@@ -654,7 +664,7 @@ def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:  # noqa: PLR0915 - see _ptp
     rule_of = rule_index
     # candidate primaries: every other row of the same group (only groups with an add-on)
     in_groups = rows[np.isin(ctx.group[rows], ctx.group[subject])]
-    left, right = _pairs(ctx.group, in_groups)
+    left, right = _pairs(ctx, in_groups)
     position = {int(r): i for i, r in enumerate(subject.tolist())}
     subject_pos = np.full(len(ctx.code), -1, dtype=np.int64)
     subject_pos[subject] = np.arange(len(subject))
