@@ -48,7 +48,7 @@ def test_fixed_width_reads_back_and_agrees_with_the_table_reader(
     rows: list[list[str]] = [list(hcpcs.COLUMNS)]
     for code, modifier, long, short, added in entries:
         hcpc = f"   {code}" if modifier else code
-        parts = textwrap.wrap(long, 80)
+        parts = textwrap.wrap(long, 80, break_on_hyphens=False)
         first, rest = ("7", "8") if modifier else ("3", "4")
         lines.append(_record(hcpc, 100, first, parts[0], **{"SHORT DESCRIPTION": short,
                                                              "ADD DT": added}))  # fmt: skip
