@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["INDEX_VERSION", "SearchIndex", "build_index", "index_for", "release_key"]
 
 #: Bumped whenever the layout or the text that is indexed changes (old files are rebuilt).
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 
 #: Note kinds whose texts name the item itself (never excludes or "code first" notes).
 INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
@@ -91,7 +91,8 @@ CREATE TABLE spell (del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, wor
 """
 
 _KIND_RANK = {"code": 0, "category": 1, "block": 2, "chapter": 3}
-_UNCOUNTED = STOPWORDS | {"unspecified", "nos", "site", "not", "specified"}
+_UNCOUNTED = STOPWORDS | {"unspecified", "nos"}
+_NOT_SPECIFIED = re.compile(r"\b(?:site )?not specified\b", re.IGNORECASE)
 
 
 def _compact(code: str) -> str:
@@ -122,7 +123,7 @@ def _size(text: str, *, full: bool = False) -> int:
     (unless ``full``) not the words in parentheses, which ICD-10-CM uses for nonessential
     modifiers ("Essential (primary) hypertension").
     """
-    bare = _ENCOUNTER.sub("", text)
+    bare = _NOT_SPECIFIED.sub(" ", _ENCOUNTER.sub("", text))
     if not full:
         bare = _PARENTHESES.sub(" ", bare)
     return max(1, sum(1 for w in words(bare) if w.text not in _UNCOUNTED))
