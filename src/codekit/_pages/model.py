@@ -43,13 +43,15 @@ class HierarchyEntry:
 
 @attrs.frozen
 class HistoryEntry:
-    """What happened to the code in one release: ``added``, ``revised``, ``deleted`` or
-    ``present`` (in the oldest release installed, so no earlier state is known)."""
+    """What happened to the code in one release: ``added``, ``revised`` (description or
+    billable status changed; accents and spacing do not count), ``deleted``, or ``present``
+    (in the oldest release installed, so no earlier state is known)."""
 
     release: str
     effective: dt.date
     change: str
     description: str | None
+    billable: bool | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -159,6 +161,7 @@ class CodePage:
                 effective=row["effective"],
                 change=row["change"],
                 description=row["description"],
+                billable=row.get("billable"),
             )
             for row in self.history.rows
         )

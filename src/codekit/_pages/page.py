@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import unicodedata
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -189,8 +190,9 @@ def _history(registry: Registry, code_set: str, code: str) -> PagePart:
             name="history",
             title=title,
             available=False,
-            message=f"{registry.spec(code_set).title} code lists are licensed and not shipped; "
-            "a licensee's plugin may register releases (see the pages guide)",
+            message=f"{registry.spec(code_set).title} code lists are licensed and not shipped, so "
+            "no history; install a licensee's plugin that registers releases "
+            "(see the pages and quota guide)",
         )
     if not releases:
         return PagePart(
@@ -201,16 +203,20 @@ def _history(registry: Registry, code_set: str, code: str) -> PagePart:
             "install releases with `codekit data install FILE`",
         )
     rows: list[dict[str, Any]] = []
-    previous: str | None = None
+    previous: tuple[str, bool] | None = None
     for index, release in enumerate(releases):
         found = release.source().find(code)
-        text = found[0].description if found else None
+        now = (found[0].description, found[0].billable) if found else None
         change = None
-        if text is not None and previous is None:
+        if now is not None and previous is None:
             change = "present" if index == 0 else "added"
-        elif text is None and previous is not None:
+        elif now is None and previous is not None:
             change = "deleted"
-        elif text is not None and text != previous:
+        elif (
+            now is not None
+            and previous is not None
+            and (_comparable(now[0]) != _comparable(previous[0]) or now[1] != previous[1])
+        ):
             change = "revised"
         if change is not None:
             rows.append(
@@ -218,10 +224,11 @@ def _history(registry: Registry, code_set: str, code: str) -> PagePart:
                     "release": release.info.release,
                     "effective": release.info.effective,
                     "change": change,
-                    "description": text,
+                    "description": now[0] if now else None,
+                    "billable": now[1] if now else None,
                 }
             )
-        previous = text
+        previous = now
     covered = f"{releases[0].info.release} to {releases[-1].info.release}"
     return PagePart(
         name="history",
@@ -230,6 +237,14 @@ def _history(registry: Registry, code_set: str, code: str) -> PagePart:
         rows=rows,
         message=f"releases {covered}" if rows else f"not in any release from {covered}",
     )
+
+
+def _comparable(text: str) -> str:
+    """A description as compared between releases: sources differ in accents and spacing
+    (``Sezary`` / ``Sézary``), which is no revision."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.split()).casefold()
 
 
 def _capability(module: str, names: Iterable[str]) -> list[Callable[..., Any]] | None:

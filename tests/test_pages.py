@@ -1,0 +1,324 @@
+"""Code pages: every part present, labelled sources, history, NCCI and crosswalk parts,
+CPT numbers without licensed text, descriptor and plain-language plugins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import codekit
+from codekit._codesets import cpt
+from codekit.exceptions import AmbiguousCodeError, DataError, InvalidCodeError, PluginError
+from codekit.testing import isolated_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+SYNTHETIC = "SYNTHETIC TEST DESCRIPTOR"
+
+
+def plugin_module(distribution: str, module: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """Import a plugin from its source folder in ``plugins/`` (no install needed)."""
+    monkeypatch.syspath_prepend(str(ROOT / "plugins" / distribution / "src"))
+    return importlib.import_module(module)
+
+
+# -- CPT numbers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "category", "section"),
+    [
+        # AMA CPT code ranges: Anesthesia 00100-01999, Surgery 10004-69990, Radiology
+        # 70010-79999, Pathology and Laboratory 80047-89398, Medicine 90281-99199 and
+        # 99500-99607, Evaluation and Management 99202-99499 (and 99091).
+        ("00100", "Category I", "Anesthesia"),
+        ("01999", "Category I", "Anesthesia"),
+        ("10004", "Category I", "Surgery"),
+        ("69990", "Category I", "Surgery"),
+        ("70010", "Category I", "Radiology"),
+        ("80047", "Category I", "Pathology and Laboratory"),
+        ("89398", "Category I", "Pathology and Laboratory"),
+        ("90281", "Category I", "Medicine"),
+        ("99100", "Category I", "Medicine"),  # qualifying circumstances for anesthesia
+        ("99091", "Category I", "Evaluation and Management"),
+        ("99213", "Category I", "Evaluation and Management"),
+        ("99499", "Category I", "Evaluation and Management"),
+        ("99607", "Category I", "Medicine"),
+        ("00001", "Category I", "outside the published section ranges"),
+    ],
+)
+def test_cpt_category_i_sections(code: str, category: str, section: str) -> None:
+    info = cpt.info(code)
+    assert (info["category"], info["section"]) == (category, section)
+
+
+def test_cpt_page_without_licensed_text() -> None:
+    page = codekit.page(" 0628t ")
+    assert (page.code, page.code_set, page.found, page.description) == ("0628T", "cpt", False, None)
+    assert page.info["category"].startswith("Category III")
+    assert codekit.page("1234F").info["category"].startswith("Category II ")
+    assert codekit.page("0001U").info["section"] == "Pathology and Laboratory"
+    assert not page.descriptions
+    assert any("AMA-licensed" in m and "CODEKIT_CPT_DESCRIPTORS" in m for m in page.missing)
+    # every part is present, and an unavailable one says how to install it
+    assert [p.name for p in page.parts] == ["history", "crosswalks", "ptp", "mue", "addons"]
+    for part in page.parts:
+        assert part.available or "install" in part.message, part
+
+
+def test_bad_input_raises_a_codekit_error() -> None:
+    with pytest.raises(InvalidCodeError):
+        codekit.page("0628T!")
+    with pytest.raises(AmbiguousCodeError):
+        codekit.page("A0100")  # HCPCS A0100 or ICD-10-CM A01.00
+    assert codekit.page("A0100", code_set="hcpcs").code_set == "hcpcs"
+
+
+# -- ICD-10-CM pages (packaged data) -------------------------------------------------------
+
+
+def test_icd10cm_page_matches_the_cdc_tabular_via_a_peer_library() -> None:
+    simple = pytest.importorskip("simple_icd_10_cm")
+    page = codekit.page("e119")
+    assert page.found
+    assert page.billable
+    assert page.kind == "code"
+    assert page.description == simple.get_description("E11.9")
+    official = [d for d in page.descriptions if d.kind == "official"]
+    assert official[0].source.startswith("ICD-10-CM FY")
+    assert [h.code for h in page.hierarchy] == list(reversed(simple.get_ancestors("E11.9")))
+    category = codekit.page("E11")
+    assert [c.code for c in category.children] == simple.get_children("E11")
+    assert "excludes1" in page.notes
+
+
+def test_history_added_revised_deleted_by_release() -> None:
+    # CDC FY2020 addenda: new R11.15; G43.A0 revised to "Cyclical vomiting, in migraine, ...".
+    rows = [(r.release, r.change) for r in codekit.page("R11.15").history_entries]
+    assert rows == [("FY2020", "added")]
+    revised = codekit.page("G43.A0").history_entries
+    assert [(r.release, r.change) for r in revised] == [
+        ("FY2019", "present"),
+        ("FY2020", "revised"),
+    ]
+    assert revised[1].description == "Cyclical vomiting, in migraine, not intractable"
+    # FY2021 expanded T40.4 (fentanyl T40.41-, tramadol T40.42-): T40.4X1A was deleted.
+    deleted = codekit.page("T40.4X1A").history_entries
+    assert deleted[-1].release == "FY2021"
+    assert deleted[-1].change == "deleted"
+    assert codekit.page("T40.411A").history_entries[0].change == "added"
+    # FY2022 expanded M54.5 (low back pain) into M54.50/51/59: no longer billable.
+    low_back = codekit.page("M54.5").history_entries[-1]
+    assert (low_back.release, low_back.change, low_back.billable) == ("FY2022", "revised", False)
+
+
+def test_page_as_of_picks_the_release_in_force() -> None:
+    page = codekit.page("G43.A0", as_of=dt.date(2019, 5, 1))
+    assert page.release == "FY2019"
+    assert page.description == "Cyclical vomiting, not intractable"
+
+
+def test_crosswalk_part_lists_gem_targets() -> None:
+    page = codekit.page("E11.9")
+    if not page.crosswalks.available:
+        pytest.skip(page.crosswalks.message)
+    # CMS 2018 GEM (ICD-10-CM to ICD-9-CM): E11.9 -> 250.00
+    gem = [r for r in page.crosswalks.rows if r["crosswalk"] == "icd9cm"]
+    assert [r["target"] for r in gem] == ["250.00"]
+
+
+def test_to_dict_is_json_and_html_escapes() -> None:
+    page = codekit.page("E11.9")
+    data = json.loads(json.dumps(page.to_dict()))
+    assert data["code"] == "E11.9"
+    assert data["history"][0]["release"] == "FY2019"
+    assert set(data["parts"]) == {"history", "crosswalks", "ptp", "mue", "addons"}
+    rendered = page._repr_html_()
+    assert "<h3>E11.9" in rendered
+    assert html.escape(page.description or "") in rendered
+    assert "<script>" not in codekit.page("0628T")._repr_html_()
+
+
+# -- NCCI parts ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ncci_installed(cms_corpus: Path, data_dir: Path) -> Path:
+    import codekit.data
+
+    codekit.data.install([cms_corpus / "aoc" / "AOC_V2026Q2-MCR.xlsx"])
+    return data_dir
+
+
+@pytest.mark.corpus
+def test_page_of_0628t_names_0627t_as_primary(ncci_installed: Path) -> None:
+    page = codekit.page("0628t")
+    assert page.addons.available, page.addons.message
+    primaries = {(row["primary"], row.get("type")) for row in page.addons.rows}
+    assert ("0627T", 1) in primaries  # CMS AOC 2026Q2: 0628T is a type 1 add-on of 0627T
+    # PTP and MUE tables were not installed: present, saying how to install them
+    assert not page.ptp.available
+    assert "codekit data install" in page.ptp.message
+    assert not page.mue.available
+    assert "codekit data install" in page.mue.message
+
+
+def test_ncci_parts_without_tables_say_how_to_install(data_dir: Path) -> None:
+    page = codekit.page("0628T")
+    for part in (page.ptp, page.mue, page.addons):
+        assert not part.available
+        assert "install" in part.message
+    icd = codekit.page("E11.9")
+    assert icd.ptp.available
+    assert "do not apply" in icd.ptp.message
+
+
+# -- descriptor plugins ------------------------------------------------------------------------
+
+
+def write_descriptors(path: Path) -> Path:
+    path.write_text(
+        "code\tshort\tlong\tconsumer\tclinician\n"
+        f"0628T\t{SYNTHETIC} SHORT\t{SYNTHETIC} LONG\t{SYNTHETIC} CONSUMER\t{SYNTHETIC} C1\n"
+        f"0628t\t\t\t\t{SYNTHETIC} C2\n"
+        "# a comment\n"
+        f"99213\t{SYNTHETIC} E/M\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_cpt_plugin_registers_licensee_descriptors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugin = plugin_module("codekit-cpt", "codekit_cpt", monkeypatch)
+    monkeypatch.setenv(plugin.ENV, str(write_descriptors(tmp_path / "cpt.tsv")))
+    plugin.configure(None)
+    with isolated_registry(plugin):
+        page = codekit.page("0628T")
+        labelled = [(d.kind, d.text, d.source) for d in page.descriptions]
+        assert labelled == [
+            ("short", f"{SYNTHETIC} SHORT", "AMA CPT (licensed file)"),
+            ("long", f"{SYNTHETIC} LONG", "AMA CPT (licensed file)"),
+            ("consumer", f"{SYNTHETIC} CONSUMER", "AMA CPT (licensed file)"),
+            ("clinician", f"{SYNTHETIC} C1", "AMA CPT (licensed file)"),
+            ("clinician", f"{SYNTHETIC} C2", "AMA CPT (licensed file)"),
+        ]
+        assert not any("AMA-licensed" in m for m in page.missing)
+        assert [d.text for d in codekit.page("99213").descriptions] == [f"{SYNTHETIC} E/M"]
+        assert codekit.page("0627T").descriptions == ()
+
+
+def test_cpt_plugin_file_problems_are_clear(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugin = plugin_module("codekit-cpt", "codekit_cpt", monkeypatch)
+    plugin.configure(tmp_path / "missing.tsv")
+    try:
+        with isolated_registry(plugin), pytest.raises(DataError, match="CODEKIT_CPT_DESCRIPTORS"):
+            codekit.page("0628T")
+        bad = tmp_path / "bad.tsv"
+        bad.write_text(f"not-a-code\t{SYNTHETIC}\n", encoding="utf-8")
+        plugin.configure(bad)
+        with isolated_registry(plugin), pytest.raises(DataError, match="line 1"):
+            codekit.page("0628T")
+    finally:
+        plugin.configure(None)
+
+
+def test_plain_language_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
+    plugin = plugin_module("codekit-plain-language", "codekit_plain_language", monkeypatch)
+    with isolated_registry(plugin):
+        page = codekit.page("e11.9")
+        plain = [d for d in page.descriptions if d.kind == "plain_language"]
+        assert [(d.text, d.source) for d in plain] == [
+            (plugin.PLAIN_LANGUAGE["E11.9"], plugin.SOURCE)
+        ]
+        # every hand-written entry names a real ICD-10-CM code
+        for code in plugin.PLAIN_LANGUAGE:
+            assert codekit.get(code) is not None, code
+
+
+def test_a_failing_description_plugin_is_a_plugin_error() -> None:
+    from codekit.plugins import Registrar, hookimpl
+
+    class Broken:
+        @hookimpl
+        def codekit_register(self, registrar: Registrar) -> None:
+            def explode(code: str) -> str:
+                raise KeyError(code)
+
+            registrar.add_descriptions("cpt", source="broken", kind="short", descriptions=explode)
+
+    with isolated_registry(Broken()), pytest.raises(PluginError, match="0628T"):
+        codekit.page("0628T")
+
+
+def test_registrar_checks_description_arguments() -> None:
+    from codekit.plugins import Registrar
+
+    registrar = Registrar("t")
+    with pytest.raises(TypeError, match="source"):
+        registrar.add_descriptions("cpt", source="", kind="short", descriptions={})
+    with pytest.raises(TypeError, match="kind"):
+        registrar.add_descriptions("cpt", source="s", kind="Short Text", descriptions={})
+    with pytest.raises(TypeError, match="mapping"):
+        registrar.add_descriptions("cpt", source="s", kind="short", descriptions=3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="allowance"):
+        registrar.add_quota_policy("p", object())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="scheme"):
+        registrar.add_quota_store("Bad Scheme", lambda url: None)  # type: ignore[arg-type,return-value]
+
+
+# -- the example quota policy distribution, installed ---------------------------------------
+
+
+@pytest.mark.slow
+def test_example_quota_policy_distribution_installs(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(ROOT / "plugins" / "codekit-quota-example"),
+        ],
+        check=True,
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), *sys.path])}
+    script = """
+import codekit
+from codekit.exceptions import QuotaExceededError
+client = codekit.Client(codekit.Principal("v"), policy="metered-daily")
+for code in ["0627T", "0628T", " 0628t ", "99213", "99214"]:
+    try:
+        client.page(code)
+        print(code.strip(), "ok", client.remaining())
+    except QuotaExceededError as exc:
+        print(code.strip(), "refused", exc.limit, exc.upgrade)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    # the README's rules: guests 3 pages per UTC day, re-reading a page that day is free
+    assert out.stdout.splitlines() == [
+        "0627T ok 2",
+        "0628T ok 1",
+        "0628t ok 1",
+        "99213 ok 0",
+        "99214 refused 3 Become a member for 25 pages a day.",
+    ]
