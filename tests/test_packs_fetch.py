@@ -207,6 +207,10 @@ def test_ncci_kinds_need_the_ama_licence(
     assert server.requests == []  # nothing was even requested
     with pytest.raises(DataError, match="version number"):
         codekit.data.fetch("ncci_ptp", "2030Q1", accept_ama_license=True, progress=False)
+    with pytest.raises(LicenseNotAcceptedError):
+        codekit.data.fetch("ncci", "2030Q1", progress=False)
+    with pytest.raises(DataError, match="ncci_mue"):
+        codekit.data.fetch("ncci", "2030Q1", accept_ama_license=True, progress=False)
     with pytest.raises(DownloadError):
         codekit.data.fetch("ncci_mue", "2030Q1", accept_ama_license=True, progress=False)
     assert server.requests == [("medicare-ncci-2030-q1-practitioner-services-mue-table.zip", None)]

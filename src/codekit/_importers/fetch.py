@@ -156,6 +156,9 @@ FETCH_SOURCES: dict[str, FetchSource] = {
     "ncci_aoc": FetchSource("ncci_aoc", "NCCI add-on codes", "2026Q3", None, True, _NCCI_PAGE),
 }
 FETCH_SOURCES["modifier"] = FETCH_SOURCES["hcpcs"]
+FETCH_SOURCES["ncci"] = FetchSource(
+    "ncci", "NCCI PTP and add-on-code (MUE: use ncci_mue)", "2026Q3", None, True, _NCCI_PAGE
+)
 
 AMA_NOTICE = (
     "NCCI files contain CPT codes, which are copyrighted by the American Medical Association; "
