@@ -154,7 +154,8 @@ def crosswalk_frame(
 ) -> pd.DataFrame:
     """Map a Series (or any iterable) of codes to a long DataFrame, one row per target.
 
-    Columns: ``source`` (the value as given), ``target`` (canonical), the five GEM flags
+    Columns: ``source`` (the value as given), ``target`` (canonical; ``None`` where there is
+    none, object dtype), the five GEM flags
     ``approximate``, ``no_map``, ``combination``, ``scenario``, ``choice_list``, and
     ``description`` (target labels, where the crosswalk has them). The index repeats the
     input's index, so the result joins back to the input. Values that are not codes of the
@@ -199,31 +200,37 @@ def crosswalk_frame(
         targets.append(None)
         flags.append(0)
         labels.append(None)
-    counts = np.append(np.diff(starts), 0)  # index len(uniques): a missing value
-    missing = positions < 0
-    safe = np.where(missing, len(uniques), positions)
-    per_input = np.where(missing, 1 if keep_unmapped else 0, counts[safe])
+    # unique index len(uniques) stands for missing values: the sentinel row, if kept
+    counts = np.append(np.diff(starts), 1 if keep_unmapped else 0)
+    safe = positions
+    if (positions < 0).any():
+        safe = np.where(positions < 0, len(uniques), positions)
+    per_input = counts[safe]
     total = int(per_input.sum())
     owner = np.repeat(np.arange(len(series)), per_input)
-    offset = np.arange(total) - np.repeat(np.cumsum(per_input) - per_input, per_input)
-    row = np.where(missing[owner], len(targets) - 1, starts[safe[owner]] + offset)
+    shift = starts[safe] - (np.cumsum(per_input) - per_input)
+    row = np.arange(total) + np.repeat(shift, per_input)
 
-    target_arr = np.array(targets, dtype=object)[row]
-    flag_arr = np.array(flags, dtype=np.int64)[row]
+    flag_digits = np.array(flags, dtype=np.int64)
+    index = series.index.take(owner)
     frame = pd.DataFrame(
         {
-            "source": series.to_numpy(dtype=object)[owner],
-            "target": target_arr,
-            "approximate": (flag_arr // 10000) % 10 == 1,
-            "no_map": (flag_arr // 1000) % 10 == 1,
-            "combination": (flag_arr // 100) % 10 == 1,
-            "scenario": ((flag_arr // 10) % 10).astype(np.int8),
-            "choice_list": (flag_arr % 10).astype(np.int8),
+            "source": pd.Series(series.array.take(owner), index=index, copy=False),
+            "target": pd.Series(
+                np.array(targets, dtype=object)[row], index=index, dtype=object, copy=False
+            ),
+            "approximate": ((flag_digits // 10000) % 10 == 1)[row],
+            "no_map": ((flag_digits // 1000) % 10 == 1)[row],
+            "combination": ((flag_digits // 100) % 10 == 1)[row],
+            "scenario": ((flag_digits // 10) % 10).astype(np.int8)[row],
+            "choice_list": (flag_digits % 10).astype(np.int8)[row],
         },
-        index=series.index.take(owner),
+        index=index,
     )
     if table.labels:
-        frame["description"] = np.array(labels, dtype=object)[row]
+        frame["description"] = pd.Series(
+            np.array(labels, dtype=object)[row], index=index, dtype=object, copy=False
+        )
     frame.attrs.update(
         crosswalk=group.spec.name,
         source_code_set=group.spec.source,
