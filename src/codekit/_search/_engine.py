@@ -104,7 +104,7 @@ def _quote(word: str) -> str:
 
 
 #: FTS5 answers prefixes up to this length from its prefix indexes (see ``_index``).
-_INDEXED_PREFIX = 8
+_INDEXED_PREFIX = 6
 #: A longer prefix with at most this many completions is searched as those words (FTS5 reads
 #: them lazily, stopping at the first page; a prefix query merges every match up front).
 _MAX_EXPANSION = 8

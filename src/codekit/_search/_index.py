@@ -12,7 +12,7 @@ Layout of an index file:
   its shortest matching name, as BM25's length normalisation would have it.
 * ``fts``: a contentless FTS5 table, one row per name: ``title`` (the name) and ``terms``
   (for the description: the short description and index terms), with prefix indexes for
-  prefixes of one to eight characters (every word may be a prefix).
+  prefixes of one to six characters (every word may be a prefix).
 * ``vocab``: every word of the index with its document frequency (read into memory to check
   prefixes and to find corrections), ``spell``: the deletion neighbourhood of every word of
   five letters or more (a misspelt word and its correction share a deletion).
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["INDEX_VERSION", "SearchIndex", "build_index", "index_for", "release_key"]
 
 #: Bumped whenever the layout or the text that is indexed changes (old files are rebuilt).
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 
 #: Note kinds whose texts name the item itself (never excludes or "code first" notes).
 INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
@@ -72,15 +72,13 @@ CREATE TABLE docs (
     kind TEXT NOT NULL,
     billable INTEGER NOT NULL,
     description TEXT NOT NULL,
-    short TEXT,
-    terms TEXT NOT NULL,
     size INTEGER NOT NULL,
     start TEXT,
     "end" TEXT
 );
 CREATE VIRTUAL TABLE fts USING fts5(
     title, terms, content='', tokenize='unicode61 remove_diacritics 2',
-    prefix='1 2 3 4 5 6 7 8'
+    prefix='1 2 3 4 5 6'
 );
 CREATE TABLE names (
     id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, size INTEGER NOT NULL, full INTEGER NOT NULL
@@ -92,6 +90,7 @@ CREATE TABLE spell (del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, wor
 
 _KIND_RANK = {"code": 0, "category": 1, "block": 2, "chapter": 3}
 _UNCOUNTED = STOPWORDS | {"unspecified", "nos"}
+_WORD = re.compile(r"[^\W_]+")
 _NOT_SPECIFIED = re.compile(r"\b(?:site )?not specified\b", re.IGNORECASE)
 
 
@@ -123,10 +122,14 @@ def _size(text: str, *, full: bool = False) -> int:
     (unless ``full``) not the words in parentheses, which ICD-10-CM uses for nonessential
     modifiers ("Essential (primary) hypertension").
     """
-    bare = _NOT_SPECIFIED.sub(" ", _ENCOUNTER.sub("", text))
-    if not full:
+    bare = text.lower()
+    if "encounter" in bare or "sequela" in bare:
+        bare = _ENCOUNTER.sub("", bare)
+    if "specified" in bare:
+        bare = _NOT_SPECIFIED.sub(" ", bare)
+    if not full and ("(" in bare or "[" in bare):
         bare = _PARENTHESES.sub(" ", bare)
-    return max(1, sum(1 for w in words(bare) if w.text not in _UNCOUNTED))
+    return max(1, sum(1 for w in _WORD.findall(bare) if w not in _UNCOUNTED))
 
 
 def _encounter_rank(description: str) -> int:
@@ -162,6 +165,7 @@ def _fill(con: sqlite3.Connection, records: Iterable[CodeRecord], meta: dict[str
     docs: list[tuple[Any, ...]] = []
     names: list[tuple[tuple[Any, ...], int, str, str, int]] = []
     for docid, record in enumerate(records, start=1):
+        size = _size(record.description)
         docs.append(
             (
                 docid,
@@ -170,9 +174,7 @@ def _fill(con: sqlite3.Connection, records: Iterable[CodeRecord], meta: dict[str
                 record.kind,
                 int(record.billable),
                 record.description,
-                record.short_description,
-                "\n".join(_terms(record)),
-                _size(record.description),
+                size,
                 record.start,
                 record.end,
             )
@@ -180,11 +182,13 @@ def _fill(con: sqlite3.Connection, records: Iterable[CodeRecord], meta: dict[str
         encounter = _encounter_rank(record.description)
         unspecified = 0 if "unspecified" in record.description.lower() else 1
         heading = (0 if record.billable else 1, _KIND_RANK.get(record.kind, 4))
-        for name, extra in _names(record):
-            rank = (_size(name), encounter, unspecified, *heading, len(name), docid)
-            names.append((rank, docid, name, extra, _size(name, full=True)))
+        for n, (name, extra) in enumerate(_names(record)):
+            bare = size if n == 0 else _size(name)
+            full = _size(name, full=True) if "(" in name or "[" in name else bare
+            rank = (bare, encounter, unspecified, *heading, len(name), docid)
+            names.append((rank, docid, name, extra, full))
     names.sort(key=lambda n: n[0])
-    con.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", docs)
+    con.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", docs)
     con.executemany(
         "INSERT INTO names VALUES (?, ?, ?, ?)",
         ((rowid, n[1], n[0][0], n[4]) for rowid, n in enumerate(names, start=1)),
