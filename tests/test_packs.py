@@ -398,3 +398,11 @@ def test_readers_in_another_process_are_never_disturbed(data_dir: Path) -> None:
     assert installs > 3
     assert reads > 0
     assert (errors, err) == (0, "")
+
+
+def test_a_pack_that_lost_its_data_says_what_to_do(data_dir: Path) -> None:
+    (pack, _) = codekit.data.install(JAN)
+    (pack.path / "codes.sqlite").unlink()
+    with pytest.raises(DataError, match="codekit data remove hcpcs 2030-JAN"):
+        codekit.lookup("A9999", code_set="hcpcs")
+    assert codekit.data.verify() == ["hcpcs 2030-JAN: codes.sqlite is missing"]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from codekit._store.packs import Pack, list_packs
 from codekit._store.sqlite import Dataset, SqliteRelease
+from codekit.exceptions import DataError
 from codekit.models import DataRelease
 from codekit.plugins import Registrar, hookimpl
 
@@ -32,7 +33,11 @@ def _locator(pack: Pack, name: str) -> Path:
         for fresh in list_packs(pack.kind):
             if fresh.release == pack.release and (fresh.path / name).is_file():
                 return fresh.path / name
-    return path
+    raise DataError(
+        f"data pack {pack.kind} {pack.release} has lost its {name}; reinstall it with "
+        f"`codekit data install --force FILE` or remove it with "
+        f"`codekit data remove {pack.kind} {pack.release}`"
+    )
 
 
 def _source(pack: Pack, name: str) -> SqliteRelease:
