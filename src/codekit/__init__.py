@@ -133,6 +133,8 @@ def __getattr__(name: str) -> Any:
         from codekit._version import __version__
 
         return __version__
+    if name == "data":  # the data-pack API is a subpackage: ``codekit.data.install(...)``
+        return importlib.import_module("codekit.data")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'codekit' has no attribute {name!r}")

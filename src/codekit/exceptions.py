@@ -19,7 +19,6 @@ __all__ = [
     "DownloadError",
     "InvalidDateError",
     "InvalidClaimError",
-    "InvalidClaimError",
     "InvalidCodeError",
     "InvalidQueryError",
     "LicenseNotAcceptedError",
@@ -174,32 +173,6 @@ class InvalidDateError(CodekitError, ValueError):
     def __init__(self, value: object, what: str = "date") -> None:
         self.value = value
         super().__init__(f"{what} {value!r} is not a date; use YYYY-MM-DD or a datetime.date")
-
-
-class InvalidClaimError(CodekitError, ValueError):
-    """A claim or claim line given to the NCCI engine is malformed.
-
-    ``line`` is the line id (``None`` for a claim-level problem) and ``field`` the key at fault.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        line: str | None = None,
-        field: str | None = None,
-        value: object = None,
-    ) -> None:
-        self.line = line
-        self.field = field
-        self.value = value
-        where = []
-        if line is not None:
-            where.append(f"line {line}")
-        if field is not None:
-            where.append(f"field {field!r}")
-        prefix = f"claim {', '.join(where)}: " if where else "claim: "
-        super().__init__(prefix + message)
 
 
 class InvalidClaimError(CodekitError, ValueError):
