@@ -164,8 +164,8 @@ def crosswalk_frame(
 
     >>> import pandas as pd, codekit
     >>> frame = codekit.crosswalk_frame(pd.Series(["25000", "0031"]), to="icd10cm")
-    >>> frame[["source", "target", "approximate"]].to_string()
-    '  source target  approximate\\n0  25000  E11.9         True\\n1   0031   A02.1         True'
+    >>> frame[["source", "target", "approximate"]].values.tolist()
+    [['25000', 'E11.9', True], ['0031', 'A02.1', True]]
     """
     import numpy as np
     import pandas as pd
@@ -182,7 +182,7 @@ def crosswalk_frame(
     flags: list[int] = []
     labels: list[str | None] = []
     starts = np.zeros(len(uniques) + 1, dtype=np.int64)
-    for index, value in enumerate(uniques):
+    for number, value in enumerate(uniques):
         key = _source_code(value, spec)
         rows = table.get(key) if key is not None else ()
         if not rows and keep_unmapped:
@@ -195,7 +195,7 @@ def crosswalk_frame(
             )
             flags.append(flag)
             labels.append(None if target is None else table.labels.get(target))
-        starts[index + 1] = len(targets)
+        starts[number + 1] = len(targets)
     if keep_unmapped:
         targets.append(None)
         flags.append(0)

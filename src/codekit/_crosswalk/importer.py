@@ -18,15 +18,17 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from codekit._crosswalk._store import Pair, read_gem_file, write_crosswalks
-from codekit._importers._base import Detection
-from codekit._importers._text import read_lines
 from codekit.exceptions import DataFileError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
+    from codekit._importers._base import Detection
     from codekit._store.packs import Pack
+
+# ``codekit._importers`` imports this module to list it in IMPORTERS, so its modules are
+# imported inside the methods (importing this module first must not be circular).
 
 __all__ = ["GEMS"]
 
@@ -54,6 +56,9 @@ class _GemImporter:
     name = "gem"
 
     def detect(self, path: Path) -> Detection | None:
+        from codekit._importers._base import Detection
+        from codekit._importers._text import read_lines
+
         found = _NAME.search(path.name)
         if found is None or path.suffix.lower() not in (".txt", ""):
             return None
@@ -81,6 +86,7 @@ class _GemImporter:
         )
 
     def install(self, detections: Sequence[Detection], *, force: bool) -> list[Pack]:
+        from codekit._importers._text import read_lines
         from codekit._store.packs import install_pack
 
         first = detections[0]
