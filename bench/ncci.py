@@ -28,20 +28,22 @@ RUNS = int(os.environ.get("CODEKIT_BENCH_RUNS", "5"))
 BATCH_LINES = int(os.environ.get("CODEKIT_BENCH_NCCI_LINES", "1000000"))
 
 _LOAD = r"""
-import json, time, datetime as dt
+import json, time
 start = time.perf_counter()
 import codekit
-from codekit._ncci.engine import tables_for
 imported = time.perf_counter()
+import numpy
+numpy_done = time.perf_counter()
 claim = codekit.Claim.from_dict(json.loads(CLAIM))
 report = codekit.check_claim(claim)
 done = time.perf_counter()
 rss = 0
 with open("/proc/self/status") as status:
     for line in status:
-        if line.startswith(("VmHWM:")):
+        if line.startswith("VmHWM:"):
             rss = int(line.split()[1]) / 1024
-print(json.dumps({"import": imported - start, "load_and_check": done - imported, "peak_mb": rss,
+print(json.dumps({"import": imported - start, "numpy": numpy_done - imported,
+                  "load_and_check": done - numpy_done, "peak_mb": rss,
                   "findings": len(report.findings)}))
 """
 
@@ -126,6 +128,12 @@ def main() -> None:  # noqa: PLR0915 - one benchmark script, top to bottom
             ).stdout
             loads.append(json.loads(out))
         load_s = statistics.median(r["load_and_check"] for r in loads)
+        numpy_s = statistics.median(r["numpy"] for r in loads)
+        start = time.perf_counter()
+        for _ in range(100):
+            for _ in range(1000):
+                pass
+        loop_us = (time.perf_counter() - start) / 100 * 1e6
         peak = statistics.median(r["peak_mb"] for r in loads)
         floor = subprocess.run(
             [
@@ -160,19 +168,6 @@ def main() -> None:  # noqa: PLR0915 - one benchmark script, top to bottom
         )
         lines_per_claim = 5
         claims = BATCH_LINES // lines_per_claim
-        hot = (
-            np.concatenate(
-                [
-                    [a, b]
-                    for a, b in zip(
-                        *[_codes.decode(int(k) >> 32) for k in keys[::997][:1]], strict=False
-                    )
-                ]
-            )
-            if False
-            else None
-        )
-        del hot
         col1 = keys[rng.integers(0, len(keys), size=claims)]
         frame_codes = pool[rng.integers(0, len(pool), size=claims * lines_per_claim)].astype(object)
         frame_codes[::lines_per_claim] = [_codes.decode(int(k) >> 32) for k in col1]
@@ -209,11 +204,14 @@ def main() -> None:  # noqa: PLR0915 - one benchmark script, top to bottom
         ("install PTP (4 parts, s)", installs["ptp"], None),
         ("install MUE (s)", installs["mue"], None),
         ("install AOC (s)", installs["aoc"], None),
+        ("fresh process: import numpy (s)", numpy_s, None),
         ("fresh process: open tables + first claim (s)", load_s, 0.2),
+        ("  (open + first claim + numpy import)", load_s + numpy_s, 0.2),
         ("fresh process peak RSS (MB)", peak, 60.0),
         ("  floor: python + numpy + attrs + pluggy (MB)", float(floor), None),
         ("10-line claim, PTP+MUE+AOC (µs)", per_claim * 1e6, 25.0),
         (f"batch, {len(frame):,} lines (lines/s)", lines_per_s, 500_000.0),
+        ("machine: empty 1000-step Python loop (µs)", loop_us, None),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'codekit':>12}  {'target':>10}  {'ratio':>6}")
