@@ -4,17 +4,20 @@ A dataset holds *parts* (one crosswalk each, e.g. ICD-9-CM → ICD-10-CM) and ea
 more *releases* (bits, like code-set datasets: HCC payment years 2025–2027 share rows).
 
 ``pairs``
-    one row per mapping row of the source file, in file order (``seq``): compact source
-    code, compact target code (``NULL`` for a GEM "no map" row), the GEM flags as the
-    five-digit number CMS prints (``10113``; 0 for crosswalks without flags), the bit mask of
-    the releases the row is in, and optional JSON attributes.
+    one zlib-compressed blob per part holding its mapping rows in file order, one line each:
+    compact source code, compact target code (empty for a GEM "no map" row), the GEM flags
+    as the five-digit number CMS prints (``10113``; 0 for crosswalks without flags), the bit
+    mask of the releases the row is in, and optional JSON attributes, tab-separated. A
+    crosswalk release is always read whole, so rows are not indexed one by one; compressed,
+    the GEMs take a tenth of the space.
 ``labels``
     target labels (HCC names).
 ``hierarchy``
     HCC hierarchies: a parent drops its children, per release bit mask.
 ``groups``
-    shared target lists (MS-DRG PDX exclusion collections), codes separated by spaces;
-    a pair whose ``attrs`` is ``{"group": N}`` maps to every code of group ``N``.
+    shared target lists (MS-DRG PDX exclusion collections), one compressed blob per part of
+    ``number<TAB>codes separated by spaces`` lines; a pair whose attributes are
+    ``{"group": N}`` maps to every code of group ``N``.
 
 The part descriptions (name, code sets, releases with effective periods and provenance)
 live in the dataset's manifest. Files are written by :func:`write_crosswalks` from sorted
@@ -25,28 +28,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codekit._store.sqlite import FORMAT_VERSION
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
     from pathlib import Path
 
 __all__ = ["Group", "Hierarchy", "Label", "Pair", "write_crosswalks"]
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE pairs (
-    part INTEGER NOT NULL,
-    seq INTEGER NOT NULL,
-    source TEXT NOT NULL,
-    target TEXT,
-    flags INTEGER NOT NULL,
-    present INTEGER NOT NULL,
-    attrs TEXT,
-    PRIMARY KEY (part, seq)
-) WITHOUT ROWID;
+CREATE TABLE pairs (part INTEGER PRIMARY KEY, rows INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TABLE labels (
     part INTEGER NOT NULL,
     code TEXT NOT NULL,
@@ -60,12 +55,7 @@ CREATE TABLE hierarchy (
     present INTEGER NOT NULL,
     PRIMARY KEY (part, parent, child)
 ) WITHOUT ROWID;
-CREATE TABLE groups (
-    part INTEGER NOT NULL,
-    grp INTEGER NOT NULL,
-    codes TEXT NOT NULL,
-    PRIMARY KEY (part, grp)
-) WITHOUT ROWID;
+CREATE TABLE groups (part INTEGER PRIMARY KEY, data BLOB NOT NULL);
 """
 
 
@@ -129,15 +119,54 @@ def write_crosswalks(
             "INSERT INTO meta VALUES (?, ?)",
             sorted((key, json.dumps(value, sort_keys=True)) for key, value in meta.items()),
         )
-        con.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?)", rows["pairs"])
+        con.executemany("INSERT INTO pairs VALUES (?, ?, ?)", _pack_pairs(rows["pairs"]))
         con.executemany("INSERT INTO labels VALUES (?, ?, ?)", rows["labels"])
         con.executemany("INSERT INTO hierarchy VALUES (?, ?, ?, ?)", rows["hierarchy"])
-        con.executemany("INSERT INTO groups VALUES (?, ?, ?)", rows["groups"])
+        con.executemany("INSERT INTO groups VALUES (?, ?)", _pack_groups(rows["groups"]))
         con.commit()
         con.execute("VACUUM")
     finally:
         con.close()
     return {name: len(values) for name, values in rows.items() if values}
+
+
+def _compress(lines: list[str]) -> bytes:
+    return zlib.compress("\n".join(lines).encode("utf-8"), 9)
+
+
+def _pack_pairs(pairs: list[tuple[Any, ...]]) -> list[tuple[int, int, bytes]]:
+    by_part: dict[int, list[str]] = {}
+    for part, _, source, target, flags, present, attrs in pairs:
+        fields = (source, target or "", str(flags), str(present), attrs or "")
+        if any("\t" in f or "\n" in f for f in fields):
+            raise ValueError(f"crosswalk row of {source!r} holds a tab or a line break")
+        by_part.setdefault(part, []).append("\t".join(fields))
+    return [(part, len(lines), _compress(lines)) for part, lines in sorted(by_part.items())]
+
+
+def _pack_groups(groups: list[tuple[Any, ...]]) -> list[tuple[int, bytes]]:
+    by_part: dict[int, list[str]] = {}
+    for part, number, codes in groups:
+        by_part.setdefault(part, []).append(f"{number}\t{codes}")
+    return [(part, _compress(lines)) for part, lines in sorted(by_part.items())]
+
+
+def read_pairs(
+    blob: bytes,
+) -> Iterator[tuple[str, str | None, int, int, str | None]]:
+    """The rows of one part's ``pairs`` blob: source, target, flags, present, attributes."""
+    for line in zlib.decompress(blob).decode("utf-8").split("\n"):
+        source, target, flags, present, attrs = line.split("\t")
+        yield source, target or None, int(flags), int(present), attrs or None
+
+
+def read_groups(blob: bytes) -> dict[int, list[str]]:
+    """The groups of one part's ``groups`` blob: number → codes."""
+    found = {}
+    for line in zlib.decompress(blob).decode("utf-8").split("\n"):
+        number, codes = line.split("\t")
+        found[int(number)] = codes.split()
+    return found
 
 
 def gem_flags(text: str) -> int:

@@ -11,6 +11,8 @@ import json
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from codekit._crosswalk._store import read_groups, read_pairs
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
 
@@ -86,29 +88,28 @@ class CrosswalkTable:
 def load_part(dataset: Dataset, part: int, bit: int) -> CrosswalkTable:
     """Read one release (bit) of one part of a crosswalk dataset."""
     mask = 1 << bit
-    groups: dict[int, tuple[Row, ...]] = {
-        grp: tuple((code, 0, None) for code in codes.split())
-        for grp, codes in dataset.query("SELECT grp, codes FROM groups WHERE part = ?", (part,))
-    }
+    groups: dict[int, tuple[Row, ...]] = {}
+    for (blob,) in dataset.query("SELECT data FROM groups WHERE part = ?", (part,)):
+        for number, codes in read_groups(blob).items():
+            groups[number] = tuple((code, 0, None) for code in codes)
     attrs_cache: dict[str, Mapping[str, Any]] = {}
     grouped: dict[str, list[Row] | tuple[Row, ...]] = {}
-    for source, target, flags, attrs in dataset.query(
-        "SELECT source, target, flags, attrs FROM pairs WHERE part = ? AND present & ? "
-        "ORDER BY seq",
-        (part, mask),
-    ):
-        extra = None
-        if attrs is not None:
-            extra = attrs_cache.get(attrs)
-            if extra is None:
-                extra = attrs_cache[attrs] = MappingProxyType(json.loads(attrs))
-            group = extra.get("group")
-            if group is not None and target is None:
-                grouped[source] = groups.get(group, ())
+    for (blob,) in dataset.query("SELECT data FROM pairs WHERE part = ?", (part,)):
+        for source, target, flags, present, attrs in read_pairs(blob):
+            if not present & mask:
                 continue
-        bucket = grouped.setdefault(source, [])
-        if isinstance(bucket, list):
-            bucket.append((target, flags, extra))
+            extra = None
+            if attrs is not None:
+                extra = attrs_cache.get(attrs)
+                if extra is None:
+                    extra = attrs_cache[attrs] = MappingProxyType(json.loads(attrs))
+                group = extra.get("group")
+                if group is not None and target is None:
+                    grouped[source] = groups.get(group, ())
+                    continue
+            bucket = grouped.setdefault(source, [])
+            if isinstance(bucket, list):
+                bucket.append((target, flags, extra))
     labels = dict(dataset.query("SELECT code, label FROM labels WHERE part = ?", (part,)))
     children: dict[str, set[str]] = {}
     for parent, child in dataset.query(
