@@ -10,6 +10,7 @@ lines across claims).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -61,7 +62,7 @@ def tables_for(setting: str, program: str, day: dt.date) -> Tables:
     """The PTP, MUE and AOC tables to use on ``day`` (cached until packs change)."""
     from codekit import _registry
 
-    key = (_registry.generation(), setting, program, day)
+    key = (_registry.generation(), os.environ.get("CODEKIT_DATA_DIR"), setting, program, day)
     found = _selected.get(key)
     if found is not None:
         return found
