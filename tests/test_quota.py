@@ -415,3 +415,29 @@ def test_custom_policy_object_and_allowance_counter(store: MemoryStore) -> None:
     with pytest.raises(QuotaExceededError):
         client.page("0627T")
     assert repr(client).startswith("Client(Principal(id='v'")
+
+
+def test_memory_store_grants_exactly_the_limit_across_threads(store: MemoryStore) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from codekit.quota import Allowance
+
+    class Fixed:
+        def allowance(self, principal: Principal, resource: Resource) -> Allowance:
+            return Allowance(limit=50)
+
+    client = Client(Principal("crowd"), policy=Fixed(), store=store)
+
+    def attempts(worker: int) -> int:
+        granted = 0
+        for attempt in range(100):
+            try:
+                client.charge(Resource("cpt", f"{worker:02d}{attempt:03d}"))
+            except QuotaExceededError:
+                continue
+            granted += 1
+        return granted
+
+    with ThreadPoolExecutor(8) as pool:
+        assert sum(pool.map(attempts, range(8))) == 50
+    assert client.status().used == 50

@@ -12,6 +12,7 @@ processes), ``redis://host:port/db`` (several hosts; needs ``pip install 'codeki
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
 import sqlite3
@@ -87,13 +88,28 @@ def _finite(since: float) -> float:
     return _LOWEST if math.isinf(since) else since
 
 
+class _Account:
+    """One account's grants in memory: sorted instants and each resource's latest grant."""
+
+    __slots__ = ("instants", "latest")
+
+    def __init__(self) -> None:
+        self.instants: list[float] = []
+        self.latest: dict[str, float] = {}
+
+    def window(self, since: float) -> tuple[int, float | None]:
+        first = bisect.bisect_left(self.instants, since)
+        used = len(self.instants) - first
+        return used, (self.instants[first] if used else None)
+
+
 class MemoryStore:
     """Tallies in this process's memory (thread-safe; lost when the process ends)."""
 
     def __init__(self, url: str = "memory://") -> None:
         self.url = url
         self._lock = threading.Lock()
-        self._events: dict[str, list[tuple[float, str]]] = {}
+        self._accounts: dict[str, _Account] = {}
 
     def charge(
         self,
@@ -106,20 +122,25 @@ class MemoryStore:
         free_repeat: bool,
     ) -> Tally:
         with self._lock:
-            events = self._events.setdefault(account, [])
-            inside = [(ts, res) for ts, res in events if ts >= since]
-            oldest = min((ts for ts, _ in inside), default=None)
-            if free_repeat and any(res == resource for _, res in inside):
-                return Tally(True, len(inside), oldest, repeat=True)
-            if len(inside) >= limit:
-                return Tally(False, len(inside), oldest)
-            events.append((now, resource))
-            return Tally(True, len(inside) + 1, now if oldest is None else oldest)
+            entry = self._accounts.get(account)
+            if entry is None:
+                entry = self._accounts[account] = _Account()
+            used, oldest = entry.window(since)
+            last = entry.latest.get(resource)
+            if free_repeat and last is not None and last >= since:
+                return Tally(True, used, oldest, repeat=True)
+            if used >= limit:
+                return Tally(False, used, oldest)
+            bisect.insort(entry.instants, now)
+            entry.latest[resource] = now if last is None else max(now, last)
+            used, oldest = entry.window(since)
+            return Tally(True, used, oldest)
 
     def usage(self, account: str, *, since: float) -> Tally:
         with self._lock:
-            inside = [ts for ts, _ in self._events.get(account, ()) if ts >= since]
-        return Tally(True, len(inside), min(inside, default=None))
+            entry = self._accounts.get(account)
+            used, oldest = entry.window(since) if entry is not None else (0, None)
+        return Tally(True, used, oldest)
 
     def close(self) -> None:
         """Nothing to release."""
@@ -127,7 +148,7 @@ class MemoryStore:
     def clear(self) -> None:
         """Forget every tally (tests, or an operator's reset)."""
         with self._lock:
-            self._events.clear()
+            self._accounts.clear()
 
 
 _memory: dict[str, MemoryStore] = {}
@@ -181,6 +202,8 @@ class SqliteStore:
         )
         try:
             conn.execute("PRAGMA journal_mode=WAL")
+            # WAL + NORMAL: a commit survives a crash of the process, not of the machine
+            conn.execute("PRAGMA synchronous=NORMAL")
             conn.executescript(_SCHEMA)
         except BaseException:
             conn.close()
