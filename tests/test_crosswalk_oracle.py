@@ -130,6 +130,19 @@ def test_installed_2018_gems_equal_cms_files(cms_corpus: Path, data_dir: Path) -
         rebuilt = _frame_rows(frame)
         assert rebuilt == expected
 
+    # the round-trip property holds on the final release too: every exact forward entry
+    # comes back through the backward map
+    frame = codekit.crosswalk_frame(
+        [s for s, _, flags in _rows(_table("icd10cm", "icd9cm")) if flags == "00000"],
+        to="icd10cm",
+        source="icd9cm",
+    )
+    frame = frame[~(frame["approximate"] | frame["no_map"] | frame["combination"])]
+    assert len(frame) == 3_522
+    for source_code, target in zip(frame["source"], frame["target"], strict=True):
+        back = {m.target for m in codekit.crosswalk(target, to="icd9cm")}
+        assert codekit.normalize(source_code, code_set="icd9cm") in back
+
     # the packaged release stays selectable, and dates choose between them
     assert codekit.crosswalk("250.00", to="icd10cm", release="2015")[0].release == "2015"
     assert codekit.crosswalk("250.00", to="icd10cm", as_of="2015-03-01")[0].release == "2015"
