@@ -587,3 +587,28 @@ def test_claim_round_trips_through_dict_json_and_frame() -> None:
     (again,) = codekit.Claim.from_frame(frame)
     assert again.lines == original.lines
     assert again.claim_id == "C1"
+
+
+def test_registrar_refuses_what_is_not_a_code() -> None:
+    from codekit.plugins import Registrar
+
+    registrar = Registrar("test")
+    with pytest.raises(TypeError, match="5-character"):
+        registrar.add_aoc_primaries("1234", ["12345"])
+    with pytest.raises(TypeError, match="program"):
+        registrar.add_aoc_primaries("12345", ["12346"], program="tricare")
+    registrar.add_aoc_primaries(" 12345 ", ["j1100", "12346"], source="list")
+    (value,) = registrar._extensions["ncci_aoc_primaries"]
+    assert (value.add_on, value.primaries) == ("12345", ("12346", "J1100"))
+
+
+def test_building_claims_reads_no_table_and_imports_no_numpy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, codekit\n"
+        "codekit.Claim.from_dict({'lines': [{'code': '11111', 'date_of_service': '2026-08-03'}]})\n"
+        "assert 'numpy' not in sys.modules, 'numpy imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
