@@ -171,6 +171,49 @@ def test_page_of_0628t_names_0627t_as_primary(ncci_installed: Path) -> None:
     assert "codekit data install" in page.mue.message
 
 
+def _ptp_rows_of(path: Path, code: str) -> set[tuple[int, str, int]]:
+    """(column of ``code``, partner, modifier indicator) read straight from a CMS PTP file."""
+    found = set()
+    for line in path.read_text(encoding="latin-1").splitlines():
+        fields = line.split("\t")
+        if len(fields) < 7 or not fields[3].strip().isdigit():
+            continue  # notice and header lines
+        column1, column2, indicator = fields[0].strip(), fields[1].strip(), int(fields[5])
+        if column1 == code:
+            found.add((1, column2, indicator))
+        elif column2 == code:
+            found.add((2, column1, indicator))
+    return found
+
+
+@pytest.mark.corpus
+def test_ptp_and_mue_parts_match_the_cms_files(cms_corpus: Path, data_dir: Path) -> None:
+    import codekit.data
+
+    ptp = cms_corpus / "ptp" / "ccipra-v322r0-f1.excerpt.txt"
+    mue = cms_corpus / "mue" / "MCR_MUE_PractitionerServices_Eff_07-01-2026.excerpt.csv"
+    codekit.data.install([ptp, mue])
+    for code in ("0001A", "36591"):
+        page = codekit.page(code)
+        assert page.ptp.available, page.ptp.message
+        rows = {
+            (r["column"], r["partner"], r["modifier_indicator"])
+            for r in page.ptp.rows
+            if r["setting"] == "practitioner"
+        }
+        assert rows == _ptp_rows_of(ptp, code)
+        assert "outpatient_hospital" in page.ptp.message  # that table is not installed
+    mue_rows = [
+        line.split(",")
+        for line in mue.read_text(encoding="latin-1").splitlines()
+        if line[:5].isdigit() or line[:4].isdigit()
+    ]
+    code, value, mai = mue_rows[0][0], int(mue_rows[0][1]), int(mue_rows[0][2][0])
+    page = codekit.page(code, code_set="cpt" if code[:4].isdigit() else "hcpcs")
+    practitioner = [r for r in page.mue.rows if r["setting"] == "practitioner"]
+    assert [(r["value"], r["mai"]) for r in practitioner] == [(value, mai)]
+
+
 def test_ncci_parts_without_tables_say_how_to_install(data_dir: Path) -> None:
     page = codekit.page("0628T")
     for part in (page.ptp, page.mue, page.addons):

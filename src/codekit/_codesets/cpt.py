@@ -1,4 +1,5 @@
-"""CPT code numbers: five digits, category II ``NNNNF``, category III ``NNNNT``, PLA ``NNNNU``.
+"""CPT code numbers: five digits, category II ``NNNNF``, category III ``NNNNT``, PLA ``NNNNU``,
+vaccine administration ``NNNNA`` and administrative MAAA ``NNNNM``.
 
 Only the numbers are known to codekit: CPT descriptors are AMA-licensed and come only from a
 licensee's own file through a plugin. What the number itself tells (its category and, for
@@ -14,7 +15,7 @@ from codekit.plugins import CodeSetSpec, Registrar, hookimpl
 SPEC = CodeSetSpec(
     name="cpt",
     title="CPT",
-    pattern=r"[0-9]{4}[0-9FTU]",
+    pattern=r"[0-9]{4}[0-9AFMTU]",
     description="Current Procedural Terminology code numbers (descriptors are AMA-licensed)",
 )
 
@@ -32,6 +33,8 @@ SECTIONS: tuple[tuple[int, int, str], ...] = (
 )
 
 CATEGORIES: dict[str, str] = {
+    "A": "Category I (vaccine administration)",
+    "M": "Category I (administrative MAAA: multianalyte assays with algorithmic analyses)",
     "F": "Category II (performance measurement)",
     "T": "Category III (emerging technology, services and procedures)",
     "U": "Proprietary Laboratory Analyses (PLA)",
@@ -49,8 +52,10 @@ def info(code: str) -> dict[str, Any]:
     suffix = code[-1]
     if suffix in CATEGORIES:
         found: dict[str, Any] = {"category": CATEGORIES[suffix]}
-        if suffix == "U":
+        if suffix in "UM":
             found["section"] = "Pathology and Laboratory"
+        elif suffix == "A":
+            found["section"] = "Medicine"
         return found
     number = int(code)
     for low, high, section in SECTIONS:
