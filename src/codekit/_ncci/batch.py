@@ -631,7 +631,6 @@ def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:  # noqa: PLR0915 - see _ptp
     import numpy as np
     import pandas as pd
 
-    from codekit._ncci.rules import in_force
 
     entry, table = part
     rules = table.by_add_on()
@@ -652,14 +651,14 @@ def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:  # noqa: PLR0915 - see _ptp
     for i, value in enumerate(rule_uniques.tolist()):
         rest, prog = divmod(int(value), 4)
         code, day = divmod(rest, 1_000_000)
-        active = [r for r in rules[code] if in_force(r[2], min(r[3], r[4]), day)]
-        if not active:
+        rule = table.rule_on(code, day)
+        if rule is None:
             listed_of.append(())
             continue
-        kind = min(r[0] for r in active)
+        kind, listed_set, active = rule
         kinds[i] = kind
         first_row[i] = active[0][6]
-        listed = sorted({r[1] for r in active if r[1] != _CONTRACTOR and day <= r[5]})
+        listed = sorted(listed_set)
         member_keys.extend((i << 32) | p for p in listed)
         listed_of.append(tuple(_codes.decode(p) for p in listed))
         if kind in (2, 3) and ctx.policy.contractor_primaries:

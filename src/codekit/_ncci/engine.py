@@ -269,16 +269,14 @@ def _aoc(  # noqa: PLR0917, PLR0915 - hot path; one rule per branch
 ) -> None:
     entry, table = aoc
     rules = table.by_add_on()
-    add_ons: list[tuple[ClaimLine, int, int, set[int], list[Any]]] = []
+    add_ons: list[tuple[ClaimLine, int, int, frozenset[int], list[Any]]] = []
     for code, lines in by_code.items():
-        rows = rules.get(code)
-        if rows is None:
+        if code not in rules:
             continue
-        active = [r for r in rows if in_force(r[2], min(r[3], r[4]), day)]
-        if not active:
+        rule = table.rule_on(code, day)
+        if rule is None:
             continue
-        kind = min(r[0] for r in active)
-        listed = {r[1] for r in active if r[1] != _CONTRACTOR and day <= r[5]}
+        kind, listed, active = rule
         add_ons.extend((line, code, kind, listed, active) for line in lines)
     if not add_ons:
         return

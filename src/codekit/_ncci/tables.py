@@ -46,6 +46,7 @@ __all__ = [
 
 FORMAT = 1
 _META = "table.json"
+_CONTRACTOR = _codes.encode("CCCCC")
 
 
 def _index(values: Sequence[str]) -> tuple[list[str], list[int]]:
@@ -273,6 +274,36 @@ class AocTable(_Table):
     def __init__(self, path: Path, meta: Mapping[str, Any]) -> None:
         super().__init__(path, meta)
         self._by_add_on: dict[int, list[tuple[int, int, int, int, int, int, int]]] | None = None
+        self._rules: dict[
+            tuple[int, int],
+            tuple[int, frozenset[int], list[tuple[int, int, int, int, int, int, int]]] | None,
+        ] = {}
+
+    def rule_on(
+        self, add_on: int, day: int
+    ) -> tuple[int, frozenset[int], list[tuple[int, int, int, int, int, int, int]]] | None:
+        """The AOC rule of an add-on code on a day: its type, the listed primaries not deleted
+        then (``CCCCC`` left out) and the rows in force; ``None`` when no edit applies.
+
+        Cached per code and day (a bounded number).
+        """
+        from codekit._ncci.rules import in_force
+
+        key = (add_on, day)
+        cache = self._rules
+        if key in cache:
+            return cache[key]
+        rows = self.by_add_on().get(add_on, [])
+        active = [r for r in rows if in_force(r[2], min(r[3], r[4]), day)]
+        found = None
+        if active:
+            kind = min(r[0] for r in active)
+            listed = frozenset(r[1] for r in active if r[1] != _CONTRACTOR and day <= r[5])
+            found = (kind, listed, active)
+        if len(cache) >= 65536:
+            cache.clear()
+        cache[key] = found
+        return found
 
     def by_add_on(self) -> dict[int, list[tuple[int, int, int, int, int, int, int]]]:
         """``add-on -> [(type, primary, effective, deletion, add-on del., primary del., row)]``."""
