@@ -144,7 +144,9 @@ def test_to_dict_is_json_and_html_escapes() -> None:
     rendered = page._repr_html_()
     assert "<h3>E11.9" in rendered
     assert html.escape(page.description or "") in rendered
-    assert "<script>" not in codekit.page("0628T")._repr_html_()
+    cpt_html = codekit.page("0628T")._repr_html_()
+    assert "<h4>Not installed</h4>" in cpt_html
+    assert "AMA-licensed" in cpt_html
 
 
 # -- NCCI parts ------------------------------------------------------------------------------
@@ -365,3 +367,23 @@ for code in ["0627T", "0628T", " 0628t ", "99213", "99214"]:
         "99213 ok 0",
         "99214 refused 3 Become a member for 25 pages a day.",
     ]
+
+
+def test_html_escapes_plugin_text() -> None:
+    from codekit.plugins import Registrar, hookimpl
+
+    class Markup:
+        @hookimpl
+        def codekit_register(self, registrar: Registrar) -> None:
+            registrar.add_descriptions(
+                "cpt",
+                source="<i>site</i>",
+                kind="short",
+                descriptions={"0628t": f"<script>alert(1)</script> {SYNTHETIC}"},
+            )
+
+    with isolated_registry(Markup()):
+        rendered = codekit.page("0628T")._repr_html_()
+    assert "<script>" not in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    assert "&lt;i&gt;site&lt;/i&gt;" in rendered

@@ -185,6 +185,12 @@ class CodePage:
                 for d in self.descriptions
             ]
             out.append("</table>")
+        part_messages = {part.message for part in self.parts}
+        elsewhere = [m for m in self.missing if m not in part_messages]
+        if elsewhere:
+            out.append("<h4>Not installed</h4><ul>")
+            out += [f"<li><i>{esc(m)}</i></li>" for m in elsewhere]
+            out.append("</ul>")
         if self.info:
             out.append("<h4>About this code</h4><table>")
             out += [
