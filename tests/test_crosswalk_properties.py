@@ -129,3 +129,29 @@ def test_frame_equals_per_code_api(values: list[str | None]) -> None:
         )
     ]
     assert got == expected
+
+
+@functools.cache
+def _v28_codes() -> list[str]:
+    from codekit._crosswalk._registry import candidates, select
+
+    (group,) = candidates("hcc:V28", "icd10cm")
+    return sorted(select(group, release="2026").table().sources())
+
+
+@given(st.lists(st.sampled_from(_v28_codes()), min_size=1, max_size=30))
+def test_hccs_keep_no_child_of_a_kept_parent(codes: list[str]) -> None:
+    from codekit._crosswalk._registry import candidates, select
+
+    (group,) = candidates("hcc:V28", "icd10cm")
+    hierarchy = select(group, release="2026").table().hierarchy
+    kept = codekit.hccs(codes, model="V28", payment_year=2026)
+    numbers = {h.hcc for h in kept}
+    mapped = {m.target for code in codes for m in codekit.crosswalk(code, to="hcc:V28") if m.target}
+    assert numbers <= mapped
+    for hcc in numbers:
+        assert not hierarchy.get(hcc, frozenset()) & numbers
+    # an HCC is dropped only when a parent of it is kept (or by V28's 223 rule)
+    for dropped in mapped - numbers:
+        parents = {p for p, kids in hierarchy.items() if dropped in kids}
+        assert dropped == "223" or parents & mapped, dropped

@@ -49,7 +49,11 @@ class CrosswalkSpec:
 
 @attrs.frozen(kw_only=True)
 class Crosswalk:
-    """A registered crosswalk with its releases (oldest first), as :func:`crosswalks` lists."""
+    """A registered crosswalk with its releases (oldest first), as :func:`crosswalks` lists.
+
+    The releases' ``code_set`` reads ``"<source>><name>"`` (``"icd9cm>icd10cm"``) for the
+    packaged crosswalks and installed GEM packs.
+    """
 
     name: str
     source: str

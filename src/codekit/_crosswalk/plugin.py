@@ -40,7 +40,7 @@ def register_dataset(
             effective = _date(rel["effective"])
             assert effective is not None
             release = DataRelease(
-                code_set=spec.name,
+                code_set=f"{spec.source}>{spec.name}",
                 release=rel["release"],
                 effective=effective,
                 until=_date(rel.get("until")),
