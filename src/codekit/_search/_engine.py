@@ -122,8 +122,11 @@ def _prefix_form(index: SearchIndex, prefix: str) -> str:
 class _Plan:
     """A query compiled for one index: an FTS5 expression per group (or None)."""
 
-    def __init__(self, index: SearchIndex, groups: Sequence[Group]) -> None:
+    def __init__(
+        self, index: SearchIndex, groups: Sequence[Group], unknown: frozenset[str] = frozenset()
+    ) -> None:
         self.index = index
+        self.unknown = unknown
         self.corrections: dict[str, tuple[str, ...]] = {}
         self.parts: list[str | None] = [self._group(g) for g in groups]
 
@@ -149,8 +152,8 @@ class _Plan:
         parts = []
         for word in wording:
             forms = self._forms(word, prefix)
-            if typed and len(word) >= 5 and word.isalpha() and not self.index.has_prefix(word):
-                # Not a word of the index (nor the start of one): maybe a typo.
+            if typed and word in self.unknown:
+                # Not a word of any index (nor the start of one): maybe a typo.
                 fixed = tuple(self.index.corrections(word)[:3])
                 if fixed:
                     self.corrections[word] = fixed
@@ -178,6 +181,18 @@ class _Plan:
 
 
 _selected: dict[tuple[Any, ...], list[SearchIndex]] = {}
+
+
+def unknown_words(groups: Sequence[Group], indexes: Sequence[SearchIndex]) -> frozenset[str]:
+    """Typed words of five letters or more that start no word of any index (typos?)."""
+    return frozenset(
+        word
+        for group in groups
+        for word in group.alternatives[0]
+        if len(word) >= 5
+        and word.isalpha()
+        and not any(index.has_prefix(word) for index in indexes)
+    )
 
 
 def selected_indexes(
@@ -378,7 +393,8 @@ def search(
     if code is not None and tuple(w.text for w in words(text)) not in expansions():
         rows = _code_rows(indexes, code, want, filters, text.strip())
     groups = compile_query(text) if len(rows) < want else []
-    plans = [_Plan(index, groups) for index in indexes] if groups else []
+    unknown = unknown_words(groups, indexes)
+    plans = [_Plan(index, groups, unknown) for index in indexes] if groups else []
     corrections: dict[str, tuple[str, ...]] = {}
     ignored: list[str] = []
     if plans:

@@ -21,7 +21,7 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codekit._dates import to_date
-from codekit._search._engine import _Plan, compile_query, selected_indexes
+from codekit._search._engine import _Plan, compile_query, selected_indexes, unknown_words
 from codekit._search._results import Suggestion, Suggestions
 from codekit._search._text import STOPWORDS, Word, words
 from codekit.exceptions import InvalidQueryError
@@ -157,9 +157,10 @@ def _search_run(
     groups = compile_query(phrase, prefix=False)
     if not groups:
         return []
+    unknown = unknown_words(groups, indexes)
     found: list[tuple[SearchIndex, tuple[Any, ...]]] = []
     for index in indexes:
-        plan = _Plan(index, groups)
+        plan = _Plan(index, groups, unknown)
         if not plan.parts or not all(plan.parts):
             continue
         expression = " AND ".join(p for p in plan.parts if p is not None)
