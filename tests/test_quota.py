@@ -355,6 +355,12 @@ def test_unreachable_stores_fail_closed_or_open(tmp_path: Path) -> None:
     is_open = Client(Principal("v"), store=dead_redis, fail_open=True)
     with pytest.warns(QuotaWarning, match="fail_open"):
         assert is_open.page("0628T").code == "0628T"
+    with pytest.warns(QuotaWarning, match="fail_open"):
+        assert is_open.remaining() == 1
+    with pytest.raises(QuotaStoreError):
+        closed.remaining()
+    with pytest.raises(QuotaConfigError, match="Redis URL"):
+        Client(Principal("v"), store="redis://127.0.0.1:notaport/0").remaining()
 
 
 def test_fail_closed_when_the_sqlite_file_is_not_a_database(tmp_path: Path) -> None:

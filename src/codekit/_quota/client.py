@@ -160,7 +160,13 @@ class Client:
         now = self._clock()
         if allowance.limit is None:
             return _status(allowance, Tally(True, 0), now)
-        tally = self.store.usage(self._account(allowance), since=allowance.window.start(now))
+        try:
+            tally = self.store.usage(self._account(allowance), since=allowance.window.start(now))
+        except QuotaStoreError as exc:
+            if not self.fail_open:
+                raise
+            warnings.warn(f"{exc}; nothing counted (fail_open)", QuotaWarning, 2)
+            tally = Tally(True, 0)
         status = _status(allowance, tally, now)
         return _with_granted(status, (status.remaining or 0) > 0)
 

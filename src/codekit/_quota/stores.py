@@ -347,9 +347,14 @@ class RedisStore:
                         "the redis client package is not installed; "
                         "run `pip install 'codekit[redis]'`",
                     ) from exc
-                client = redis.Redis.from_url(
-                    self.url, socket_connect_timeout=self.timeout, socket_timeout=self.timeout
-                )
+                try:
+                    client = redis.Redis.from_url(
+                        self.url, socket_connect_timeout=self.timeout, socket_timeout=self.timeout
+                    )
+                except ValueError as exc:
+                    raise QuotaConfigError(
+                        f"{self.url!r} is not a Redis URL ({exc}); write redis://host:port/db"
+                    ) from exc
                 self._errors = (redis.RedisError,)
                 self._script = client.register_script(_LUA)
                 self._client = client
