@@ -62,7 +62,6 @@ FINDING_COLUMNS = (
 )
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _LOW = (1 << 32) - 1
-_CONTRACTOR = _codes.encode("CCCCC")
 _NONE: Any = None  # a missing value in an object column
 
 

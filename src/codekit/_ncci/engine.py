@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 __all__ = ["addon_primaries", "check_claim", "mue", "ptp_edits"]
 
 _LOW = (1 << 32) - 1
-_CONTRACTOR = encode("CCCCC")
 
 
 @attrs.frozen
