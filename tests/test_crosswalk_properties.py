@@ -147,7 +147,12 @@ def test_hccs_keep_no_child_of_a_kept_parent(codes: list[str]) -> None:
     hierarchy = select(group, release="2026").table().hierarchy
     kept = codekit.hccs(codes, model="V28", payment_year=2026)
     numbers = {h.hcc for h in kept}
-    mapped = {m.target for code in codes for m in codekit.crosswalk(code, to="hcc:V28") if m.target}
+    mapped = {
+        m.target
+        for code in codes
+        for m in codekit.crosswalk(code, to="hcc:V28", release="2026")
+        if m.target
+    }
     assert numbers <= mapped
     for hcc in numbers:
         assert not hierarchy.get(hcc, frozenset()) & numbers
