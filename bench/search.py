@@ -154,24 +154,22 @@ def main() -> None:
 
 
 def _run(tmp: Path) -> None:
-    from codekit import _registry
     from codekit._search import search, suggest
-    from codekit._search._engine import selected_indexes
 
     # -- index build --------------------------------------------------------------------
-    print("\nindex build (fresh cache; one file per release)")
-    print(f"{'code set':10} {'release':12} {'items':>7} {'build s':>8} {'size MB':>8}")
-    registry = _registry.current()
-    for spec in registry.specs():
-        if spec.name not in {"icd10cm", "icd10pcs", "hcpcs"} or not registry.releases(spec.name):
-            continue
-        started = time.perf_counter()
-        (index,) = selected_indexes(spec.name, None)
-        took = time.perf_counter() - started
-        path = tmp / "cache" / "search" / index.label
-        size = path.stat().st_size / 1e6 if path.is_file() else float("nan")
-        info = index.release.info
-        print(f"{spec.name:10} {info.release:12} {index.docs:7d} {took:8.1f} {size:8.1f}")
+    from codekit._search._engine import default_releases
+    from codekit._search._index import index_for, path_for
+
+    releases = default_releases(None)
+    started = time.perf_counter()
+    index = index_for(releases)
+    took = time.perf_counter() - started
+    size = path_for(releases).stat().st_size / 1e6
+    print("\nindex build (fresh cache; one index over every code set's newest release)")
+    for release in releases:
+        info = release.info
+        print(f"  {info.code_set:10} {info.release:10} {info.origin:9} {info.rows:7d} rows")
+    print(f"  {index.docs} items, built in {took:.1f} s, {size:.1f} MB")
 
     # -- judged search set --------------------------------------------------------------
     judged = load_search_set()
@@ -231,9 +229,7 @@ def _run(tmp: Path) -> None:
     ours = time_queries(lambda q: search(q, limit=10), queries)
     naive_sample = queries[:: max(1, len(queries) // 200)]
     theirs = time_queries(naive.search, naive_sample)
-    sets = ", ".join(
-        f"{i.release.info.code_set} {i.release.info.release}" for i in selected_indexes(None, None)
-    )
+    sets = ", ".join(f"{r.info.code_set} {r.info.release}" for r in releases)
     print(f"\nautocomplete latency: {len(queries)} keystroke queries of 1-4 words over {sets}")
     print(f"{'':14} {'p50 us':>8} {'p90 us':>8} {'p99 us':>8} {'max us':>8}")
     for label, times in (("codekit", ours), ("naive scan*", theirs)):

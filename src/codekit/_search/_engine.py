@@ -19,7 +19,7 @@ import importlib_resources
 
 from codekit import _registry
 from codekit._dates import to_date
-from codekit._search._index import SearchIndex, index_for
+from codekit._search._index import OTHER_TEXT, SearchIndex, cached, index_for, set_token
 from codekit._search._results import SearchHit, SearchResults
 from codekit._search._text import STOPWORDS, looks_like_code, stem, words
 from codekit.exceptions import InvalidQueryError
@@ -110,7 +110,7 @@ _INDEXED_PREFIX = 6
 _MAX_EXPANSION = 8
 
 
-def _prefix_form(index: SearchIndex, prefix: str) -> str:
+def _prefix_form(index: View, prefix: str) -> str:
     if len(prefix) > _INDEXED_PREFIX:
         words_ = index.completions(prefix, _MAX_EXPANSION)
         if 0 < len(words_) <= _MAX_EXPANSION:
@@ -123,7 +123,7 @@ class _Plan:
     """A query compiled for one index: an FTS5 expression per group (or None)."""
 
     def __init__(
-        self, index: SearchIndex, groups: Sequence[Group], unknown: frozenset[str] = frozenset()
+        self, index: View, groups: Sequence[Group], unknown: frozenset[str] = frozenset()
     ) -> None:
         self.index = index
         self.unknown = unknown
@@ -180,10 +180,7 @@ class _Plan:
         return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
 
 
-_selected: dict[tuple[Any, ...], list[SearchIndex]] = {}
-
-
-def unknown_words(groups: Sequence[Group], indexes: Sequence[SearchIndex]) -> frozenset[str]:
+def unknown_words(groups: Sequence[Group], indexes: Sequence[View]) -> frozenset[str]:
     """Typed words of five letters or more that start no word of any index (typos?)."""
     return frozenset(
         word
@@ -195,10 +192,39 @@ def unknown_words(groups: Sequence[Group], indexes: Sequence[SearchIndex]) -> fr
     )
 
 
-def selected_indexes(
-    code_sets: str | Iterable[str] | None, day: dt.date | None
-) -> list[SearchIndex]:
-    """The indexes of the release of each code set in force on ``day`` (or the newest)."""
+class View:
+    """An index seen through a filter on its code sets (``None``: all of them)."""
+
+    def __init__(self, index: SearchIndex, sets: frozenset[int] | None) -> None:
+        self.index = index
+        self.label = index.label
+        self.has_word = index.has_word
+        self.has_prefix = index.has_prefix
+        self.completions = index.completions
+        self.corrections = index.corrections
+        self.query = index.query
+        if sets is None:
+            self.fts_filter = self.sql_filter = ""
+        else:
+            tokens = " OR ".join(_quote(set_token(cs)) for cs in sorted(sets))
+            self.fts_filter = f" AND {{cs}} : ({tokens})"
+            self.sql_filter = f" AND d.cs IN ({', '.join(str(cs) for cs in sorted(sets))})"
+
+    def release(self, cs: int) -> Release:
+        """The release of the rows numbered ``cs``."""
+        return self.index.releases[cs]
+
+
+_selected: dict[tuple[Any, ...], list[View]] = {}
+
+
+def selected_indexes(code_sets: str | Iterable[str] | None, day: dt.date | None) -> list[View]:
+    """The index to search for the release of each code set in force on ``day`` (or the newest).
+
+    All code sets share one index (one ranking): the index of every code set's release is
+    used, filtered, when it exists; otherwise an index of exactly the releases asked for is
+    built (and the full one on the first search of every code set).
+    """
     names = (
         None
         if code_sets is None
@@ -215,34 +241,49 @@ def selected_indexes(
     return found
 
 
-def _select(names: tuple[str, ...] | None, day: dt.date | None) -> list[SearchIndex]:
+def default_releases(day: dt.date | None) -> list[Release]:
+    """The release of every code set with data in force on ``day`` (retired ones only when
+    ``day`` falls in their period)."""
     registry = _registry.current()
     chosen: list[Release] = []
+    for spec in registry.specs():
+        if not registry.releases(spec.name):
+            continue
+        try:
+            release = registry.select(spec.name, as_of=day)
+        except LookupError:
+            continue
+        if day is None and spec.name in RETIRED:
+            continue
+        chosen.append(release)
+    return chosen
+
+
+def _select(names: tuple[str, ...] | None, day: dt.date | None) -> list[View]:
+    registry = _registry.current()
+    everything = default_releases(day)
     if names is None:
-        for spec in registry.specs():
-            if not registry.releases(spec.name):
-                continue
-            try:
-                release = registry.select(spec.name, as_of=day)
-            except LookupError:
-                continue
-            if day is None and spec.name in RETIRED:
-                continue
-            chosen.append(release)
+        chosen = everything
     else:
-        chosen = [registry.select(name, as_of=day) for name in names]
-    return [index_for(release) for release in chosen]
+        chosen = [registry.select(name, as_of=day) for name in dict.fromkeys(names)]
+    if not chosen:
+        return []
+    if chosen != everything and all(r in everything for r in chosen):
+        full = cached(everything)
+        if full is not None:
+            return [View(full, frozenset(full.sets[r.info.code_set] for r in chosen))]
+    return [View(index_for(chosen), None)]
 
 
 class _Row(NamedTuple):
     score: float
     order: tuple[Any, ...]
-    source: SearchIndex
+    source: View
     doc: tuple[Any, ...]
     matched: tuple[str, ...]
 
 
-_DOC_COLUMNS = "d.id, d.code, d.kind, d.billable, d.description"
+_DOC_COLUMNS = "d.id, d.code, d.kind, d.billable, d.description, d.cs"
 
 
 def _filters(billable_only: bool, day: dt.date | None) -> tuple[str, list[Any]]:
@@ -257,27 +298,27 @@ def _filters(billable_only: bool, day: dt.date | None) -> tuple[str, list[Any]]:
 
 
 def _code_rows(
-    indexes: Sequence[SearchIndex],
+    indexes: Sequence[View],
     prefix: str,
     want: int,
     filters: tuple[str, list[Any]],
     code: str,
 ) -> list[_Row]:
     rows: list[_Row] = []
-    for index in indexes:
-        found = index.query(
+    for view in indexes:
+        found = view.query(
             f"SELECT {_DOC_COLUMNS}, d.ccode FROM docs d WHERE d.ccode >= ? AND d.ccode < ?"
-            f"{filters[0]} ORDER BY d.ccode, d.id LIMIT ?",
+            f"{view.sql_filter}{filters[0]} ORDER BY d.ccode, d.id LIMIT ?",
             [prefix, prefix + "\uffff", *filters[1], want],
         )
         for doc in found:
-            exact = doc[5] == prefix
+            exact = doc[6] == prefix
             rows.append(
                 _Row(
                     _CODE_EXACT if exact else _CODE_PREFIX,
-                    (0, doc[5], index.release.info.code_set, doc[0]),
-                    index,
-                    doc[:5],
+                    (0, doc[6], view.release(doc[5]).info.code_set, doc[0]),
+                    view,
+                    doc[:6],
                     (code,),
                 )
             )
@@ -290,8 +331,8 @@ def _passes(plan: _Plan, typed: tuple[str, ...]) -> list[tuple[int, str, float, 
     parts = plan.parts
     passes: list[tuple[int, str, float, tuple[str, ...]]] = []
     if parts and all(parts):
-        words_all = " AND ".join(p for p in parts if p is not None)
-        passes += [(0, f"{{title}} : ({words_all})", 1.0, typed), (1, words_all, 1.0, typed)]
+        # One pass finds names (level 0) and then other text (level 1): see OTHER_TEXT.
+        passes.append((0, " AND ".join(p for p in parts if p is not None), 1.0, typed))
     present = [i for i, p in enumerate(parts) if p]
     if len(parts) > 1:
         for drop in reversed(present):
@@ -316,7 +357,7 @@ def _text_rows(
     typed = tuple(g.typed for g in groups)
     planned = [(plan, _passes(plan, typed)) for plan in plans]
     rows: list[_Row] = []
-    for level in (0, 1, 2):
+    for level in (0, 2):
         if len(rows) >= want:
             break
         for plan, passes in planned:
@@ -328,22 +369,21 @@ def _text_rows(
 
 
 def _run_passes(
-    index: SearchIndex,
+    index: View,
     passes: Sequence[tuple[int, str, float, tuple[str, ...]]],
     want: int,
     filters: tuple[str, list[Any]],
     seen: set[tuple[str, int]],
 ) -> list[_Row]:
-    code_set = index.release.info.code_set
     rows: list[_Row] = []
-    for level, expression, share, matched in passes:
+    for pass_level, expression, share, matched in passes:
         if len(rows) >= want:
             break
         found = index.query(
             f"SELECT {_DOC_COLUMNS}, n.size, n.id FROM fts JOIN names n ON n.id = fts.rowid"
             f" JOIN docs d ON d.id = n.doc WHERE fts MATCH ?{filters[0]}"
             " ORDER BY fts.rowid LIMIT ?",
-            [expression, *filters[1], 2 * want],
+            [f"({expression}){index.fts_filter}", *filters[1], want + 4],
         )
         for doc in found:
             if len(rows) >= want:
@@ -352,8 +392,12 @@ def _run_passes(
             if key in seen:
                 continue
             seen.add(key)
-            score = (2 - level) * 10 + 10 * share / doc[5] if level < 2 else 10 * share / doc[5]
-            rows.append(_Row(score, (1, -score, doc[6], code_set), index, doc[:5], matched))
+            size = doc[6]
+            level = pass_level
+            if size >= OTHER_TEXT:
+                level, size = max(level, 1), size - OTHER_TEXT
+            score = (2 - level) * 10 + 10 * share / size if level < 2 else 10 * share / size
+            rows.append(_Row(score, (1, -score, doc[7]), index, doc[:6], matched))
     return rows
 
 
@@ -417,13 +461,13 @@ def search(
     hits = tuple(
         SearchHit(
             code=r.doc[1],
-            code_set=r.source.release.info.code_set,
+            code_set=r.source.release(r.doc[5]).info.code_set,
             description=r.doc[4],
             score=r.score,
             matched=r.matched,
             kind=r.doc[2],
             billable=bool(r.doc[3]),
-            release=r.source.release.info.release,
+            release=r.source.release(r.doc[5]).info.release,
         )
         for r in page
     )

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from codekit._search._cache import cache_dir
-from codekit._search._text import STOPWORDS, words
+from codekit._search._text import STOPWORDS
 from codekit.exceptions import DataError
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["INDEX_VERSION", "SearchIndex", "build_index", "index_for", "release_key"]
 
 #: Bumped whenever the layout or the text that is indexed changes (old files are rebuilt).
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 
 #: Note kinds whose texts name the item itself (never excludes or "code first" notes).
 INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
@@ -67,6 +67,7 @@ _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE docs (
     id INTEGER PRIMARY KEY,
+    cs INTEGER NOT NULL,
     code TEXT NOT NULL,
     ccode TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -77,7 +78,7 @@ CREATE TABLE docs (
     "end" TEXT
 );
 CREATE VIRTUAL TABLE fts USING fts5(
-    title, terms, content='', tokenize='unicode61 remove_diacritics 2',
+    title, terms, cs, content='', tokenize='unicode61 remove_diacritics 2',
     prefix='1 2 3 4 5 6'
 );
 CREATE TABLE names (
@@ -89,6 +90,9 @@ CREATE TABLE spell (del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, wor
 """
 
 _KIND_RANK = {"code": 0, "category": 1, "block": 2, "chapter": 3}
+#: The ``size`` of rows of other text (short descriptions) is this plus the description's.
+OTHER_TEXT = 10000
+_OTHER = OTHER_TEXT
 _UNCOUNTED = STOPWORDS | {"unspecified", "nos"}
 _WORD = re.compile(r"[^\W_]+")
 _NOT_SPECIFIED = re.compile(r"\b(?:site )?not specified\b", re.IGNORECASE)
@@ -146,60 +150,82 @@ def deletions(word: str) -> set[str]:
 
 
 def _names(record: CodeRecord) -> list[tuple[str, str]]:
-    """The names an item is found by: (name, other text) for its description (with its
-    short description and index terms) and for each inclusion term."""
+    """The rows an item is found by: (name, other text). Its description and each inclusion
+    term are names; its short description and index terms are other text, in a row of their
+    own (an empty name) that ranks after every name."""
+    names = [(record.description, "")]
+    for kind in _NAME_NOTES:
+        names.extend((term, "") for term in record.notes.get(kind, ()))
     extra = []
     if record.short_description and record.short_description != record.description:
         extra.append(record.short_description)
     for kind in INDEXED_NOTES:
         if kind not in _NAME_NOTES:
             extra.extend(record.notes.get(kind, ()))
-    names = [(record.description, "\n".join(extra))]
-    for kind in _NAME_NOTES:
-        names.extend((term, "") for term in record.notes.get(kind, ()))
+    if extra:
+        names.append(("", "\n".join(extra)))
     return names
 
 
-def _fill(con: sqlite3.Connection, records: Iterable[CodeRecord], meta: dict[str, Any]) -> int:
+def set_token(cs: int) -> str:
+    """The token marking the rows of the index's ``cs``-th release (its ``cs`` column)."""
+    return f"zzcodeset{cs}"
+
+
+def _fill(
+    con: sqlite3.Connection,
+    sources: Sequence[Iterable[CodeRecord]],
+    meta: dict[str, Any],
+) -> int:
     con.executescript(_SCHEMA)
     docs: list[tuple[Any, ...]] = []
-    names: list[tuple[tuple[Any, ...], int, str, str, int]] = []
-    for docid, record in enumerate(records, start=1):
-        size = _size(record.description)
-        docs.append(
-            (
-                docid,
-                record.code,
-                _compact(record.code),
-                record.kind,
-                int(record.billable),
-                record.description,
-                size,
-                record.start,
-                record.end,
+    names: list[tuple[tuple[Any, ...], int, str, str, int, int]] = []
+    docid = 0
+    for cs, records in enumerate(sources):
+        for record in records:
+            docid += 1
+            size = _size(record.description)
+            docs.append(
+                (
+                    docid,
+                    cs,
+                    record.code,
+                    _compact(record.code),
+                    record.kind,
+                    int(record.billable),
+                    record.description,
+                    size,
+                    record.start,
+                    record.end,
+                )
             )
-        )
-        encounter = _encounter_rank(record.description)
-        unspecified = 0 if "unspecified" in record.description.lower() else 1
-        heading = (0 if record.billable else 1, _KIND_RANK.get(record.kind, 4))
-        for n, (name, extra) in enumerate(_names(record)):
-            bare = size if n == 0 else _size(name)
-            full = _size(name, full=True) if "(" in name or "[" in name else bare
-            rank = (bare, encounter, unspecified, *heading, len(name), docid)
-            names.append((rank, docid, name, extra, full))
+            encounter = _encounter_rank(record.description)
+            unspecified = 0 if "unspecified" in record.description.lower() else 1
+            heading = (0 if record.billable else 1, _KIND_RANK.get(record.kind, 4))
+            for n, (name, extra) in enumerate(_names(record)):
+                if not name:  # other text: after every name, by the size of the description
+                    rank = (_OTHER + size, encounter, unspecified, *heading, 0, docid)
+                    names.append((rank, docid, name, extra, size, cs))
+                    continue
+                bare = size if n == 0 else _size(name)
+                full = _size(name, full=True) if "(" in name or "[" in name else bare
+                rank = (bare, encounter, unspecified, *heading, len(name), docid)
+                names.append((rank, docid, name, extra, full, cs))
     names.sort(key=lambda n: n[0])
-    con.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", docs)
+    con.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", docs)
     con.executemany(
         "INSERT INTO names VALUES (?, ?, ?, ?)",
         ((rowid, n[1], n[0][0], n[4]) for rowid, n in enumerate(names, start=1)),
     )
     con.executemany(
-        "INSERT INTO fts (rowid, title, terms) VALUES (?, ?, ?)",
-        ((rowid, n[2], n[3]) for rowid, n in enumerate(names, start=1)),
+        "INSERT INTO fts (rowid, title, terms, cs) VALUES (?, ?, ?, ?)",
+        ((rowid, n[2], n[3], set_token(n[5])) for rowid, n in enumerate(names, start=1)),
     )
     con.execute("CREATE INDEX docs_ccode ON docs (ccode)")
-    con.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, fts, row)")
-    con.execute("INSERT INTO vocab SELECT term, doc FROM temp.v")
+    con.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, fts, col)")
+    con.execute(
+        "INSERT INTO vocab SELECT term, sum(doc) FROM temp.v WHERE col != 'cs' GROUP BY term"
+    )
     con.execute("DROP TABLE temp.v")
     spell = sorted(
         {
@@ -220,7 +246,7 @@ def _fill(con: sqlite3.Connection, records: Iterable[CodeRecord], meta: dict[str
     return count
 
 
-def build_index(path: Path, records: Iterable[CodeRecord], meta: dict[str, Any]) -> int:
+def build_index(path: Path, sources: Sequence[Iterable[CodeRecord]], meta: dict[str, Any]) -> int:
     """Write a new index file at ``path`` (written aside, then renamed); returns its items."""
     path.parent.mkdir(parents=True, exist_ok=True)
     aside = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
@@ -230,7 +256,7 @@ def build_index(path: Path, records: Iterable[CodeRecord], meta: dict[str, Any])
             con.execute("PRAGMA journal_mode = OFF")
             con.execute("PRAGMA synchronous = OFF")
             con.execute("PRAGMA page_size = 4096")
-            count = _fill(con, records, meta)
+            count = _fill(con, sources, meta)
             con.commit()
             con.execute("VACUUM")
         finally:
@@ -273,17 +299,28 @@ def release_key(release: Release) -> str:
     return digest.hexdigest()[:20]
 
 
-def _file_stem(release: Release) -> str:
-    info = release.info
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in info.release)
-    return f"{info.code_set}-{safe}-{info.origin}"
+def _file_stem(releases: Sequence[Release]) -> str:
+    parts = []
+    for release in releases:
+        info = release.info
+        parts.append(f"{info.code_set}-{info.release}-{info.origin}")
+    stem = "+".join(parts)
+    stem = "".join(c if c.isalnum() or c in "-_+" else "_" for c in stem)
+    if len(stem) > 120:
+        stem = stem[:100] + "-" + hashlib.sha256(stem.encode()).hexdigest()[:8]
+    return stem
 
 
 class SearchIndex:
-    """An open, read-only index of one release."""
+    """An open, read-only index of one or more releases (one of each code set).
 
-    def __init__(self, con: sqlite3.Connection, release: Release, label: str) -> None:
-        self.release = release
+    ``releases[cs]`` is the release of the rows whose ``cs`` is that number; ``sets`` maps
+    each code set name to its number.
+    """
+
+    def __init__(self, con: sqlite3.Connection, releases: Sequence[Release], label: str) -> None:
+        self.releases = tuple(releases)
+        self.sets = {r.info.code_set: cs for cs, r in enumerate(self.releases)}
         self.label = label
         self._con = con
         self._lock = threading.Lock()
@@ -293,7 +330,7 @@ class SearchIndex:
         self.docs: int = con.execute("SELECT count(*) FROM docs").fetchone()[0]
 
     @classmethod
-    def open(cls, path: Path, release: Release) -> SearchIndex:
+    def open(cls, path: Path, releases: Sequence[Release]) -> SearchIndex:
         uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
         try:
             con = sqlite3.connect(uri, uri=True, check_same_thread=False)
@@ -305,7 +342,7 @@ class SearchIndex:
         if version is None or json.loads(version[0]) != INDEX_VERSION:
             con.close()
             raise DataError(f"search index {path.name} has another format; delete it")
-        return cls(con, release, path.name)
+        return cls(con, releases, path.name)
 
     # -- words ----------------------------------------------------------------------------
     def has_word(self, word: str) -> bool:
@@ -350,61 +387,81 @@ _open: dict[object, SearchIndex] = {}
 _open_lock = threading.RLock()
 
 
-def index_for(release: Release) -> SearchIndex:
-    """The index of ``release``: opened from the cache, or built there first."""
+def _memo(release: Release) -> object:
     info = release.info
-    memo: object = (info, release.plugin) if info.sha256 else release
+    return (info, release.plugin) if info.sha256 else release
+
+
+def path_for(releases: Sequence[Release]) -> Path:
+    """Where the index of exactly these releases lives in the cache."""
+    digest = hashlib.sha256("\n".join(release_key(r) for r in releases).encode())
+    return cache_dir() / f"{_file_stem(releases)}-{digest.hexdigest()[:20]}.sqlite"
+
+
+def cached(releases: Sequence[Release]) -> SearchIndex | None:
+    """The index of these releases if it is open or on disk (never builds)."""
+    memo = tuple(_memo(r) for r in releases)
+    found = _open.get(memo)
+    if found is None and path_for(releases).is_file():
+        return index_for(releases)
+    return found
+
+
+def index_for(releases: Sequence[Release]) -> SearchIndex:
+    """The index of these releases: opened from the cache, or built there first."""
+    memo = tuple(_memo(r) for r in releases)
     found = _open.get(memo)
     if found is not None:
         return found
     with _open_lock:
         found = _open.get(memo)
         if found is None:
-            found = _open[memo] = _load(release)
+            found = _open[memo] = _load(releases)
         return found
 
 
-def _load(release: Release) -> SearchIndex:
-    key = release_key(release)
-    folder = cache_dir()
-    path = folder / f"{_file_stem(release)}-{key}.sqlite"
+def _load(releases: Sequence[Release]) -> SearchIndex:
+    path = path_for(releases)
     if path.is_file():
         with contextlib.suppress(DataError):
-            return SearchIndex.open(path, release)
+            return SearchIndex.open(path, releases)
     try:
-        _build_announced(release, path)
-        _remove_stale(folder, release, path)
-        return SearchIndex.open(path, release)
+        _build_announced(releases, path)
+        _remove_stale(path.parent, releases, path)
+        return SearchIndex.open(path, releases)
     except OSError:
         # An unwritable cache: build in memory for this process instead.
         con = sqlite3.connect(":memory:", check_same_thread=False)
-        _fill(con, release.source().records(), _meta(release))
-        return SearchIndex(con, release, f"{_file_stem(release)} (in memory)")
+        _fill(con, [r.source().records() for r in releases], _meta(releases))
+        return SearchIndex(con, releases, f"{_file_stem(releases)} (in memory)")
 
 
-def _meta(release: Release) -> dict[str, Any]:
-    info = release.info
+def _meta(releases: Sequence[Release]) -> dict[str, Any]:
     return {
-        "code_set": info.code_set,
-        "release": info.release,
-        "origin": info.origin,
-        "sha256": info.sha256,
-        "plugin": release.plugin,
+        "releases": [
+            {
+                "code_set": r.info.code_set,
+                "release": r.info.release,
+                "origin": r.info.origin,
+                "sha256": r.info.sha256,
+                "plugin": r.plugin,
+            }
+            for r in releases
+        ]
     }
 
 
-def _build_announced(release: Release, path: Path) -> None:
-    info = release.info
-    loud = info.rows > _ANNOUNCE or info.origin != "plugin"
+def _build_announced(releases: Sequence[Release], path: Path) -> None:
+    loud = any(r.info.rows > _ANNOUNCE or r.info.origin != "plugin" for r in releases)
+    what = ", ".join(f"{r.info.code_set} {r.info.release}" for r in releases)
     started = time.perf_counter()
     if loud:
         print(
-            f"codekit: building the search index of {info.code_set} {info.release} "
-            f"(once; shared by later runs) ...",
+            f"codekit: building the search index of {what} (once; shared by later runs) ...",
             file=sys.stderr,
             flush=True,
         )
-    count = build_index(path, _records(release), _meta(release))
+    count = build_index(path, [_records(r) for r in releases], _meta(releases))
     if loud:
         print(
             f"codekit: indexed {count} items in {time.perf_counter() - started:.1f} s",
@@ -417,9 +474,9 @@ def _records(release: Release) -> Iterator[CodeRecord]:
     yield from release.source().records()
 
 
-def _remove_stale(folder: Path, release: Release, keep: Path) -> None:
-    for old in folder.glob(f"{_file_stem(release)}-*.sqlite"):
-        if old != keep:
+def _remove_stale(folder: Path, releases: Sequence[Release], keep: Path) -> None:
+    for old in folder.glob(f"{_file_stem(releases)}-*.sqlite"):
+        if old != keep and old.name[len(_file_stem(releases)) + 1 :].count("-") == 0:
             with contextlib.suppress(OSError):
                 old.unlink()
 
@@ -428,8 +485,3 @@ def clear() -> None:
     """Forget open indexes (the files stay)."""
     with _open_lock:
         _open.clear()
-
-
-def index_words(text: str) -> list[str]:
-    """The words of ``text`` as the index stores them."""
-    return [w.text for w in words(text)]

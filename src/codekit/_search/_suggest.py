@@ -21,7 +21,15 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codekit._dates import to_date
-from codekit._search._engine import _Plan, compile_query, selected_indexes, unknown_words
+from codekit._search._engine import (
+    View,
+    _Plan,
+    compile_query,
+    default_releases,
+    selected_indexes,
+    unknown_words,
+)
+from codekit._search._index import OTHER_TEXT
 from codekit._search._results import Suggestion, Suggestions
 from codekit._search._text import STOPWORDS, Word, words
 from codekit.exceptions import InvalidQueryError
@@ -29,7 +37,6 @@ from codekit.exceptions import InvalidQueryError
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from codekit._search._index import SearchIndex
 
 __all__ = ["negated_spans", "suggest"]
 
@@ -146,34 +153,37 @@ def _phrases(text: str, negated: Sequence[tuple[int, int]]) -> list[list[Word]]:
 class _Candidate(NamedTuple):
     score: float
     run: tuple[int, int]
-    source: SearchIndex
+    source: View
     doc: tuple[Any, ...]
     matched: tuple[str, ...]
 
 
 def _search_run(
-    indexes: Sequence[SearchIndex], phrase: str, day: dt.date | None
-) -> list[tuple[SearchIndex, tuple[Any, ...]]]:
+    indexes: Sequence[View], phrase: str, day: dt.date | None
+) -> list[tuple[View, tuple[Any, ...]]]:
     groups = compile_query(phrase, prefix=False)
     if not groups:
         return []
     unknown = unknown_words(groups, indexes)
-    found: list[tuple[SearchIndex, tuple[Any, ...]]] = []
-    for index in indexes:
-        plan = _Plan(index, groups, unknown)
+    found: list[tuple[View, tuple[Any, ...]]] = []
+    for view in indexes:
+        plan = _Plan(view, groups, unknown)
         if not plan.parts or not all(plan.parts):
             continue
         expression = " AND ".join(p for p in plan.parts if p is not None)
         sql = (
             "SELECT d.id, d.code, d.kind, d.billable, d.description, n.size + n.full,"
-            ' d.start, d."end", n.id'
+            ' n.id, d.cs, d.start, d."end"'
             " FROM fts JOIN names n ON n.id = fts.rowid JOIN docs d ON d.id = n.doc"
             " WHERE fts MATCH ? ORDER BY fts.rowid LIMIT ?"
         )
-        for row in index.query(sql, [expression, _PER_RUN * 3]):
-            if day is not None and not _valid_on(row[6], row[7], day):
+        for row in view.query(sql, [f"({expression}){view.fts_filter}", _PER_RUN * 3]):
+            if day is not None and not _valid_on(row[8], row[9], day):
                 continue
-            found.append((index, (*row[:6], row[8])))
+            doc = tuple(row[:8])
+            if doc[5] >= 2 * OTHER_TEXT:  # a short description: as long as the description
+                doc = (*doc[:5], doc[5] - OTHER_TEXT, *doc[6:])
+            found.append((view, doc))
     return found
 
 
@@ -205,11 +215,10 @@ def suggest(
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise InvalidQueryError(f"limit must be a positive integer, not {limit!r}")
     day = to_date(as_of, "as_of") if as_of is not None else None
-    indexes = [
-        index
-        for index in selected_indexes(code_sets, day)
-        if code_sets is not None or index.release.info.code_set not in _NOT_FINDINGS
-    ]
+    if code_sets is None:
+        names = [r.info.code_set for r in default_releases(day)]
+        code_sets = [name for name in names if name not in _NOT_FINDINGS]
+    indexes = selected_indexes(code_sets, day)
     negated = negated_spans(case_text)
     best: dict[tuple[str, int], _Candidate] = {}
     for phrase in _phrases(case_text, negated):
@@ -221,7 +230,7 @@ def suggest(
 
 def _scan_phrase(
     phrase: Sequence[Word],
-    indexes: Sequence[SearchIndex],
+    indexes: Sequence[View],
     day: dt.date | None,
     best: dict[tuple[str, int], _Candidate],
 ) -> None:
@@ -279,7 +288,7 @@ def _rank(text: str, candidates: Iterable[_Candidate], limit: int) -> list[Sugge
     return [
         Suggestion(
             code=c.doc[1],
-            code_set=c.source.release.info.code_set,
+            code_set=c.source.release(c.doc[7]).info.code_set,
             description=c.doc[4],
             score=round(c.score, 4),
             evidence=text[c.run[0] : c.run[1]],
@@ -287,7 +296,7 @@ def _rank(text: str, candidates: Iterable[_Candidate], limit: int) -> list[Sugge
             matched=c.matched,
             kind=c.doc[2],
             billable=bool(c.doc[3]),
-            release=c.source.release.info.release,
+            release=c.source.release(c.doc[7]).info.release,
         )
         for c in chosen
     ]
