@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).parent
 Judged = list[tuple[str, str, list[str]]]
@@ -150,13 +151,19 @@ def main() -> None:
         _registry.reset()
         print(_install_hcpcs())
         print(_use_dev_icd_if_needed())
-        _run(Path(tmp))
+        _run()
 
 
-def _run(tmp: Path) -> None:
-    from codekit._search import search, suggest
+def _run() -> None:
+    releases = _report_build()
+    judged = load_search_set()
+    naive = NaiveScan()
+    _report_search(judged, naive)
+    _report_suggest()
+    _report_latency(judged, naive, releases)
 
-    # -- index build --------------------------------------------------------------------
+
+def _report_build() -> list[Any]:
     from codekit._search._engine import default_releases
     from codekit._search._index import index_for, path_for
 
@@ -170,10 +177,12 @@ def _run(tmp: Path) -> None:
         info = release.info
         print(f"  {info.code_set:10} {info.release:10} {info.origin:9} {info.rows:7d} rows")
     print(f"  {index.docs} items, built in {took:.1f} s, {size:.1f} MB")
+    return releases
 
-    # -- judged search set --------------------------------------------------------------
-    judged = load_search_set()
-    naive = NaiveScan()
+
+def _report_search(judged: Judged, naive: NaiveScan) -> None:
+    from codekit._search import search
+
     ranks: dict[str, list[int | None]] = {}
     naive_ranks: dict[str, list[int | None]] = {}
     misses = []
@@ -204,7 +213,10 @@ def _run(tmp: Path) -> None:
         for query, want, got in misses:
             print(f"  miss: {query!r} want {want} got {got}")
 
-    # -- judged suggest set -------------------------------------------------------------
+
+def _report_suggest() -> None:
+    from codekit._search import suggest
+
     cases = load_suggest_set()
     s_ranks: list[int | None] = []
     violations = 0
@@ -224,7 +236,10 @@ def _run(tmp: Path) -> None:
     print(f"{'hit@1':>6} {'hit@5':>6} {'MRR':>6} | negated conditions suggested")
     print(f"{h1:6.3f} {h5:6.3f} {mrr:6.3f} | {violations} of {negated_total}")
 
-    # -- latency ------------------------------------------------------------------------
+
+def _report_latency(judged: Judged, naive: NaiveScan, releases: Sequence[Any]) -> None:
+    from codekit._search import search
+
     queries = autocomplete_queries(judged)
     ours = time_queries(lambda q: search(q, limit=10), queries)
     naive_sample = queries[:: max(1, len(queries) // 200)]
