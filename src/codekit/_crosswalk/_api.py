@@ -49,6 +49,11 @@ def _source_code(text: object, spec: CodeSetSpec | None) -> str | None:
     """The compact source code (no dot), or ``None`` when ``text`` is not one of its codes."""
     if not isinstance(text, str):
         return None
+    return _parsed(_registry.generation(), spec, text)
+
+
+@lru_cache(maxsize=262144)
+def _parsed(generation: int, spec: CodeSetSpec | None, text: str) -> str | None:
     try:
         code, dot = compact(text)
     except InvalidCodeError:
@@ -81,12 +86,27 @@ def _choose(to: str, source: str | None, code: str | None) -> Group:
     )
 
 
+_chosen: dict[tuple[int, object, str | None, str | None], tuple[Group, Entry]] = {}
+
+
 def _entry(
     to: str, source: str | None, code: str | None, as_of: Any, release: str | None
 ) -> tuple[Group, Entry]:
+    fast = as_of is None and isinstance(to, str) and isinstance(release, str | None)
+    if fast:
+        key = (_registry.generation(), to, source, release)
+        hit = _chosen.get(key)
+        if hit is not None:
+            return hit
+    found = candidates(to, source)
     group = _choose(to, source, code)
     day = None if as_of is None else to_date(as_of, "as_of")
-    return group, select(group, as_of=day, release=release)
+    chosen = group, select(group, as_of=day, release=release)
+    if fast and len(found) == 1:  # the answer does not depend on the code
+        if len(_chosen) > 256 or any(k[0] != key[0] for k in _chosen):
+            _chosen.clear()
+        _chosen[key] = chosen
+    return chosen
 
 
 def _mapping(source: str, row: Row, group: Group, entry: Entry, table: CrosswalkTable) -> Mapping:
@@ -138,9 +158,29 @@ def crosswalk(
     if key is None:
         title = spec.title if spec is not None else group.spec.source
         raise InvalidCodeError(code, f"{code!r} is not a well-formed {title} code")
-    table = entry.table()
-    canonical = _canonical(_registry.generation(), group.spec.source, key)
-    return tuple(_mapping(canonical, row, group, entry, table) for row in table.get(key))
+    results = _results(entry)
+    found = results.get(key)
+    if found is None:
+        table = entry.table()
+        canonical = _canonical(_registry.generation(), group.spec.source, key)
+        found = tuple(_mapping(canonical, row, group, entry, table) for row in table.get(key))
+        results[key] = found
+    return found
+
+
+_result_cache: dict[tuple[int, int], dict[str, tuple[Mapping, ...]]] = {}
+
+
+def _results(entry: Entry) -> dict[str, tuple[Mapping, ...]]:
+    """The mappings already built for one release (values are immutable, so shared)."""
+    generation = _registry.generation()
+    key = (generation, id(entry))
+    cache = _result_cache.get(key)
+    if cache is None:
+        if any(g != generation for g, _ in _result_cache):
+            _result_cache.clear()
+        cache = _result_cache.setdefault(key, {})
+    return cache
 
 
 def crosswalk_frame(

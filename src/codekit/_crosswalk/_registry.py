@@ -143,6 +143,24 @@ def groups() -> tuple[Group, ...]:
         return _cache[generation]
 
 
+_index: dict[int, dict[str, list[Group]]] = {}
+
+
+def _by_name() -> dict[str, list[Group]]:
+    """Groups by lower-cased name (and by the name as registered), per registry generation."""
+    generation = _registry.generation()
+    index = _index.get(generation)
+    if index is None:
+        index = {}
+        for group in groups():
+            index.setdefault(group.spec.name.lower(), []).append(group)
+        for group in groups():
+            index.setdefault(group.spec.name, index[group.spec.name.lower()])
+        _index.clear()
+        _index[generation] = index
+    return index
+
+
 def names() -> list[str]:
     """The distinct crosswalk names (what ``to=`` accepts)."""
     return sorted({g.spec.name for g in groups()}, key=str.lower)
@@ -152,8 +170,8 @@ def candidates(to: str, source: str | None) -> list[Group]:
     """The crosswalks called ``to`` (case-insensitive), from ``source`` if given."""
     if not isinstance(to, str):
         raise UnknownCrosswalkError(repr(to), names())
-    wanted = to.strip().lower()
-    found = [g for g in groups() if g.spec.name.lower() == wanted]
+    by_name = _by_name()
+    found = by_name.get(to) or by_name.get(to.strip().lower(), [])
     if not found:
         raise UnknownCrosswalkError(to, names())
     if source is not None:
