@@ -14,6 +14,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from codekit._crosswalk._api import crosswalk, crosswalk_frame, crosswalks, hccs
+    from codekit._crosswalk._values import Crosswalk, Hcc, Mapping
     from codekit._lookup import (
         code_sets,
         data_releases,
@@ -25,8 +27,6 @@ if TYPE_CHECKING:
         normalize,
         preload,
     )
-    from codekit._crosswalk._api import crosswalk, crosswalk_frame, crosswalks, hccs
-    from codekit._crosswalk._values import Crosswalk, Hcc, Mapping
     from codekit._pages.model import CodePage
     from codekit._pages.page import page
     from codekit._quota.client import Client
