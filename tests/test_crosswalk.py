@@ -17,6 +17,7 @@ from codekit.exceptions import (
     DataFileError,
     InvalidCodeError,
     PluginError,
+    PluginWarning,
     UnknownCrosswalkError,
     UnknownReleaseError,
 )
@@ -248,3 +249,20 @@ def test_gem_pack_from_synthetic_files(tmp_path: Path, data_dir: Path) -> None:
     with pytest.raises(DataFileError):
         install_files([bad])
     _registry.reset()
+
+
+class _Failing:
+    __name__ = "failing_crosswalk_plugin"
+
+    @hookimpl
+    def codekit_register(self, registrar: Registrar) -> None:
+        raise RuntimeError("cannot read my mapping file")
+
+
+def test_failed_plugin_is_named_when_its_crosswalk_is_asked_for() -> None:
+    with (
+        pytest.warns(PluginWarning),
+        isolated_registry(_Failing()),
+        pytest.raises(PluginError, match="cannot read my mapping file"),
+    ):
+        codekit.crosswalk("E11.9", to="mine")

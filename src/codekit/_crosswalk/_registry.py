@@ -173,6 +173,13 @@ def candidates(to: str, source: str | None) -> list[Group]:
     by_name = _by_name()
     found = by_name.get(to) or by_name.get(to.strip().lower(), [])
     if not found:
+        failures = _registry.current().failures
+        if failures:
+            culprits = "; ".join(f"{p}: {m}" for p, m in sorted(failures.items()))
+            raise PluginError(
+                ", ".join(sorted(failures)),
+                f"crosswalk {to!r} is unknown and these plugins failed to load: {culprits}",
+            )
         raise UnknownCrosswalkError(to, names())
     if source is not None:
         narrowed = [g for g in found if g.spec.source == source]
