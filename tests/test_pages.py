@@ -17,7 +17,14 @@ import pytest
 
 import codekit
 from codekit._codesets import cpt
-from codekit.exceptions import AmbiguousCodeError, DataError, InvalidCodeError, PluginError
+from codekit.exceptions import (
+    AmbiguousCodeError,
+    DataError,
+    InvalidCodeError,
+    PluginError,
+    UnknownCodeError,
+)
+from codekit.quota import MemoryStore
 from codekit.testing import isolated_registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,6 +125,21 @@ def test_history_added_revised_deleted_by_release() -> None:
     # FY2022 expanded M54.5 (low back pain) into M54.50/51/59: no longer billable.
     low_back = codekit.page("M54.5").history_entries[-1]
     assert (low_back.release, low_back.change, low_back.billable) == ("FY2022", "revised", False)
+
+
+def test_a_code_in_no_release_is_unknown_with_suggestions() -> None:
+    with pytest.raises(UnknownCodeError) as unknown:
+        codekit.page("E11.99")
+    assert "E11.9" in unknown.value.suggestions
+    assert "FY2019 to FY2026" in str(unknown.value)
+    client = codekit.Client(codekit.Principal("typo"), store=MemoryStore())
+    with pytest.raises(UnknownCodeError):
+        client.page("E11.99")
+    assert client.remaining() == 1  # a typo is not charged
+    # a deleted code keeps its page: the release in force lacks it, the history says when
+    gone = codekit.page("T40.4X1A")
+    assert not gone.found
+    assert gone.history_entries[-1].change == "deleted"
 
 
 def test_page_as_of_picks_the_release_in_force() -> None:

@@ -19,7 +19,7 @@ from codekit import _registry
 from codekit._dates import to_date
 from codekit._normalize import identify, parse_for
 from codekit._pages.model import CodePage, Description, HierarchyEntry, PagePart
-from codekit.exceptions import CodekitError, UnknownReleaseError
+from codekit.exceptions import CodekitError, UnknownCodeError, UnknownReleaseError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -65,9 +65,12 @@ def page(code: str, *, code_set: str | None = None, as_of: DateArg = None) -> Co
     :param as_of: date of service: chooses the release and the NCCI tables in force.
     :raises InvalidCodeError: the input is not shaped like a code.
     :raises AmbiguousCodeError: the shape fits several code sets and ``code_set`` is not given.
+    :raises UnknownCodeError: the code is in no installed release of its code set (with
+        suggestions).
 
-    A well-formed code no installed release holds still gets a page (``found`` is false),
-    so CPT numbers get theirs with category and section even without licensed descriptors.
+    A code deleted before the release in force still gets a page (``found`` is false; the
+    history says when it went), and so do CPT numbers, whose code lists are licensed: they
+    show their category and section even without licensed descriptors.
     """
     name, canonical = resolve_code(code, code_set=code_set)
     return build_page(canonical, code_set=name, as_of=as_of)
@@ -118,8 +121,18 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
         if record.end:
             info.setdefault("end", record.end)
 
+    history = _history(registry, code_set, canonical)
+    if release is not None and record is None and history.available and not history.rows:
+        # in no installed release at all: a typo, not a page (and nothing to charge for)
+        raise UnknownCodeError(
+            canonical,
+            code_set=code_set,
+            release=release.info.release,
+            suggestions=release.source().near(canonical, 5),
+            hint=f"nor in any other release installed ({_span(registry, code_set)})",
+        )
     parts = {
-        "history": _history(registry, code_set, canonical),
+        "history": history,
         "crosswalks": _crosswalks(code_set, canonical, day),
         **_ncci(code_set, canonical, day),
     }
@@ -229,7 +242,7 @@ def _history(registry: Registry, code_set: str, code: str) -> PagePart:
                 }
             )
         previous = now
-    covered = f"{releases[0].info.release} to {releases[-1].info.release}"
+    covered = _span(registry, code_set)
     return PagePart(
         name="history",
         title=title,
@@ -237,6 +250,11 @@ def _history(registry: Registry, code_set: str, code: str) -> PagePart:
         rows=rows,
         message=f"releases {covered}" if rows else f"not in any release from {covered}",
     )
+
+
+def _span(registry: Registry, code_set: str) -> str:
+    releases = registry.releases(code_set)
+    return f"{releases[0].info.release} to {releases[-1].info.release}"
 
 
 def _comparable(text: str) -> str:
