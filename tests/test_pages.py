@@ -409,3 +409,19 @@ def test_html_escapes_plugin_text() -> None:
     assert "<script>" not in rendered
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
     assert "&lt;i&gt;site&lt;/i&gt;" in rendered
+
+
+def test_cli_page(capsys: pytest.CaptureFixture[str]) -> None:
+    from codekit._cli.main import main
+
+    assert main(["page", " 0628t "]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("0628T\n")
+    assert "Category III" in out
+    assert "AMA-licensed" in out
+    assert main(["page", "E11.9", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["description"] == (
+        "Type 2 diabetes mellitus without complications"
+    )
+    assert main(["page", "E11.99"]) == 1
+    assert "did you mean E11.9?" in capsys.readouterr().err

@@ -30,6 +30,7 @@ COMMANDS: tuple[str, ...] = (
     "codekit._cli.map",
     "codekit._cli.check",
     "codekit._cli.search",
+    "codekit._cli.page",
 )
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT, EXIT_DATA = 0, 1, 2, 3

@@ -129,7 +129,7 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
             code_set=code_set,
             release=release.info.release,
             suggestions=release.source().near(canonical, 5),
-            hint=f"nor in any other release installed ({_span(registry, code_set)})",
+            hint=f"nor in any other release installed, {_span(registry, code_set)}",
         )
     parts = {
         "history": history,
