@@ -291,6 +291,17 @@ def test_index_is_built_once_and_rebuilt_when_a_plugin_code_set_changes(
     assert second != first
 
 
+def test_one_index_serves_every_code_set_and_filters_by_code_set(search_cache: Path) -> None:
+    with isolated_registry(SearchCodes(), builtins=False):
+        assert codekit.search("open approach").codes() == ["P0001", "P0002"]
+        assert len(list(search_cache.glob("*.sqlite"))) == 1  # both code sets, one index
+        assert codekit.search("fever", code_sets="testpx").codes() == []
+        assert codekit.search("open approach", code_sets="testdx").codes() == []
+        assert codekit.search("T10", code_sets="testpx").codes() == []
+        assert codekit.search("P000", code_sets="testpx").codes() == ["P0001", "P0002"]
+        assert len(list(search_cache.glob("*.sqlite"))) == 1  # the filters built nothing
+
+
 def test_another_process_reuses_the_index(search_cache: Path) -> None:
     with isolated_registry(SearchCodes(), builtins=False):
         codekit.search("wrist", code_sets="testdx")

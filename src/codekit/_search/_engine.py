@@ -197,6 +197,7 @@ class View:
 
     def __init__(self, index: SearchIndex, sets: frozenset[int] | None) -> None:
         self.index = index
+        self.sets = sets
         self.label = index.label
         self.has_word = index.has_word
         self.has_prefix = index.has_prefix
@@ -209,6 +210,15 @@ class View:
             tokens = " OR ".join(_quote(set_token(cs)) for cs in sorted(sets))
             self.fts_filter = f" AND {{cs}} : ({tokens})"
             self.sql_filter = f" AND d.cs IN ({', '.join(str(cs) for cs in sorted(sets))})"
+
+    def without(self, code_sets: frozenset[str]) -> View:
+        """This view less the rows of some code sets."""
+        kept = {
+            cs
+            for name, cs in self.index.sets.items()
+            if name not in code_sets and (self.sets is None or cs in self.sets)
+        }
+        return View(self.index, frozenset(kept))
 
     def release(self, cs: int) -> Release:
         """The release of the rows numbered ``cs``."""

@@ -25,7 +25,6 @@ from codekit._search._engine import (
     View,
     _Plan,
     compile_query,
-    default_releases,
     selected_indexes,
     unknown_words,
 )
@@ -215,10 +214,9 @@ def suggest(
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise InvalidQueryError(f"limit must be a positive integer, not {limit!r}")
     day = to_date(as_of, "as_of") if as_of is not None else None
-    if code_sets is None:
-        names = [r.info.code_set for r in default_releases(day)]
-        code_sets = [name for name in names if name not in _NOT_FINDINGS]
     indexes = selected_indexes(code_sets, day)
+    if code_sets is None:
+        indexes = [view.without(_NOT_FINDINGS) for view in indexes]
     negated = negated_spans(case_text)
     best: dict[tuple[str, int], _Candidate] = {}
     for phrase in _phrases(case_text, negated):
