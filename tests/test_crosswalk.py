@@ -245,6 +245,14 @@ def test_gem_pack_from_synthetic_files(tmp_path: Path, data_dir: Path) -> None:
         ("2015", "packaged"),
         ("2099", "pack"),
     ]
+    # a file of the same year installed later joins the pack
+    forward_pcs = _write_gem(tmp_path, "2099_gem_i9pcs.txt", ["8154  0SRC0JZ 10000"])
+    (joined,) = install_files([forward_pcs])
+    assert joined.release == "2099"
+    assert [m.target for m in codekit.crosswalk("81.54", to="icd10pcs")] == ["0SRC0JZ"]
+    assert codekit.crosswalk("250.00", to="icd10cm")[0].release == "2099"  # still there
+    assert [m.target for m in codekit.crosswalk("E11.9", to="icd9cm")] == ["250.00"]
+    assert install_files([forward_pcs])[0].path == joined.path  # nothing new: unchanged
     bad = _write_gem(tmp_path, "2098_I9gem.txt", ["this is not a gem line"])
     with pytest.raises(DataFileError):
         install_files([bad])

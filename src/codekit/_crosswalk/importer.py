@@ -21,7 +21,7 @@ from codekit._crosswalk._store import Pair, read_gem_file, write_crosswalks
 from codekit.exceptions import DataFileError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     from codekit._importers._base import Detection
@@ -87,27 +87,40 @@ class _GemImporter:
 
     def install(self, detections: Sequence[Detection], *, force: bool) -> list[Pack]:
         from codekit._importers._text import read_lines
-        from codekit._store.packs import install_pack
+        from codekit._store.packs import install_pack, list_packs
 
         first = detections[0]
-        roles = {d.role: d for d in detections}
+        # role → (rows, origin): the files given, plus the parts an installed pack of the
+        # same release already has (so 2018_I9gem.txt and 2018_I10gem.txt may come apart)
+        files: dict[str, tuple[list[tuple[str, str | None, int]], str]] = {}
+        for detection in detections:
+            try:
+                rows = read_gem_file("\n".join(read_lines(detection.path)))
+            except ValueError as exc:
+                raise DataFileError(detection.origin, str(exc)) from exc
+            if not rows:
+                raise DataFileError(detection.origin, "holds no GEM rows")
+            files[detection.role] = (rows, detection.origin)
+        existing = next((p for p in list_packs(KIND) if p.release == first.release), None)
+        if existing is not None and not force:
+            kept = _installed_parts(existing.path, existing.manifest)
+            if set(files) <= set(kept):
+                return [existing]
+            force = True
+            for role, value in kept.items():
+                files.setdefault(role, value)
 
         def build(folder: Path) -> dict[str, Any]:
             pairs: list[Pair] = []
             parts = []
-            for role in sorted(roles, key=lambda r: _ROLES[r][0]):
-                detection = roles[role]
+            for role in sorted(files, key=lambda r: _ROLES[r][0]):
+                rows, origin = files[role]
                 part, name, source, target, title = _ROLES[role]
-                try:
-                    rows = read_gem_file("\n".join(read_lines(detection.path)))
-                except ValueError as exc:
-                    raise DataFileError(detection.origin, str(exc)) from exc
-                if not rows:
-                    raise DataFileError(detection.origin, "holds no GEM rows")
                 pairs.extend(Pair(part, seq, s, t, f, 1) for seq, (s, t, f) in enumerate(rows))
                 parts.append(
                     {
                         "part": part,
+                        "role": role,
                         "name": name,
                         "source_code_set": source,
                         "target_code_set": target,
@@ -121,8 +134,8 @@ class _GemImporter:
                                 "until": first.until.isoformat() if first.until else None,
                                 "licence": LICENCE,
                                 "rows": len(rows),
-                                "source": f"CMS GEM {detection.origin}",
-                                "source_file": detection.origin,
+                                "source": f"CMS GEM {origin}",
+                                "source_file": origin,
                             }
                         ],
                     }
@@ -140,6 +153,30 @@ class _GemImporter:
             force=force,
         )
         return [pack]
+
+
+def _installed_parts(
+    folder: Path, manifest: Mapping[str, Any]
+) -> dict[str, tuple[list[tuple[str, str | None, int]], str]]:
+    """The rows of every part of an installed GEM pack, by role (to merge a new file in)."""
+    import sqlite3
+    from urllib.parse import quote
+
+    from codekit._crosswalk._store import read_pairs
+
+    found: dict[str, tuple[list[tuple[str, str | None, int]], str]] = {}
+    path = folder / str(manifest.get("file", FILE))
+    con = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+    try:
+        for part in manifest.get("crosswalks", ()):
+            role = part.get("role")
+            row = con.execute("SELECT data FROM pairs WHERE part = ?", (part["part"],)).fetchone()
+            if role in _ROLES and row is not None:
+                rows = [(s, t, f) for s, t, f, _, _ in read_pairs(row[0])]
+                found[role] = (rows, part["releases"][0].get("source_file", ""))
+    finally:
+        con.close()
+    return found
 
 
 GEMS = _GemImporter()
