@@ -6,9 +6,9 @@ ICD-10-PCS) and ``gem_pcsi9.txt`` (ICD-10-PCS → ICD-9-CM), which CMS names wit
 (``YYYY_gem_i9pcs.txt`` is read too; without a year they count as 2018, the last release).
 Each line is ``source target flags`` (five flag digits). Every file of one year becomes one
 pack, release ``YYYY``, in force from October 1 of the year before to September 30; the
-crosswalk then uses it instead of the packaged 2015 release (newest wins). Install all the
-files of a year together (``codekit data install 2018_I9gem.txt 2018_I10gem.txt``): an
-installed release is only replaced with ``force``.
+crosswalk then uses it instead of the packaged 2015 release (newest wins). A file of a year
+already installed joins that pack (its other files are kept); ``force`` rebuilds the pack
+from the files given only.
 """
 
 from __future__ import annotations
