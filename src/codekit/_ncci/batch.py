@@ -104,9 +104,7 @@ def _factor(frame: pd.DataFrame, name: str, default: object) -> tuple[Any, list[
 
     if name not in frame.columns:
         return np.zeros(len(frame), dtype=np.int64), [default]
-    index, uniques = pd.factorize(
-        pd.Series(frame[name].to_numpy(), dtype=object), use_na_sentinel=False
-    )
+    index, uniques = pd.factorize(frame[name], use_na_sentinel=False)
     return index, list(uniques)
 
 
@@ -128,7 +126,7 @@ def _sorted_search(keys: Any, query: Any, side: str = "left") -> Any:
     return found[codes]
 
 
-def _pair_search(code: Any, left: Any, right: Any, keys: Any) -> tuple[Any, Any]:
+def _pair_search(ctx: _Ctx, left: Any, right: Any, keys: Any) -> tuple[Any, Any]:
     """The pair keys of ``(code[left], code[right])`` and where each falls in ``keys``.
 
     The queries are searched in sorted order (random probes into a big sorted array miss
@@ -137,21 +135,21 @@ def _pair_search(code: Any, left: Any, right: Any, keys: Any) -> tuple[Any, Any]
     """
     import numpy as np
 
+    code, distinct = ctx.code, ctx.distinct
     count = len(left)
-    distinct = np.unique(np.concatenate([code[left], code[right]]))
     bits = max(1, int(len(distinct) - 1).bit_length())
     position_bits = max(1, int(count).bit_length())
     query = (code[left].astype(np.uint64) << np.uint64(32)) | code[right].astype(np.uint64)
     if 2 * bits + position_bits > 63:
         return query, _sorted_search(keys, query)
-    rank1 = np.searchsorted(distinct, code[left]).astype(np.int64)
-    rank2 = np.searchsorted(distinct, code[right]).astype(np.int64)
-    packed = (((rank1 << bits) | rank2) << position_bits) | np.arange(count, dtype=np.int64)
+    packed = (ctx.code_rank[left] << bits) | ctx.code_rank[right]
+    packed <<= position_bits
+    packed |= np.arange(count, dtype=np.int64)
     packed.sort()
     order = packed & ((1 << position_bits) - 1)
-    pair = packed >> position_bits
-    ordered = (distinct[pair >> bits].astype(np.uint64) << np.uint64(32)) | distinct[
-        pair & ((1 << bits) - 1)
+    packed >>= position_bits
+    ordered = (distinct[packed >> bits].astype(np.uint64) << np.uint64(32)) | distinct[
+        packed & ((1 << bits) - 1)
     ].astype(np.uint64)
     where = np.empty(count, dtype=np.int64)
     where[order] = keys.searchsorted(ordered)
@@ -263,7 +261,11 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
     shaped = np.array([bool(_codes.CODE.fullmatch(c)) for c in canonical])
     if not shaped.all():
         raise _bad(frame, ~shaped[code_index], "code", "not a 5-character HCPCS/CPT code")
-    code = _codes.encode_many(canonical).astype(np.int64)[code_index]
+    encoded = _codes.encode_many(canonical).astype(np.int64)
+    code = encoded[code_index]
+    # each row's rank among the distinct codes (sorted): pair keys pack ranks, not codes
+    distinct = np.unique(encoded)
+    code_rank = np.searchsorted(distinct, encoded)[code_index]
     canonical_arr = np.array(canonical, dtype=object)
 
     # dates -> day ordinals
@@ -302,8 +304,8 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
     prog_names = [_program("medicare" if _nan(p) or p is None else p) for p in prog_uniques]
 
     # groups: beneficiary + provider + day + setting + program
-    b_index, _ = pd.factorize(pd.Series(bene, dtype=object), use_na_sentinel=False)
-    p_index, p_uniques = pd.factorize(pd.Series(prov, dtype=object), use_na_sentinel=False)
+    b_index, _ = _factor(frame, "beneficiary_id", "")
+    p_index, p_uniques = _factor(frame, "provider_id", "")
     day0 = day - day.min()
     composite = (
         ((b_index.astype(np.int64) * (len(p_uniques) + 1) + p_index) * (int(day0.max()) + 1) + day0)
@@ -341,6 +343,8 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
     group_rank = group
     ctx = _Ctx(
         code=code,
+        code_rank=code_rank,
+        distinct=distinct,
         day=day,
         units=units,
         group=group,
@@ -425,6 +429,8 @@ class _Ctx:
 
     group_rank: np.ndarray[Any, Any]
     group_order: np.ndarray[Any, Any]
+    code_rank: np.ndarray[Any, Any]
+    distinct: np.ndarray[Any, Any]
 
     def block(
         self,
@@ -573,7 +579,7 @@ def _ptp(ctx: _Ctx, rows: Any, part: Any) -> None:
     left, right = left[differ], right[differ]
     keys = table.key
     size = len(keys)
-    query, where = _pair_search(ctx.code, left, right, keys)
+    query, where = _pair_search(ctx, left, right, keys)
     hit = keys[np.minimum(where, size - 1)] == query
     if not hit.any():
         return
@@ -622,9 +628,12 @@ def _mue(ctx: _Ctx, rows: Any, part: Any) -> None:
 
     entry, table = part
     mue_codes = table.code
-    code = ctx.code[rows].astype(np.uint32)
-    where = np.minimum(mue_codes.searchsorted(code), len(mue_codes) - 1)
-    listed = mue_codes[where] == code
+    # look each distinct code up once, then spread to the rows by rank
+    at = np.minimum(mue_codes.searchsorted(ctx.distinct.astype(np.uint32)), len(mue_codes) - 1)
+    found = mue_codes[at] == ctx.distinct
+    rank = ctx.code_rank[rows]
+    listed = found[rank]
+    where = at[rank]
     rows, where = rows[listed], where[listed]
     if len(rows) == 0:
         return
@@ -662,7 +671,7 @@ def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:  # noqa: PLR0915 - see _ptp
     entry, table = part
     rules = table.by_add_on()
     add_on_codes = np.fromiter(rules.keys(), dtype=np.int64, count=len(rules))
-    is_add_on = np.isin(ctx.code[rows], add_on_codes)
+    is_add_on = np.isin(ctx.distinct, add_on_codes)[ctx.code_rank[rows]]
     subject = rows[is_add_on]
     if len(subject) == 0:
         return
