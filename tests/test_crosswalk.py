@@ -40,8 +40,9 @@ def test_gem_mapping_values_and_combination_groups() -> None:
         "icd10cm",
         "2015",
     )
-    # any spelling of the source works
+    # any spelling of the source works; values are hashable
     assert codekit.crosswalk(" 25000 ", to="ICD10CM") == (only,)
+    assert len({only, *codekit.crosswalk("N18.6", to="drg:cc")}) == 2
     # a combination entry: every row carries scenario and choice list to rebuild it
     # (A02.1 salmonella sepsis = 003.1 salmonella septicemia + 995.91 sepsis, GEM 10111/10112)
     rows = codekit.crosswalk("A02.1", to="icd9cm")

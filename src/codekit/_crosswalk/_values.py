@@ -88,7 +88,7 @@ class Mapping:
     scenario: int = 0
     choice_list: int = 0
     description: str | None = None
-    attributes: AbcMapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen)
+    attributes: AbcMapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen, hash=False)
 
     @property
     def flags(self) -> str:
