@@ -97,15 +97,14 @@ def _column(frame: pd.DataFrame, name: str, default: object) -> Any:
     return np.full(len(frame), default, dtype=object)
 
 
-def _factor(frame: pd.DataFrame, name: str, default: object) -> tuple[Any, list[Any]]:
+def _factor(frame: pd.DataFrame, name: str, default: object) -> tuple[Any, Any]:
     """Codes and distinct values of a column (a constant when the column is absent)."""
     import numpy as np
     import pandas as pd
 
     if name not in frame.columns:
         return np.zeros(len(frame), dtype=np.int64), [default]
-    index, uniques = pd.factorize(frame[name], use_na_sentinel=False)
-    return index, list(uniques)
+    return pd.factorize(frame[name], use_na_sentinel=False)
 
 
 def _sorted_search(keys: Any, query: Any, side: str = "left") -> Any:
