@@ -199,6 +199,8 @@ class View:
         self.index = index
         self.sets = sets
         self.label = index.label
+        #: (code set, release id) of the rows numbered 0, 1, ...
+        self.names = [(r.info.code_set, r.info.release) for r in index.releases]
         self.has_word = index.has_word
         self.has_prefix = index.has_prefix
         self.completions = index.completions
@@ -395,10 +397,9 @@ def _run_passes(
             " ORDER BY fts.rowid LIMIT ?",
             [f"({expression}){index.fts_filter}", *filters[1], want + 4],
         )
+        label = index.label
         for doc in found:
-            if len(rows) >= want:
-                break
-            key = (index.label, doc[0])
+            key = (label, doc[0])
             if key in seen:
                 continue
             seen.add(key)
@@ -407,7 +408,9 @@ def _run_passes(
             if size >= OTHER_TEXT:
                 level, size = max(level, 1), size - OTHER_TEXT
             score = (2 - level) * 10 + 10 * share / size if level < 2 else 10 * share / size
-            rows.append(_Row(score, (1, -score, doc[7]), index, doc[:6], matched))
+            rows.append(_Row(score, (1, -score, doc[7]), index, doc, matched))
+            if len(rows) >= want:
+                break
     return rows
 
 
@@ -471,13 +474,13 @@ def search(
     hits = tuple(
         SearchHit(
             code=r.doc[1],
-            code_set=r.source.release(r.doc[5]).info.code_set,
+            code_set=r.source.names[r.doc[5]][0],
             description=r.doc[4],
             score=r.score,
             matched=r.matched,
             kind=r.doc[2],
             billable=bool(r.doc[3]),
-            release=r.source.release(r.doc[5]).info.release,
+            release=r.source.names[r.doc[5]][1],
         )
         for r in page
     )
