@@ -227,7 +227,14 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
     :param policy: options, as for :func:`~codekit.check_claim`.
     """
     import numpy as np
-    import pandas as pd
+
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - pandas is an optional dependency
+        raise ImportError(
+            "codekit.check_claims needs pandas: pip install 'codekit[pandas]' "
+            "(codekit.check_claim checks one claim without it)"
+        ) from exc
 
     policy = policy or DEFAULT_POLICY
     if not isinstance(frame, pd.DataFrame):
