@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import importlib_resources
@@ -442,6 +442,29 @@ def search(
     if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
         raise InvalidQueryError(f"offset must be a non-negative integer, not {offset!r}")
     day = to_date(as_of, "as_of") if as_of is not None else None
+    names = (
+        None
+        if code_sets is None
+        else (code_sets,)
+        if isinstance(code_sets, str)
+        else tuple(code_sets)
+    )
+    key = (text, names, limit, billable_only, day, offset)
+    return _recent(key, _registry.generation(), id(_registry.current()))
+
+
+@lru_cache(maxsize=4096)
+def _recent(key: tuple[Any, ...], generation: int, registry: int) -> SearchResults:
+    """Recent answers (a user going back and forth over a word asks the same again).
+
+    Results are immutable; ``generation`` and ``registry`` change when data change.
+    """
+    return run_search(key)
+
+
+def run_search(key: tuple[Any, ...]) -> SearchResults:
+    """The search itself, for ``(text, code_sets, limit, billable_only, day, offset)``."""
+    text, code_sets, limit, billable_only, day, offset = key
     indexes = selected_indexes(code_sets, day)
     want = offset + limit + 1
     filters = _filters(billable_only, day)
