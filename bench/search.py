@@ -235,6 +235,10 @@ def _report_suggest() -> None:
     print(f"\nsuggest: judged set of {len(cases)} case texts, {len(s_ranks)} expected conditions")
     print(f"{'hit@1':>6} {'hit@5':>6} {'MRR':>6} | negated conditions suggested")
     print(f"{h1:6.3f} {h5:6.3f} {mrr:6.3f} | {violations} of {negated_total}")
+    print(
+        f"(hit@1 is at most {len(cases) / len(s_ranks):.2f} here: a case's first suggestion "
+        "is one of its conditions)"
+    )
 
 
 def _report_latency(judged: Judged, naive: NaiveScan, releases: Sequence[Any]) -> None:

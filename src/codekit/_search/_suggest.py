@@ -86,6 +86,8 @@ _HEADING_FACTOR = 0.6
 _NOT_FINDINGS = frozenset({"modifier", "pos"})
 #: A run whose best match names at least this share of its words explains its sub-runs.
 _COVERING_FIT = 0.5
+#: A code whose name the run explains less than this share of is not suggested from it.
+_MIN_SHARE = 0.25
 
 
 def negated_spans(text: str) -> list[tuple[int, int]]:
@@ -246,8 +248,11 @@ def _scan_phrase(
             fit = 0.0
             for index, doc in found:
                 size = max(doc[5] / 2, 1)  # words in parentheses count half
-                fit = max(fit, min(1.0, k / size))
-                score = k * min(1.0, k / size)
+                share = min(1.0, k / size)
+                fit = max(fit, share)
+                if share < _MIN_SHARE:
+                    continue  # the run names a small part of the code's name
+                score = k * share
                 if not doc[3]:
                     score *= _HEADING_FACTOR
                 key = (index.label, doc[0])
