@@ -6,8 +6,9 @@
 
 Indexes go to the user cache (``$CODEKIT_CACHE_DIR`` or the platform's cache folder), one file
 per selection of releases (one of each code set), named by the releases' identity;
-``codekit.search`` then opens them instead of building them on first use. The indexes are not shipped in the wheel: the ICD-10-CM index
-alone is tens of MB (see docs/search.md), while it builds in seconds from packaged data.
+``codekit.search`` then opens them instead of building them on first use. The indexes are
+not shipped in the wheel: the ICD-10-CM index alone is tens of MB (see docs/search.md),
+while it builds in seconds from packaged data.
 """
 
 from __future__ import annotations
