@@ -1,4 +1,4 @@
-"""Search: from what a user typed to ranked hits over every selected release's index.
+"""Search: from what a user typed to ranked hits over one index of every code set.
 
 A query is cut into words (stop words dropped). Known abbreviations and lay phrases
 (``synonyms.json``) add their clinical wording as alternatives. Each word matches as a prefix,
@@ -29,7 +29,18 @@ if TYPE_CHECKING:
 
     from codekit._registry import Release
 
-__all__ = ["Group", "compile_query", "expansions", "search", "selected_indexes"]
+__all__ = [
+    "RETIRED",
+    "Group",
+    "View",
+    "compile_query",
+    "default_releases",
+    "expansions",
+    "run_search",
+    "search",
+    "selected_indexes",
+    "unknown_words",
+]
 
 DateArg = dt.date | str | None
 

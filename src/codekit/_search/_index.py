@@ -1,26 +1,30 @@
-"""The search index of one release: an SQLite file with an FTS5 table, built once.
+"""The search index: an SQLite file with an FTS5 table over one release of each code set.
 
-Layout of an index file:
+One index holds the releases of several code sets (by default the newest of each), so they
+share one ranking; each row carries the number of its release (``cs``), which queries filter
+on when fewer code sets are asked for. Layout of an index file:
 
-* ``docs``: one row per item (code, compact code, kind, billable, texts, validity dates);
-  ``docs_ccode`` answers code prefixes.
+* ``docs``: one row per item (release number, code, compact code, kind, billable,
+  description, validity dates); ``docs_ccode`` answers code prefixes.
 * ``names``: one row per name of an item: its description and each inclusion term
-  (``"High blood pressure"`` is a name of I10). Row ids follow a static rank: fewer
-  counted words first (see :func:`_size`), then "unspecified" items, billable codes before
-  headings. FTS5 returns matches in row-id order, so the first page of an all-words query
-  comes straight off the index without scoring every match, and an item is found first by
-  its shortest matching name, as BM25's length normalisation would have it.
-* ``fts``: a contentless FTS5 table, one row per name: ``title`` (the name) and ``terms``
-  (for the description: the short description and index terms), with prefix indexes for
-  prefixes of one to six characters (every word may be a prefix).
+  (``"High blood pressure"`` is a name of I10), then one row of its other text (short
+  description, index terms) ranked after every name. Row ids follow a static rank: fewer
+  counted words first (see :func:`_size`), then initial encounters, "unspecified" items,
+  billable codes before headings. FTS5 returns matches in row-id order, so the first page
+  of an all-words query comes straight off the index without scoring every match, and an
+  item is found first by its shortest matching name, as BM25's length normalisation would
+  have it.
+* ``fts``: a contentless FTS5 table, one row per name: ``title`` (the name), ``terms`` (the
+  other text) and ``cs`` (a token naming the release), with prefix indexes for prefixes of
+  one to six characters (every word may be a prefix).
 * ``vocab``: every word of the index with its document frequency (read into memory to check
-  prefixes and to find corrections), ``spell``: the deletion neighbourhood of every word of
-  five letters or more (a misspelt word and its correction share a deletion).
+  prefixes, expand long ones and find corrections), ``spell``: the deletion neighbourhood of
+  every word of five letters or more (a misspelt word and its correction share a deletion).
 
 Files are written aside and renamed into place, then opened read-only and ``immutable``: any
 number of processes share them without locks. The file name carries a key derived from the
-release's identity (its sha256 and period, or for plugin data a hash of its records), so a
-changed pack or plugin code set gets a new index and the old one is removed.
+releases' identity (each one's sha256 and period, or for plugin data a hash of its records),
+so a changed pack or plugin code set gets a new index and the old one is removed.
 """
 
 from __future__ import annotations
