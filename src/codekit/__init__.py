@@ -27,6 +27,9 @@ if TYPE_CHECKING:
         normalize,
         preload,
     )
+    from codekit._ncci.batch import check_claims
+    from codekit._ncci.engine import addon_primaries, check_claim, mue, ptp_edits
+    from codekit._ncci.model import Claim, ClaimLine, EditReport, Finding
     from codekit._pages.model import CodePage
     from codekit._pages.page import page
     from codekit._quota.client import Client
@@ -39,9 +42,6 @@ if TYPE_CHECKING:
         search,
         suggest,
     )
-    from codekit._ncci.batch import check_claims
-    from codekit._ncci.engine import addon_primaries, check_claim, mue, ptp_edits
-    from codekit._ncci.model import Claim, ClaimLine, EditReport, Finding
     from codekit.models import Code, CodeSet, DataRelease
 
 __all__ = [
@@ -79,8 +79,8 @@ __all__ = [
     "lookup",
     "mue",
     "normalize",
-    "preload",
     "page",
+    "preload",
     "ptp_edits",
     "search",
     "suggest",

@@ -12,9 +12,11 @@ exposed through the ``codekit`` entry-point group::
 
     @hookimpl
     def codekit_register(registrar):
-        registrar.add_code_set(CodeSetSpec(name="mycodes", title="My codes", pattern=r"MC[0-9]{3}"))
+        registrar.add_code_set(
+            CodeSetSpec(name="mycodes", title="My codes", pattern=r"MC[0-9]{3}")
+        )
         registrar.add_release(
-            DataRelease(code_set="mycodes", release="2026", effective=date(2026, 1, 1), origin="plugin"),
+            DataRelease(code_set="mycodes", release="2026", effective=date(2026, 1, 1)),
             records=[CodeRecord(code="MC001", description="First code", billable=True)],
         )
 
@@ -59,7 +61,9 @@ __all__ = [
 hookimpl = pluggy.HookimplMarker("codekit")
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*(:[a-z0-9_]+)?")
-_KIND_RANK: Mapping[str, int] = MappingProxyType({"code": 0, "category": 1, "block": 2, "chapter": 3})
+_KIND_RANK: Mapping[str, int] = MappingProxyType(
+    {"code": 0, "category": 1, "block": 2, "chapter": 3}
+)
 
 
 def _check_name(_: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -307,10 +311,14 @@ class Registrar:
             raise TypeError("add_release needs exactly one of source= or records=")
         factory: SourceFactory
         if records is not None:
-            frozen = tuple(records)
-            for record in frozen:
-                if not isinstance(record, CodeRecord):
-                    raise TypeError(f"records must be CodeRecord values, not {type(record).__name__}")
+            # Plugins are foreign code: check what they hand over despite the annotation.
+            given: tuple[object, ...] = tuple(records)
+            wrong = [
+                type(record).__name__ for record in given if not isinstance(record, CodeRecord)
+            ]
+            if wrong:
+                raise TypeError(f"records must be CodeRecord values, not {wrong[0]}")
+            frozen = tuple(record for record in given if isinstance(record, CodeRecord))
             factory = _memoised(lambda: MemoryCodeSource(frozen))
         elif isinstance(source, CodeSource):
             ready = source
@@ -414,7 +422,6 @@ class Registrar:
         if not callable(factory):
             raise TypeError("add_quota_store needs a callable factory(url) -> QuotaStore")
         self.add_extension("quota_store", (scheme, factory))
-
 
     def add_aoc_primaries(
         self,
