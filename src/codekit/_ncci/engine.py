@@ -125,14 +125,17 @@ def _ptp(  # noqa: PLR0917 - hot path, called positionally
 ) -> None:
     entry, table = ptp
     modifiers: frozenset[str] | None = None
+    codes = by_code.keys()
     for column1, lines1 in by_code.items():
         partners = table.partners(column1)
         if not partners:
             continue
-        for column2, lines2 in by_code.items():
-            rows = partners.get(column2)
-            if rows is None or column2 == column1:
+        # set intersection in C walks the smaller side: the claim's few codes
+        for column2 in partners.keys() & codes:
+            if column2 == column1:
                 continue
+            lines2 = by_code[column2]
+            rows = partners[column2]
             chosen = next((r for r in rows if ptp_applies(r[1], r[2], r[3], day)), None)
             if chosen is None:
                 continue
@@ -217,11 +220,9 @@ def _mue(
 ) -> None:
     entry, table = mue
     limits = table.by_code()
-    for code, lines in by_code.items():
-        limit = limits.get(code)
-        if limit is None:
-            continue
-        value, mai, row = limit
+    for code in limits.keys() & by_code.keys():
+        lines = by_code[code]
+        value, mai, row = limits[code]
         if mai == 1:
             groups = [[line] for line in lines if line.units > value]
         else:
