@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -257,6 +258,12 @@ def _mue(
             )
 
 
+@lru_cache(maxsize=4096)
+def _names(codes: frozenset[int]) -> tuple[str, ...]:
+    """Sorted codes of a primary list (lists are shared by the rule cache, so cached too)."""
+    return tuple(sorted(decode(c) for c in codes))
+
+
 def _aoc(  # noqa: PLR0917, PLR0915 - hot path; one rule per branch
     by_code: dict[int, list[ClaimLine]],
     dos: dt.date,
@@ -317,7 +324,7 @@ def _aoc(  # noqa: PLR0917, PLR0915 - hot path; one rule per branch
     for (line, _, kind, listed, active), verdict in zip(add_ons, results, strict=True):
         if verdict == "pass":
             continue
-        primaries = tuple(sorted(decode(c) for c in listed))
+        primaries = _names(listed)
         contractor = extra.get(line.code) if kind in (2, 3) else None
         provenance = entry.provenance
         if contractor is not None and kind == 2:
