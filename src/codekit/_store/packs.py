@@ -187,10 +187,12 @@ def _pack_dirs(root: Path, kind: str | None) -> Iterator[Path]:
 def list_packs(kind: str | None = None) -> list[Pack]:
     """Installed packs (of one ``kind``, or all), by kind then effective date."""
     found: dict[tuple[str, str], Pack] = {}
-    for path in _pack_dirs(data_dir(), kind):
-        pack = _load(path)
-        if pack is not None and (kind is None or pack.kind == kind):
-            found.setdefault((pack.kind, pack.release), pack)
+    root = data_dir()
+    with _swapping(root, shared=True):
+        for path in _pack_dirs(root, kind):
+            pack = _load(path)
+            if pack is not None and (kind is None or pack.kind == kind):
+                found.setdefault((pack.kind, pack.release), pack)
     return sorted(found.values(), key=lambda p: (p.kind, p.effective, p.release))
 
 
@@ -217,6 +219,29 @@ def _locked(root: Path) -> Iterator[None]:
                 yield
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _swapping(root: Path, *, shared: bool) -> Iterator[None]:
+    """The short lock around renaming release directories (shared while listing them).
+
+    Installers hold it exclusively only for the rename pair that swaps a release, so a
+    reader listing packs never sees the instant in which neither the old nor the new
+    directory has the release's name. A reader of a data directory no installer has ever
+    swapped in (no lock file) needs no lock; on Windows listing takes none.
+    """
+    path = root / ".swap-lock"
+    if sys.platform == "win32" or (shared and not path.exists()):  # pragma: no cover
+        yield
+        return
+    import fcntl
+
+    with path.open("rb" if shared else "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _sweep(kind_dir: Path) -> None:
@@ -330,10 +355,11 @@ def install_pack(
                 handle.flush()
                 os.fsync(handle.fileno())
             _fsync_path(tmp, directory=True)
-            if target.exists():
-                aside = kind_dir / f"{_OLD_PREFIX}{release}-{uuid.uuid4().hex[:8]}"
-                os.rename(target, aside)
-            os.rename(tmp, target)
+            with _swapping(root, shared=False):
+                if target.exists():
+                    aside = kind_dir / f"{_OLD_PREFIX}{release}-{uuid.uuid4().hex[:8]}"
+                    os.rename(target, aside)
+                os.rename(tmp, target)
             _fsync_path(kind_dir, directory=True)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -368,8 +394,9 @@ def remove_pack(kind: str, release: str) -> None:
         )
     with _locked(root):
         aside = root / kind / f"{_OLD_PREFIX}{release}-{uuid.uuid4().hex[:8]}"
-        os.rename(target, aside)
-        shutil.rmtree(aside, ignore_errors=True)
+        with _swapping(root, shared=False):
+            os.rename(target, aside)
+            shutil.rmtree(aside, ignore_errors=True)
         with contextlib.suppress(OSError):
             (root / kind).rmdir()
     _reset_registry()
