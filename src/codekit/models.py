@@ -7,7 +7,6 @@ between threads, and cheap to build.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -201,6 +200,8 @@ class Code:
         }
 
     def _repr_html_(self) -> str:
+        import html
+
         esc = html.escape
         rows = [
             f"<tr><th>code set</th><td>{esc(self.code_set)} {esc(self.release)}</td></tr>",
