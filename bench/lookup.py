@@ -36,13 +36,23 @@ _PEAK = (
 )
 
 
+# As an installed library runs: bytecode cached (an unwarmed run, or PYTHONDONTWRITEBYTECODE,
+# would charge each library for compiling its own source).
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _cold(code: str) -> tuple[float, float]:
     """Median wall seconds and peak RSS (MB) of a fresh interpreter running ``code``."""
     walls, peaks = [], []
+    subprocess.run([sys.executable, "-c", code], env=_ENV, check=True)  # warm-up
     for _ in range(RUNS):
         start = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, "-c", code + _PEAK], capture_output=True, text=True, check=True
+            [sys.executable, "-c", code + _PEAK],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=_ENV,
         )
         walls.append(time.perf_counter() - start)
         peaks.append(int(out.stdout.split()[-1]) / 1024)
