@@ -457,6 +457,7 @@ def test_aoc_type_2_with_a_contractor_list_from_a_plugin(tables: Path) -> None:
         batch = codekit.check_claims([claim(("30003",), ("12345",)), claim(("30004",), ("88888",))])
         assert list(zip(batch["severity"], batch["table"], strict=True)) == [("deny", "plugin")]
         assert batch["primaries"][0] == ("77777",)
+        assert batch["source_file"][0] == finding.provenance.source_file
         # the policy can switch plugin lists off
         off = codekit.check_claim(
             claim(("30003",), ("77777",)), policy=Policy(contractor_primaries=False)

@@ -763,23 +763,22 @@ def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:  # noqa: PLR0915 - see _ptp
     notes = np.array(table.meta["notes"], dtype=object)
     primaries = np.empty(len(flagged), dtype=object)
     primaries[:] = [listed_of[r] for r in rule.tolist()]
-    for use_plugin in (False, True):
-        pick = np.flatnonzero(plugin == use_plugin)
+    # one block for CMS's table, one per contractor list (each names its own source)
+    entries: dict[Any, Any] = {None: entry}
+    owner = np.empty(len(flagged), dtype=object)
+    for i in np.flatnonzero(plugin).tolist():
+        r = int(subject[flagged[i]])
+        program = ctx.prog_names[int(ctx.prog_index[r])]
+        extra = contractor_primaries(program).get(ctx.canonical[ctx.code_index[r]])
+        if extra is None:  # pragma: no cover - has_contractor says there is one
+            continue
+        primaries[i] = tuple(sorted(extra[0]))
+        owner[i] = (extra[1], program)
+        entries.setdefault(owner[i], _PluginEntry(extra[1], program))
+    for key, record_entry in entries.items():
+        pick = np.flatnonzero(np.array([o == key for o in owner], dtype=bool))
         if len(pick) == 0:
             continue
-        record_entry: Any = entry
-        if use_plugin:
-            for i in pick.tolist():
-                r = int(subject[flagged[i]])
-                extra = contractor_primaries(ctx.prog_names[int(ctx.prog_index[r])]).get(
-                    ctx.canonical[ctx.code_index[r]]
-                )
-                primaries[i] = tuple(sorted(extra[0])) if extra else primaries[i]
-            source = contractor_primaries(
-                ctx.prog_names[int(ctx.prog_index[int(subject[flagged[pick[0]]])])]
-            )
-            label = "; ".join(sorted({v[1] for v in source.values()}))
-            record_entry = _PluginEntry(label, ctx.prog_names[0])
         sub_denied = denied[pick]
         ctx.block(
             subject[flagged[pick]],
