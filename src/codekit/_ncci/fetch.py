@@ -20,10 +20,16 @@ Candidates for ``2026Q3`` (``candidates("2026Q3")`` lists them all):
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from codekit.exceptions import DataError
 
-__all__ = ["BASE_URL", "candidates", "parse_release", "ptp_version"]
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from codekit._store.packs import Pack
+
+__all__ = ["BASE_URL", "candidates", "fetch_ncci", "parse_release", "ptp_version"]
 
 BASE_URL = "https://www.cms.gov/files/zip"
 PTP_PARTS = 4
@@ -68,3 +74,59 @@ def candidates(release: str) -> dict[str, list[list[str]]]:
         found[key] = [[f"medicare-ncci-{dashed}-{setting}-mue-table.zip"]]
     found["aoc"] = [[f"aoc-v{tag}-mcr.zip", f"medicare-ncci-{dashed}-add-on-code-edits.zip"]]
     return found
+
+
+def fetch_ncci(
+    release: str,
+    *,
+    accept_ama_license: bool = False,
+    force: bool = False,
+    progress: bool = True,
+    report: Callable[[str], None] | None = None,
+) -> list[Pack]:
+    """Download every NCCI table of a quarter that CMS publishes and install them.
+
+    ``codekit data fetch ncci --release 2026Q3 --accept-ama-license``. PTP parts are taken
+    in order from f1 and stop at the first part not found (a PTP table is never installed
+    with a gap); an MUE or AOC file not found is reported and skipped. Nothing is installed
+    unless every file downloaded is identified.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from codekit._importers import install_files
+    from codekit._importers.fetch import AMA_NOTICE, _NotFound, base_url, download
+    from codekit._store.packs import manifest_extra
+    from codekit.exceptions import DownloadError, LicenseNotAcceptedError
+
+    if not accept_ama_license:
+        raise LicenseNotAcceptedError(AMA_NOTICE)
+    say = report or (lambda _: None)
+    with tempfile.TemporaryDirectory(prefix="codekit-fetch-ncci-") as tmp:
+        got = []
+        for table, parts in candidates(release).items():
+            for number, options in enumerate(parts, 1):
+                found = None
+                for name in options:
+                    url = f"{base_url()}/{name}"
+                    try:
+                        found = download(url, Path(tmp), progress=progress)
+                        break
+                    except _NotFound:
+                        say(f"{url}: not found")
+                if found is None:
+                    if table.startswith("ptp") and number > 1:
+                        say(f"NCCI {table}: {number - 1} part(s) found")
+                    else:
+                        say(f"NCCI {table} {release}: not found on {base_url()}, skipped")
+                    break
+                say(f"{found.url}: {found.size} bytes, sha256 {found.sha256}")
+                got.append(found)
+        if not got:
+            raise DownloadError(
+                f"no NCCI file of {release} was found at {base_url()}; download the files from "
+                "CMS's NCCI pages and run `codekit data install FILE...`"
+            )
+        downloads = [{"url": d.url, "sha256": d.sha256, "size": d.size} for d in got]
+        with manifest_extra({"download": downloads}):
+            return install_files([d.path for d in got], force=force, report=report)
