@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from codekit._ncci.fetch import candidates, parse_release, ptp_version
+import codekit
+from codekit._ncci.fetch import candidates, fetch_ncci, parse_release, ptp_version
 from codekit._ncci.formats import identify
 from codekit._ncci.synthetic import write_aoc, write_mue, write_ptp
 from codekit.exceptions import DataError, DownloadError, LicenseNotAcceptedError
@@ -86,8 +87,6 @@ def _zip(site: Path, name: str, member: Path) -> None:
 def test_fetch_ncci_downloads_every_table_of_the_quarter(
     cms_site: Path, tmp_path: Path, data_dir: Path
 ) -> None:
-    import codekit.data
-
     src = tmp_path / "src"
     src.mkdir()
     ptp = [("11111", "22222", "20200101", "*", 0, "Mutually exclusive procedures")]
@@ -109,11 +108,9 @@ def test_fetch_ncci_downloads_every_table_of_the_quarter(
     aoc = write_aoc(src, [("1", "30001", "", "11111", "", "2013091", "", "")], quarter="2026Q3")
     _zip(cms_site, "aoc-v2026q3-mcr.zip", aoc)
     with pytest.raises(LicenseNotAcceptedError):
-        codekit.data.fetch("ncci", "2026Q3")
+        fetch_ncci("2026Q3")
     said: list[str] = []
-    packs = codekit.data.fetch(
-        "ncci", "2026Q3", accept_ama_license=True, progress=False, report=said.append
-    )
+    packs = fetch_ncci("2026Q3", accept_ama_license=True, progress=False, report=said.append)
     assert sorted((p.kind, p.release) for p in packs) == [
         ("ncci_aoc", "2026Q3"),
         ("ncci_mue", "2026Q3-practitioner"),
@@ -127,7 +124,5 @@ def test_fetch_ncci_downloads_every_table_of_the_quarter(
 
 
 def test_fetch_ncci_with_nothing_published_says_what_to_do(cms_site: Path, data_dir: Path) -> None:
-    import codekit.data
-
     with pytest.raises(DownloadError, match="codekit data install"):
-        codekit.data.fetch("ncci", "2026Q4", accept_ama_license=True, progress=False)
+        fetch_ncci("2026Q4", accept_ama_license=True, progress=False)

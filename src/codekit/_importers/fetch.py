@@ -305,16 +305,6 @@ def fetch_release(
     from codekit._importers import install_files
     from codekit._store.packs import manifest_extra
 
-    if kind == "ncci":  # every NCCI table of a quarter: several files (codekit._ncci.fetch)
-        from codekit._ncci.fetch import fetch_ncci
-
-        return fetch_ncci(
-            release,
-            accept_ama_license=accept_ama_license,
-            force=force,
-            progress=progress,
-            report=report,
-        )
     source = FETCH_SOURCES.get(kind)
     if source is None:
         known = ", ".join(sorted(FETCH_SOURCES))
