@@ -17,6 +17,7 @@ import math
 import os
 import sqlite3
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -200,14 +201,25 @@ class SqliteStore:
         conn = sqlite3.connect(
             self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
         )
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            # WAL + NORMAL: a commit survives a crash of the process, not of the machine
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(_SCHEMA)
-        except BaseException:
-            conn.close()
-            raise
+        # Switching a new file to WAL and creating the schema need a lock that SQLite's busy
+        # handler does not always wait for when many processes open the file at once: retry
+        # "database is locked" until the store's timeout.
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                # WAL + NORMAL: a commit survives a crash of the process, not of the machine
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.executescript(_SCHEMA)
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    conn.close()
+                    raise
+                time.sleep(0.01)
+            except BaseException:
+                conn.close()
+                raise
         self._conn, self._pid = conn, os.getpid()
         return conn
 
