@@ -92,7 +92,9 @@ def test_aoc_file_parses_exactly(cms_corpus: Path) -> None:
     plain = list(book.worksheets[0].iter_rows(min_row=3, values_only=True))
     book.close()
     for i in (0, 1, 2, 4500, 8999):
-        kind, add_on, _add_del, primary, _primary_del, eff, _dele, _ = plain[i]
+        kind, add_on, _add_del, primary, _primary_del, eff, _dele, _ = (
+            str(cell) if cell is not None else "" for cell in plain[i]
+        )
         assert (rows.aoc_type[i], rows.add_on[i], rows.primary[i]) == (int(kind), add_on, primary)
         year, day = int(eff[:4]), int(eff[4:])
         assert rows.effective[i] == dt.date(year, 1, 1).toordinal() + day - 1

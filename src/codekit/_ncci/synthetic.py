@@ -78,7 +78,7 @@ def write_ptp(
         import openpyxl
 
         book = openpyxl.Workbook()
-        sheet = book.active
+        sheet = book.worksheets[0]
         sheet.append([NOTICE])
         sheet.append(["Column1/Column2 Edits"])
         sheet.append(
@@ -128,7 +128,7 @@ def write_mue(
         import openpyxl
 
         book = openpyxl.Workbook()
-        sheet = book.active
+        sheet = book.worksheets[0]
         sheet.append([notice])
         sheet.append(header)
         for record in records:
@@ -159,7 +159,7 @@ def write_aoc(
 
         path = folder / f"AOC_V{quarter}-{program}.xlsx"
         book = openpyxl.Workbook()
-        sheet = book.active
+        sheet = book.worksheets[0]
         sheet.title = f"AOC_V{quarter}-{program}_xlsx"
         sheet.append([NOTICE])
         sheet.append(list(AOC_HEADER))
