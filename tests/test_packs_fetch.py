@@ -209,11 +209,14 @@ def test_ncci_kinds_need_the_ama_licence(
         codekit.data.fetch("ncci_ptp", "2030Q1", accept_ama_license=True, progress=False)
     with pytest.raises(LicenseNotAcceptedError):
         codekit.data.fetch("ncci", "2030Q1", progress=False)
-    with pytest.raises(DataError, match="ncci_mue"):
-        codekit.data.fetch("ncci", "2030Q1", accept_ama_license=True, progress=False)
     with pytest.raises(DownloadError):
         codekit.data.fetch("ncci_mue", "2030Q1", accept_ama_license=True, progress=False)
     assert server.requests == [("medicare-ncci-2030-q1-practitioner-services-mue-table.zip", None)]
+    # "ncci" fetches every table of the quarter; with none published it says what to do.
+    with pytest.raises(DownloadError, match="no NCCI file of 2030Q1"):
+        codekit.data.fetch("ncci", "2030Q1", accept_ama_license=True, progress=False)
+    asked = [name for name, _ in server.requests]
+    assert "medicare-ncci-2030q1-practitioner-ptp-edits-ccipra-v360r0-f1.zip" in asked
 
 
 def test_icd10_fetch_uses_the_fiscal_year_file_names(

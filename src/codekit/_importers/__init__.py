@@ -90,8 +90,9 @@ def detect_file(path: Path, origin: str | None = None) -> Detection:
         origin,
         "is not an official release file codekit can read (known: HCPCS Level II "
         "HCPCyyyy_*ANWEB .txt/.xlsx/.csv and proc_notes, ICD-10-CM icd10cm_order_yyyy.txt and "
-        "code addenda, ICD-10-PCS icd10pcs_order_yyyy.txt / icd10pcs_codes_yyyy.txt, or a zip "
-        "of them); nothing was installed",
+        "code addenda, ICD-10-PCS icd10pcs_order_yyyy.txt / icd10pcs_codes_yyyy.txt, NCCI PTP "
+        "(ccipra/ccioph), MUE and AOC tables, GEM files (yyyy_I9gem.txt, yyyy_I10gem.txt and "
+        "the procedure GEMs), or a zip of them); nothing was installed",
     )
 
 

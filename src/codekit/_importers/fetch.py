@@ -157,7 +157,12 @@ FETCH_SOURCES: dict[str, FetchSource] = {
 }
 FETCH_SOURCES["modifier"] = FETCH_SOURCES["hcpcs"]
 FETCH_SOURCES["ncci"] = FetchSource(
-    "ncci", "NCCI PTP and add-on-code (MUE: use ncci_mue)", "2026Q3", None, True, _NCCI_PAGE
+    "ncci",
+    "NCCI PTP, MUE and add-on codes (every table of a quarter)",
+    "2026Q3",
+    None,
+    True,
+    _NCCI_PAGE,
 )
 
 AMA_NOTICE = (
@@ -311,6 +316,16 @@ def fetch_release(
         raise DataError(f"codekit cannot fetch {kind!r}; known kinds: {known}")
     if source.ama_license and not accept_ama_license:
         raise LicenseNotAcceptedError(AMA_NOTICE)
+    if kind == "ncci":  # every table of a quarter: PTP parts, MUE settings, AOC
+        from codekit._ncci.fetch import fetch_ncci
+
+        return fetch_ncci(
+            release,
+            accept_ama_license=accept_ama_license,
+            force=force,
+            progress=progress,
+            report=report,
+        )
     if source.names is None:
         raise DataError(
             f"{source.title} file names carry a version number that codekit cannot derive "
