@@ -16,8 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT.parent / "src" / "codekit" / "data"
-# Order matters where one build reads another's output (the search index reads the code sets).
-BUILDS = ("icd10cm", "icd10pcs", "pos", "crosswalks", "search_index")
+BUILDS = ("icd10cm", "icd10pcs", "pos", "crosswalks")
 
 
 def _digests() -> dict[str, str]:
