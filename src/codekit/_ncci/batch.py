@@ -571,6 +571,44 @@ def _pairs(ctx: _Ctx, rows: np.ndarray[Any, Any]) -> tuple[Any, Any]:
     return order[left_pos[keep]], order[right_pos[keep]]
 
 
+#: Most bits the pair bitmap of :func:`_listed_pairs` may take (64 MB).
+_BITMAP_BITS = 1 << 29
+
+
+def _listed_pairs(ctx: _Ctx, keys: Any) -> Any:
+    """A bitmap over (rank, rank) of the frame's distinct codes: bit ``r1 * d + r2`` is set
+    when the PTP table holds a row for that (column 1, column 2) pair, whatever its dates.
+
+    Looking every line pair up in it is a gather, far cheaper than sorting and searching
+    millions of pair keys; only the pairs it lets through are searched. ``None`` when the
+    frame has too many distinct codes for a bitmap of :data:`_BITMAP_BITS`.
+    """
+    import numpy as np
+
+    distinct = ctx.distinct
+    d = len(distinct)
+    if d * d > _BITMAP_BITS:
+        return None
+    wide = distinct.astype(np.uint64)
+    low = keys.searchsorted(wide << np.uint64(32))
+    high = keys.searchsorted((wide + np.uint64(1)) << np.uint64(32))
+    counts = (high - low).astype(np.int64)
+    total = int(counts.sum())
+    bits = np.zeros((d * d + 7) // 8, dtype=np.uint8)
+    if total == 0:
+        return bits
+    first = np.repeat(np.arange(d, dtype=np.int64), counts)
+    row = np.repeat(low.astype(np.int64), counts) + (
+        np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    )
+    column2 = (keys[row] & np.uint64(_LOW)).astype(np.int64)
+    at = np.minimum(distinct.searchsorted(column2), d - 1)
+    found = distinct[at] == column2
+    index = first[found] * d + at[found]
+    np.bitwise_or.at(bits, index >> 3, (1 << (index & 7)).astype(np.uint8))
+    return bits
+
+
 def _ptp(ctx: _Ctx, rows: Any, part: Any) -> None:
     import numpy as np
 
@@ -582,8 +620,14 @@ def _ptp(ctx: _Ctx, rows: Any, part: Any) -> None:
         return
     # left = column 1 line, right = column 2 line
     differ = ctx.code[left] != ctx.code[right]
-    left, right = left[differ], right[differ]
     keys = table.key
+    listed = _listed_pairs(ctx, keys)
+    if listed is not None:  # keep only pairs of codes that have a row in the table
+        index = ctx.code_rank[left] * len(ctx.distinct) + ctx.code_rank[right]
+        differ &= ((listed[index >> 3] >> (index & 7)) & 1).astype(bool)
+    left, right = left[differ], right[differ]
+    if len(left) == 0:
+        return
     size = len(keys)
     query, where = _pair_search(ctx, left, right, keys)
     hit = keys[np.minimum(where, size - 1)] == query
