@@ -36,6 +36,7 @@ __all__ = [
     "compile_query",
     "default_releases",
     "expansions",
+    "forget",
     "run_search",
     "search",
     "selected_indexes",
@@ -78,14 +79,34 @@ def expansions() -> dict[tuple[str, ...], tuple[tuple[str, ...], bool]]:
     return table
 
 
+@cache
+def _alternatives() -> dict[tuple[str, ...], tuple[tuple[tuple[str, ...], ...], bool]]:
+    """The synonym table tokenised once: typed words -> (the typed words, then each clinical
+    wording without stop words; is an abbreviation)."""
+    table: dict[tuple[str, ...], tuple[tuple[tuple[str, ...], ...], bool]] = {}
+    for phrase, (values, abbreviation) in expansions().items():
+        alternatives = [phrase]
+        for value in values:
+            wording = tuple(w.text for w in words(value) if w.text not in STOPWORDS)
+            if wording and wording not in alternatives:
+                alternatives.append(wording)
+        table[phrase] = (tuple(alternatives), abbreviation)
+    return table
+
+
 def compile_query(text: str, *, prefix: bool = True) -> list[Group]:
     """The word groups of a query (stop words dropped unless nothing else is left).
 
     With ``prefix`` every typed word may be the start of a longer word.
     """
+    return list(_compile(text, prefix))
+
+
+@lru_cache(maxsize=4096)
+def _compile(text: str, prefix: bool) -> tuple[Group, ...]:
     found = [w.text for w in words(text)]
     kept = [w for w in found if w not in STOPWORDS] or found
-    table = expansions()
+    table = _alternatives()
     groups: list[Group] = []
     i = 0
     while i < len(kept):
@@ -94,20 +115,15 @@ def compile_query(text: str, *, prefix: bool = True) -> list[Group]:
             entry = table.get(phrase)
             if entry is None:
                 continue
-            values, abbreviation = entry
-            alternatives = [phrase]
-            for value in values:
-                wording = tuple(w.text for w in words(value) if w.text not in STOPWORDS)
-                if wording and wording not in alternatives:
-                    alternatives.append(wording)
-            groups.append(Group(" ".join(phrase), tuple(alternatives), prefix, abbreviation))
+            alternatives, abbreviation = entry
+            groups.append(Group(" ".join(phrase), alternatives, prefix, abbreviation))
             i += size
             break
         else:
             word = kept[i]
             groups.append(Group(word, ((word,),), prefix, False))
             i += 1
-    return groups
+    return tuple(groups)
 
 
 def _quote(word: str) -> str:
@@ -119,6 +135,8 @@ _INDEXED_PREFIX = 6
 #: A longer prefix with at most this many completions is searched as those words (FTS5 reads
 #: them lazily, stopping at the first page; a prefix query merges every match up front).
 _MAX_EXPANSION = 8
+#: How many compiled word groups each index remembers.
+_MEMO_SIZE = 8192
 
 
 def _prefix_form(index: View, prefix: str) -> str:
@@ -139,7 +157,25 @@ class _Plan:
         self.index = index
         self.unknown = unknown
         self.corrections: dict[str, tuple[str, ...]] = {}
-        self.parts: list[str | None] = [self._group(g) for g in groups]
+        self.parts: list[str | None] = [self._cached_group(g) for g in groups]
+
+    def _cached_group(self, group: Group) -> str | None:
+        # A group compiles the same way every time on the same index (which never changes),
+        # given which of its typed words are unknown: keystrokes repeat the words before.
+        typos = tuple(w for w in group.alternatives[0] if w in self.unknown)
+        memo = self.index.compiled
+        key = (group, typos)
+        found = memo.get(key)
+        if found is None:
+            outer, self.corrections = self.corrections, {}
+            part = self._group(group)
+            found = (part, tuple(self.corrections.items()))
+            self.corrections = outer
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[key] = found
+        self.corrections.update(found[1])
+        return found[0]
 
     def _forms(self, word: str, prefix: bool) -> list[str]:
         index = self.index
@@ -193,14 +229,25 @@ class _Plan:
 
 def unknown_words(groups: Sequence[Group], indexes: Sequence[View]) -> frozenset[str]:
     """Typed words of five letters or more that start no word of any index (typos?)."""
-    return frozenset(
+    candidates = [
         word
         for group in groups
         for word in group.alternatives[0]
-        if len(word) >= 5
-        and word.isalpha()
-        and not any(index.has_prefix(word) for index in indexes)
-    )
+        if len(word) >= 5 and word.isalpha()
+    ]
+    if not candidates or not indexes:
+        return frozenset()
+    memo = indexes[0].unknown
+    key = (tuple(candidates), tuple(indexes[1:]))
+    found = memo.get(key)
+    if found is None:
+        found = frozenset(
+            word for word in candidates if not any(index.has_prefix(word) for index in indexes)
+        )
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[key] = found
+    return found
 
 
 class View:
@@ -217,6 +264,9 @@ class View:
         self.completions = index.completions
         self.corrections = index.corrections
         self.query = index.query
+        self.compiled = index.compiled
+        #: Typed words found to start no word of this index (and of the others searched).
+        self.unknown: dict[Any, frozenset[str]] = {}
         if sets is None:
             self.fts_filter = self.sql_filter = ""
         else:
@@ -262,6 +312,17 @@ def selected_indexes(code_sets: str | Iterable[str] | None, day: dt.date | None)
             _selected.clear()
         found = _selected[key] = _select(names, day)
     return found
+
+
+def forget() -> None:
+    """Drop every answer, compiled query and word check remembered so far (the indexes stay
+    open): the next searches run as the first ones of a process would."""
+    _recent.cache_clear()
+    _compile.cache_clear()
+    for views in list(_selected.values()):
+        for view in views:
+            view.unknown.clear()
+            view.index.forget()
 
 
 def default_releases(day: dt.date | None) -> list[Release]:
@@ -399,30 +460,50 @@ def _run_passes(
     seen: set[tuple[str, int]],
 ) -> list[_Row]:
     rows: list[_Row] = []
+    label = index.label
+    if filters[0]:
+        sql = (
+            f"SELECT {_DOC_COLUMNS}, n.size, n.id FROM fts JOIN names n ON n.id = fts.rowid"
+            f" JOIN docs d ON d.id = n.doc WHERE fts MATCH ?{filters[0]}"
+            " ORDER BY fts.rowid LIMIT ?"
+        )
+    else:
+        # Only FTS5 row ids: the item and size of each name are at hand in memory, and the
+        # items themselves are read for the page returned only (see ``_resolve``).
+        sql = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid LIMIT ?"
+        docs, sizes = index.index.name_docs()
     for pass_level, expression, share, matched in passes:
         if len(rows) >= want:
             break
-        found = index.query(
-            f"SELECT {_DOC_COLUMNS}, n.size, n.id FROM fts JOIN names n ON n.id = fts.rowid"
-            f" JOIN docs d ON d.id = n.doc WHERE fts MATCH ?{filters[0]}"
-            " ORDER BY fts.rowid LIMIT ?",
-            [f"({expression}){index.fts_filter}", *filters[1], want + 4],
-        )
-        label = index.label
-        for doc in found:
+        found = index.query(sql, [f"({expression}){index.fts_filter}", *filters[1], want + 4])
+        for row in found:
+            if filters[0]:
+                doc, size, name = row, row[6], row[7]
+            else:
+                name = row[0]
+                doc, size = (docs[name],), sizes[name]
             key = (label, doc[0])
             if key in seen:
                 continue
             seen.add(key)
-            size = doc[6]
             level = pass_level
             if size >= OTHER_TEXT:
                 level, size = max(level, 1), size - OTHER_TEXT
             score = (2 - level) * 10 + 10 * share / size if level < 2 else 10 * share / size
-            rows.append(_Row(score, (1, -score, doc[7]), index, doc, matched))
+            rows.append(_Row(score, (1, -score, name), index, doc, matched))
             if len(rows) >= want:
                 break
     return rows
+
+
+def _resolve(page: Sequence[_Row]) -> list[tuple[View, tuple[Any, ...], _Row]]:
+    """The rows of a page with their items read (text rows carry only the item's id)."""
+    wanted: dict[View, list[int]] = {}
+    for r in page:
+        if len(r.doc) == 1:
+            wanted.setdefault(r.source, []).append(r.doc[0])
+    docs = {view: view.index.doc_rows(ids) for view, ids in wanted.items()}
+    return [(r.source, docs[r.source][r.doc[0]] if len(r.doc) == 1 else r.doc, r) for r in page]
 
 
 def search(
@@ -504,19 +585,18 @@ def run_search(key: tuple[Any, ...]) -> SearchResults:
         seen = {(r.source.label, r.doc[0]) for r in rows}
         if len(rows) < want and any(live):
             rows.extend(_text_rows(plans, groups, want - len(rows), filters, seen))
-    page = rows[offset : offset + limit]
     hits = tuple(
         SearchHit(
-            code=r.doc[1],
-            code_set=r.source.names[r.doc[5]][0],
-            description=r.doc[4],
+            code=doc[1],
+            code_set=view.names[doc[5]][0],
+            description=doc[4],
             score=r.score,
             matched=r.matched,
-            kind=r.doc[2],
-            billable=bool(r.doc[3]),
-            release=r.source.names[r.doc[5]][1],
+            kind=doc[2],
+            billable=bool(doc[3]),
+            release=view.names[doc[5]][1],
         )
-        for r in page
+        for view, doc, r in _resolve(rows[offset : offset + limit])
     )
     return SearchResults(
         query=text,

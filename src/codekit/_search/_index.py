@@ -40,6 +40,7 @@ import sys
 import threading
 import time
 import uuid
+from array import array
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -63,6 +64,11 @@ INDEX_VERSION = 9
 INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
 #: Of those, the kinds that are names of the item on their own (indexed as separate names).
 _NAME_NOTES = ("inclusion_term", "includes")
+
+#: How many query answers an open index remembers.
+_RESULTS = 4096
+#: How many items an open index keeps at hand (those of recent answers).
+_DOCS = 20000
 
 #: Releases with more items than this print a line on stderr while their index is built.
 _ANNOUNCE = 20000
@@ -332,6 +338,13 @@ class SearchIndex:
         self.words: list[str] = [w for w, _ in rows]
         self.df: dict[str, int] = dict(rows)
         self.docs: int = con.execute("SELECT count(*) FROM docs").fetchone()[0]
+        #: Query words compiled for this index (see ``_engine._Plan``); the index never
+        #: changes, so neither do they.
+        self.compiled: dict[Any, Any] = {}
+        #: Rows of recent queries (see :meth:`query`).
+        self.results: dict[tuple[Any, ...], list[Any]] = {}
+        self._names: tuple[array[int], array[int]] | None = None
+        self._docs: dict[int, tuple[Any, ...]] = {}
 
     @classmethod
     def open(cls, path: Path, releases: Sequence[Release]) -> SearchIndex:
@@ -380,11 +393,60 @@ class SearchIndex:
 
     # -- queries --------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """The rows of a query, remembered: the index never changes, and keystrokes ask the
+        same again (the words typed before, a word's forms). Callers must not change them."""
+        key = (sql, *params)
+        found = self.results.get(key)
+        if found is not None:
+            return found
         with self._lock:
             try:
-                return self._con.execute(sql, params).fetchall()
+                found = self._con.execute(sql, params).fetchall()
             except sqlite3.DatabaseError as exc:
                 raise DataError(f"search index {self.label}: {exc}") from exc
+        if len(self.results) >= _RESULTS:
+            self.results.clear()
+        self.results[key] = found
+        return found
+
+    def forget(self) -> None:
+        """Drop what this index remembers of earlier queries."""
+        self.results.clear()
+        self.compiled.clear()
+        self._docs.clear()
+
+    def name_docs(self) -> tuple[array[int], array[int]]:
+        """For each name row id: its item's id and its size (read once, on first use), so
+        a text query reads only FTS5 row ids and the items of the page it returns."""
+        found = self._names
+        if found is None:
+            with self._lock:
+                rows = self._con.execute("SELECT id, doc, size FROM names ORDER BY id").fetchall()
+            docs, sizes = array("q", [0]) * (len(rows) + 1), array("q", [0]) * (len(rows) + 1)
+            for rowid, doc, size in rows:
+                docs[rowid], sizes[rowid] = doc, size
+            found = self._names = (docs, sizes)
+        return found
+
+    def doc_rows(self, ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+        """``(id, code, kind, billable, description, cs)`` of the items with these ids."""
+        memo = self._docs
+        missing = [i for i in ids if i not in memo]
+        if missing:
+            marks = ",".join("?" * len(missing))
+            sql = (
+                f"SELECT id, code, kind, billable, description, cs FROM docs WHERE id IN ({marks})"
+            )
+            with self._lock:
+                try:
+                    found = self._con.execute(sql, missing).fetchall()
+                except sqlite3.DatabaseError as exc:
+                    raise DataError(f"search index {self.label}: {exc}") from exc
+            if len(memo) + len(found) > _DOCS:
+                memo.clear()
+            for row in found:
+                memo[row[0]] = row
+        return memo
 
 
 _open: dict[object, SearchIndex] = {}
