@@ -193,6 +193,12 @@ def test_get_many_matches_single_lookups() -> None:
     assert [c.description if c else None for c in many] == [
         c.description if c else None for c in single
     ]
+    described = codekit.describe_many(codes, code_set="icd10cm", as_of="2021-06-01")
+    assert described == [c.description if c else None for c in single]
+    # Titles are per release: A77.41 was spelled differently before FY2025.
+    assert codekit.describe_many(["A77.41"], code_set="icd10cm", release="FY2024") == [
+        "Ehrlichiosis chafeensis [E. chafeensis]"
+    ]
 
 
 def test_code_sets_lists_builtins() -> None:
@@ -234,3 +240,18 @@ def test_threads_share_one_registry_and_agree() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda c: (c, codekit.describe(c, code_set="icd10cm")), work))
     assert all(answer == expected[code] for code, answer in answers)
+
+
+def test_describe_many_whole_column_path_agrees() -> None:
+    from codekit import _registry
+
+    records = _registry.current().select("icd10cm", release="FY2024").source().records()
+    codes = [r.code for r in records if r.kind in ("category", "code")][:6000]
+    codes += ["E11.99", "nonsense!", "B20"]
+    many = codekit.describe_many(codes, code_set="icd10cm", release="FY2024")
+    single = [
+        codekit.get(c, code_set="icd10cm", release="FY2024") if c[-1] != "!" else None
+        for c in codes
+    ]
+    assert many == [c.description if c else None for c in single]
+    assert many[-1] == codekit.describe("B20")  # the category, not the block of that name

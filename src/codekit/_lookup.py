@@ -13,7 +13,7 @@ from codekit.exceptions import InvalidCodeError, UnknownCodeError
 from codekit.models import Code, CodeSet, DataRelease
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from codekit._registry import Release
     from codekit.plugins import CodeRecord, CodeSetSpec
@@ -22,6 +22,7 @@ __all__ = [
     "code_sets",
     "data_releases",
     "describe",
+    "describe_many",
     "get",
     "get_many",
     "is_valid",
@@ -235,6 +236,41 @@ def get_many(
         record = found.get(key) if key is not None else None
         out.append(_to_code(record, chosen, graph) if record is not None else None)
     return out
+
+
+def describe_many(
+    codes: Iterable[str], *, code_set: str, as_of: DateArg = None, release: str | None = None
+) -> list[str | None]:
+    """The description of each code (``None`` where unknown or malformed), in one pass.
+
+    The fast path for a column of codes: no :class:`~codekit.models.Code` values are built.
+    """
+    registry = _registry.current()
+    spec = registry.spec(code_set)
+    day = to_date(as_of, "as_of") if as_of is not None else None
+    chosen = registry.select(code_set, as_of=day, release=release)
+    seen: dict[str, str | None] = {}  # columns of codes repeat: spell each one once
+    canonical = []
+    for text in codes:
+        key = seen.get(text, _UNSEEN) if isinstance(text, str) else None
+        if key is _UNSEEN:
+            key = seen[text] = _canonical_or_none(text, spec)
+        canonical.append(key)
+    wanted = [c for c in canonical if c is not None]
+    source = chosen.source()
+    bulk = getattr(source, "descriptions", None)
+    if bulk is not None:
+        found: Mapping[str, str] = bulk(wanted)
+    else:
+        found = {}
+        for key in set(wanted):
+            hits = source.find(key)
+            if hits:
+                found[key] = hits[0].description
+    return [found.get(key) if key is not None else None for key in canonical]
+
+
+_UNSEEN = "\x00"
 
 
 def _canonical_or_none(text: str, spec: CodeSetSpec) -> str | None:

@@ -120,7 +120,7 @@ class CodeSetSpec:
 
 
 def _tuple_notes(value: Mapping[str, Iterable[str]] | None) -> Mapping[str, tuple[str, ...]]:
-    if isinstance(value, LazyNotes):
+    if type(value) is LazyNotes:  # not isinstance: an ABC check costs more than the lookup
         return value
     if not value:
         return MappingProxyType({})
