@@ -141,25 +141,27 @@ def lookup(
     :raises UnknownCodeError: no such code in that release (with suggestions).
     :raises UnknownReleaseError: no release matches.
     """
-    if as_of is None and release is None:
+    if as_of is None and release is None and type(code) is str:
         # The common case (newest release) skips date parsing and the LRU's key building.
         global _fast_generation
         if _fast_generation != _registry._generation:
             _fast.clear()
             _fast_generation = _registry._generation
-        hit = _fast.get((code, code_set))
+        key = code if code_set is None else (code, code_set)
+        hit = _fast.get(key)
         if hit is None:
             hit = _cached_lookup(code, code_set, None, None, _fast_generation)
             if len(_fast) >= _FAST_MAX:
                 _fast.clear()
-            _fast[(code, code_set)] = hit
+            _fast[key] = hit
         return hit
     day = to_date(as_of, "as_of") if as_of is not None else None
     return _cached_lookup(code, code_set, day, release, _registry.generation())
 
 
 _FAST_MAX = 65536
-_fast: dict[tuple[str, str | None], Code] = {}
+# Newest-release answers by the text as typed (or by (text, code_set) when one is named).
+_fast: dict[object, Code] = {}
 _fast_generation = -1
 
 
@@ -177,8 +179,13 @@ def describe(
     code: str, *, code_set: str | None = None, as_of: DateArg = None, release: str | None = None
 ) -> str:
     """The official description of the code (raises like :func:`lookup`)."""
-    if as_of is None and release is None and _fast_generation == _registry._generation:
-        hit = _fast.get((code, code_set))
+    if (
+        as_of is None
+        and release is None
+        and type(code) is str
+        and _fast_generation == _registry._generation
+    ):
+        hit = _fast.get(code if code_set is None else (code, code_set))
         if hit is not None:
             return hit.description
     return lookup(code, code_set=code_set, as_of=as_of, release=release).description
