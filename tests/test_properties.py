@@ -64,7 +64,16 @@ def test_billable_codes_chain_to_a_chapter(code: str) -> None:
     assert kinds == sorted(kinds, key=["code", "category", "block", "chapter"].index)
 
 
-@given(st.one_of(st.text(max_size=12), st.integers(), st.none(), st.binary(max_size=8)))
+@given(
+    st.one_of(
+        st.text(max_size=12),
+        st.integers(),
+        st.none(),
+        st.binary(max_size=8),
+        st.lists(st.text(max_size=3), max_size=2),
+        st.dictionaries(st.text(max_size=2), st.integers(), max_size=1),
+    )
+)
 def test_malformed_input_raises_only_codekit_errors(value: object) -> None:
     for call in (codekit.lookup, codekit.get, codekit.describe):
         with contextlib.suppress(CodekitError):

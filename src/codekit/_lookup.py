@@ -155,6 +155,8 @@ def lookup(
                 _fast.clear()
             _fast[key] = hit
         return hit
+    if not isinstance(code, str):
+        raise InvalidCodeError(code, f"a code must be a string, not {type(code).__name__}")
     day = to_date(as_of, "as_of") if as_of is not None else None
     return _cached_lookup(code, code_set, day, release, _registry.generation())
 

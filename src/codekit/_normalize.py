@@ -24,7 +24,6 @@ _ALLOWED = re.compile(r"[0-9A-Z.]{1,16}")
 _SPACE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=65536)
 def compact(text: str) -> tuple[str, int | None]:
     """Upper-case, drop white space and the dot; return the compact code and the dot's index.
 
@@ -33,6 +32,11 @@ def compact(text: str) -> tuple[str, int | None]:
     """
     if not isinstance(text, str):
         raise InvalidCodeError(text, f"a code must be a string, not {type(text).__name__}")
+    return _compact(text)
+
+
+@lru_cache(maxsize=65536)
+def _compact(text: str) -> tuple[str, int | None]:
     cleaned = _SPACE.sub("", text).upper()
     if not cleaned:
         raise InvalidCodeError(text, "an empty string is not a code")
