@@ -36,7 +36,8 @@ from codekit._ncci.policy import DEFAULT_POLICY, Policy, contractor_primaries
 from codekit._ncci.rules import CARC, OPEN, from_ordinal, in_force, ptp_applies
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
+    from collections.abc import Set as AbstractSet
 
     from codekit._ncci.tables import AocTable, MueTable, PtpTable
 
@@ -53,6 +54,8 @@ class Tables:
     mue: tuple[store.Installed, MueTable] | None
     aoc: tuple[store.Installed, AocTable] | None
     notes: tuple[str, ...]
+    #: The provenance of each table present (what a report's ``tables`` lists).
+    provenances: tuple[Provenance, ...] = ()
 
 
 _selected: dict[tuple[Any, ...], Tables] = {}
@@ -84,7 +87,10 @@ def tables_for(setting: str, program: str, day: dt.date) -> Tables:
             chosen[table] = None
         else:
             chosen[table] = (entry, store.load(entry))
-    found = Tables(chosen["ptp"], chosen["mue"], chosen["aoc"], tuple(notes))
+    provenances = tuple(
+        dict.fromkeys(chosen[t][0].provenance for t in ("ptp", "mue", "aoc") if chosen[t])
+    )
+    found = Tables(chosen["ptp"], chosen["mue"], chosen["aoc"], tuple(notes), provenances)
     _selected[key] = found
     return found
 
@@ -93,7 +99,7 @@ def tables_for(setting: str, program: str, day: dt.date) -> Tables:
 
 
 def check_group(
-    lines: list[ClaimLine],
+    lines: Sequence[ClaimLine],
     dos: dt.date,
     tables: Tables,
     policy: Policy,
@@ -126,25 +132,49 @@ def _ptp(  # noqa: PLR0917 - hot path, called positionally
 ) -> None:
     entry, table = ptp
     modifiers: frozenset[str] | None = None
-    codes = by_code.keys()
-    for column1, lines1 in by_code.items():
-        partners = table.partners(column1)
+    codes = list(by_code)
+    partners_of = table.partners
+    for column1 in codes:
+        partners = partners_of(column1)
         if not partners:
             continue
-        # set intersection in C walks the smaller side: the claim's few codes
-        for column2 in partners.keys() & codes:
-            if column2 == column1:
+        # a claim has a few codes: probe them in the (cached) partner dictionary
+        for column2 in codes:
+            rows = partners.get(column2)
+            if rows is None or column2 == column1:
                 continue
-            lines2 = by_code[column2]
-            rows = partners[column2]
-            chosen = next((r for r in rows if ptp_applies(r[1], r[2], r[3], day)), None)
+            chosen = None
+            for candidate in rows:
+                if ptp_applies(candidate[1], candidate[2], candidate[3], day):
+                    chosen = candidate
+                    break
             if chosen is None:
                 continue
             if modifiers is None:
                 modifiers = policy.modifiers_on(dos)
             _ptp_findings(
-                lines1, lines2, chosen, dos, entry, table, policy, modifiers, findings, denied
+                by_code[column1],
+                by_code[column2],
+                chosen,
+                dos,
+                entry,
+                table,
+                policy,
+                modifiers,
+                findings,
+                denied,
             )
+
+
+#: Day ordinal -> date (``None`` for open-ended); few distinct values, so cached.
+_day = lru_cache(maxsize=1 << 14)(from_ordinal)
+
+
+def _first_bypass(line_modifiers: tuple[str, ...], modifiers: frozenset[str]) -> str | None:
+    for modifier in line_modifiers:
+        if modifier in modifiers:
+            return modifier
+    return None
 
 
 def _ptp_findings(  # noqa: PLR0917 - hot path, called positionally
@@ -161,48 +191,67 @@ def _ptp_findings(  # noqa: PLR0917 - hot path, called positionally
 ) -> None:
     row, effective, deletion, ind = chosen
     rationale = table.meta["rationales"][int(table.rationale[row])]
-    eff, dele = from_ordinal(effective), from_ordinal(deletion)
+    eff, dele = _day(effective), _day(deletion)
     code1, code2 = lines1[0].code, lines2[0].code
+    provenance = entry.provenance
+    column1_counts = policy.column1_modifier_bypasses
+    deny_message: str | None = None
     for line2 in lines2:
-        bypass2 = next((m for m in line2.modifiers if m in modifiers), None)
+        bypass2 = _first_bypass(line2.modifiers, modifiers) if line2.modifiers else None
         for line1 in lines1:
             bypass = bypass2
-            if bypass is None and policy.column1_modifier_bypasses:
-                bypass = next((m for m in line1.modifiers if m in modifiers), None)
-            lost: tuple[str, ...]
+            if bypass is None and column1_counts and line1.modifiers:
+                bypass = _first_bypass(line1.modifiers, modifiers)
             if ind == 1 and bypass is not None:
-                severity, lost, carc = "warn", (), None
-                message = (
-                    f"{code2} is bundled into {code1} (PTP, modifier allowed); bypassed by "
-                    f"modifier {bypass}: documentation must support it"
+                findings.append(
+                    Finding(
+                        kind="ptp",
+                        severity="warn",
+                        line_ids=(line1.line_id, line2.line_id),
+                        codes=(code1, code2),
+                        message=(
+                            f"{code2} is bundled into {code1} (PTP, modifier allowed); bypassed "
+                            f"by modifier {bypass}: documentation must support it"
+                        ),
+                        provenance=provenance,
+                        date_of_service=dos,
+                        bypass_modifier=bypass,
+                        indicator=ind,
+                        rationale=rationale,
+                        effective=eff,
+                        deletion=dele,
+                    )
                 )
-            else:
-                severity, lost, carc = "deny", (line2.line_id,), CARC["ptp"]
+                continue
+            if deny_message is None:
                 why = (
                     "no modifier allowed (indicator 0)"
                     if ind == 0
                     else "no PTP-associated modifier on the column 2 line"
                 )
-                message = f"{code2} is denied when reported with {code1} (PTP: {why})"
-                denied.add(line2.line_id)
+                deny_message = f"{code2} is denied when reported with {code1} (PTP: {why})"
+            denied.add(line2.line_id)
             findings.append(
                 Finding(
                     kind="ptp",
-                    severity=severity,  # type: ignore[arg-type]
+                    severity="deny",
                     line_ids=(line1.line_id, line2.line_id),
-                    denied_line_ids=lost,
+                    denied_line_ids=(line2.line_id,),
                     codes=(code1, code2),
-                    message=message,
-                    provenance=entry.provenance,
-                    carc=carc,
+                    message=deny_message,
+                    provenance=provenance,
+                    carc=_CARC_PTP,
                     date_of_service=dos,
-                    bypass_modifier=bypass if severity == "warn" else None,
                     indicator=ind,
                     rationale=rationale,
                     effective=eff,
                     deletion=dele,
                 )
             )
+
+
+_CARC_PTP = CARC["ptp"]
+_CARC_MUE = CARC["mue"]
 
 
 _MAI_TEXT = {
@@ -221,10 +270,16 @@ def _mue(
 ) -> None:
     entry, table = mue
     limits = table.by_code()
-    for code in limits.keys() & by_code.keys():
-        lines = by_code[code]
-        value, mai, row = limits[code]
-        if mai == 1:
+    for code, lines in by_code.items():
+        limit = limits.get(code)
+        if limit is None:
+            continue
+        value, mai, row = limit
+        if len(lines) == 1:  # one line: a line edit and a date of service edit agree
+            if lines[0].units <= value:
+                continue
+            groups = [lines]
+        elif mai == 1:
             groups = [[line] for line in lines if line.units > value]
         else:
             total = sum(line.units for line in lines)
@@ -298,8 +353,16 @@ def _aoc(  # noqa: PLR0917, PLR0915 - hot path; one rule per branch
     add_ons.sort(key=lambda item: item[0].line_id)
     while True:
         results = []
-        for line, _, kind, listed, _ in add_ons:
-            present = {c for lid, c in payable.items() if lid != line.line_id}
+        count: dict[int, int] = {}
+        for payable_code in payable.values():
+            count[payable_code] = count.get(payable_code, 0) + 1
+        for line, code, kind, listed, _ in add_ons:
+            # the codes of the payable lines other than this one
+            present: AbstractSet[int] = (
+                count.keys() - {code}
+                if count.get(code) == 1 and line.line_id in payable
+                else count.keys()
+            )
             contractor = extra.get(line.code) if kind in (2, 3) else None
             if kind == 1:
                 verdict = "pass" if present & listed else "deny"
@@ -363,8 +426,8 @@ def _aoc(  # noqa: PLR0917, PLR0915 - hot path; one rule per branch
                 aoc_type=kind,
                 primaries=primaries,
                 rationale=notes_text[int(table.notes[first[6]])],
-                effective=from_ordinal(first[2]),
-                deletion=from_ordinal(min(first[3], first[4])),
+                effective=_day(first[2]),
+                deletion=_day(min(first[3], first[4])),
             )
         )
 
@@ -399,15 +462,26 @@ def check_claim(
     for line in claim.lines:
         groups.setdefault(line.date_of_service, []).append(line)
     findings: list[Finding] = []
+    if len(groups) == 1:  # the usual claim: one date of service, one set of tables
+        dos = claim.lines[0].date_of_service
+        tables = tables_for(chosen, claim.program, day or dos)
+        findings = check_group(claim.lines, dos, tables, policy, claim.program)
+        if len(findings) > 1:
+            findings.sort(key=Finding.sort_key)
+        return EditReport(
+            claim_id=claim.claim_id,
+            findings=tuple(findings),
+            notes=tables.notes,
+            tables=tables.provenances,
+        )
     notes: dict[str, None] = {}
     used: dict[Provenance, None] = {}
     for dos in sorted(groups):
         tables = tables_for(chosen, claim.program, day or dos)
         for note in tables.notes:
             notes[note] = None
-        for part in (tables.ptp, tables.mue, tables.aoc):
-            if part is not None:
-                used[part[0].provenance] = None
+        for provenance in tables.provenances:
+            used[provenance] = None
         findings.extend(check_group(groups[dos], dos, tables, policy, claim.program))
     findings.sort(key=Finding.sort_key)
     return EditReport(

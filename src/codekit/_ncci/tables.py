@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codekit._ncci import codes as _codes
+from codekit._ncci.rules import in_force
 from codekit.exceptions import DataError
 
 if TYPE_CHECKING:
@@ -287,8 +288,6 @@ class AocTable(_Table):
 
         Cached per code and day (a bounded number).
         """
-        from codekit._ncci.rules import in_force
-
         key = (add_on, day)
         cache = self._rules
         if key in cache:
