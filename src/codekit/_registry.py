@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
     from codekit.plugins import CodeSetSpec, CodeSource, Registrar
 
-__all__ = ["Registry", "current", "generation", "reset"]
+__all__ = ["Registry", "current", "generation", "open_plugin_data", "reset"]
+
+_T = TypeVar("_T")
 
 # When the same release id is offered twice, the more local origin wins.
 _ORIGIN_RANK = {"pack": 0, "plugin": 1, "packaged": 2}
@@ -43,17 +45,24 @@ class Release:
 
     def source(self) -> CodeSource:
         """Open (once) and return the release's data; plugin failures become PluginError."""
-        try:
-            return self._factory()
-        except PluginError:
+        return open_plugin_data(
+            self.plugin, f"{self.info.code_set} {self.info.release}", self._factory
+        )
+
+
+def open_plugin_data(plugin: str, what: str, factory: Callable[[], _T]) -> _T:
+    """Run a plugin's data factory; a third-party plugin's failure becomes a PluginError.
+
+    codekit's own plugins raise their own errors (``DataError`` and friends) unchanged.
+    """
+    try:
+        return factory()
+    except PluginError:
+        raise
+    except Exception as exc:
+        if plugin.startswith("codekit."):
             raise
-        except Exception as exc:
-            if self.plugin.startswith("codekit."):
-                raise
-            raise PluginError(
-                self.plugin,
-                f"failed to open {self.info.code_set} {self.info.release}: {exc}",
-            ) from exc
+        raise PluginError(plugin, f"failed to open {what}: {exc}") from exc
 
 
 @attrs.frozen

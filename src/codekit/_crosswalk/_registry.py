@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from codekit import _registry
+from codekit._registry import open_plugin_data
 from codekit._crosswalk._table import CrosswalkTable
 from codekit._crosswalk._values import Crosswalk, CrosswalkSpec
 from codekit.exceptions import PluginError, UnknownCrosswalkError, UnknownReleaseError
@@ -60,17 +61,9 @@ class Entry:
 
     def table(self) -> CrosswalkTable:
         """The release's rows (read once); third-party failures become PluginError."""
-        try:
-            return self._factory()
-        except PluginError:
-            raise
-        except Exception as exc:
-            if self.plugin.startswith("codekit."):
-                raise
-            raise PluginError(
-                self.plugin,
-                f"failed to open crosswalk {self.spec.name} {self.release.release}: {exc}",
-            ) from exc
+        return open_plugin_data(
+            self.plugin, f"crosswalk {self.spec.name} {self.release.release}", self._factory
+        )
 
 
 def make_entry(
