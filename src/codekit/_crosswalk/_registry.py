@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from codekit import _registry
-from codekit._registry import open_plugin_data
 from codekit._crosswalk._table import CrosswalkTable
 from codekit._crosswalk._values import Crosswalk, CrosswalkSpec
+from codekit._registry import open_plugin_data
 from codekit.exceptions import PluginError, UnknownCrosswalkError, UnknownReleaseError
 from codekit.models import DataRelease
 
