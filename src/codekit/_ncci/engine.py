@@ -180,7 +180,7 @@ def _first_bypass(line_modifiers: tuple[str, ...], modifiers: frozenset[str]) ->
 def _ptp_findings(  # noqa: PLR0917 - hot path, called positionally
     lines1: list[ClaimLine],
     lines2: list[ClaimLine],
-    chosen: tuple[int, int, int, int],
+    chosen: tuple[int, int, int, int, str],
     dos: dt.date,
     entry: store.Installed,
     table: PtpTable,
@@ -189,8 +189,7 @@ def _ptp_findings(  # noqa: PLR0917 - hot path, called positionally
     findings: list[Finding],
     denied: set[str],
 ) -> None:
-    row, effective, deletion, ind = chosen
-    rationale = table.meta["rationales"][int(table.rationale[row])]
+    _, effective, deletion, ind, rationale = chosen
     eff, dele = _day(effective), _day(deletion)
     code1, code2 = lines1[0].code, lines2[0].code
     provenance = entry.provenance

@@ -194,10 +194,11 @@ class PtpTable(_Table):
 
     def __init__(self, path: Path, meta: Mapping[str, Any]) -> None:
         super().__init__(path, meta)
-        self._partners: dict[int, dict[int, tuple[tuple[int, int, int, int], ...]]] = {}
+        self._partners: dict[int, dict[int, tuple[tuple[int, int, int, int, str], ...]]] = {}
 
-    def partners(self, column1: int) -> dict[int, tuple[tuple[int, int, int, int], ...]]:
-        """``column 2 -> ((row, effective, deletion, indicator), ...)`` of one column 1 code.
+    def partners(self, column1: int) -> dict[int, tuple[tuple[int, int, int, int, str], ...]]:
+        """``column 2 -> ((row, effective, deletion, indicator, rationale), ...)`` of one
+        column 1 code.
 
         Read from the sorted keys on first use and cached (a bounded number of codes), so a
         claim's pairs are dictionary look-ups.
@@ -212,17 +213,19 @@ class PtpTable(_Table):
         high = int(keys.searchsorted(np.uint64((column1 + 1) << 32)))
         found = {}
         if high > low:
+            rationales = self.meta["rationales"]
             columns = zip(
                 range(low, high),
                 (keys[low:high] & np.uint64(0xFFFFFFFF)).tolist(),
                 self.effective[low:high].tolist(),
                 self.deletion[low:high].tolist(),
                 self.indicator[low:high].tolist(),
+                [rationales[i] for i in self.rationale[low:high].tolist()],
                 strict=True,
             )
-            grouped: dict[int, list[tuple[int, int, int, int]]] = {}
-            for row, column2, effective, deletion, indicator in columns:
-                grouped.setdefault(column2, []).append((row, effective, deletion, indicator))
+            grouped: dict[int, list[tuple[int, int, int, int, str]]] = {}
+            for row, column2, effective, deletion, indicator, why in columns:
+                grouped.setdefault(column2, []).append((row, effective, deletion, indicator, why))
             found = {column2: tuple(rows) for column2, rows in grouped.items()}
         if len(self._partners) >= self.CACHE:
             self._partners.clear()
