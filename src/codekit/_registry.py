@@ -182,9 +182,7 @@ class Registry:
         candidates = self._releases.get(code_set, [])
         if not candidates:
             raise UnknownReleaseError(
-                code_set,
-                f"no {spec.title} data is installed; install a release with "
-                f"`codekit data install FILE` (see `codekit data --help`)",
+                code_set, f"no {spec.title} data is installed; {spec.install_hint}"
             )
         ids = [r.info.release for r in candidates]
         if release is not None:

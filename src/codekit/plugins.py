@@ -93,7 +93,8 @@ class CodeSetSpec:
     irregular spellings pass ``parser``: a function of ``(compact_code, dot_index)`` returning
     the canonical code or ``None``. ``detect=False`` keeps the code set out of identification
     by shape (its codes are then found only with ``code_set=``), for code sets whose shapes
-    collide with common ones (ICD-9-CM ``E119`` and ICD-10-CM ``E11.9``).
+    collide with common ones (ICD-9-CM ``E119`` and ICD-10-CM ``E11.9``). ``install_hint``
+    is what an error says when no release of the code set is available.
     """
 
     name: str = attrs.field(validator=_check_name)
@@ -102,6 +103,10 @@ class CodeSetSpec:
     dot_after: int | None = None
     description: str = ""
     detect: bool = True
+    #: What to tell a user who asks for this code set while no release is installed.
+    install_hint: str = (
+        "install a release with `codekit data install FILE` (see `codekit data --help`)"
+    )
     parser: Callable[[str, int | None], str | None] | None = attrs.field(default=None, eq=False)
     compiled: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False)
 

@@ -17,6 +17,11 @@ SPEC = CodeSetSpec(
     title="CPT",
     pattern=r"[0-9]{4}[0-9AFMTU]",
     description="Current Procedural Terminology code numbers (descriptors are AMA-licensed)",
+    install_hint=(
+        "CPT descriptors are licensed by the AMA and never ship with codekit: a licensee "
+        "registers their own descriptor file through the codekit-cpt plugin; "
+        "`codekit page CODE` shows what is known about a CPT code number without it"
+    ),
 )
 
 #: Category I section ranges (inclusive), most specific first: E/M lies inside the span of

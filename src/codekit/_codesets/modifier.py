@@ -10,6 +10,11 @@ SPEC = CodeSetSpec(
     title="HCPCS modifier",
     pattern=r"[0-9A-Z]{2}",
     description="HCPCS Level I and Level II modifiers",
+    install_hint=(
+        "Level II modifiers come with CMS's Alpha-Numeric HCPCS file: `codekit data install "
+        "FILE` or `codekit data fetch hcpcs --release 2026-JAN`; Level I (CPT) modifier "
+        "descriptors are AMA-licensed and never ship"
+    ),
 )
 
 
