@@ -21,7 +21,7 @@ from codekit import _registry
 from codekit._dates import to_date
 from codekit._search._index import OTHER_TEXT, SearchIndex, cached, index_for, set_token
 from codekit._search._results import SearchHit, SearchResults
-from codekit._search._text import STOPWORDS, looks_like_code, stem, words
+from codekit._search._text import STOPWORDS, looks_like_code, stem, word_texts, words
 from codekit.exceptions import InvalidQueryError
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def compile_query(text: str, *, prefix: bool = True) -> list[Group]:
 
 @lru_cache(maxsize=4096)
 def _compile(text: str, prefix: bool) -> tuple[Group, ...]:
-    found = [w.text for w in words(text)]
+    found = word_texts(text)
     kept = [w for w in found if w not in STOPWORDS] or found
     table = _alternatives()
     groups: list[Group] = []
@@ -468,10 +468,11 @@ def _run_passes(
             " ORDER BY fts.rowid LIMIT ?"
         )
     else:
-        # Only FTS5 row ids: the item and size of each name are at hand in memory, and the
-        # items themselves are read for the page returned only (see ``_resolve``).
-        sql = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid LIMIT ?"
-        docs, sizes = index.index.name_docs()
+        # Names only: the items themselves are read for the page returned (``_resolve``).
+        sql = (
+            "SELECT n.doc, n.size, n.id FROM fts JOIN names n ON n.id = fts.rowid"
+            " WHERE fts MATCH ? ORDER BY fts.rowid LIMIT ?"
+        )
     for pass_level, expression, share, matched in passes:
         if len(rows) >= want:
             break
@@ -480,8 +481,7 @@ def _run_passes(
             if filters[0]:
                 doc, size, name = row, row[6], row[7]
             else:
-                name = row[0]
-                doc, size = (docs[name],), sizes[name]
+                doc, size, name = row[:1], row[1], row[2]
             key = (label, doc[0])
             if key in seen:
                 continue
@@ -562,7 +562,7 @@ def run_search(key: tuple[Any, ...]) -> SearchResults:
     filters = _filters(billable_only, day)
     rows: list[_Row] = []
     code = looks_like_code(text)
-    if code is not None and tuple(w.text for w in words(text)) not in expansions():
+    if code is not None and tuple(word_texts(text)) not in expansions():
         rows = _code_rows(indexes, code, want, filters, text.strip())
     groups = compile_query(text) if len(rows) < want else []
     unknown = unknown_words(groups, indexes)

@@ -40,7 +40,6 @@ import sys
 import threading
 import time
 import uuid
-from array import array
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -343,7 +342,6 @@ class SearchIndex:
         self.compiled: dict[Any, Any] = {}
         #: Rows of recent queries (see :meth:`query`).
         self.results: dict[tuple[Any, ...], list[Any]] = {}
-        self._names: tuple[array[int], array[int]] | None = None
         self._docs: dict[int, tuple[Any, ...]] = {}
 
     @classmethod
@@ -414,19 +412,6 @@ class SearchIndex:
         self.results.clear()
         self.compiled.clear()
         self._docs.clear()
-
-    def name_docs(self) -> tuple[array[int], array[int]]:
-        """For each name row id: its item's id and its size (read once, on first use), so
-        a text query reads only FTS5 row ids and the items of the page it returns."""
-        found = self._names
-        if found is None:
-            with self._lock:
-                rows = self._con.execute("SELECT id, doc, size FROM names ORDER BY id").fetchall()
-            docs, sizes = array("q", [0]) * (len(rows) + 1), array("q", [0]) * (len(rows) + 1)
-            for rowid, doc, size in rows:
-                docs[rowid], sizes[rowid] = doc, size
-            found = self._names = (docs, sizes)
-        return found
 
     def doc_rows(self, ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
         """``(id, code, kind, billable, description, cs)`` of the items with these ids."""

@@ -10,7 +10,7 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-__all__ = ["STOPWORDS", "Word", "fold", "looks_like_code", "stem", "words"]
+__all__ = ["STOPWORDS", "Word", "fold", "looks_like_code", "stem", "word_texts", "words"]
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -52,6 +52,11 @@ def fold(text: str) -> str:
 def words(text: str) -> list[Word]:
     """The words of ``text`` with their character spans."""
     return [Word(fold(m.group()), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def word_texts(text: str) -> list[str]:
+    """The folded words of ``text`` (as :func:`words`, without their spans)."""
+    return [fold(w) for w in _WORD.findall(text)]
 
 
 @lru_cache(maxsize=65536)
