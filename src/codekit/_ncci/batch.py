@@ -336,13 +336,19 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
 
     mod_index, mod_table = _bypass_table(frame, policy.ptp_modifiers)
     cutoff = PTP_MODIFIERS[0][0].toordinal()
+    # (whether a list has a bypassing modifier is decided once per distinct list)
     if policy.ptp_modifiers is not None:
-        bypass_names = np.array([c for _, _, c in mod_table], dtype=object)[mod_index]
+        fixed = np.array([c for _, _, c in mod_table], dtype=object)
+        bypass_names = fixed[mod_index]
+        has_bypass = np.array([c is not None for c in fixed], dtype=bool)[mod_index]
     else:
         newest = np.array([a for a, _, _ in mod_table], dtype=object)
         oldest = np.array([b for _, b, _ in mod_table], dtype=object)
-        bypass_names = np.where(day >= cutoff, newest[mod_index], oldest[mod_index])
-    has_bypass = np.array([b is not None for b in bypass_names], dtype=bool)
+        recent = day >= cutoff
+        bypass_names = np.where(recent, newest[mod_index], oldest[mod_index])
+        has_newest = np.array([a is not None for a in newest], dtype=bool)
+        has_oldest = np.array([b is not None for b in oldest], dtype=bool)
+        has_bypass = np.where(recent, has_newest[mod_index], has_oldest[mod_index])
 
     out: list[dict[str, Any]] = []
     denied = np.zeros(n, dtype=bool)
@@ -691,9 +697,14 @@ def _mue(ctx: _Ctx, rows: Any, part: Any) -> None:
     mai = table.mai[where].astype(np.int64)
     units = ctx.units[rows]
     line_over = (mai == 1) & (units > value)
-    key = ctx.group[rows] * (1 << 32) + ctx.code[rows]
-    key_index, _ = pd.factorize(key)
-    totals = np.bincount(key_index, weights=units).astype(np.int64)[key_index]
+    # units summed per group and code, for the date of service edits only (MAI 2 and 3)
+    totals = units.copy()
+    by_date = np.flatnonzero(mai != 1)
+    if len(by_date):
+        key = ctx.group[rows[by_date]] * (1 << 32) + ctx.code[rows[by_date]]
+        key_index, _ = pd.factorize(key)
+        summed = np.bincount(key_index, weights=units[by_date]).astype(np.int64)
+        totals[by_date] = summed[key_index]
     date_over = (mai != 1) & (totals > value)
     over = line_over | date_over
     if not over.any():

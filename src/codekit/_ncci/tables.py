@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import threading
+from bisect import bisect_right
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -282,6 +283,12 @@ class AocTable(_Table):
             tuple[int, int],
             tuple[int, frozenset[int], list[tuple[int, int, int, int, int, int, int]]] | None,
         ] = {}
+        #: per add-on, the days on which its rule may change (see :meth:`rule_on`)
+        self._bounds: dict[int, list[int]] = {}
+        self._spans: dict[
+            tuple[int, int],
+            tuple[int, frozenset[int], list[tuple[int, int, int, int, int, int, int]]] | None,
+        ] = {}
 
     def rule_on(
         self, add_on: int, day: int
@@ -289,19 +296,32 @@ class AocTable(_Table):
         """The AOC rule of an add-on code on a day: its type, the listed primaries not deleted
         then (``CCCCC`` left out) and the rows in force; ``None`` when no edit applies.
 
-        Cached per code and day (a bounded number).
+        Cached per code and day (a bounded number). The rule only changes on the days a row
+        comes into force, leaves it or its primary is deleted, so days between two such
+        bounds share one computed rule.
         """
         key = (add_on, day)
         cache = self._rules
         if key in cache:
             return cache[key]
         rows = self.by_add_on().get(add_on, [])
-        active = [r for r in rows if in_force(r[2], min(r[3], r[4]), day)]
-        found = None
-        if active:
-            kind = min(r[0] for r in active)
-            listed = frozenset(r[1] for r in active if r[1] != _CONTRACTOR and day <= r[5])
-            found = (kind, listed, active)
+        bounds = self._bounds.get(add_on)
+        if bounds is None:
+            bounds = sorted({b for r in rows for b in (r[2], min(r[3], r[4]) + 1, r[5] + 1)})
+            self._bounds[add_on] = bounds
+        span = (add_on, bisect_right(bounds, day))
+        if span in self._spans:
+            found = self._spans[span]
+        else:
+            active = [r for r in rows if in_force(r[2], min(r[3], r[4]), day)]
+            found = None
+            if active:
+                kind = min(r[0] for r in active)
+                listed = frozenset(r[1] for r in active if r[1] != _CONTRACTOR and day <= r[5])
+                found = (kind, listed, active)
+            if len(self._spans) >= 65536:
+                self._spans.clear()
+            self._spans[span] = found
         if len(cache) >= 65536:
             cache.clear()
         cache[key] = found
