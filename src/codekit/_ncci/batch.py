@@ -107,6 +107,41 @@ def _factor(frame: pd.DataFrame, name: str, default: object) -> tuple[Any, Any]:
     return pd.factorize(frame[name], use_na_sentinel=False)
 
 
+def _canonical_codes(column: pd.Series[Any]) -> tuple[Any, list[str], Any] | None:
+    """``(index, canonical, encoded)`` as the factorising path makes them, when every value
+    is already a canonical five-character code: read straight from the characters (one
+    pass in numpy, then integers factorised) instead of hashing every string. ``None``
+    when any value is not (missing, lower case, padded, not text...): the caller then
+    takes the checking path.
+    """
+    import numpy as np
+    import pandas as pd
+
+    values = column.to_numpy()
+    if values.dtype != object or len(values) == 0:
+        return None
+    if not all(type(v) is str for v in values[:: max(1, len(values) // 64)]):
+        return None
+    try:
+        chars = np.asarray(values, dtype=str)
+    except (TypeError, ValueError):  # pragma: no cover - str() of a value failed
+        return None
+    if chars.dtype.itemsize != 4 * 5:
+        return None
+    points = chars.view(np.uint32).reshape(-1, 5)
+    digit = np.full(128, 255, dtype=np.uint8)
+    for char, value in _codes._VALUE.items():
+        digit[ord(char)] = value
+    digits = digit[np.minimum(points, 127)]
+    if (digits == 255).any() or (points > 127).any():
+        return None
+    weights = np.array([36**4, 36**3, 36**2, 36, 1], dtype=np.int64)
+    encoded_rows = digits.astype(np.int64) @ weights
+    index, uniques = pd.factorize(encoded_rows)
+    encoded = np.asarray(uniques, dtype=np.int64)
+    return index, [_codes.decode(int(c)) for c in encoded.tolist()], encoded
+
+
 def _sorted_search(keys: Any, query: Any, side: str = "left") -> Any:
     """``keys.searchsorted(query)``, fast for many repeated queries.
 
@@ -259,15 +294,20 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
             f"unknown column(s) {', '.join(map(repr, unknown))}", field=unknown[0]
         )
 
-    # codes -> integers (factorised: each distinct spelling is checked once)
-    code_index, code_uniques = pd.factorize(frame["code"], use_na_sentinel=True)
-    if (code_index < 0).any():
-        raise _bad(frame, code_index < 0, "code", "code is missing")
-    canonical = [str(c).strip().upper() for c in code_uniques]
-    shaped = np.array([bool(_codes.CODE.fullmatch(c)) for c in canonical])
-    if not shaped.all():
-        raise _bad(frame, ~shaped[code_index], "code", "not a 5-character HCPCS/CPT code")
-    encoded = _codes.encode_many(canonical).astype(np.int64)
+    # codes -> integers: read from the characters when every code is already canonical,
+    # else factorised (each distinct spelling is checked once)
+    fast = _canonical_codes(frame["code"])
+    if fast is not None:
+        code_index, canonical, encoded = fast
+    else:
+        code_index, code_uniques = pd.factorize(frame["code"], use_na_sentinel=True)
+        if (code_index < 0).any():
+            raise _bad(frame, code_index < 0, "code", "code is missing")
+        canonical = [str(c).strip().upper() for c in code_uniques]
+        shaped = np.array([bool(_codes.CODE.fullmatch(c)) for c in canonical])
+        if not shaped.all():
+            raise _bad(frame, ~shaped[code_index], "code", "not a 5-character HCPCS/CPT code")
+        encoded = _codes.encode_many(canonical).astype(np.int64)
     code = encoded[code_index]
     # each row's rank among the distinct codes (sorted): pair keys pack ranks, not codes
     distinct = np.unique(encoded)
@@ -745,6 +785,9 @@ def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:  # noqa: PLR0915 - see _ptp
     contractor_keys: list[int] = []
     has_contractor = np.zeros(len(rule_uniques), dtype=bool)
     listed_of: list[tuple[str, ...]] = []
+    # rules of the same add-on share their primary lists (one object per span of days)
+    named: dict[frozenset[int], tuple[list[int], tuple[str, ...]]] = {}
+    plugin_lists: dict[int, Any] = {}
     for i, value in enumerate(rule_uniques.tolist()):
         rest, prog = divmod(int(value), 4)
         code, day = divmod(rest, 1_000_000)
@@ -755,11 +798,17 @@ def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:  # noqa: PLR0915 - see _ptp
         kind, listed_set, active = rule
         kinds[i] = kind
         first_row[i] = active[0][6]
-        listed = sorted(listed_set)
-        member_keys.extend((i << 32) | p for p in listed)
-        listed_of.append(tuple(_codes.decode(p) for p in listed))
+        names = named.get(listed_set)
+        if names is None:
+            ordered = sorted(listed_set)
+            names = named[listed_set] = (ordered, tuple(_codes.decode(p) for p in ordered))
+        member_keys.extend((i << 32) | p for p in names[0])
+        listed_of.append(names[1])
         if kind in (2, 3) and ctx.policy.contractor_primaries:
-            extra = contractor_primaries(ctx.prog_names[prog]).get(_codes.decode(code))
+            lists = plugin_lists.get(prog)
+            if lists is None:
+                lists = plugin_lists[prog] = contractor_primaries(ctx.prog_names[prog])
+            extra = lists.get(_codes.decode(code))
             if extra is not None:
                 has_contractor[i] = True
                 contractor_keys.extend((i << 32) | _codes.encode(c) for c in extra[0])
@@ -769,7 +818,6 @@ def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:  # noqa: PLR0915 - see _ptp
     # candidate primaries: every other row of the same group (only groups with an add-on)
     in_groups = rows[np.isin(ctx.group[rows], ctx.group[subject])]
     left, right = _pairs(ctx, in_groups)
-    position = {int(r): i for i, r in enumerate(subject.tolist())}
     subject_pos = np.full(len(ctx.code), -1, dtype=np.int64)
     subject_pos[subject] = np.arange(len(subject))
     take = subject_pos[left] >= 0
@@ -806,7 +854,6 @@ def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:  # noqa: PLR0915 - see _ptp
         if len(lost) == 0:
             break
         payable[lost] = False
-    del position
     flagged = np.flatnonzero(verdict != 0)
     if len(flagged) == 0:
         return
