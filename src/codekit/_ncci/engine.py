@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -133,12 +134,15 @@ def _ptp(  # noqa: PLR0917 - hot path, called positionally
     entry, table = ptp
     modifiers: frozenset[str] | None = None
     codes = list(by_code)
+    claim_codes = by_code.keys()
     partners_of = table.partners
     for column1 in codes:
         partners = partners_of(column1)
-        if not partners:
+        # most codes pair with none of the claim's: isdisjoint walks the claim's few codes
+        # in C without building a set
+        if not partners or partners.keys().isdisjoint(claim_codes):
             continue
-        # a claim has a few codes: probe them in the (cached) partner dictionary
+        # probe the claim's codes in the (cached) partner dictionary
         for column2 in codes:
             rows = partners.get(column2)
             if rows is None or column2 == column1:
@@ -352,9 +356,7 @@ def _aoc(  # noqa: PLR0917, PLR0915 - hot path; one rule per branch
     add_ons.sort(key=lambda item: item[0].line_id)
     while True:
         results = []
-        count: dict[int, int] = {}
-        for payable_code in payable.values():
-            count[payable_code] = count.get(payable_code, 0) + 1
+        count = Counter(payable.values())
         for line, code, kind, listed, _ in add_ons:
             # the codes of the payable lines other than this one
             present: AbstractSet[int] = (
@@ -457,11 +459,9 @@ def check_claim(
     chosen = claim.setting or normalize_setting(setting)
     day = None if as_of is None else _date(as_of)
     policy = policy or DEFAULT_POLICY
-    groups: dict[dt.date, list[ClaimLine]] = {}
-    for line in claim.lines:
-        groups.setdefault(line.date_of_service, []).append(line)
     findings: list[Finding] = []
-    if len(groups) == 1:  # the usual claim: one date of service, one set of tables
+    if len({line.date_of_service for line in claim.lines}) == 1:
+        # the usual claim: one date of service, one set of tables
         dos = claim.lines[0].date_of_service
         tables = tables_for(chosen, claim.program, day or dos)
         findings = check_group(claim.lines, dos, tables, policy, claim.program)
@@ -473,6 +473,9 @@ def check_claim(
             notes=tables.notes,
             tables=tables.provenances,
         )
+    groups: dict[dt.date, list[ClaimLine]] = {}
+    for line in claim.lines:
+        groups.setdefault(line.date_of_service, []).append(line)
     notes: dict[str, None] = {}
     used: dict[Provenance, None] = {}
     for dos in sorted(groups):
