@@ -123,20 +123,23 @@ def _canonical_codes(column: pd.Series[Any]) -> tuple[Any, list[str], Any] | Non
     if not all(type(v) is str for v in values[:: max(1, len(values) // 64)]):
         return None
     try:
-        chars = np.asarray(values, dtype=str)
+        # six characters: a sixth one (cut off there) means the value is too long
+        chars = values.astype("U6")
     except (TypeError, ValueError):  # pragma: no cover - str() of a value failed
         return None
-    if chars.dtype.itemsize != 4 * 5:
+    points = chars.view(np.uint32).reshape(-1, 6)
+    if points[:, 5].any():
         return None
-    points = chars.view(np.uint32).reshape(-1, 5)
     digit = np.full(128, 255, dtype=np.uint8)
     for char, value in _codes._VALUE.items():
         digit[ord(char)] = value
-    digits = digit[np.minimum(points, 127)]
-    if (digits == 255).any() or (points > 127).any():
+    digits = digit[np.minimum(points[:, :5], 127)]
+    if (digits == 255).any():
         return None
-    weights = np.array([36**4, 36**3, 36**2, 36, 1], dtype=np.int64)
-    encoded_rows = digits.astype(np.int64) @ weights
+    encoded_rows = digits[:, 0].astype(np.int64)
+    for place in range(1, 5):
+        encoded_rows *= 36
+        encoded_rows += digits[:, place]
     index, uniques = pd.factorize(encoded_rows)
     encoded = np.asarray(uniques, dtype=np.int64)
     return index, [_codes.decode(int(c)) for c in encoded.tolist()], encoded
@@ -212,7 +215,12 @@ def _bypass_table(
 
     values = _column(frame, "modifiers", "")
     try:
-        index, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+        dtype = frame["modifiers"].dtype if "modifiers" in frame.columns else None
+        if isinstance(dtype, pd.StringDtype) and getattr(dtype, "na_value", pd.NA) is not pd.NA:
+            # a str column (missing = NaN): factorised as it is, faster than as Python objects
+            index, uniques = pd.factorize(frame["modifiers"], use_na_sentinel=False)
+        else:
+            index, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
     except TypeError:  # lists are not hashable
         keys = [tuple(v) if isinstance(v, list | tuple | np.ndarray) else v for v in values]
         index, uniques = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=False)
