@@ -347,6 +347,13 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
         if "line_id" in frame.columns
         else np.array([str(i + 1) for i in range(n)], dtype=object)
     )
+    # a str column without missing values is text already (no per-finding conversion)
+    id_dtype = frame["line_id"].dtype if "line_id" in frame.columns else None
+    ids_are_text = "line_id" not in frame.columns or (
+        isinstance(id_dtype, pd.StringDtype)
+        and getattr(id_dtype, "na_value", pd.NA) is not pd.NA
+        and not frame["line_id"].isna().any()
+    )
     claim_ids = _column(frame, "claim_id", "")
     bene = _column(frame, "beneficiary_id", "")
     prov = _column(frame, "provider_id", "")
@@ -400,6 +407,7 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
 
     out: list[dict[str, Any]] = []
     denied = np.zeros(n, dtype=bool)
+    in_order = bool((np.diff(group) >= 0).all())  # groups already in row order
     group_rank = group
     ctx = _Ctx(
         code=code,
@@ -422,9 +430,9 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
         prog_names=prog_names,
         prog_index=prog_index,
         group_rank=group_rank,
-        group_order=(
-            np.arange(n) if (np.diff(group) >= 0).all() else np.argsort(group, kind="stable")
-        ),
+        group_order=(np.arange(n) if in_order else np.argsort(group, kind="stable")),
+        in_order=in_order,
+        ids_are_text=ids_are_text,
     )
     # PTP and MUE per table choice, then AOC (which needs every PTP/MUE denial)
     by_ptp: dict[int, list[int]] = {}
@@ -489,8 +497,16 @@ class _Ctx:
 
     group_rank: np.ndarray[Any, Any]
     group_order: np.ndarray[Any, Any]
+    in_order: bool
+    ids_are_text: bool
     code_rank: np.ndarray[Any, Any]
     distinct: np.ndarray[Any, Any]
+
+    def _ids(self, rows: Any) -> Any:
+        """The line ids of ``rows`` as text."""
+        if self.ids_are_text:
+            return self.line_ids[rows]
+        return self.line_ids[rows].astype(str).astype(object)
 
     def block(
         self,
@@ -509,7 +525,7 @@ class _Ctx:
             return
         block: dict[str, Any] = {
             "claim_id": self.claim_ids[rows],
-            "line_id": self.line_ids[rows].astype(str).astype(object),
+            "line_id": self._ids(rows),
             "beneficiary_id": self.bene[rows],
             "provider_id": self.prov[rows],
             "date_of_service": self.day[rows],
@@ -525,7 +541,7 @@ class _Ctx:
         }
         if other is not None:
             block["other_claim_id"] = self.claim_ids[other]
-            block["other_line_id"] = self.line_ids[other].astype(str).astype(object)
+            block["other_line_id"] = self._ids(other)
             block["other_code"] = self.canonical[self.code_index[other]]
         rank = ("ptp", "mue", "aoc").index(kind)
         second = self.code[other] if other is not None else np.zeros(len(rows), dtype=np.int64)
@@ -622,6 +638,8 @@ def _pairs(ctx: _Ctx, rows: np.ndarray[Any, Any]) -> tuple[Any, Any]:
     within = np.arange(len(left_pos)) - np.repeat(np.cumsum(reps) - reps, reps)
     right_pos = np.repeat(start_of[pos], reps) + within
     keep = left_pos != right_pos
+    if len(rows) == len(group) and ctx.in_order:  # order is the identity
+        return left_pos[keep], right_pos[keep]
     return order[left_pos[keep]], order[right_pos[keep]]
 
 
