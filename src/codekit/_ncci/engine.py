@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from codekit import _registry
 from codekit._ncci import store
 from codekit._ncci.codes import decode, encode
 from codekit._ncci.model import (
@@ -64,8 +65,6 @@ _selected: dict[tuple[Any, ...], Tables] = {}
 
 def tables_for(setting: str, program: str, day: dt.date) -> Tables:
     """The PTP, MUE and AOC tables to use on ``day`` (cached until packs change)."""
-    from codekit import _registry
-
     key = (_registry.generation(), os.environ.get("CODEKIT_DATA_DIR"), setting, program, day)
     found = _selected.get(key)
     if found is not None:
