@@ -258,7 +258,7 @@ def _report_latency(judged: Judged, naive: NaiveScan, releases: Sequence[Any]) -
     from codekit._search._engine import forget
 
     queries = autocomplete_queries(judged)
-    # Each series starts from nothing remembered (recent answers, compiled words, items);
+    # Each series starts from nothing remembered (recent answers, compiled words, rows);
     # "no cache" forgets before every query.
     uncached = time_queries(lambda q: search(q, limit=10), queries, forget, each=True)
     ours = time_queries(lambda q: search(q, limit=10), queries, forget)
@@ -278,7 +278,7 @@ def _report_latency(judged: Judged, naive: NaiveScan, releases: Sequence[Any]) -
     print(f"p50 ratio naive/codekit: {ratio:.0f}x   (*ICD-10-CM only, {len(naive_sample)} queries)")
     print(
         "**forgetting before every query what earlier ones left (recent answers, compiled "
-        "words, items read): the keystroke queries repeat ('acu', 'acut', 'acute' start many)"
+        "words, query rows): the keystroke queries repeat ('acu', 'acut', 'acute' start many)"
     )
     print("targets: p50 <= 200 us, p99 <= 2000 us, hit@5 >= 0.9")
     print(f"median of all: {statistics.median(ours) * 1e6:.0f} us")

@@ -461,49 +461,29 @@ def _run_passes(
 ) -> list[_Row]:
     rows: list[_Row] = []
     label = index.label
-    if filters[0]:
-        sql = (
-            f"SELECT {_DOC_COLUMNS}, n.size, n.id FROM fts JOIN names n ON n.id = fts.rowid"
-            f" JOIN docs d ON d.id = n.doc WHERE fts MATCH ?{filters[0]}"
-            " ORDER BY fts.rowid LIMIT ?"
-        )
-    else:
-        # Names only: the items themselves are read for the page returned (``_resolve``).
-        sql = (
-            "SELECT n.doc, n.size, n.id FROM fts JOIN names n ON n.id = fts.rowid"
-            " WHERE fts MATCH ? ORDER BY fts.rowid LIMIT ?"
-        )
+    sql = (
+        f"SELECT {_DOC_COLUMNS}, n.size, n.id FROM fts JOIN names n ON n.id = fts.rowid"
+        f" JOIN docs d ON d.id = n.doc WHERE fts MATCH ?{filters[0]}"
+        " ORDER BY fts.rowid LIMIT ?"
+    )
     for pass_level, expression, share, matched in passes:
         if len(rows) >= want:
             break
         found = index.query(sql, [f"({expression}){index.fts_filter}", *filters[1], want + 4])
-        for row in found:
-            if filters[0]:
-                doc, size, name = row, row[6], row[7]
-            else:
-                doc, size, name = row[:1], row[1], row[2]
+        for doc in found:
             key = (label, doc[0])
             if key in seen:
                 continue
             seen.add(key)
+            size = doc[6]
             level = pass_level
             if size >= OTHER_TEXT:
                 level, size = max(level, 1), size - OTHER_TEXT
             score = (2 - level) * 10 + 10 * share / size if level < 2 else 10 * share / size
-            rows.append(_Row(score, (1, -score, name), index, doc, matched))
+            rows.append(_Row(score, (1, -score, doc[7]), index, doc, matched))
             if len(rows) >= want:
                 break
     return rows
-
-
-def _resolve(page: Sequence[_Row]) -> list[tuple[View, tuple[Any, ...], _Row]]:
-    """The rows of a page with their items read (text rows carry only the item's id)."""
-    wanted: dict[View, list[int]] = {}
-    for r in page:
-        if len(r.doc) == 1:
-            wanted.setdefault(r.source, []).append(r.doc[0])
-    docs = {view: view.index.doc_rows(ids) for view, ids in wanted.items()}
-    return [(r.source, docs[r.source][r.doc[0]] if len(r.doc) == 1 else r.doc, r) for r in page]
 
 
 def search(
@@ -587,16 +567,16 @@ def run_search(key: tuple[Any, ...]) -> SearchResults:
             rows.extend(_text_rows(plans, groups, want - len(rows), filters, seen))
     hits = tuple(
         SearchHit(
-            code=doc[1],
-            code_set=view.names[doc[5]][0],
-            description=doc[4],
+            code=r.doc[1],
+            code_set=r.source.names[r.doc[5]][0],
+            description=r.doc[4],
             score=r.score,
             matched=r.matched,
-            kind=doc[2],
-            billable=bool(doc[3]),
-            release=view.names[doc[5]][1],
+            kind=r.doc[2],
+            billable=bool(r.doc[3]),
+            release=r.source.names[r.doc[5]][1],
         )
-        for view, doc, r in _resolve(rows[offset : offset + limit])
+        for r in rows[offset : offset + limit]
     )
     return SearchResults(
         query=text,

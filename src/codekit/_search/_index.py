@@ -66,8 +66,6 @@ _NAME_NOTES = ("inclusion_term", "includes")
 
 #: How many query answers an open index remembers.
 _RESULTS = 4096
-#: How many items an open index keeps at hand (those of recent answers).
-_DOCS = 20000
 
 #: Releases with more items than this print a line on stderr while their index is built.
 _ANNOUNCE = 20000
@@ -342,7 +340,6 @@ class SearchIndex:
         self.compiled: dict[Any, Any] = {}
         #: Rows of recent queries (see :meth:`query`).
         self.results: dict[tuple[Any, ...], list[Any]] = {}
-        self._docs: dict[int, tuple[Any, ...]] = {}
 
     @classmethod
     def open(cls, path: Path, releases: Sequence[Release]) -> SearchIndex:
@@ -411,27 +408,6 @@ class SearchIndex:
         """Drop what this index remembers of earlier queries."""
         self.results.clear()
         self.compiled.clear()
-        self._docs.clear()
-
-    def doc_rows(self, ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
-        """``(id, code, kind, billable, description, cs)`` of the items with these ids."""
-        memo = self._docs
-        missing = [i for i in ids if i not in memo]
-        if missing:
-            marks = ",".join("?" * len(missing))
-            sql = (
-                f"SELECT id, code, kind, billable, description, cs FROM docs WHERE id IN ({marks})"
-            )
-            with self._lock:
-                try:
-                    found = self._con.execute(sql, missing).fetchall()
-                except sqlite3.DatabaseError as exc:
-                    raise DataError(f"search index {self.label}: {exc}") from exc
-            if len(memo) + len(found) > _DOCS:
-                memo.clear()
-            for row in found:
-                memo[row[0]] = row
-        return memo
 
 
 _open: dict[object, SearchIndex] = {}
