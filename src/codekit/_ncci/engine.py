@@ -138,14 +138,13 @@ def _ptp(  # noqa: PLR0917 - hot path, called positionally
     for column1 in codes:
         partners = partners_of(column1)
         # most codes pair with none of the claim's: isdisjoint walks the claim's few codes
-        # in C without building a set
+        # in C without building a set; the others intersect (also walking the claim's codes)
         if not partners or partners.keys().isdisjoint(claim_codes):
             continue
-        # probe the claim's codes in the (cached) partner dictionary
-        for column2 in codes:
-            rows = partners.get(column2)
-            if rows is None or column2 == column1:
+        for column2 in partners.keys() & claim_codes:
+            if column2 == column1:
                 continue
+            rows = partners[column2]
             chosen = None
             for candidate in rows:
                 if ptp_applies(candidate[1], candidate[2], candidate[3], day):
