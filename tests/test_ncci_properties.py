@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import codekit
@@ -224,6 +224,32 @@ def test_batch_path_finds_what_check_claim_finds(
         for row in _rows(c, f)
     }
     found = codekit.check_claims(values, policy=policy)
+    assert _comparable(found) == expected
+    assert len(found) == len(expected)
+
+
+@settings(max_examples=25)
+@given(st.lists(lines(), min_size=1, max_size=4), st.sampled_from(POLICIES))
+def test_batch_fallbacks_find_what_check_claim_finds(
+    claims: list[list[dict[str, Any]]], policy: Policy
+) -> None:
+    """The batch path's slower branches (no pair bitmap, codes not read as characters)."""
+    from unittest import mock
+
+    from codekit._ncci import batch
+
+    values = [make(items, claim_id=f"C{i}", bene=f"B{i}") for i, items in enumerate(claims)]
+    expected = {
+        row
+        for c in values
+        for f in codekit.check_claim(c, policy=policy).findings
+        for row in _rows(c, f)
+    }
+    with (
+        mock.patch.object(batch, "_BITMAP_BITS", 0),
+        mock.patch.object(batch, "_canonical_codes", return_value=None),
+    ):
+        found = codekit.check_claims(values, policy=policy)
     assert _comparable(found) == expected
     assert len(found) == len(expected)
 
