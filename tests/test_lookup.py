@@ -255,3 +255,28 @@ def test_describe_many_whole_column_path_agrees() -> None:
     ]
     assert many == [c.description if c else None for c in single]
     assert many[-1] == codekit.describe("B20")  # the category, not the block of that name
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("2021-09-30", dt.date(2021, 9, 30)),
+        (" 2021-09-30 ", dt.date(2021, 9, 30)),
+        ("2021-09-30T12:00:00", dt.date(2021, 9, 30)),
+        (dt.datetime(2021, 9, 30, 23, 59), dt.date(2021, 9, 30)),
+    ],
+)
+def test_dates_of_service_accept_dates_datetimes_and_iso_text(
+    given: object, expected: dt.date
+) -> None:
+    from codekit._dates import to_date
+
+    assert to_date(given) == expected
+
+
+@pytest.mark.parametrize("given", ["2021-09-30garbage", "30/09/2021", "", 20210930, None])
+def test_dates_of_service_refuse_anything_else(given: object) -> None:
+    from codekit._dates import to_date
+
+    with pytest.raises(InvalidDateError):
+        to_date(given)

@@ -12,16 +12,24 @@ DateLike = dt.date | str
 
 
 def to_date(value: object, what: str = "date") -> dt.date:
-    """A ``datetime.date`` from a date, a datetime (its date part) or ISO ``YYYY-MM-DD`` text."""
+    """A ``datetime.date`` from a date, a datetime or a pandas ``Timestamp`` (their date part),
+    or ISO text: ``YYYY-MM-DD``, optionally followed by a time (``2026-08-01T00:00:00``)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        text = value.strip()
+        if len(text) == 10 or (len(text) > 10 and text[10] in "T "):
+            try:
+                return dt.date.fromisoformat(text[:10])
+            except ValueError:
+                pass
+    to_pydatetime = getattr(value, "to_pydatetime", None)  # pandas Timestamp
+    if callable(to_pydatetime):
+        moment = to_pydatetime()
+        if isinstance(moment, dt.datetime):
+            return moment.date()
     raise InvalidDateError(value, what)
 
 

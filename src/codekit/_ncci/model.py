@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from codekit._dates import to_date
 from codekit._ncci.codes import CODE
-from codekit.exceptions import InvalidClaimError
+from codekit.exceptions import InvalidClaimError, InvalidDateError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -158,24 +159,15 @@ def _units(value: object, line: str | None = None) -> int:
 
 
 def _date(value: object, line: str | None = None) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
-    to_pydatetime = getattr(value, "to_pydatetime", None)  # pandas Timestamp
-    if to_pydatetime is not None:
-        return to_pydatetime().date()  # type: ignore[no-any-return]
-    raise InvalidClaimError(
-        f"date_of_service {value!r} is not a date; use YYYY-MM-DD",
-        line=line,
-        field="date_of_service",
-        value=value,
-    )
+    try:
+        return to_date(value, "date_of_service")
+    except InvalidDateError:
+        raise InvalidClaimError(
+            f"date_of_service {value!r} is not a date; use YYYY-MM-DD",
+            line=line,
+            field="date_of_service",
+            value=value,
+        ) from None
 
 
 def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
