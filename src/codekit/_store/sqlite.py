@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -133,6 +134,13 @@ def write_dataset(
         con.close()
 
 
+_OPEN_ATTEMPTS = 5
+
+
+class _Unreadable(Exception):
+    """A dataset file missing or unreadable at this instant (may be mid-swap)."""
+
+
 class Dataset:
     """A dataset file opened lazily (on first query), read-only, shared by threads."""
 
@@ -143,9 +151,20 @@ class Dataset:
         self._lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
-        path = self._locate()
+        # A data pack may be swapped for a re-installed copy between finding its file and
+        # opening it: look again a few times before calling the file missing or damaged.
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                return self._open(self._locate())
+            except _Unreadable as exc:
+                if attempt == _OPEN_ATTEMPTS - 1:
+                    raise DataError(str(exc)) from exc.__cause__
+                time.sleep(0.02 * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _open(self, path: Path) -> sqlite3.Connection:
         if not path.is_file():
-            raise DataError(f"{self.label}: data file {path.name} is missing; reinstall codekit")
+            raise _Unreadable(f"{self.label}: data file {path.name} is missing; reinstall codekit")
         uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
         try:
             con = sqlite3.connect(uri, uri=True, check_same_thread=False)
@@ -154,7 +173,9 @@ class Dataset:
             con.execute("PRAGMA mmap_size = 268435456")
             version = con.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise DataError(f"{self.label}: {path.name} is not a codekit dataset ({exc})") from exc
+            raise _Unreadable(
+                f"{self.label}: {path.name} is not a codekit dataset ({exc})"
+            ) from exc
         if version != FORMAT_VERSION:
             con.close()
             raise DataError(
