@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import attrs
 
 from codekit._quota.model import Allowance, Principal, Resource, Window
 from codekit.exceptions import QuotaConfigError
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 __all__ = ["DEFAULT_LIMITS", "QuotaPolicy", "TieredPolicy"]
 
@@ -36,10 +34,14 @@ class QuotaPolicy(Protocol):
 
 def _limits(value: Mapping[str, int | None]) -> Mapping[str, int | None]:
     if not value:
-        raise ValueError("a tiered policy needs at least one tier")
+        raise QuotaConfigError("a tiered policy needs at least one tier")
+    if not isinstance(value, Mapping):
+        raise QuotaConfigError(f"limits must map tier names to limits, not {value!r}")
     for tier, limit in value.items():
-        if limit is not None and (not isinstance(limit, int) or limit < 0):
-            raise ValueError(f"limit of tier {tier!r} must be a non-negative int or None")
+        if limit is not None and (
+            not isinstance(limit, int) or isinstance(limit, bool) or limit < 0
+        ):
+            raise QuotaConfigError(f"limit of tier {tier!r} must be a non-negative int or None")
     return MappingProxyType(dict(value))
 
 
