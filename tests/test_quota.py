@@ -11,10 +11,13 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import codekit
 from codekit._quota.stores import MemoryStore, SqliteStore
@@ -538,3 +541,40 @@ def test_a_failing_plugin_policy_or_store_is_named(store: MemoryStore) -> None:
         with pytest.raises(PluginError, match=r"bad_policies.*cannot reach broken://x"):
             Client(Principal("v"), store="broken://x")
         assert Client(Principal("v"), store=store).remaining() == 1
+
+
+_ANYTHING = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=30),
+    st.binary(max_size=10),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(
+        st.text(max_size=5), st.one_of(st.none(), st.integers(), st.text(max_size=5)), max_size=3
+    ),
+    st.sampled_from(["day", "rolling 5h", "9999999h", "memory://", "sqlite:///\x00", "default"]),
+)
+
+
+def _only_codekit_errors(build: Callable[[], object]) -> None:
+    with contextlib.suppress(CodekitError):
+        build()
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_ANYTHING, _ANYTHING, _ANYTHING, _ANYTHING)
+def test_quota_values_and_clients_raise_only_codekit_errors(a: Any, b: Any, c: Any, d: Any) -> None:
+    _only_codekit_errors(lambda: Window(a, b))
+    _only_codekit_errors(lambda: Window.parse(a).resets_at(0.0, None))
+    _only_codekit_errors(lambda: Allowance(limit=a, window=b, upgrade=c, counter=d))
+    _only_codekit_errors(
+        lambda: TieredPolicy(limits=a, window=b, messages=c).allowance(
+            Principal("p"), Resource("cpt", "0628T")
+        )
+    )
+    _only_codekit_errors(lambda: Principal(a, b))
+    _only_codekit_errors(lambda: Client(a))
+    _only_codekit_errors(lambda: Client(Principal("p"), policy=a, store=b).remaining())
+    _only_codekit_errors(lambda: Client(Principal("p"), clock=lambda: a).remaining())

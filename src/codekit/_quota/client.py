@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from typing import TYPE_CHECKING, Any
@@ -85,6 +86,8 @@ class Client:
                 f"Client needs a codekit.Principal, not {type(principal).__name__}; "
                 "write codekit.Principal('user-id', tier='guest')"
             )
+        if not callable(clock):
+            raise QuotaConfigError(f"clock must be a function like time.time, not {clock!r}")
         self.principal = principal
         self.policy_name, self.policy, self._policy_plugin = self._policy(policy)
         self.store = self._open_store(store)
@@ -155,6 +158,12 @@ class Client:
             raise QuotaConfigError(message)
         return allowance
 
+    def _now(self) -> float:
+        now: object = self._clock()
+        if isinstance(now, bool) or not isinstance(now, (int, float)) or not math.isfinite(now):
+            raise QuotaConfigError(f"the clock gave {now!r}, not seconds since the epoch")
+        return float(now)
+
     def __repr__(self) -> str:
         return f"Client({self.principal!r}, policy={self.policy_name!r}, store={self.store.url!r})"
 
@@ -181,8 +190,8 @@ class Client:
         """Count one use of ``resource``; raises :class:`QuotaExceededError` when refused."""
         allowance = self._allowance(resource)
         if allowance.limit is None:
-            return _status(allowance, Tally(True, 0), self._clock())
-        now = self._clock()
+            return _status(allowance, Tally(True, 0), self._now())
+        now = self._now()
         try:
             tally = self.store.charge(
                 self._account(allowance),
@@ -214,7 +223,7 @@ class Client:
     def status(self) -> QuotaStatus:
         """The principal's allowance now (``granted`` tells whether another page would be)."""
         allowance = self._allowance(_ANY_PAGE)
-        now = self._clock()
+        now = self._now()
         if allowance.limit is None:
             return _status(allowance, Tally(True, 0), now)
         try:

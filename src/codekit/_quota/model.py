@@ -17,6 +17,8 @@ __all__ = ["Allowance", "Principal", "QuotaStatus", "Resource", "Window", "Windo
 WindowKind = Literal["lifetime", "day", "month", "rolling"]
 _ROLLING = re.compile(r"(?:rolling[:\s]*)?([0-9]{1,6})\s*h(?:ours?|rs?)?")
 _KINDS = ("lifetime", "day", "month", "rolling")
+#: The longest rolling window, about a century (longer ones are a lifetime).
+_MAX_HOURS = 876_000
 #: Spellings :meth:`Window.parse` (and so ``Allowance(window=...)``) accepts for each kind.
 _SPELLINGS: dict[str, WindowKind] = {
     "lifetime": "lifetime",
@@ -94,10 +96,13 @@ class Window:
                 "a rolling window needs hours=N (and only a rolling one has hours)"
             )
         if self.hours is not None and (
-            not isinstance(self.hours, int) or isinstance(self.hours, bool) or self.hours <= 0
+            not isinstance(self.hours, int)
+            or isinstance(self.hours, bool)
+            or not 0 < self.hours <= _MAX_HOURS
         ):
             raise QuotaConfigError(
-                f"a rolling window needs a positive whole number of hours, not {self.hours!r}"
+                "a rolling window needs a positive whole number of hours (at most "
+                f"{_MAX_HOURS:,}), not {self.hours!r}"
             )
 
     @classmethod

@@ -50,7 +50,12 @@ def _window(value: str | Window) -> Window:
 
 
 def _messages(value: Mapping[str, str] | None) -> Mapping[str, str]:
-    return MappingProxyType(dict(value or {}))
+    if value is not None and not isinstance(value, Mapping):
+        raise QuotaConfigError(f"messages must map tier names to texts, not {value!r}")
+    found = dict(value or {})
+    if not all(isinstance(text, str) for text in found.values()):
+        raise QuotaConfigError("every upgrade message must be a string")
+    return MappingProxyType(found)
 
 
 @attrs.frozen(kw_only=True)
