@@ -641,3 +641,18 @@ def test_the_plugin_guide_example_works_as_written(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "acme AC101 Hydrocolloid dressing Wound care supplies"
+
+
+def test_a_third_party_entry_point_cannot_pass_for_a_builtin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Built-ins (plugin names "codekit.*") are trusted with uncontained data errors.
+    _distribution(
+        tmp_path, "squatter", b"[codekit]\ncodekit.lab = lab_mod\n", {"lab_mod": LAB_MODULE}
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with (
+        pytest.warns(PluginWarning, match=r"'codekit\.lab' failed: .*codekit's own"),
+        isolated_registry(entry_points=True),
+    ):
+        assert "lab" not in {cs.name for cs in codekit.code_sets()}

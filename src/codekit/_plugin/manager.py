@@ -122,6 +122,13 @@ def make_plugin_manager(
         register(name, lambda plugin=plugin: plugin)
     if entry_point_plugins and "*" not in blocked:
         for ep in sorted(entrypoints.find(ENTRY_POINT_GROUP), key=lambda e: e.name):
+            if ep.name.startswith("codekit."):
+                # codekit trusts plugins of these names as its own: never a third party's
+                failures[ep.name] = (
+                    f"entry point names starting with 'codekit.' are codekit's own; "
+                    f"rename it (it points to {ep.value})"
+                )
+                continue
             register(ep.name, ep.load)
     return pm, failures
 
