@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import inspect
 import os
 import subprocess
 import sys
 import types
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pluggy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import codekit
 from codekit import hookspecs
-from codekit.exceptions import PluginError, PluginWarning, UnknownCodeSetError
+from codekit.exceptions import CodekitError, PluginError, PluginWarning, UnknownCodeSetError
 from codekit.models import DataRelease
 from codekit.plugins import (
     CodeRecord,
@@ -656,3 +661,73 @@ def test_a_third_party_entry_point_cannot_pass_for_a_builtin(
         isolated_registry(entry_points=True),
     ):
         assert "lab" not in {cs.name for cs in codekit.code_sets()}
+
+
+_GARBAGE = st.one_of(
+    st.none(),
+    st.integers(),
+    st.text(max_size=8),
+    st.lists(st.one_of(st.none(), st.text(max_size=5), st.integers()), max_size=3),
+    st.builds(
+        CodeRecord,
+        code=st.one_of(st.just("HY1"), st.text(max_size=5), st.none()),
+        description=st.one_of(st.text(max_size=10), st.none(), st.integers()),
+        billable=st.one_of(st.booleans(), st.none()),
+    ),
+)
+
+
+class _AnySource:
+    """A code source answering every call with the same value, whatever it is."""
+
+    def __init__(self, answer: Any) -> None:
+        self.answer = answer
+
+    def find(self, code: str) -> Any:
+        return self.answer
+
+    def item(self, code: str, kind: Any) -> Any:
+        return self.answer
+
+    def children(self, code: str, kind: Any) -> Any:
+        return self.answer
+
+    def near(self, code: str, limit: int) -> Any:
+        return self.answer
+
+    def records(self) -> Any:
+        return self.answer
+
+
+@settings(max_examples=60)
+@given(answer=_GARBAGE)
+def test_whatever_a_plugin_source_answers_only_codekit_errors_escape(answer: Any) -> None:
+    class AnyPlugin:
+        __name__ = "any_plugin"
+
+        @hookimpl
+        def codekit_register(self, registrar: Registrar) -> None:
+            registrar.add_code_set(CodeSetSpec(name="hyp", title="Hyp", pattern=r"HY[0-9]"))
+            registrar.add_release(
+                DataRelease(code_set="hyp", release="1", effective=dt.date(2024, 1, 1)),
+                source=lambda: _AnySource(answer),
+            )
+
+    with (
+        warnings.catch_warnings(),
+        isolated_registry(GoodSearchCodes(), AnyPlugin(), builtins=False),
+    ):
+        warnings.simplefilter("ignore", PluginWarning)
+        for call in (
+            lambda: codekit.lookup("HY1"),
+            lambda: codekit.describe("HY1"),
+            lambda: codekit.is_valid("HY1"),
+            lambda: codekit.lookup("HY1").children(),
+        ):
+            with contextlib.suppress(CodekitError):
+                call()
+        assert [h.code for h in codekit.search("glucose", code_sets=["lab"])] == [
+            "LB001",
+            "LB002",
+        ]
+        assert "LB002" in codekit.search("glucose").codes()
