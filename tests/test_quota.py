@@ -11,20 +11,26 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import codekit
 from codekit._quota.stores import MemoryStore, SqliteStore
 from codekit.exceptions import (
+    CodekitError,
     InvalidCodeError,
+    PluginError,
     QuotaConfigError,
     QuotaExceededError,
     QuotaStoreError,
     QuotaWarning,
 )
+from codekit.plugins import Registrar, hookimpl
 from codekit.quota import (
     Allowance,
     Client,
@@ -34,6 +40,7 @@ from codekit.quota import (
     Window,
     policies,
 )
+from codekit.testing import isolated_registry
 
 REQUIRE_REDIS = "CODEKIT_REQUIRE_REDIS"
 
@@ -302,6 +309,53 @@ def test_window_parsing_and_validation() -> None:
         Window.rolling(0)
 
 
+class _DailyPolicy:
+    """A plugin author's policy, written as the issue reported it: ``window="day"``."""
+
+    def __init__(self, window: str) -> None:
+        self.window = window
+
+    def allowance(self, principal: Principal, resource: Resource) -> Allowance:
+        return Allowance(limit=1, window=self.window)
+
+
+@pytest.mark.parametrize("spelling", ["day", "Daily", " per day "])
+def test_an_allowance_takes_a_window_by_name(store: MemoryStore, spelling: str) -> None:
+    # Window.day()'s documented meaning: a UTC calendar day, reset at midnight UTC.
+    clock = FakeClock(dt.datetime(2026, 3, 10, 23, 30, tzinfo=dt.UTC))
+    client = Client(Principal("v"), policy=_DailyPolicy(spelling), store=store, clock=clock)
+    client.page("0628T")
+    with pytest.raises(QuotaExceededError) as refused:
+        client.page("0627T")
+    assert refused.value.resets_at == dt.datetime(2026, 3, 11, tzinfo=dt.UTC)
+    clock.advance(minutes=31)
+    client.page("0627T")
+
+
+def test_window_spellings_and_what_a_wrong_one_says() -> None:
+    assert Allowance(limit=1, window="monthly").window == Window.month()
+    assert Allowance(limit=1, window="24h").window == Window.rolling(24)
+    assert Allowance(limit=1, window="rolling 36 hours").window == Window.rolling(36)
+    assert Allowance(limit=1, window="forever").window == Window.lifetime()
+    for wrong in ("weekly", "", None, 7, "9" * 100):
+        with pytest.raises(QuotaConfigError, match=r"'lifetime', 'day', 'month'.*Window\.day"):
+            Allowance(limit=1, window=wrong)  # type: ignore[arg-type]
+    for limit in (-1, True, "5", 1.5):
+        with pytest.raises(QuotaConfigError, match="non-negative int"):
+            Allowance(limit=limit)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [(("",), {}), (("   ",), {}), ((None,), {}), ((42,), {}), (("u1",), {"tier": ""})],
+)
+def test_a_principal_without_an_id_or_tier_is_a_clear_codekit_error(
+    args: tuple[object, ...], kwargs: dict[str, object]
+) -> None:
+    with pytest.raises(CodekitError, match=r"non-empty string.*Principal\('user-42'"):
+        Principal(*args, **kwargs)  # type: ignore[arg-type]
+
+
 def test_unknown_tier_policy_and_scheme_say_what_exists(store: MemoryStore) -> None:
     client = Client(Principal("v", tier="gold"), store=store)
     with pytest.raises(QuotaConfigError, match="guest, registered, paid"):
@@ -310,7 +364,7 @@ def test_unknown_tier_policy_and_scheme_say_what_exists(store: MemoryStore) -> N
         Client(Principal("v"), policy="no-such-policy")
     with pytest.raises(QuotaConfigError, match="memory, redis"):
         Client(Principal("v"), store="ftp://example")
-    with pytest.raises(TypeError, match="Principal"):
+    with pytest.raises(QuotaConfigError, match="Principal"):
         Client("v")  # type: ignore[arg-type]
 
 
@@ -447,3 +501,80 @@ def test_memory_store_grants_exactly_the_limit_across_threads(store: MemoryStore
     with ThreadPoolExecutor(8) as pool:
         assert sum(pool.map(attempts, range(8))) == 50
     assert client.status().used == 50
+
+
+class _BadPolicies:
+    """A plugin whose quota policies fail: one exits, one answers with a number."""
+
+    __name__ = "bad_policies"
+
+    class Exits:
+        def allowance(self, principal: Principal, resource: Resource) -> Allowance:
+            raise SystemExit(2)
+
+    class Garbage:
+        def allowance(self, principal: Principal, resource: Resource) -> Allowance:
+            return 5  # type: ignore[return-value]
+
+    @hookimpl
+    def codekit_register(self, registrar: Registrar) -> None:
+        registrar.add_quota_policy("exits", self.Exits())
+        registrar.add_quota_policy("garbage", self.Garbage())
+        registrar.add_quota_store("broken", self.store)
+
+    @staticmethod
+    def store(url: str) -> MemoryStore:
+        raise ConnectionError(f"cannot reach {url}")
+
+
+def test_a_failing_plugin_policy_or_store_is_named(store: MemoryStore) -> None:
+    from codekit._codesets import cpt
+    from codekit._quota import plugin
+
+    with isolated_registry(cpt, plugin, _BadPolicies(), builtins=False):
+        exits = Client(Principal("v"), policy="exits", store=store)
+        with pytest.raises(PluginError, match=r"bad_policies.*'exits'.*sys\.exit\(2\)"):
+            exits.page("0628T")
+        garbage = Client(Principal("v"), policy="garbage", store=store)
+        with pytest.raises(PluginError, match=r"bad_policies.*returned int, not .*Allowance"):
+            garbage.remaining()
+        with pytest.raises(PluginError, match=r"bad_policies.*cannot reach broken://x"):
+            Client(Principal("v"), store="broken://x")
+        assert Client(Principal("v"), store=store).remaining() == 1
+
+
+_ANYTHING = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=30),
+    st.binary(max_size=10),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(
+        st.text(max_size=5), st.one_of(st.none(), st.integers(), st.text(max_size=5)), max_size=3
+    ),
+    st.sampled_from(["day", "rolling 5h", "9999999h", "memory://", "sqlite:///\x00", "default"]),
+)
+
+
+def _only_codekit_errors(build: Callable[[], object]) -> None:
+    with contextlib.suppress(CodekitError):
+        build()
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_ANYTHING, _ANYTHING, _ANYTHING, _ANYTHING)
+def test_quota_values_and_clients_raise_only_codekit_errors(a: Any, b: Any, c: Any, d: Any) -> None:
+    _only_codekit_errors(lambda: Window(a, b))
+    _only_codekit_errors(lambda: Window.parse(a).resets_at(0.0, None))
+    _only_codekit_errors(lambda: Allowance(limit=a, window=b, upgrade=c, counter=d))
+    _only_codekit_errors(
+        lambda: TieredPolicy(limits=a, window=b, messages=c).allowance(
+            Principal("p"), Resource("cpt", "0628T")
+        )
+    )
+    _only_codekit_errors(lambda: Principal(a, b))
+    _only_codekit_errors(lambda: Client(a))
+    _only_codekit_errors(lambda: Client(Principal("p"), policy=a, store=b).remaining())
+    _only_codekit_errors(lambda: Client(Principal("p"), clock=lambda: a).remaining())

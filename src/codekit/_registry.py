@@ -37,32 +37,63 @@ _ORIGIN_RANK = {"pack": 0, "plugin": 1, "packaged": 2}
 
 @attrs.frozen
 class Release:
-    """One selectable release: its description and how to open its data."""
+    """One selectable release: its description and how to open its data.
+
+    A third-party plugin's data is handed out checked and contained (see
+    :class:`codekit._plugin.sources.CheckedSource`): a failure names the plugin, and work
+    over every code set (the search index) leaves the plugin out instead of failing.
+    """
 
     info: DataRelease
     plugin: str
     _factory: Callable[[], CodeSource] = attrs.field(alias="factory")
+    _checked: CodeSource | None = attrs.field(init=False, default=None, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not _builtin(self.plugin):
+            from codekit._plugin.sources import CheckedSource
+
+            what = f"{self.info.code_set} {self.info.release}"
+            object.__setattr__(self, "_checked", CheckedSource(self.plugin, what, self._factory))
 
     def source(self) -> CodeSource:
-        """Open (once) and return the release's data; plugin failures become PluginError."""
-        return open_plugin_data(
-            self.plugin, f"{self.info.code_set} {self.info.release}", self._factory
-        )
+        """The release's data (a built-in's opened once here; a plugin's on first use)."""
+        if self._checked is not None:
+            return self._checked
+        return self._factory()
+
+    def open(self) -> CodeSource:
+        """Open the release's data now; a plugin's failure raises :class:`PluginError`."""
+        if self._checked is not None:
+            from codekit._plugin.sources import CheckedSource
+
+            assert isinstance(self._checked, CheckedSource)
+            self._checked.open()
+            return self._checked
+        return self._factory()
+
+
+def _builtin(plugin: str) -> bool:
+    return plugin.startswith("codekit.")
 
 
 def open_plugin_data(plugin: str, what: str, factory: Callable[[], _T]) -> _T:
-    """Run a plugin's data factory; a third-party plugin's failure becomes a PluginError.
+    """Run a plugin's data factory; a third-party plugin's failure becomes a PluginError
+    (``sys.exit()`` in it too).
 
     codekit's own plugins raise their own errors (``DataError`` and friends) unchanged.
     """
-    try:
+    if _builtin(plugin):
         return factory()
+    from codekit._plugin.loading import contained, describe_failure
+
+    try:
+        with contained():
+            return factory()
     except PluginError:
         raise
     except Exception as exc:
-        if plugin.startswith("codekit."):
-            raise
-        raise PluginError(plugin, f"failed to open {what}: {exc}") from exc
+        raise PluginError(plugin, f"failed to open {what}: {describe_failure(exc)}") from exc
 
 
 @attrs.frozen
@@ -81,6 +112,8 @@ class Registry:
         self._failed_code_sets: dict[str, tuple[str, str]] = {}
         self.failures: dict[str, str] = {}
         self._extensions: dict[str, list[tuple[str, Any]]] = {}
+        #: plugin name -> rank in precedence (0 first merged: highest).
+        self._precedence: dict[str, int] = {}
 
     # -- building -----------------------------------------------------------------------
     def fail(self, plugin: str, message: str, registrar: Registrar | None = None) -> None:
@@ -92,7 +125,11 @@ class Registry:
                 self._failed_code_sets.setdefault(spec.name, (plugin, message))
 
     def merge(self, registrar: Registrar) -> None:
-        """Take in one plugin's registrations, all or nothing (its hook already succeeded)."""
+        """Take in one plugin's registrations, all or nothing (its hook already succeeded).
+
+        Plugins are merged in order of precedence, highest first: a code set stays with the
+        first plugin that registers it (a ``fallback`` registration yields to any other).
+        """
         for spec, fallback in registrar._code_sets:
             existing = self._code_sets.get(spec.name)
             if existing is not None and not fallback and not existing.fallback:
@@ -105,6 +142,7 @@ class Registry:
             existing = self._code_sets.get(spec.name)
             if existing is None or (existing.fallback and not fallback):
                 self._code_sets[spec.name] = _CodeSetEntry(spec, registrar.plugin, fallback)
+        self._precedence.setdefault(registrar.plugin, len(self._precedence))
         for entry in registrar._releases:
             self._releases.setdefault(entry.release.code_set, []).append(
                 Release(entry.release, entry.plugin, entry.factory)
@@ -124,8 +162,16 @@ class Registry:
                         PluginWarning,
                         stacklevel=3,
                     )
+        # Oldest first; of two releases of one date, the more local origin, then the plugin
+        # of higher precedence, comes last (which is what "newest" and "in force" pick).
         for releases in self._releases.values():
-            releases.sort(key=lambda r: (r.info.effective, -_ORIGIN_RANK[r.info.origin]))
+            releases.sort(
+                key=lambda r: (
+                    r.info.effective,
+                    -_ORIGIN_RANK[r.info.origin],
+                    -self._precedence.get(r.plugin, 0),
+                )
+            )
 
     # -- reading ------------------------------------------------------------------------
     def specs(self) -> list[CodeSetSpec]:
@@ -216,7 +262,12 @@ class Registry:
         )
 
     def extensions(self, kind: str) -> list[tuple[str, Any]]:
-        """Values registered for a capability, with the plugin that registered each."""
+        """Values registered for a capability, with the plugin that registered each.
+
+        In order of precedence, highest first: a third-party plugin's values come before a
+        built-in's, so a capability that takes the first value of a name (quota policies,
+        quota stores) lets the plugin override the built-in.
+        """
         return list(self._extensions.get(kind, ()))
 
 

@@ -273,7 +273,8 @@ class QuotaWarning(CodekitWarning):
 
 
 class QuotaConfigError(CodekitError, ValueError):
-    """A quota set-up is wrong: an unknown policy, tier or store URL scheme."""
+    """A quota set-up is wrong: an unknown policy, tier or store URL scheme, or a principal,
+    window or allowance that is not valid (the message says what to write)."""
 
 
 class InvalidQueryError(CodekitError, ValueError):

@@ -24,9 +24,13 @@ hookspec = pluggy.HookspecMarker("codekit")
 def codekit_register(registrar: Registrar) -> None:
     """Register what the plugin provides: code sets and their releases.
 
-    Called once per process, the first time codekit needs its registry (never at import).
-    A plugin that raises here is reported with a :class:`~codekit.exceptions.PluginWarning`
-    and everything it registered is discarded; the other plugins keep working.
+    Called once per process, the first time codekit needs its registry (never at import),
+    in pluggy's call order: ``tryfirst`` implementations, then the others (the plugin
+    registered last first), then ``trylast`` ones, which every built-in is. What is
+    registered first has precedence, so a plugin's code set, quota policy or quota store
+    of a built-in's name replaces the built-in one. A plugin that raises here (or calls
+    ``sys.exit()``) is reported with a :class:`~codekit.exceptions.PluginWarning` and
+    everything it registered is discarded; the other plugins keep working.
 
     :param registrar: collects the plugin's registrations; see
         :meth:`~codekit.plugins.Registrar.add_code_set` and

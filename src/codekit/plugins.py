@@ -34,6 +34,8 @@ import attrs
 import pluggy
 
 from codekit._crosswalk._values import CrosswalkSpec
+from codekit._plugin.checks import check_record, check_release
+from codekit._plugin.loading import contained
 from codekit.models import CodeKind, DataRelease, LazyNotes
 
 if TYPE_CHECKING:
@@ -247,7 +249,8 @@ class DescriptionProvider:
     def texts(self, code: str) -> tuple[str, ...]:
         """The texts registered for the canonical ``code`` (empty if none)."""
         if callable(self.descriptions) and not isinstance(self.descriptions, Mapping):
-            return _as_texts(self.descriptions(code))
+            with contained():  # a plugin's sys.exit() becomes an error its caller contains
+                return _as_texts(self.descriptions(code))
         if not self._index:
             for key, value in self.descriptions.items():
                 self._index[_compact_key(key)] = _as_texts(value)
@@ -291,6 +294,11 @@ class Registrar:
         self._releases: list[_ReleaseEntry] = []
         self._extensions: dict[str, list[Any]] = {}
 
+    @property
+    def empty(self) -> bool:
+        """Whether nothing has been registered through this registrar."""
+        return not (self._code_sets or self._releases or self._extensions)
+
     def add_code_set(self, spec: CodeSetSpec, *, fallback: bool = False) -> None:
         """Register a code set. A ``fallback`` registration yields to another plugin's."""
         if not isinstance(spec, CodeSetSpec):
@@ -310,8 +318,7 @@ class Registrar:
         zero-argument callable that opens one on first use (preferred: nothing is read until
         a lookup needs it).
         """
-        if not isinstance(release, DataRelease):
-            raise TypeError(f"add_release takes a DataRelease, not {type(release).__name__}")
+        check_release(release, "add_release")
         if (source is None) == (records is None):
             raise TypeError("add_release needs exactly one of source= or records=")
         factory: SourceFactory
@@ -324,6 +331,9 @@ class Registrar:
             if wrong:
                 raise TypeError(f"records must be CodeRecord values, not {wrong[0]}")
             frozen = tuple(record for record in given if isinstance(record, CodeRecord))
+            problem = next(filter(None, map(check_record, frozen)), None)
+            if problem is not None:
+                raise TypeError(f"add_release: a bad record: {problem}")
             factory = _memoised(lambda: MemoryCodeSource(frozen))
         elif isinstance(source, CodeSource):
             ready = source
@@ -358,6 +368,7 @@ class Registrar:
         """
         from codekit._crosswalk._registry import make_entry
 
+        check_release(release, "add_crosswalk")
         self.add_extension(
             "crosswalk", make_entry(spec, release, rows=rows, source=source, plugin=self.plugin)
         )

@@ -4,6 +4,11 @@
 distribution's metadata; codekit only needs one group's entry points, so it reads the
 ``entry_points.txt`` files on ``sys.path`` directly (first distribution of a name wins, as
 with ``importlib.metadata``).
+
+One broken distribution never hides the others: a folder that cannot be listed or a file
+that cannot be read is skipped, and a file that is not UTF-8 is read with its undecodable
+bytes replaced; if it declares ``codekit`` entry points, a
+:class:`~codekit.exceptions.PluginWarning` names the distribution.
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ import importlib
 import os
 import re
 import sys
+import warnings
 from typing import NamedTuple
+
+from codekit.exceptions import PluginWarning
 
 __all__ = ["EntryPoint", "find"]
 
@@ -49,14 +57,28 @@ def _parse(text: str, group: str) -> list[EntryPoint]:
     return found
 
 
+def _read(path: str) -> tuple[str, bool]:
+    """The file's text and whether it was valid UTF-8 (OSError if it cannot be read)."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    try:
+        return raw.decode("utf-8-sig"), True
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace"), False
+
+
 def find(group: str) -> list[EntryPoint]:
     """Every entry point of ``group`` visible on ``sys.path``."""
     seen: set[str] = set()
     found: list[EntryPoint] = []
-    for folder in sys.path:
+    folders: list[object] = list(sys.path)  # anything may have been put there
+    for folder in folders:
         try:
-            names = sorted(os.listdir(folder or "."))
-        except OSError:
+            base = os.fspath(folder) or "."  # type: ignore[call-overload]
+            if not isinstance(base, str):
+                continue
+            names = sorted(os.listdir(base))
+        except (OSError, TypeError, ValueError):  # missing, not a folder, not a path
             continue
         for entry in names:
             match = _DIST.match(entry)
@@ -66,12 +88,18 @@ def find(group: str) -> list[EntryPoint]:
             if dist in seen:
                 continue
             seen.add(dist)
+            path = os.path.join(base, entry, "entry_points.txt")
             try:
-                with open(
-                    os.path.join(folder or ".", entry, "entry_points.txt"), encoding="utf-8"
-                ) as f:
-                    text = f.read()
-            except OSError:
+                text, valid = _read(path)
+            except (OSError, ValueError):
                 continue
-            found.extend(_parse(text, group))
+            points = _parse(text, group)
+            if points and not valid:
+                warnings.warn(
+                    f"{path} is not UTF-8; its {group!r} entry points may not load "
+                    f"(reinstall {match.group(1)})",
+                    PluginWarning,
+                    stacklevel=2,
+                )
+            found.extend(points)
     return found

@@ -3,20 +3,30 @@
 Built-in plugins come from :data:`DEFAULT_PLUGINS`; third-party ones from the ``codekit``
 entry-point group. ``CODEKIT_DISABLE_PLUGINS`` (comma-separated plugin names, or ``*`` for
 every third-party plugin) blocks plugins. A plugin that fails to import, to validate or to
-register is reported with a warning and recorded, never allowed to take codekit down.
+register (raising anything, ``sys.exit()`` included) is reported with a warning and
+recorded, never allowed to take codekit down.
+
+Registration runs in pluggy's own call order: ``tryfirst`` hooks, then the others with the
+last registered first, then ``trylast`` ones (every built-in). What is registered first has
+precedence, so a third-party plugin overrides a built-in: its code set replaces a built-in
+one of that name, and its quota policies and stores are chosen over built-ins of the same
+name (see :meth:`codekit._registry.Registry.extensions`).
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from codekit import hookspecs
 from codekit._plugin import entrypoints
+from codekit._plugin.loading import contained, describe_failure, hooked_classes, plugin_object
 from codekit._registry import Registry
+from codekit.exceptions import PluginWarning
 from codekit.plugins import Registrar
 
 if TYPE_CHECKING:
@@ -49,13 +59,32 @@ def _blocked() -> set[str]:
     return {name.strip() for name in raw.split(",") if name.strip()}
 
 
+def _nothing_registered(name: str, plugin: object) -> None:
+    """Warn that ``plugin`` has no hook at all (a module naming no ``@hookimpl``)."""
+    where = getattr(plugin, "__name__", type(plugin).__name__)
+    message = f"codekit plugin {name!r} registers nothing: {where} has no @hookimpl codekit_*"
+    classes = hooked_classes(plugin)
+    if classes:
+        message += (
+            f" function, but it defines {', '.join(classes)} with hooks; name the class in "
+            f'the entry point ({name} = "{where}:{classes[0]}")'
+        )
+    else:
+        message += " function; mark codekit_register with @codekit.plugins.hookimpl"
+    warnings.warn(message, PluginWarning, stacklevel=4)
+
+
 def make_plugin_manager(
     *,
     builtins: bool = True,
     entry_point_plugins: bool = True,
     plugins: Iterable[tuple[str, object]] = (),
 ) -> tuple[pluggy.PluginManager, dict[str, str]]:
-    """A fresh, validated plugin manager and the plugins that failed to load (name → why)."""
+    """A fresh, validated plugin manager and the plugins that failed to load (name → why).
+
+    An entry point may name a module, an object, or a class (which is instantiated). A
+    third-party plugin with no hook at all is not registered, with a warning.
+    """
     pm = pluggy.PluginManager("codekit")
     pm.add_hookspecs(hookspecs)
     failures: dict[str, str] = {}
@@ -67,10 +96,11 @@ def make_plugin_manager(
         if pm.is_blocked(name):
             return
         try:
-            plugin = load()
-            pm.register(plugin, name=name)
+            with contained():
+                plugin = plugin_object(load())
+                pm.register(plugin, name=name)
         except Exception as exc:  # any failure of foreign code is contained here
-            failures[name] = f"{type(exc).__name__}: {exc}"
+            failures[name] = describe_failure(exc)
             return
         unknown = [
             attr
@@ -81,6 +111,9 @@ def make_plugin_manager(
         if unknown:
             pm.unregister(name=name)
             failures[name] = f"implements unknown hooks: {', '.join(sorted(unknown))}"
+        elif not pm.get_hookcallers(plugin) and not name.startswith("codekit."):
+            pm.unregister(name=name)
+            _nothing_registered(name, plugin)
 
     if builtins:
         for module in DEFAULT_PLUGINS:
@@ -89,24 +122,40 @@ def make_plugin_manager(
         register(name, lambda plugin=plugin: plugin)
     if entry_point_plugins and "*" not in blocked:
         for ep in sorted(entrypoints.find(ENTRY_POINT_GROUP), key=lambda e: e.name):
+            if ep.name.startswith("codekit."):
+                # codekit trusts plugins of these names as its own: never a third party's
+                failures[ep.name] = (
+                    f"entry point names starting with 'codekit.' are codekit's own; "
+                    f"rename it (it points to {ep.value})"
+                )
+                continue
             register(ep.name, ep.load)
     return pm, failures
 
 
 def run_registration(pm: pluggy.PluginManager, failures: dict[str, str] | None = None) -> Registry:
-    """Call ``codekit_register`` on each plugin separately and merge what succeeded."""
+    """Call ``codekit_register`` on each plugin separately, in pluggy's call order (what
+    comes first has precedence), and merge what succeeded."""
     registry = Registry()
     for plugin, message in (failures or {}).items():
         registry.fail(plugin, message)
-    # Registration order: of two plugins claiming one code set, the first registered keeps it.
-    for impl in pm.hook.codekit_register.get_hookimpls():
+    # get_hookimpls() lists implementations in the reverse of the order pluggy calls them.
+    for impl in reversed(pm.hook.codekit_register.get_hookimpls()):
         registrar = Registrar(impl.plugin_name)
         kwargs = {"registrar": registrar}
         try:
-            impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
+            with contained():
+                impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
         except Exception as exc:  # contain plugin failures; see module docstring
-            registry.fail(impl.plugin_name, f"{type(exc).__name__}: {exc}", registrar)
+            registry.fail(impl.plugin_name, describe_failure(exc), registrar)
             continue
+        if registrar.empty and not impl.plugin_name.startswith("codekit."):
+            warnings.warn(
+                f"codekit plugin {impl.plugin_name!r} registers nothing: its codekit_register "
+                "ran but added no code set, release or other capability",
+                PluginWarning,
+                stacklevel=3,
+            )
         registry.merge(registrar)
     registry.finish()
     return registry

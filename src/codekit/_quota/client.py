@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from typing import TYPE_CHECKING, Any
 
 from codekit import _registry
+from codekit._plugin.loading import contained, describe_failure
 from codekit._quota.model import Allowance, Principal, QuotaStatus, Resource
 from codekit._quota.stores import Tally, open_store
 from codekit.exceptions import (
+    CodekitError,
+    PluginError,
     QuotaConfigError,
     QuotaExceededError,
     QuotaStoreError,
@@ -31,20 +35,28 @@ __all__ = ["Client", "policies", "store_schemes"]
 _ANY_PAGE = Resource("*", "*")
 
 
+def _registered(kind: str) -> dict[str, tuple[str, Any]]:
+    """name -> (plugin, value) of one registrar section; the first of a name wins, and the
+    registry lists a third-party plugin's values before a built-in's."""
+    found: dict[str, tuple[str, Any]] = {}
+    for plugin, (name, value) in _registry.current().extensions(kind):
+        found.setdefault(name, (plugin, value))
+    return found
+
+
 def policies() -> dict[str, QuotaPolicy]:
     """Every registered quota policy by name (a plugin's wins over a built-in of that name)."""
-    found: dict[str, QuotaPolicy] = {}
-    for _, (name, policy) in _registry.current().extensions("quota_policy"):
-        found.setdefault(name, policy)
-    return found
+    return {name: policy for name, (_, policy) in _registered("quota_policy").items()}
 
 
 def store_schemes() -> dict[str, Callable[[str], Any]]:
-    """Every registered quota store URL scheme with its factory."""
-    found: dict[str, Callable[[str], Any]] = {}
-    for _, (scheme, factory) in _registry.current().extensions("quota_store"):
-        found.setdefault(scheme, factory)
-    return found
+    """Every registered quota store URL scheme with its factory (a plugin's wins over a
+    built-in of that scheme)."""
+    return {scheme: factory for scheme, (_, factory) in _registered("quota_store").items()}
+
+
+def _third_party(plugin: str | None) -> bool:
+    return plugin is not None and not plugin.startswith("codekit.")
 
 
 class Client:
@@ -70,33 +82,87 @@ class Client:
         clock: Callable[[], float] = time.time,
     ) -> None:
         if not isinstance(principal, Principal):
-            raise TypeError(
+            raise QuotaConfigError(
                 f"Client needs a codekit.Principal, not {type(principal).__name__}; "
                 "write codekit.Principal('user-id', tier='guest')"
             )
+        if not callable(clock):
+            raise QuotaConfigError(f"clock must be a function like time.time, not {clock!r}")
         self.principal = principal
-        self.policy_name, self.policy = self._policy(policy)
-        self.store = open_store(store, store_schemes() if isinstance(store, str) else {})
+        self.policy_name, self.policy, self._policy_plugin = self._policy(policy)
+        self.store = self._open_store(store)
         self.fail_open = fail_open
         self._clock = clock
 
     @staticmethod
-    def _policy(policy: str | QuotaPolicy | None) -> tuple[str, QuotaPolicy]:
+    def _policy(policy: str | QuotaPolicy | None) -> tuple[str, QuotaPolicy, str | None]:
+        """The policy's name, the policy, and the plugin that registered it (if any)."""
         if policy is None or isinstance(policy, str):
             name = policy or "default"
-            known = policies()
+            known = _registered("quota_policy")
             if name not in known:
                 raise QuotaConfigError(
                     f"no quota policy named {name!r}; registered policies: "
                     f"{', '.join(sorted(known)) or 'none'} (install the plugin that provides it)"
                 )
-            return name, known[name]
+            plugin, found = known[name]
+            return name, found, plugin
         if not callable(getattr(policy, "allowance", None)):
             raise QuotaConfigError(
                 f"{type(policy).__name__} is not a quota policy: it needs "
                 "allowance(principal, resource)"
             )
-        return str(getattr(policy, "name", type(policy).__name__)), policy
+        return str(getattr(policy, "name", type(policy).__name__)), policy, None
+
+    @staticmethod
+    def _open_store(store: str | QuotaStore) -> QuotaStore:
+        if not isinstance(store, str):
+            return open_store(store, {})
+        schemes = _registered("quota_store")
+        plugin = schemes.get(store.partition("://")[0].lower(), (None, None))[0]
+        try:
+            with contained():
+                return open_store(store, {name: f for name, (_, f) in schemes.items()})
+        except CodekitError:
+            raise
+        except Exception as exc:
+            if not _third_party(plugin):
+                raise
+            assert plugin is not None
+            raise PluginError(
+                plugin, f"its quota store failed to open {store!r}: {describe_failure(exc)}"
+            ) from exc
+
+    def _allowance(self, resource: Resource) -> Allowance:
+        """The policy's allowance; a registered plugin policy's failure names the plugin."""
+        plugin = self._policy_plugin
+        try:
+            with contained():
+                allowance: object = self.policy.allowance(self.principal, resource)
+        except CodekitError:
+            raise
+        except Exception as exc:
+            if not _third_party(plugin):
+                raise
+            assert plugin is not None
+            raise PluginError(
+                plugin, f"quota policy {self.policy_name!r} failed: {describe_failure(exc)}"
+            ) from exc
+        if not isinstance(allowance, Allowance):
+            message = (
+                f"quota policy {self.policy_name!r} returned {type(allowance).__name__}, "
+                "not a codekit.quota.Allowance"
+            )
+            if plugin is not None and _third_party(plugin):
+                raise PluginError(plugin, message)
+            raise QuotaConfigError(message)
+        return allowance
+
+    def _now(self) -> float:
+        now: object = self._clock()
+        if isinstance(now, bool) or not isinstance(now, (int, float)) or not math.isfinite(now):
+            raise QuotaConfigError(f"the clock gave {now!r}, not seconds since the epoch")
+        return float(now)
 
     def __repr__(self) -> str:
         return f"Client({self.principal!r}, policy={self.policy_name!r}, store={self.store.url!r})"
@@ -122,10 +188,10 @@ class Client:
 
     def charge(self, resource: Resource) -> QuotaStatus:
         """Count one use of ``resource``; raises :class:`QuotaExceededError` when refused."""
-        allowance = self.policy.allowance(self.principal, resource)
+        allowance = self._allowance(resource)
         if allowance.limit is None:
-            return _status(allowance, Tally(True, 0), self._clock())
-        now = self._clock()
+            return _status(allowance, Tally(True, 0), self._now())
+        now = self._now()
         try:
             tally = self.store.charge(
                 self._account(allowance),
@@ -156,8 +222,8 @@ class Client:
 
     def status(self) -> QuotaStatus:
         """The principal's allowance now (``granted`` tells whether another page would be)."""
-        allowance = self.policy.allowance(self.principal, _ANY_PAGE)
-        now = self._clock()
+        allowance = self._allowance(_ANY_PAGE)
+        now = self._now()
         if allowance.limit is None:
             return _status(allowance, Tally(True, 0), now)
         try:

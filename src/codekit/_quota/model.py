@@ -10,15 +10,35 @@ from typing import Literal
 
 import attrs
 
+from codekit.exceptions import QuotaConfigError
+
 __all__ = ["Allowance", "Principal", "QuotaStatus", "Resource", "Window", "WindowKind"]
 
 WindowKind = Literal["lifetime", "day", "month", "rolling"]
-_ROLLING = re.compile(r"rolling[:\s]*([0-9]+)\s*h(ours?)?")
+_ROLLING = re.compile(r"(?:rolling[:\s]*)?([0-9]{1,6})\s*h(?:ours?|rs?)?")
+_KINDS = ("lifetime", "day", "month", "rolling")
+#: The longest rolling window, about a century (longer ones are a lifetime).
+_MAX_HOURS = 876_000
+#: Spellings :meth:`Window.parse` (and so ``Allowance(window=...)``) accepts for each kind.
+_SPELLINGS: dict[str, WindowKind] = {
+    "lifetime": "lifetime",
+    "forever": "lifetime",
+    "day": "day",
+    "daily": "day",
+    "per day": "day",
+    "month": "month",
+    "monthly": "month",
+    "per month": "month",
+}
 
 
-def _check_id(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+def _check_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{attribute.name} must be a non-empty string, not {value!r}")
+        example = "Principal('user-42', tier='registered')"
+        raise QuotaConfigError(
+            f"a principal's {attribute.name} must be a non-empty string, not {value!r}; "
+            f"pass a user id, session id or API key and a tier name: {example}"
+        )
 
 
 @attrs.frozen
@@ -61,12 +81,29 @@ class Window:
     hours: int | None = None
 
     def __attrs_post_init__(self) -> None:
-        if self.kind not in ("lifetime", "day", "month", "rolling"):
-            raise ValueError(f"unknown window {self.kind!r}; use lifetime, day, month or rolling")
+        if not isinstance(self.kind, str) or self.kind not in (
+            "lifetime",
+            "day",
+            "month",
+            "rolling",
+        ):
+            raise QuotaConfigError(
+                f"unknown window {self.kind!r}; use Window.lifetime(), Window.day(), "
+                "Window.month() or Window.rolling(hours), or Window.parse('rolling 24h')"
+            )
         if (self.kind == "rolling") != (self.hours is not None):
-            raise ValueError("a rolling window needs hours=N (and only a rolling one has hours)")
-        if self.hours is not None and self.hours <= 0:
-            raise ValueError(f"a rolling window needs a positive number of hours: {self.hours}")
+            raise QuotaConfigError(
+                "a rolling window needs hours=N (and only a rolling one has hours)"
+            )
+        if self.hours is not None and (
+            not isinstance(self.hours, int)
+            or isinstance(self.hours, bool)
+            or not 0 < self.hours <= _MAX_HOURS
+        ):
+            raise QuotaConfigError(
+                "a rolling window needs a positive whole number of hours (at most "
+                f"{_MAX_HOURS:,}), not {self.hours!r}"
+            )
 
     @classmethod
     def lifetime(cls) -> Window:
@@ -90,16 +127,26 @@ class Window:
 
     @classmethod
     def parse(cls, text: str | Window) -> Window:
-        """``"lifetime"``, ``"day"``, ``"month"`` or ``"rolling 24h"`` (also ``rolling:24h``)."""
+        """A window from its name: ``"lifetime"`` (or ``"forever"``), ``"day"`` (``"daily"``),
+        ``"month"`` (``"monthly"``), or a rolling number of hours: ``"rolling 24h"``,
+        ``"rolling:24h"``, ``"24h"``, ``"24 hours"``.
+
+        >>> Window.parse("daily")
+        Window(kind='day', hours=None)
+        """
         if isinstance(text, Window):
             return text
-        cleaned = str(text).strip().lower()
-        if cleaned in ("lifetime", "day", "month"):
-            return cls(cleaned)  # type: ignore[arg-type]
-        match = _ROLLING.fullmatch(cleaned)
-        if match:
-            return cls.rolling(int(match.group(1)))
-        raise ValueError(f"unknown window {text!r}; use lifetime, day, month or 'rolling 24h'")
+        if isinstance(text, str) and len(text) <= 40:
+            cleaned = " ".join(text.lower().split())
+            if cleaned in _SPELLINGS:
+                return cls(_SPELLINGS[cleaned])
+            match = _ROLLING.fullmatch(cleaned)
+            if match:
+                return cls.rolling(int(match.group(1)))
+        raise QuotaConfigError(
+            f"unknown window {text!r}; use 'lifetime', 'day', 'month' or 'rolling 24h' "
+            "(or a codekit.quota.Window: Window.day(), Window.rolling(24), ...)"
+        )
 
     def start(self, now: float) -> float:
         """The first instant (epoch seconds) counted at ``now``; ``-inf`` for a lifetime."""
@@ -139,6 +186,10 @@ class Window:
         return f"per {self.kind}"
 
 
+def _window(value: str | Window) -> Window:
+    return Window.parse(value)
+
+
 @attrs.frozen(kw_only=True)
 class Allowance:
     """A policy's answer for one principal and resource.
@@ -146,17 +197,27 @@ class Allowance:
     ``limit`` resources per ``window`` (``None``: unlimited); with ``free_repeat`` a resource
     already opened in the window is free again; ``upgrade`` tells how to get more;
     ``counter`` names the tally (policies may keep several, e.g. pages and searches).
+    ``window`` is a :class:`Window` or its name, as :meth:`Window.parse` reads it.
+
+    >>> Allowance(limit=3, window="day").window
+    Window(kind='day', hours=None)
     """
 
     limit: int | None
-    window: Window = attrs.field(factory=Window.lifetime)
+    window: Window = attrs.field(factory=Window.lifetime, converter=_window)
     free_repeat: bool = False
     upgrade: str = ""
     counter: str = "pages"
 
     def __attrs_post_init__(self) -> None:
-        if self.limit is not None and (not isinstance(self.limit, int) or self.limit < 0):
-            raise ValueError(f"a quota limit is a non-negative int or None: {self.limit!r}")
+        if self.limit is not None and (
+            not isinstance(self.limit, int) or isinstance(self.limit, bool) or self.limit < 0
+        ):
+            raise QuotaConfigError(
+                f"a quota limit is a non-negative int or None (unlimited), not {self.limit!r}"
+            )
+        if not isinstance(self.upgrade, str) or not isinstance(self.counter, str):
+            raise QuotaConfigError("an allowance's upgrade and counter must be strings")
 
 
 @attrs.frozen(kw_only=True)

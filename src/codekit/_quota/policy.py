@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import attrs
 
 from codekit._quota.model import Allowance, Principal, Resource, Window
 from codekit.exceptions import QuotaConfigError
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 __all__ = ["DEFAULT_LIMITS", "QuotaPolicy", "TieredPolicy"]
 
@@ -36,10 +34,14 @@ class QuotaPolicy(Protocol):
 
 def _limits(value: Mapping[str, int | None]) -> Mapping[str, int | None]:
     if not value:
-        raise ValueError("a tiered policy needs at least one tier")
+        raise QuotaConfigError("a tiered policy needs at least one tier")
+    if not isinstance(value, Mapping):
+        raise QuotaConfigError(f"limits must map tier names to limits, not {value!r}")
     for tier, limit in value.items():
-        if limit is not None and (not isinstance(limit, int) or limit < 0):
-            raise ValueError(f"limit of tier {tier!r} must be a non-negative int or None")
+        if limit is not None and (
+            not isinstance(limit, int) or isinstance(limit, bool) or limit < 0
+        ):
+            raise QuotaConfigError(f"limit of tier {tier!r} must be a non-negative int or None")
     return MappingProxyType(dict(value))
 
 
@@ -48,7 +50,12 @@ def _window(value: str | Window) -> Window:
 
 
 def _messages(value: Mapping[str, str] | None) -> Mapping[str, str]:
-    return MappingProxyType(dict(value or {}))
+    if value is not None and not isinstance(value, Mapping):
+        raise QuotaConfigError(f"messages must map tier names to texts, not {value!r}")
+    found = dict(value or {})
+    if not all(isinstance(text, str) for text in found.values()):
+        raise QuotaConfigError("every upgrade message must be a string")
+    return MappingProxyType(found)
 
 
 @attrs.frozen(kw_only=True)

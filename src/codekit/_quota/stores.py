@@ -299,7 +299,7 @@ class SqliteStore:
 def sqlite_store(url: str) -> SqliteStore:
     """``sqlite:///relative.db`` or ``sqlite:////absolute/path.db`` (as SQLAlchemy spells it)."""
     prefix = "sqlite:///"
-    if not url.startswith(prefix) or len(url) == len(prefix):
+    if not url.startswith(prefix) or len(url) == len(prefix) or "\x00" in url:
         raise QuotaConfigError(
             f"{url!r} is not a SQLite store URL; write sqlite:///relative/file.db or "
             "sqlite:////absolute/file.db"
