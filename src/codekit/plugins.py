@@ -108,6 +108,9 @@ class CodeSetSpec:
         "install a release with `codekit data install FILE` (see `codekit data --help`)"
     )
     parser: Callable[[str, int | None], str | None] | None = attrs.field(default=None, eq=False)
+    #: A code set no longer in use (ICD-9-CM): a date after its last release is refused,
+    #: not answered from that release with a ``StaleDataWarning``.
+    retired: bool = False
     compiled: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False)
 
     @compiled.default
