@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +25,7 @@ from codekit.plugins import CodeRecord, CodeSetSpec, Registrar, hookimpl
 from codekit.testing import isolated_registry
 
 FIRST_QUARTER, LAST_DAY = dt.date(2019, 7, 1), dt.date(2026, 6, 30)
+PACKS = Path(__file__).parent / "fixtures" / "packs"
 
 
 class VendorCodes:
@@ -158,3 +161,18 @@ def test_cli_releases_all_lists_every_release(capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     assert "2019-JUL" in out
     assert "2026-APR" in out
+
+
+def test_a_pack_of_a_newer_quarter_answers_from_its_first_day(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    # The synthetic CMS-layout file of the pack tests, named as CMS names a July 2026 file.
+    newer = tmp_path / "HCPC2026_JUL_ANWEB.txt"
+    shutil.copyfile(PACKS / "HCPC2030_JAN_ANWEB.txt", newer)
+    codekit.data.install(newer)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CodekitWarning)
+        assert codekit.lookup("A9999", code_set="hcpcs", as_of="2026-08-01").release == "2026-JUL"
+        assert codekit.lookup("J1100", code_set="hcpcs", as_of="2026-06-30").release == "2026-APR"
+    newest = codekit.data_releases("hcpcs", newest=True)
+    assert [(r.release, r.origin) for r in newest] == [("2026-JUL", "pack")]
