@@ -227,18 +227,20 @@ def test_releases_are_the_ioce_quarters() -> None:
     assert all(r.release == f"{r.effective.year}-{r.effective:%b}".upper() for r in releases)
 
 
-def test_validity_by_quarter_matches_the_ioce_windows() -> None:
+def test_codes_by_quarter_match_the_ioce_windows() -> None:
     windows, _ = _ioce()
     codes = sorted(c for c in windows if LEVEL_II.fullmatch(c))
     codes += sorted(c for c in windows if CDT.fullmatch(c))[:200]  # HCPCS-shaped, never valid
     disagreements = []
-    # A release is one quarter: its first day stands for all of it (the last days are
-    # checked by the next test, code by code).
+    # A release is one quarter: its first day stands for all of it. Which codes the quarter
+    # lists is checked here for all codes; billable flags and the last days of the quarters
+    # by the next test (``is_valid``), code by code.
     for day, _end in _quarters():
-        found = codekit.get_many(codes, code_set="hcpcs", as_of=day)
-        for code, got in zip(codes, found, strict=True):
-            valid = got is not None and got.billable
-            if valid != (LEVEL_II.fullmatch(code) is not None and _valid_in_ioce(code, day)):
+        found = codekit.describe_many(codes, code_set="hcpcs", as_of=day)
+        for code, text in zip(codes, found, strict=True):
+            if (text is not None) != (
+                LEVEL_II.fullmatch(code) is not None and _valid_in_ioce(code, day)
+            ):
                 disagreements.append((code, day))
     assert disagreements == []
 

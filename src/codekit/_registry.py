@@ -212,6 +212,11 @@ class Registry:
             return chosen
         if as_of is None:
             return candidates[-1]
+        covering = [r for r in candidates if r.info.covers(as_of)]
+        if covering and not _superseded(covering[-1], candidates, as_of):
+            return covering[-1]
+        # Rare: an open-ended release that a later one ended, a date after the newest
+        # release, or no release at all on that date.
         ends = _ends(candidates)
         covering = [
             r
@@ -253,6 +258,14 @@ class Registry:
 def _period(info: DataRelease) -> str:
     end = info.until.isoformat() if info.until else "until superseded"
     return f"{info.effective.isoformat()} to {end}"
+
+
+def _superseded(release: Release, candidates: list[Release], day: dt.date) -> bool:
+    """Whether an open-ended release is no longer in force on ``day``: a later one began."""
+    if release.info.until is not None:
+        return False
+    start = release.info.effective
+    return any(start < r.info.effective <= day for r in candidates)
 
 
 def _ends(candidates: list[Release]) -> list[dt.date | None]:
