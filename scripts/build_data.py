@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT.parent / "src" / "codekit" / "data"
-BUILDS = ("icd10cm", "icd10pcs", "pos", "crosswalks")
+BUILDS = ("icd10cm", "icd10pcs", "hcpcs", "pos", "crosswalks")
 
 
 def _digests() -> dict[str, str]:

@@ -52,7 +52,7 @@ def test_errors_are_one_line(
 
 
 def test_releases(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["releases", "--code-set", "icd10cm"]) == 0
+    assert main(["releases", "--all", "--code-set", "icd10cm"]) == 0
     out = capsys.readouterr().out
     assert "FY2019" in out
     assert "FY2026" in out

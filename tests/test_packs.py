@@ -173,7 +173,11 @@ def test_a_reader_keeps_reading_while_a_release_is_replaced(data_dir: Path) -> N
 def test_releases_coexist_and_as_of_picks_the_one_in_force(data_dir: Path) -> None:
     codekit.data.install([JAN, NOTES])
     codekit.data.install(APR)
-    releases = [(r.release, r.effective, r.origin) for r in codekit.data_releases("hcpcs")]
+    releases = [
+        (r.release, r.effective, r.origin)
+        for r in codekit.data_releases("hcpcs")
+        if r.origin == "pack"  # beside the packaged quarters
+    ]
     assert releases == [
         ("2030-JAN", dt.date(2030, 1, 1), "pack"),
         ("2030-APR", dt.date(2030, 4, 1), "pack"),

@@ -315,6 +315,20 @@ def code_sets() -> tuple[CodeSet, ...]:
     return _registry.current().code_sets()
 
 
-def data_releases(code_set: str | None = None) -> tuple[DataRelease, ...]:
-    """Every release available (packaged, installed packs, plugins), oldest first per code set."""
-    return tuple(r.info for r in _registry.current().releases(code_set))
+def data_releases(code_set: str | None = None, *, newest: bool = False) -> tuple[DataRelease, ...]:
+    """Every release available (packaged, installed packs, plugins), oldest first per code set.
+
+    :param code_set: only this code set's releases.
+    :param newest: only the newest release of each code set: the one a lookup without a
+        date uses. ``release.covers(datetime.date.today())`` tells whether today is in its
+        period; a date of service after its ``until`` is answered by it with a
+        :class:`~codekit.exceptions.StaleDataWarning` (``codekit releases`` shows this for
+        every code set).
+    """
+    releases = _registry.current().releases(code_set)
+    if not newest:
+        return tuple(r.info for r in releases)
+    last: dict[str, DataRelease] = {}
+    for release in releases:  # oldest first: the last one of each code set is the newest
+        last[release.info.code_set] = release.info
+    return tuple(last.values())

@@ -17,6 +17,7 @@ import attrs
 from codekit.exceptions import (
     PluginError,
     PluginWarning,
+    StaleDataWarning,
     UnknownCodeSetError,
     UnknownReleaseError,
 )
@@ -223,7 +224,13 @@ class Registry:
     def select(
         self, code_set: str, *, as_of: dt.date | None = None, release: str | None = None
     ) -> Release:
-        """The release asked for by id, or in force on ``as_of``, or the newest."""
+        """The release asked for by id, or in force on ``as_of``, or the newest.
+
+        A release without an end date is in force until a release with a later effective
+        date begins. A date after the end of the newest release is answered by the newest
+        release, with a :class:`~codekit.exceptions.StaleDataWarning`; a date before the
+        oldest release (or between two releases) raises :class:`UnknownReleaseError`.
+        """
         spec = self.spec(code_set)
         candidates = self._releases.get(code_set, [])
         if not candidates:
@@ -243,21 +250,49 @@ class Registry:
             if as_of is not None and not chosen.info.covers(as_of):
                 raise UnknownReleaseError(
                     code_set,
-                    f"{spec.title} {chosen.info.release} is not in force on {as_of.isoformat()} "
-                    f"({_period(chosen.info)})",
+                    f"{spec.title} {chosen.info.release}{_from_plugin(chosen)} is not in force "
+                    f"on {as_of.isoformat()} ({_period(chosen.info)}); leave out release= "
+                    "to use the release in force on that date",
                     ids,
                 )
             return chosen
         if as_of is None:
             return candidates[-1]
         covering = [r for r in candidates if r.info.covers(as_of)]
+        if covering and not _superseded(covering[-1], candidates, as_of):
+            return covering[-1]
+        # Rare: an open-ended release that a later one ended, a date after the newest
+        # release, or no release at all on that date.
+        ends = _ends(candidates)
+        covering = [
+            r
+            for r, end in zip(candidates, ends, strict=True)
+            if r.info.effective <= as_of and (end is None or as_of <= end)
+        ]
         if covering:
             return covering[-1]
-        periods = "; ".join(f"{r.info.release}: {_period(r.info)}" for r in candidates)
+        newest = candidates[-1]
+        if ends[-1] is not None and as_of > ends[-1] and spec.retired:
+            raise UnknownReleaseError(
+                code_set,
+                f"{spec.title} is retired: its last release ends {ends[-1].isoformat()}, "
+                f"before {as_of.isoformat()}; codes of later dates belong to its successor "
+                "(see `codekit map`)",
+                ids,
+            )
+        if ends[-1] is not None and as_of > ends[-1]:
+            warnings.warn(
+                f"codekit: no {spec.title} release covers {as_of.isoformat()}; answered from "
+                f"the newest, {newest.info.release}{_from_plugin(newest)} "
+                f"({_period(newest.info)}), which may be out of date. {_newer(spec, newest)}",
+                StaleDataWarning,
+                stacklevel=_caller_level(),
+            )
+            return newest
         raise UnknownReleaseError(
             code_set,
-            f"no {spec.title} release installed is in force on {as_of.isoformat()} "
-            f"({periods}); install the release for that date with `codekit data install`",
+            f"no {spec.title} release is in force on {as_of.isoformat()} (the releases "
+            f"cover {_coverage(candidates, ends)}); {_older(spec, candidates)}",
             ids,
         )
 
@@ -274,6 +309,84 @@ class Registry:
 def _period(info: DataRelease) -> str:
     end = info.until.isoformat() if info.until else "until superseded"
     return f"{info.effective.isoformat()} to {end}"
+
+
+def _superseded(release: Release, candidates: list[Release], day: dt.date) -> bool:
+    """Whether an open-ended release is no longer in force on ``day``: a later one began."""
+    if release.info.until is not None:
+        return False
+    start = release.info.effective
+    return any(start < r.info.effective <= day for r in candidates)
+
+
+def _ends(candidates: list[Release]) -> list[dt.date | None]:
+    """Each release's last day: its ``until``, else the eve of the next later release."""
+    ends: list[dt.date | None] = []
+    for index, release in enumerate(candidates):
+        end = release.info.until
+        if end is None:
+            later = [r.info.effective for r in candidates[index + 1 :]]
+            later = [day for day in later if day > release.info.effective]
+            if later:
+                end = min(later) - dt.timedelta(days=1)
+        ends.append(end)
+    return ends
+
+
+def _coverage(candidates: list[Release], ends: list[dt.date | None]) -> str:
+    """The periods the releases cover, adjacent ones merged (``2019-07-01 to 2026-06-30``)."""
+    spans: list[list[dt.date | None]] = []
+    for release, end in sorted(
+        zip(candidates, ends, strict=True), key=lambda pair: pair[0].info.effective
+    ):
+        start = release.info.effective
+        last = spans[-1] if spans else None
+        if last is not None and (last[1] is None or start <= last[1] + dt.timedelta(days=1)):
+            if last[1] is not None and (end is None or end > last[1]):
+                last[1] = end
+            continue
+        spans.append([start, end])
+    return "; ".join(
+        f"{a.isoformat() if a else ''} to {b.isoformat() if b else 'until superseded'}"
+        for a, b in spans
+    )
+
+
+def _from_plugin(release: Release) -> str:
+    return "" if release.plugin.startswith("codekit.") else f" (from plugin {release.plugin!r})"
+
+
+def _plugins(releases: Iterable[Release]) -> list[str]:
+    return sorted({r.plugin for r in releases if not r.plugin.startswith("codekit.")})
+
+
+def _newer(spec: CodeSetSpec, newest: Release) -> str:
+    if not newest.plugin.startswith("codekit."):
+        return f"Ask for a newer release from plugin {newest.plugin!r} (or upgrade it)."
+    return f"To get a newer release: {spec.install_hint}."
+
+
+def _older(spec: CodeSetSpec, candidates: list[Release]) -> str:
+    plugins = _plugins(candidates)
+    if plugins and all(not r.plugin.startswith("codekit.") for r in candidates):
+        named = ", ".join(repr(p) for p in plugins)
+        return f"these releases come from plugin {named}: ask it for the release of that date"
+    hint = "install the release for that date with `codekit data install FILE`"
+    if plugins:
+        hint += f" (or ask plugin {', '.join(repr(p) for p in plugins)} for it)"
+    return hint
+
+
+def _caller_level() -> int:
+    """The stack level of the first frame outside codekit (where the warning points)."""
+    import sys
+
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("codekit"):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 _lock = threading.RLock()

@@ -28,6 +28,7 @@ __all__ = [
     "QuotaExceededError",
     "QuotaStoreError",
     "QuotaWarning",
+    "StaleDataWarning",
     "UnknownCodeError",
     "UnknownCodeSetError",
     "UnknownCrosswalkError",
@@ -279,3 +280,13 @@ class QuotaConfigError(CodekitError, ValueError):
 
 class InvalidQueryError(CodekitError, ValueError):
     """A search or suggest argument is of the wrong type or out of range."""
+
+
+class StaleDataWarning(CodekitWarning):
+    """A date of service lies after the newest release's period: the newest one answered.
+
+    The answer may be out of date (codes added or deleted since are not known). Install a
+    newer release, or filter the warning::
+
+        warnings.filterwarnings("ignore", category=codekit.exceptions.StaleDataWarning)
+    """

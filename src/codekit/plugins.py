@@ -96,7 +96,9 @@ class CodeSetSpec:
     the canonical code or ``None``. ``detect=False`` keeps the code set out of identification
     by shape (its codes are then found only with ``code_set=``), for code sets whose shapes
     collide with common ones (ICD-9-CM ``E119`` and ICD-10-CM ``E11.9``). ``install_hint``
-    is what an error says when no release of the code set is available.
+    is what an error says when no release of the code set is available. ``retired=True``
+    marks a code set no longer in use (ICD-9-CM): a date of service after its last release
+    raises instead of being answered from it with a ``StaleDataWarning``.
     """
 
     name: str = attrs.field(validator=_check_name)
@@ -110,6 +112,7 @@ class CodeSetSpec:
         "install a release with `codekit data install FILE` (see `codekit data --help`)"
     )
     parser: Callable[[str, int | None], str | None] | None = attrs.field(default=None, eq=False)
+    retired: bool = False
     compiled: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False)
 
     @compiled.default

@@ -1,10 +1,10 @@
-"""``codekit lookup`` and ``codekit releases``."""
+"""``codekit lookup`` (``codekit releases`` lives in :mod:`codekit._cli.releases`)."""
 
 from __future__ import annotations
 
 import argparse
 
-from codekit._cli.output import print_json, print_table
+from codekit._cli.output import print_json
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -15,11 +15,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     lookup.add_argument("--release", help="a release id such as FY2024")
     lookup.add_argument("--json", action="store_true", help="print JSON")
     lookup.set_defaults(handler=_lookup)
-
-    releases = subparsers.add_parser("releases", help="list the data releases available")
-    releases.add_argument("--code-set", help="only this code set")
-    releases.add_argument("--json", action="store_true", help="print JSON")
-    releases.set_defaults(handler=_releases)
 
 
 def _lookup(args: argparse.Namespace) -> int:
@@ -45,27 +40,4 @@ def _lookup(args: argparse.Namespace) -> int:
             print(f"    - {text}")
     for name, value in code.attributes.items():
         print(f"  {name.replace('_', ' ')}: {value}")
-    return 0
-
-
-def _releases(args: argparse.Namespace) -> int:
-    from codekit._convert import converter
-    from codekit._lookup import data_releases
-
-    releases = data_releases(args.code_set)
-    if args.json:
-        print_json([converter.unstructure(r) for r in releases])
-        return 0
-    rows = [
-        (
-            r.code_set,
-            r.release,
-            r.effective.isoformat(),
-            r.until.isoformat() if r.until else "",
-            r.origin,
-            r.source,
-        )
-        for r in releases
-    ]
-    print_table(rows, ("code set", "release", "effective", "until", "origin", "source"))
     return 0

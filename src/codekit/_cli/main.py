@@ -31,6 +31,7 @@ COMMANDS: tuple[str, ...] = (
     "codekit._cli.check",
     "codekit._cli.search",
     "codekit._cli.page",
+    "codekit._cli.releases",
 )
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT, EXIT_DATA = 0, 1, 2, 3

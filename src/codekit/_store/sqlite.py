@@ -233,11 +233,14 @@ class SqliteRelease:
         code, kind, description, short, parent, parent_kind, billable, start, end, attrs = row
         if notes is None:
             notes = LazyNotes(lambda: self._notes(code, kind))
+        # A per-release text replaces the description; a short stored as "" (the same text
+        # as the description) follows it.
+        text = self._override(code, kind) or description
         return CodeRecord(
             code=code,
             kind=kind,
-            description=self._override(code, kind) or description,
-            short_description=description if short == "" else short,
+            description=text,
+            short_description=text if short == "" else short,
             billable=bool(billable & self._mask),
             parent=parent,
             parent_kind=parent_kind,
