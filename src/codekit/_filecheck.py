@@ -128,9 +128,7 @@ def check_cell(value: str, where: str, row: int) -> str:
     return value
 
 
-def ymd(
-    raw: str, where: str, line: int, field: str, *, unit: str = "line"
-) -> dt.date | None:
+def ymd(raw: str, where: str, line: int, field: str, *, unit: str = "line") -> dt.date | None:
     """A ``YYYYMMDD`` field: ``None`` when blank or all zeros, else a sane calendar date."""
     text = raw.strip()
     if not text or text == "00000000":

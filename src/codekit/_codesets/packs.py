@@ -59,7 +59,8 @@ def release_of(pack: Pack) -> DataRelease:
         source_file=", ".join(str(s.get("name", "")) for s in sources),
         sha256=str(sources[0].get("sha256", "")),
         licence=str(manifest.get("licence", "")),
-        rows=int(manifest.get("rows", 0)),
+        # billable codes, as packaged releases count them (the manifest's rows: every item)
+        rows=int(manifest.get("billable", manifest.get("rows", 0))),
     )
 
 

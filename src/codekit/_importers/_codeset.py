@@ -7,13 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from codekit._store.packs import Pack, install_pack, list_packs
 from codekit._store.sqlite import Item, Note, write_dataset
+from codekit.exceptions import IncompleteReleaseError
 
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Iterable, Mapping, Sequence
     from pathlib import Path
 
-__all__ = ["DATASET", "already_installed", "install_code_set", "item"]
+    from codekit.models import DataRelease
+
+__all__ = ["DATASET", "already_installed", "check_complete", "install_code_set", "item"]
 
 #: The dataset file inside every code-set pack.
 DATASET = "codes.sqlite"
@@ -65,6 +68,68 @@ def already_installed(kinds: Sequence[str], release: str, force: bool) -> list[P
     return found
 
 
+#: A release holding fewer than this share of the codes of the release it replaces is
+#: refused (real releases differ by a few per cent a year; a cut file or an excerpt by far
+#: more).
+MIN_SHARE = 0.75
+
+
+def _reference(code_set: str, release: str, effective: dt.date) -> DataRelease | None:
+    """The registered release a new ``release`` is compared with.
+
+    The release of the same id if one is registered (it would be replaced), else the
+    newest one in force before it (it would be superseded), else the first one after it.
+    """
+    from codekit import _registry
+    from codekit.exceptions import CodekitError
+
+    try:
+        infos = [r.info for r in _registry.current().releases(code_set) if r.info.rows > 0]
+    except CodekitError:
+        return None
+    same = [i for i in infos if i.release.upper() == release.upper()]
+    if same:
+        return max(same, key=lambda i: i.rows)
+    before = [i for i in infos if i.effective <= effective]
+    if before:
+        return max(before, key=lambda i: i.effective)
+    after = [i for i in infos if i.effective > effective]
+    return min(after, key=lambda i: i.effective) if after else None
+
+
+def check_complete(
+    code_set: str,
+    release: str,
+    effective: dt.date,
+    items: Sequence[Item],
+    sources: Sequence[Path],
+) -> None:
+    """Refuse a release with far fewer billable codes than the release it replaces.
+
+    A truncated download cut at a line end, or an excerpt installed under a complete
+    release's name, would otherwise become the release lookups use (a 100-line FY2026
+    order file would make ``E11.9`` unknown). Compared: billable codes, the count every
+    release (packaged or pack) records as ``rows``.
+    """
+    reference = _reference(code_set, release, effective)
+    if reference is None:
+        return
+    count = sum(1 for i in items if i.billable)
+    if count >= MIN_SHARE * reference.rows:
+        return
+    what = "replace" if reference.release.upper() == release.upper() else "follow"
+    name = ", ".join(p.name for p in sources) or code_set
+    raise IncompleteReleaseError(
+        name,
+        f"holds {count:,} {code_set} codes as release {release}, far fewer than the "
+        f"{reference.rows:,} of release {reference.release} ({reference.origin}) it would "
+        f"{what}: it looks cut short or an excerpt. Install the complete file, or pass "
+        "force=True (--force) to install it anyway; nothing was installed",
+        count=count,
+        expected=reference.rows,
+    )
+
+
 def install_code_set(
     code_set: str,
     release: str,
@@ -78,7 +143,13 @@ def install_code_set(
     force: bool,
     extra: Mapping[str, Any] | None = None,
 ) -> Pack:
-    """Install one code-set pack (kind = code set) holding ``items``."""
+    """Install one code-set pack (kind = code set) holding ``items``.
+
+    Refused (:class:`~codekit.exceptions.IncompleteReleaseError`) when it holds far fewer
+    codes than the release it would replace, unless ``force``; see :func:`check_complete`.
+    """
+    if not force:
+        check_complete(code_set, release, effective, items, sources)
 
     def build(folder: Path) -> Mapping[str, Any]:
         write_dataset(

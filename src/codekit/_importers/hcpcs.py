@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from codekit._filecheck import check_cell, ymd
 from codekit._importers._base import Detection
 from codekit._importers._codeset import already_installed, install_code_set, item
-from codekit._filecheck import check_cell, ymd
 from codekit._importers._text import read_lines
 from codekit.exceptions import DataFileError, MalformedFileError
 
@@ -161,9 +161,7 @@ def _fixed(line: str) -> dict[str, str]:
     return {name: padded[start - 1 : end] for name, start, end in FIELDS}
 
 
-def _entry(
-    columns: dict[str, str], long: str, where: str, line: int, unit: str = "line"
-) -> Entry:
+def _entry(columns: dict[str, str], long: str, where: str, line: int, unit: str = "line") -> Entry:
     hcpc = columns["HCPC"]
     recid = columns["RECID"].strip()
     if recid in ("7", "8") or _MODIFIER.fullmatch(hcpc):

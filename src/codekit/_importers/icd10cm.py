@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from codekit._filecheck import Unique
 from codekit._importers._base import Detection
 from codekit._importers._codeset import already_installed, install_code_set, item
-from codekit._filecheck import Unique
 from codekit._importers._text import read_lines
 from codekit._store.sqlite import Note
 from codekit.exceptions import DataFileError, MalformedFileError
@@ -93,9 +93,7 @@ def parse_order(path: Path) -> tuple[list[OrderEntry], dict[str, int]]:
             continue
         found = _ORDER_LINE.fullmatch(line)
         if found is None:
-            raise MalformedFileError(
-                path.name, number, f"is not an order-file line: {line[:40]!r}"
-            )
+            raise MalformedFileError(path.name, number, f"is not an order-file line: {line[:40]!r}")
         once.add(found[2], number)
         billable = found[3] == "1"
         stats["billable" if billable else "headers"] += 1

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from codekit._filecheck import Unique
 from codekit._importers._base import Detection
 from codekit._importers._codeset import already_installed, install_code_set, item
-from codekit._filecheck import Unique
 from codekit._importers._text import read_lines
 from codekit._importers.icd10cm import april_update, fiscal_period, parse_order
 from codekit.exceptions import DataFileError, MalformedFileError
@@ -49,9 +49,7 @@ def parse_codes(path: Path) -> tuple[list[tuple[str, str]], dict[str, int]]:
             continue
         found = _CODES_LINE.fullmatch(line.rstrip())
         if found is None or not _PCS.fullmatch(found[1]):
-            raise MalformedFileError(
-                path.name, number, f"is not a codes-file line: {line[:40]!r}"
-            )
+            raise MalformedFileError(path.name, number, f"is not a codes-file line: {line[:40]!r}")
         once.add(found[1], number)
         rows.append((found[1], found[2]))
         stats["codes"] += 1

@@ -26,6 +26,12 @@ forced re-install renames the old directory aside first and deletes it only afte
 one is in place; a reader that already opened a file keeps reading it (files are never
 modified in place), and a reader that finds the release directory missing in that instant
 falls back to the renamed-aside copy. Installers serialise on a lock file.
+
+All or nothing: the packs installed inside one :func:`transaction` (every pack of one
+``codekit data install`` command) are built and checked first, each in its hidden
+directory, and renamed into place together only when every one of them succeeded; if any
+build fails, none is installed. Every install and removal rewrites the data directory's
+stamp file (:mod:`codekit._store.generation`), which other processes notice.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ from typing import Any
 
 import attrs
 
+from codekit._store import generation
 from codekit.exceptions import DataError
 
 __all__ = [
@@ -59,6 +66,7 @@ __all__ = [
     "list_packs",
     "manifest_extra",
     "remove_pack",
+    "transaction",
     "verify_packs",
 ]
 
@@ -139,9 +147,16 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _check(kind: str, release: str) -> None:
+def _check_kind(kind: object) -> None:
     if not isinstance(kind, str) or not _NAME.fullmatch(kind):
-        raise DataError(f"pack kind {kind!r} must be lower-case letters, digits and _")
+        raise DataError(
+            f"pack kind {kind!r} must be lower-case letters, digits and _ (such as hcpcs, "
+            "icd10cm, ncci_ptp); see `codekit data list` for the kinds installed"
+        )
+
+
+def _check(kind: str, release: str) -> None:
+    _check_kind(kind)
     if not isinstance(release, str) or not _RELEASE.fullmatch(release):
         raise DataError(
             f"pack release {release!r} must be letters, digits, '.', '_' or '-' (at most 64)"
@@ -185,14 +200,23 @@ def _pack_dirs(root: Path, kind: str | None) -> Iterator[Path]:
 
 
 def list_packs(kind: str | None = None) -> list[Pack]:
-    """Installed packs (of one ``kind``, or all), by kind then effective date."""
+    """Installed packs (of one ``kind``, or all), by kind then effective date.
+
+    ``kind`` is a name, never a path: anything but lower-case letters, digits and ``_`` is
+    refused (:class:`DataError`).
+    """
+    if kind is not None:
+        _check_kind(kind)
     found: dict[tuple[str, str], Pack] = {}
     root = data_dir()
     with _swapping(root, shared=True):
-        for path in _pack_dirs(root, kind):
-            pack = _load(path)
-            if pack is not None and (kind is None or pack.kind == kind):
-                found.setdefault((pack.kind, pack.release), pack)
+        try:
+            for path in _pack_dirs(root, kind):
+                pack = _load(path)
+                if pack is not None and (kind is None or pack.kind == kind):
+                    found.setdefault((pack.kind, pack.release), pack)
+        except FileNotFoundError:  # a kind directory removed while we listed it: look again
+            return list_packs(kind)
     return sorted(found.values(), key=lambda p: (p.kind, p.effective, p.release))
 
 
@@ -244,11 +268,13 @@ def _swapping(root: Path, *, shared: bool) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _sweep(kind_dir: Path) -> None:
+def _sweep(kind_dir: Path, keep: set[Path] | frozenset[Path] = frozenset()) -> None:
     """Under the lock: drop dead temporary dirs; restore or drop renamed-aside releases."""
     if not kind_dir.is_dir():
         return
     for entry in sorted(kind_dir.iterdir()):
+        if entry in keep:
+            continue
         if entry.name.startswith(_TMP_PREFIX):
             shutil.rmtree(entry, ignore_errors=True)
         elif entry.name.startswith(_OLD_PREFIX):
@@ -297,6 +323,79 @@ def _check_datasets(folder: Path, files: Mapping[str, Any]) -> None:
             raise DataError(f"the pack's dataset {name} failed its check ({result})")
 
 
+@attrs.define
+class _Staged:
+    """A pack built in its hidden directory, waiting for the transaction to commit."""
+
+    kind_dir: Path
+    tmp: Path
+    target: Path
+
+
+@attrs.define
+class _Transaction:
+    root: Path
+    staged: dict[Path, _Staged] = attrs.field(factory=dict)
+
+
+_TRANSACTION: ContextVar[_Transaction | None] = ContextVar("codekit_pack_txn", default=None)
+
+
+@contextlib.contextmanager
+def transaction() -> Iterator[None]:
+    """Install every pack of the block together, or none of them (see the module docs).
+
+    Holds the data directory's install lock for the whole block. Nested blocks join the
+    outer one.
+    """
+    if _TRANSACTION.get() is not None:
+        yield
+        return
+    root = data_dir()
+    with _locked(root):
+        txn = _Transaction(root)
+        token = _TRANSACTION.set(txn)
+        try:
+            yield
+            _commit(txn)
+        finally:
+            _TRANSACTION.reset(token)
+            for staged in txn.staged.values():
+                shutil.rmtree(staged.tmp, ignore_errors=True)
+
+
+def _commit(txn: _Transaction) -> None:
+    """Rename every staged pack into place; on any failure, put everything back."""
+    if not txn.staged:
+        return
+    done: list[tuple[_Staged, Path | None]] = []
+    with _swapping(txn.root, shared=False):
+        try:
+            for staged in txn.staged.values():
+                aside: Path | None = None
+                if staged.target.exists():
+                    aside = (
+                        staged.kind_dir
+                        / f"{_OLD_PREFIX}{staged.target.name}-{uuid.uuid4().hex[:8]}"
+                    )
+                    os.rename(staged.target, aside)
+                done.append((staged, aside))
+                os.rename(staged.tmp, staged.target)
+        except BaseException:
+            for staged, aside in reversed(done):
+                if staged.target.exists() and not staged.tmp.exists():
+                    os.rename(staged.target, staged.tmp)
+                if aside is not None:
+                    os.rename(aside, staged.target)
+            raise
+    for staged, aside in done:
+        _fsync_path(staged.kind_dir, directory=True)
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+    txn.staged.clear()
+    generation.bump(txn.root)
+
+
 def install_pack(
     kind: str,
     release: str,
@@ -311,95 +410,116 @@ def install_pack(
 
     ``build(folder)`` writes the pack's files into ``folder`` and returns extra manifest
     fields. If the release is already installed and ``force`` is false, nothing is built and
-    the installed pack is returned. See the module docstring for what survives a crash.
+    the installed pack is returned. Inside a :func:`transaction` the pack is put in place
+    when the transaction ends (the returned value describes it there). See the module
+    docstring for what survives a crash.
     """
     _check(kind, release)
-    root = data_dir()
-    kind_dir = root / kind
-    with _locked(root):
-        kind_dir.mkdir(parents=True, exist_ok=True)
-        _sweep(kind_dir)
-        target = kind_dir / release
-        if target.exists() and not force:
-            existing = _load(target)
-            if existing is not None:
-                return existing
-        source_info = [
-            {"name": Path(s).name, "size": Path(s).stat().st_size, "sha256": file_sha256(Path(s))}
-            for s in sources
-        ]
-        tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{release}-", dir=kind_dir))
-        aside: Path | None = None
-        try:
-            extra = dict(build(tmp))
-            files = _describe_files(tmp)
-            _check_datasets(tmp, files)
-            from codekit._version import __version__
-
-            manifest: dict[str, Any] = {
-                **(_EXTRA.get() or {}),
-                **extra,
-                "format": PACK_FORMAT,
-                "kind": kind,
-                "release": release,
-                "effective": effective.isoformat(),
-                "until": until.isoformat() if until else None,
-                "installed": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-                "codekit": __version__,
-                "sources": source_info,
-                "files": files,
-            }
-            with (tmp / MANIFEST).open("w", encoding="utf-8") as handle:
-                json.dump(manifest, handle, indent=2, sort_keys=True, default=str)
-                handle.write("\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            _fsync_path(tmp, directory=True)
-            with _swapping(root, shared=False):
-                if target.exists():
-                    aside = kind_dir / f"{_OLD_PREFIX}{release}-{uuid.uuid4().hex[:8]}"
-                    os.rename(target, aside)
-                os.rename(tmp, target)
-            _fsync_path(kind_dir, directory=True)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            if aside is not None and not target.exists():
-                os.rename(aside, target)
-            raise
-        if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)
-    pack = _load(target)
-    if pack is None:  # pragma: no cover - we just wrote it
-        raise DataError(f"pack {kind} {release} was installed but cannot be read back")
-    _reset_registry()
-    return pack
+    with transaction():
+        txn = _TRANSACTION.get()
+        assert txn is not None
+        return _stage(
+            txn,
+            kind,
+            release,
+            effective=effective,
+            until=until,
+            build=build,
+            sources=sources,
+            force=force,
+        )
 
 
-def _reset_registry() -> None:
-    from codekit import _registry
+def _stage(
+    txn: _Transaction,
+    kind: str,
+    release: str,
+    *,
+    effective: dt.date,
+    until: dt.date | None,
+    build: Callable[[Path], Mapping[str, Any]],
+    sources: Sequence[Path],
+    force: bool,
+) -> Pack:
+    kind_dir = txn.root / kind
+    kind_dir.mkdir(parents=True, exist_ok=True)
+    _sweep(kind_dir, keep={s.tmp for s in txn.staged.values()})
+    target = kind_dir / release
+    if target.exists() and not force and target not in txn.staged:
+        existing = _load(target)
+        if existing is not None:
+            return existing
+    source_info = [
+        {"name": Path(s).name, "size": Path(s).stat().st_size, "sha256": file_sha256(Path(s))}
+        for s in sources
+    ]
+    tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{release}-", dir=kind_dir))
+    try:
+        extra = dict(build(tmp))
+        files = _describe_files(tmp)
+        _check_datasets(tmp, files)
+        from codekit._version import __version__
 
-    _registry.reset()
+        manifest: dict[str, Any] = {
+            **(_EXTRA.get() or {}),
+            **extra,
+            "format": PACK_FORMAT,
+            "kind": kind,
+            "release": release,
+            "effective": effective.isoformat(),
+            "until": until.isoformat() if until else None,
+            "installed": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "codekit": __version__,
+            "sources": source_info,
+            "files": files,
+        }
+        with (tmp / MANIFEST).open("w", encoding="utf-8") as handle:
+            json.dump(manifest, handle, indent=2, sort_keys=True, default=str)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        _fsync_path(tmp, directory=True)
+        pack = _load(tmp)
+        if pack is None:  # pragma: no cover - we just wrote it
+            raise DataError(f"pack {kind} {release} was built but cannot be read back")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    previous = txn.staged.pop(target, None)
+    if previous is not None:  # the same release twice in one command: the later one wins
+        shutil.rmtree(previous.tmp, ignore_errors=True)
+    txn.staged[target] = _Staged(kind_dir, tmp, target)
+    return attrs.evolve(pack, path=target)
 
 
 def remove_pack(kind: str, release: str) -> None:
-    """Remove one installed pack; raises :class:`DataError` if it is not installed."""
+    """Remove one installed pack; raises :class:`DataError` if it is not installed.
+
+    Two processes removing the same pack at once: one removes it, the other is told it is
+    not installed (checked under the install lock).
+    """
     _check(kind, release)
     root = data_dir()
     target = root / kind / release
-    if _load(target) is None:
-        installed = ", ".join(f"{p.kind} {p.release}" for p in list_packs()) or "none"
-        raise DataError(
-            f"no pack {kind} {release} is installed (installed: {installed}); "
-            "see `codekit data list`"
-        )
+    if not (root / kind).is_dir():
+        _not_installed(kind, release)
     with _locked(root):
+        if _load(target) is None:
+            _not_installed(kind, release)
         aside = root / kind / f"{_OLD_PREFIX}{release}-{uuid.uuid4().hex[:8]}"
         with _swapping(root, shared=False):
             os.rename(target, aside)
             shutil.rmtree(aside, ignore_errors=True)
         with contextlib.suppress(OSError):
             (root / kind).rmdir()
-    _reset_registry()
+        generation.bump(root)
+
+
+def _not_installed(kind: str, release: str) -> None:
+    installed = ", ".join(f"{p.kind} {p.release}" for p in list_packs()) or "none"
+    raise DataError(
+        f"no pack {kind} {release} is installed (installed: {installed}); see `codekit data list`"
+    )
 
 
 def verify_packs() -> list[str]:
