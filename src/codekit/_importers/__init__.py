@@ -41,7 +41,12 @@ from codekit._importers.hcpcs import HCPCS
 from codekit._importers.icd10cm import ICD10CM_ADDENDA, ICD10CM_ORDER
 from codekit._importers.icd10pcs import ICD10PCS
 from codekit._ncci.importers import NCCI_AOC, NCCI_MUE, NCCI_PTP
-from codekit.exceptions import DataFileError, MalformedFileError, UnrecognizedFileError
+from codekit.exceptions import (
+    CodekitError,
+    DataFileError,
+    MalformedFileError,
+    UnrecognizedFileError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -132,6 +137,8 @@ def _extract(
                     found.append(detect_file(target, member))
                 except UnrecognizedFileError:
                     continue  # read-me files, record layouts, PDFs inside CMS zips
+    except CodekitError:
+        raise
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, ValueError) as exc:
         raise DataFileError(
             origin, f"is not a readable zip archive ({exc}); download it again"
