@@ -6,6 +6,7 @@ duplicated or re-labelled the ways downloads and hand edits break them.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import struct
@@ -15,9 +16,13 @@ import textwrap
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import codekit
 import codekit.data
@@ -443,3 +448,36 @@ def test_only_codekit_errors_escape_installs_of_hostile_files(
         with pytest.raises(CodekitError):
             codekit.data.install(path)
     assert codekit.data.list() == []
+
+
+_ANYTHING = st.one_of(
+    st.none(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.binary(max_size=20),
+    st.text(max_size=40).filter(lambda t: not t.lower().startswith(("http:", "https:"))),
+    st.lists(st.one_of(st.none(), st.integers(), st.text(max_size=8)), max_size=3),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=_ANYTHING, other=_ANYTHING)
+def test_the_data_pack_api_raises_only_codekit_errors(
+    value: object, other: object, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("anything")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CODEKIT_DATA_DIR", str(folder))
+        patch.setenv("CODEKIT_CMS_BASE_URL", "http://127.0.0.1:9")  # never the network
+        anything: Any = value
+        more: Any = other
+        calls: list[Callable[[], object]] = [
+            lambda: codekit.data.install(anything),
+            lambda: codekit.data.list(anything),
+            lambda: codekit.data.remove(anything, more),
+            lambda: codekit.data.fetch(anything, more, progress=False),
+        ]
+        for call in calls:
+            with contextlib.suppress(CodekitError):
+                call()
+    assert not any(p.is_file() for p in folder.rglob("*") if p.name != ".lock")
