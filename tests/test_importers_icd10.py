@@ -41,7 +41,8 @@ def test_icd10cm_order_excerpt_every_line(cms_corpus: Path, data_dir: Path) -> N
         packaged = codekit.get(_dotted(line[6:13].strip()), code_set="icd10cm", release="FY2026")
         if packaged is not None:
             before[packaged.code] = packaged
-    (pack,) = codekit.data.install(path, force=True)  # an excerpt: far fewer codes than FY2026
+    # an excerpt of FY2026: installed over the packaged release only when forced
+    (pack,) = codekit.data.install(path, force=True)
     assert (pack.kind, pack.release, str(pack.effective), str(pack.until)) == (
         "icd10cm",
         "FY2026",
@@ -84,7 +85,7 @@ def test_icd10cm_addenda_excerpt_every_line(cms_corpus: Path, data_dir: Path) ->
     assert (first.action, first.code) == ("revise", lines[0][13:21].strip())
     assert first.previous == lines[0][21:]
     assert first.description == lines[1][21:]
-    packs = codekit.data.install(path, force=True)
+    packs = codekit.data.install(path)
     # FY2025 is packaged, so the addenda are kept as changes and no release is derived.
     assert [(p.kind, p.release) for p in packs] == [("icd10cm_addenda", "FY2025")]
     assert packs[0].manifest["rows"] == len(changes)
@@ -97,7 +98,7 @@ def test_icd10pcs_codes_excerpt_every_line(cms_corpus: Path, data_dir: Path) -> 
     lines = _raw_lines(path)
     _rows, stats = icd10pcs.parse_codes(path)
     assert stats == {"lines": len(lines), "codes": len(lines), "blank": 0}
-    (pack,) = codekit.data.install(path, force=True)
+    (pack,) = codekit.data.install(path)
     assert (pack.kind, pack.release, pack.manifest["rows"]) == ("icd10pcs", "FY2025", len(lines))
     for line in lines:
         code, text = line[:7], line[8:]
@@ -106,7 +107,7 @@ def test_icd10pcs_codes_excerpt_every_line(cms_corpus: Path, data_dir: Path) -> 
 
 
 def test_synthetic_order_file_hierarchy_and_dates(data_dir: Path) -> None:
-    codekit.data.install(FIXTURES / "icd10cm_order_2031.txt", force=True)
+    codekit.data.install(FIXTURES / "icd10cm_order_2031.txt")
     code = codekit.lookup("Z99.119A", code_set="icd10cm", as_of="2031-01-01")
     assert code.release == "FY2031"
     assert code.billable
@@ -119,7 +120,7 @@ def test_synthetic_order_file_hierarchy_and_dates(data_dir: Path) -> None:
 
 
 def test_synthetic_pcs_codes_file(data_dir: Path) -> None:
-    (pack,) = codekit.data.install(FIXTURES / "icd10pcs_codes_2031.txt", force=True)
+    (pack,) = codekit.data.install(FIXTURES / "icd10pcs_codes_2031.txt")
     assert (pack.release, str(pack.effective)) == ("FY2031", "2030-10-01")
     assert codekit.describe("X2C0361", code_set="icd10pcs", as_of="2031-05-05") == (
         "Synthetic new technology title"
@@ -165,7 +166,7 @@ def test_april_updates_are_their_own_releases(data_dir: Path, tmp_path: Path) ->
     archive = tmp_path / "april-1-2031-icd-10-pcs-codes-file.zip"
     with zipfile.ZipFile(archive, "w") as bundle:
         bundle.write(FIXTURES / "icd10pcs_codes_2031.txt", "icd10pcs_codes_2031.txt")
-    packs = codekit.data.install([FIXTURES / "icd10pcs_codes_2031.txt", archive], force=True)
+    packs = codekit.data.install([FIXTURES / "icd10pcs_codes_2031.txt", archive])
     assert sorted((p.release, str(p.effective), str(p.until)) for p in packs) == [
         ("FY2031", "2030-10-01", "2031-09-30"),
         ("FY2031-APR", "2031-04-01", "2031-09-30"),

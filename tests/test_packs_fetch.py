@@ -224,8 +224,8 @@ def test_icd10_fetch_uses_the_fiscal_year_file_names(
 ) -> None:
     server.files["2031-code-descriptions-tabular-order.zip"] = _zip_of("icd10cm_order_2031.txt")
     server.files["2031-icd-10-pcs-codes-file.zip"] = _zip_of("icd10pcs_codes_2031.txt")
-    (cm,) = codekit.data.fetch("icd10cm", "FY2031", progress=False, force=True)
-    (pcs,) = codekit.data.fetch("icd10pcs", "2031", progress=False, force=True)
+    (cm,) = codekit.data.fetch("icd10cm", "FY2031", progress=False)
+    (pcs,) = codekit.data.fetch("icd10pcs", "2031", progress=False)
     assert (cm.kind, cm.release, str(cm.effective)) == ("icd10cm", "FY2031", "2030-10-01")
     assert (pcs.kind, pcs.release, str(pcs.until)) == ("icd10pcs", "FY2031", "2031-09-30")
     assert codekit.describe("X2C0361", code_set="icd10pcs", as_of="2031-01-01") == (

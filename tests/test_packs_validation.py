@@ -85,23 +85,24 @@ def test_a_truncated_hcpcs_file_is_refused(
     assert codekit.data.list() == []
 
 
-def test_a_hcpcs_file_cut_at_a_line_end_is_refused_by_its_count(
+def test_a_codes_file_far_smaller_than_the_packaged_release_is_refused(
     data_dir: Path, cms_corpus: Path, tmp_path: Path
 ) -> None:
-    full = cms_corpus / "hcpcs" / "HCPC2019_CONTR_ANWEB.txt"
-    (hcpcs, _) = codekit.data.install(full)
-    assert hcpcs.manifest["rows"] == 6440
-    lines = _hcpcs_lines(cms_corpus)
-    starts = _first_lines_of_codes(lines)
-    cut = tmp_path / "HCPC2019_APR_ANWEB.txt"  # claims to be the next quarter's release
-    cut.write_bytes(b"\r\n".join(lines[: starts[2812]]) + b"\r\n")
-    with pytest.raises(IncompleteReleaseError, match=r"2,812 hcpcs codes .* 6,440") as info:
-        codekit.data.install(cut)
-    assert (info.value.count, info.value.expected) == (2812, 6440)
-    assert [p.release for p in codekit.data.list("hcpcs")] == ["2019-JAN"]
+    # 154 genuine lines of a codes file, given as the whole FY2024 release (as a download
+    # cut at a line end would be)
+    excerpt = tmp_path / "icd10pcs_codes_2024.txt"
+    excerpt.write_bytes((cms_corpus / "icd10pcs" / "icd10pcs_codes_2025.excerpt.txt").read_bytes())
+    packaged = next(r for r in codekit.data_releases("icd10pcs") if r.release == "FY2024")
+    with pytest.raises(IncompleteReleaseError, match=r"holds 154 icd10pcs codes") as info:
+        codekit.data.install(excerpt)
+    assert (info.value.count, info.value.expected) == (154, packaged.rows)
+    assert codekit.data.list() == []
+    # the packaged release still answers for a code the excerpt lacks (laparoscopic
+    # appendectomy, in CMS's FY2024 tables)
+    assert codekit.lookup("0DTJ4ZZ", code_set="icd10pcs", as_of="2024-01-15").release == "FY2024"
     # the user may still insist
-    forced = codekit.data.install(cut, force=True)
-    assert {p.release for p in forced} == {"2019-APR"}
+    (forced,) = codekit.data.install(excerpt, force=True)
+    assert (forced.release, forced.manifest["rows"]) == ("FY2024", 154)
 
 
 def test_a_100_line_order_file_does_not_replace_the_packaged_release(
@@ -439,7 +440,7 @@ def test_only_codekit_errors_escape_installs_of_hostile_files(
         "HCPC2030_JAN_ANWEB.txt": b"\xff\xfe\x00\x1b" * 100,
         "icd10pcs_codes_2031.txt": b"0016070 x\r\n\x00\x00",
         "2018_I9gem.txt": b"0010  A000    00000\r\n0010 A000\r\n",
-        "icd10cm_order_2031.txt": b"00001 A00     0 Cholera" + b" " * 60 + b"\r\n",
+        "icd10cm_order_2031.txt": b"00001 A00     0 " + b"Cholera\x1b[2J".ljust(60) + b" x\r\n",
         "MCR_MUE_PractitionerServices_Eff_01-01-2030.csv": b"HCPCS,x,y\r\nJ1100,-1,1\r\n",
     }
     for name, data in hostile.items():

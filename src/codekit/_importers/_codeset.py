@@ -74,11 +74,11 @@ def already_installed(kinds: Sequence[str], release: str, force: bool) -> list[P
 MIN_SHARE = 0.75
 
 
-def _reference(code_set: str, release: str, effective: dt.date) -> DataRelease | None:
-    """The registered release a new ``release`` is compared with.
+def _reference(code_set: str, release: str) -> DataRelease | None:
+    """The registered release of the same code set and id (packaged, plugin or pack).
 
-    The release of the same id if one is registered (it would be replaced), else the
-    newest one in force before it (it would be superseded), else the first one after it.
+    Only a release of the same id is compared: a new id (the next quarter, a synthetic
+    test release) has nothing it replaces, and may rightly hold few codes.
     """
     from codekit import _registry
     from codekit.exceptions import CodekitError
@@ -88,19 +88,12 @@ def _reference(code_set: str, release: str, effective: dt.date) -> DataRelease |
     except CodekitError:
         return None
     same = [i for i in infos if i.release.upper() == release.upper()]
-    if same:
-        return max(same, key=lambda i: i.rows)
-    before = [i for i in infos if i.effective <= effective]
-    if before:
-        return max(before, key=lambda i: i.effective)
-    after = [i for i in infos if i.effective > effective]
-    return min(after, key=lambda i: i.effective) if after else None
+    return max(same, key=lambda i: i.rows) if same else None
 
 
 def check_complete(
     code_set: str,
     release: str,
-    effective: dt.date,
     items: Sequence[Item],
     sources: Sequence[Path],
 ) -> None:
@@ -111,19 +104,18 @@ def check_complete(
     order file would make ``E11.9`` unknown). Compared: billable codes, the count every
     release (packaged or pack) records as ``rows``.
     """
-    reference = _reference(code_set, release, effective)
+    reference = _reference(code_set, release)
     if reference is None:
         return
     count = sum(1 for i in items if i.billable)
     if count >= MIN_SHARE * reference.rows:
         return
-    what = "replace" if reference.release.upper() == release.upper() else "follow"
     name = ", ".join(p.name for p in sources) or code_set
     raise IncompleteReleaseError(
         name,
         f"holds {count:,} {code_set} codes as release {release}, far fewer than the "
         f"{reference.rows:,} of release {reference.release} ({reference.origin}) it would "
-        f"{what}: it looks cut short or an excerpt. Install the complete file, or pass "
+        "replace: it looks cut short or an excerpt. Install the complete file, or pass "
         "force=True (--force) to install it anyway; nothing was installed",
         count=count,
         expected=reference.rows,
@@ -149,7 +141,7 @@ def install_code_set(
     codes than the release it would replace, unless ``force``; see :func:`check_complete`.
     """
     if not force:
-        check_complete(code_set, release, effective, items, sources)
+        check_complete(code_set, release, items, sources)
 
     def build(folder: Path) -> Mapping[str, Any]:
         write_dataset(
