@@ -55,6 +55,16 @@ from typing import Any
 import attrs
 
 from codekit._store import generation
+from codekit._store._txn import OLD_PREFIX as _OLD_PREFIX
+from codekit._store._txn import (
+    Staged,
+    Transaction,
+    current,
+    fsync_path,
+    locked,
+    swapping,
+)
+from codekit._store._txn import transaction as _transaction
 from codekit.exceptions import DataError
 
 __all__ = [
@@ -79,7 +89,6 @@ PACK_FORMAT = 1
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _RELEASE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _TMP_PREFIX = ".tmp-"
-_OLD_PREFIX = ".old-"
 
 
 #: Extra manifest fields for packs installed in the current context (download provenance).
@@ -209,7 +218,7 @@ def list_packs(kind: str | None = None) -> list[Pack]:
         _check_kind(kind)
     found: dict[tuple[str, str], Pack] = {}
     root = data_dir()
-    with _swapping(root, shared=True):
+    with swapping(root, shared=True):
         try:
             for path in _pack_dirs(root, kind):
                 pack = _load(path)
@@ -218,54 +227,6 @@ def list_packs(kind: str | None = None) -> list[Pack]:
         except FileNotFoundError:  # a kind directory removed while we listed it: look again
             return list_packs(kind)
     return sorted(found.values(), key=lambda p: (p.kind, p.effective, p.release))
-
-
-@contextlib.contextmanager
-def _locked(root: Path) -> Iterator[None]:
-    """Serialise installers and removers of one data directory (advisory, POSIX/Windows)."""
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / ".lock").open("a+b") as handle:
-        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-            import msvcrt
-
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
-            try:
-                yield
-            finally:
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-@contextlib.contextmanager
-def _swapping(root: Path, *, shared: bool) -> Iterator[None]:
-    """The short lock around renaming release directories (shared while listing them).
-
-    Installers hold it exclusively only for the rename pair that swaps a release, so a
-    reader listing packs never sees the instant in which neither the old nor the new
-    directory has the release's name. A reader of a data directory no installer has ever
-    swapped in (no lock file) needs no lock; on Windows listing takes none.
-    """
-    path = root / ".swap-lock"
-    if sys.platform == "win32" or (shared and not path.exists()):  # pragma: no cover
-        yield
-        return
-    import fcntl
-
-    with path.open("rb" if shared else "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _sweep(kind_dir: Path, keep: set[Path] | frozenset[Path] = frozenset()) -> None:
@@ -286,21 +247,11 @@ def _sweep(kind_dir: Path, keep: set[Path] | frozenset[Path] = frozenset()) -> N
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-def _fsync_path(path: Path, *, directory: bool = False) -> None:
-    if directory and sys.platform == "win32":  # pragma: no cover - no directory fsync there
-        return
-    fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _describe_files(folder: Path) -> dict[str, dict[str, Any]]:
     files: dict[str, dict[str, Any]] = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file():
-            _fsync_path(path)
+            fsync_path(path)
             files[path.relative_to(folder).as_posix()] = {
                 "size": path.stat().st_size,
                 "sha256": file_sha256(path),
@@ -323,77 +274,9 @@ def _check_datasets(folder: Path, files: Mapping[str, Any]) -> None:
             raise DataError(f"the pack's dataset {name} failed its check ({result})")
 
 
-@attrs.define
-class _Staged:
-    """A pack built in its hidden directory, waiting for the transaction to commit."""
-
-    kind_dir: Path
-    tmp: Path
-    target: Path
-
-
-@attrs.define
-class _Transaction:
-    root: Path
-    staged: dict[Path, _Staged] = attrs.field(factory=dict)
-
-
-_TRANSACTION: ContextVar[_Transaction | None] = ContextVar("codekit_pack_txn", default=None)
-
-
-@contextlib.contextmanager
-def transaction() -> Iterator[None]:
-    """Install every pack of the block together, or none of them (see the module docs).
-
-    Holds the data directory's install lock for the whole block. Nested blocks join the
-    outer one.
-    """
-    if _TRANSACTION.get() is not None:
-        yield
-        return
-    root = data_dir()
-    with _locked(root):
-        txn = _Transaction(root)
-        token = _TRANSACTION.set(txn)
-        try:
-            yield
-            _commit(txn)
-        finally:
-            _TRANSACTION.reset(token)
-            for staged in txn.staged.values():
-                shutil.rmtree(staged.tmp, ignore_errors=True)
-
-
-def _commit(txn: _Transaction) -> None:
-    """Rename every staged pack into place; on any failure, put everything back."""
-    if not txn.staged:
-        return
-    done: list[tuple[_Staged, Path | None]] = []
-    with _swapping(txn.root, shared=False):
-        try:
-            for staged in txn.staged.values():
-                aside: Path | None = None
-                if staged.target.exists():
-                    aside = (
-                        staged.kind_dir
-                        / f"{_OLD_PREFIX}{staged.target.name}-{uuid.uuid4().hex[:8]}"
-                    )
-                    os.rename(staged.target, aside)
-                done.append((staged, aside))
-                os.rename(staged.tmp, staged.target)
-        except BaseException:
-            for staged, aside in reversed(done):
-                if staged.target.exists() and not staged.tmp.exists():
-                    os.rename(staged.target, staged.tmp)
-                if aside is not None:
-                    os.rename(aside, staged.target)
-            raise
-    for staged, aside in done:
-        _fsync_path(staged.kind_dir, directory=True)
-        if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)
-    txn.staged.clear()
-    generation.bump(txn.root)
+def transaction() -> contextlib.AbstractContextManager[None]:
+    """Install every pack of the block together, or none (see the module docstring)."""
+    return _transaction(data_dir())
 
 
 def install_pack(
@@ -416,7 +299,7 @@ def install_pack(
     """
     _check(kind, release)
     with transaction():
-        txn = _TRANSACTION.get()
+        txn = current()
         assert txn is not None
         return _stage(
             txn,
@@ -431,7 +314,7 @@ def install_pack(
 
 
 def _stage(
-    txn: _Transaction,
+    txn: Transaction,
     kind: str,
     release: str,
     *,
@@ -478,7 +361,7 @@ def _stage(
             handle.write("\n")
             handle.flush()
             os.fsync(handle.fileno())
-        _fsync_path(tmp, directory=True)
+        fsync_path(tmp, directory=True)
         pack = _load(tmp)
         if pack is None:  # pragma: no cover - we just wrote it
             raise DataError(f"pack {kind} {release} was built but cannot be read back")
@@ -488,7 +371,7 @@ def _stage(
     previous = txn.staged.pop(target, None)
     if previous is not None:  # the same release twice in one command: the later one wins
         shutil.rmtree(previous.tmp, ignore_errors=True)
-    txn.staged[target] = _Staged(kind_dir, tmp, target)
+    txn.staged[target] = Staged(kind_dir, tmp, target)
     return attrs.evolve(pack, path=target)
 
 
@@ -503,11 +386,11 @@ def remove_pack(kind: str, release: str) -> None:
     target = root / kind / release
     if not (root / kind).is_dir():
         _not_installed(kind, release)
-    with _locked(root):
+    with locked(root):
         if _load(target) is None:
             _not_installed(kind, release)
         aside = root / kind / f"{_OLD_PREFIX}{release}-{uuid.uuid4().hex[:8]}"
-        with _swapping(root, shared=False):
+        with swapping(root, shared=False):
             os.rename(target, aside)
             shutil.rmtree(aside, ignore_errors=True)
         with contextlib.suppress(OSError):
