@@ -482,3 +482,15 @@ def test_the_data_pack_api_raises_only_codekit_errors(
             with contextlib.suppress(CodekitError):
                 call()
     assert not any(p.is_file() for p in folder.rglob("*") if p.name != ".lock")
+
+
+def test_a_pack_removed_between_two_looks_fails_once_then_is_seen_gone(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(generation, "INTERVAL", 3600.0)  # the stamp is not looked at again
+    codekit.data.install(JAN)
+    assert [r.release for r in codekit.data_releases("hcpcs")] == ["2030-JAN"]  # listed,
+    _other_process(data_dir, "remove")  # ... and removed before its data was ever opened
+    with pytest.raises(DataError, match="removed by another process"):
+        codekit.describe("A9999", code_set="hcpcs")
+    assert _a9999() is None

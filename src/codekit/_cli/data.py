@@ -29,7 +29,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "install", help="install release files (zip, fixed-width txt, xlsx, csv) or URLs"
     )
     install.add_argument("paths", nargs="+", metavar="PATH_OR_URL")
-    install.add_argument("--force", action="store_true", help="reinstall an installed release")
+    install.add_argument(
+        "--force",
+        action="store_true",
+        help="reinstall an installed release; install one holding far fewer codes than the "
+        "release of the same id it replaces",
+    )
     install.add_argument("--json", action="store_true", help="print JSON")
     install.set_defaults(handler=_guard(_install))
 
