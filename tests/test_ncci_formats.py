@@ -127,7 +127,7 @@ def test_a_file_named_like_ptp_without_a_header_is_refused(tmp_path: Path, data_
 
 def test_a_bad_row_names_file_and_line(tmp_path: Path) -> None:
     path = write_ptp(tmp_path, [*PTP, ("11111", "44444", "2020-01-01", "*", 1, "x")])
-    with pytest.raises(DataError, match=r"ccipra-v322r0-f1.txt line 10: effective date"):
+    with pytest.raises(DataError, match=r"ccipra-v322r0-f1.txt: line 10: effective date"):
         formats.read_ptp([path])
 
 

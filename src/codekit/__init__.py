@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from codekit._pages.page import page
     from codekit._quota.client import Client
     from codekit._quota.model import Principal
+    from codekit._registry import refresh
     from codekit._search import (
         SearchHit,
         SearchResults,
@@ -84,6 +85,7 @@ __all__ = [
     "page",
     "preload",
     "ptp_edits",
+    "refresh",
     "search",
     "suggest",
 ]
@@ -109,6 +111,7 @@ _LAZY: dict[str, str] = {
     "CodePage": "codekit._pages.model",
     "Principal": "codekit._quota.model",
     "page": "codekit._pages.page",
+    "refresh": "codekit._registry",
     "Code": "codekit.models",
     "CodeSet": "codekit.models",
     "DataRelease": "codekit.models",

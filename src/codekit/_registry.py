@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 import warnings
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
     from codekit.plugins import CodeSetSpec, CodeSource, Registrar
 
-__all__ = ["Registry", "current", "generation", "open_plugin_data", "reset"]
+__all__ = ["Registry", "current", "generation", "open_plugin_data", "refresh", "reset"]
 
 _T = TypeVar("_T")
 
@@ -395,14 +396,42 @@ _generation = 0
 _builder: Callable[[], Registry] | None = None
 
 
+_built_from: tuple[object, ...] | None = None  # the data dir's stamp the registry reflects
+_built_local = 0
+_checked = 0.0
+
+
+def _notice() -> None:
+    """Drop the registry if packs changed since it was built (see codekit._store.generation).
+
+    Cheap: an int compare, and a ``stat`` of the stamp file at most every INTERVAL seconds.
+    """
+    global _checked
+    if _registry is None:
+        return
+    from codekit._store import generation as stamps
+
+    now = time.monotonic()
+    if _built_local == stamps.local() and now - _checked < stamps.INTERVAL:
+        return
+    _checked = now
+    if _built_local != stamps.local() or stamps.stamp() != _built_from:
+        reset()
+
+
 def current() -> Registry:
-    """The process-wide registry, built on first use."""
-    global _registry
+    """The process-wide registry, built on first use (rebuilt when packs change)."""
+    global _registry, _built_from, _built_local, _checked
+    _notice()
     registry = _registry
     if registry is not None:
         return registry
     with _lock:
         if _registry is None:
+            from codekit._store import generation as stamps
+
+            _built_local, _built_from = stamps.local(), stamps.stamp()
+            _checked = time.monotonic()
             if _builder is not None:
                 _registry = _builder()
             else:
@@ -414,7 +443,18 @@ def current() -> Registry:
 
 def generation() -> int:
     """A number that changes whenever the registry is rebuilt (keys caches)."""
+    _notice()
     return _generation
+
+
+def refresh() -> None:
+    """Re-read installed data packs and plugins now (``codekit.refresh()``).
+
+    codekit notices packs installed or removed by another process by itself (within half a
+    second, through a stamp file in the data directory); call this to see them at once, or
+    after changing ``CODEKIT_DATA_DIR`` or the installed plugins.
+    """
+    reset()
 
 
 def reset() -> None:

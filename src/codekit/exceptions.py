@@ -17,11 +17,13 @@ __all__ = [
     "DataError",
     "DataFileError",
     "DownloadError",
+    "IncompleteReleaseError",
     "InvalidClaimError",
     "InvalidCodeError",
     "InvalidDateError",
     "InvalidQueryError",
     "LicenseNotAcceptedError",
+    "MalformedFileError",
     "PluginError",
     "PluginWarning",
     "QuotaConfigError",
@@ -290,3 +292,29 @@ class StaleDataWarning(CodekitWarning):
 
         warnings.filterwarnings("ignore", category=codekit.exceptions.StaleDataWarning)
     """
+
+
+class MalformedFileError(DataFileError):
+    """A release file breaks its format at one place: ``line`` says where (1-based).
+
+    Raised for a record of the wrong length or column count, a code of the wrong shape, an
+    impossible date, a key given twice, control characters, a file cut mid-line, or an
+    archive codekit will not open. Nothing was installed or changed.
+    """
+
+    def __init__(self, path: object, line: int | None, message: str, *, unit: str = "line") -> None:
+        self.line = line
+        where = f"{unit} {line}: " if line is not None else ""
+        super().__init__(path, f"{where}{message}")
+
+
+class IncompleteReleaseError(DataFileError):
+    """A file declares a complete release but holds far fewer codes than the release it
+    would replace (a truncated download, an excerpt). ``count`` is what the file holds,
+    ``expected`` what the compared release holds. Pass ``force=True`` (``--force``) to
+    install it anyway."""
+
+    def __init__(self, path: object, message: str, *, count: int, expected: int) -> None:
+        self.count = count
+        self.expected = expected
+        super().__init__(path, message)

@@ -29,12 +29,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "install", help="install release files (zip, fixed-width txt, xlsx, csv) or URLs"
     )
     install.add_argument("paths", nargs="+", metavar="PATH_OR_URL")
-    install.add_argument("--force", action="store_true", help="reinstall an installed release")
+    install.add_argument(
+        "--force",
+        action="store_true",
+        help="reinstall an installed release; install one holding far fewer codes than the "
+        "release of the same id it replaces",
+    )
     install.add_argument("--json", action="store_true", help="print JSON")
     install.set_defaults(handler=_guard(_install))
 
     listing = commands.add_parser("list", help="list installed packs")
-    listing.add_argument("--kind", help="only packs of this kind (hcpcs, modifier, icd10cm, ...)")
+    listing.add_argument(
+        "--kind", type=_kind, help="only packs of this kind (hcpcs, modifier, icd10cm, ...)"
+    )
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(handler=_list)
 
@@ -61,6 +68,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     where = commands.add_parser("dir", help="print the data directory")
     where.set_defaults(handler=_dir)
+
+
+def _kind(value: str) -> str:
+    """A pack kind is a name, never a path (``--kind ../outside`` is refused)."""
+    import argparse
+    import re
+
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a pack kind (lower-case letters, digits and _, such as hcpcs or "
+            "icd10cm); `codekit data list` shows the kinds installed"
+        )
+    return value
 
 
 def _guard(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:

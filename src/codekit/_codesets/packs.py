@@ -33,8 +33,15 @@ def _locator(pack: Pack, name: str) -> Path:
         for fresh in list_packs(pack.kind):
             if fresh.release == pack.release and (fresh.path / name).is_file():
                 return fresh.path / name
+    from codekit import _registry
+
+    # Another process may have removed or replaced the pack since this process listed the
+    # packs: forget the list, so the next call sees what is installed now.
+    _registry.reset()
     raise DataError(
-        f"data pack {pack.kind} {pack.release} has lost its {name}; reinstall it with "
+        f"data pack {pack.kind} {pack.release} has lost its {name} (removed by another "
+        "process?); codekit has re-read the installed packs, so calling again uses what is "
+        "installed now. If it persists, reinstall it with "
         f"`codekit data install --force FILE` or remove it with "
         f"`codekit data remove {pack.kind} {pack.release}`"
     )
@@ -59,7 +66,8 @@ def release_of(pack: Pack) -> DataRelease:
         source_file=", ".join(str(s.get("name", "")) for s in sources),
         sha256=str(sources[0].get("sha256", "")),
         licence=str(manifest.get("licence", "")),
-        rows=int(manifest.get("rows", 0)),
+        # billable codes, as packaged releases count them (the manifest's rows: every item)
+        rows=int(manifest.get("billable", manifest.get("rows", 0))),
     )
 
 

@@ -37,6 +37,14 @@ _NAME = re.compile(
 )
 _LINE = re.compile(r"[0-9A-Z]{3,7} +[0-9A-Za-z]{3,7} +[0-9]{5}")
 _LAST_PROCEDURE_YEAR = 2018
+_SHAPES = {
+    "icd9cm": re.compile(r"[0-9]{3,5}|V[0-9]{2,4}|E[0-9]{3,4}"),
+    "icd10cm": re.compile(r"[A-Z][0-9][0-9A-Z]{1,5}"),
+    "icd9pcs": re.compile(r"[0-9]{3,4}"),
+    "icd10pcs": re.compile(r"[0-9A-HJ-NP-Z]{7}"),
+}
+_NO_MAP = {"NODX", "NOPCS"}
+_FLAGS = re.compile(r"[01]{3}[0-9][0-9]")
 KIND = "gem"
 FILE = "gem.sqlite"
 LICENCE = "Public domain (CMS, US government work)"
@@ -94,8 +102,10 @@ class _GemImporter:
         # same release already has (so 2018_I9gem.txt and 2018_I10gem.txt may come apart)
         files: dict[str, tuple[list[tuple[str, str | None, int]], str]] = {}
         for detection in detections:
+            lines = list(read_lines(detection.path, where=detection.origin))
+            check_lines(lines, detection.role, detection.origin)
             try:
-                rows = read_gem_file("\n".join(read_lines(detection.path)))
+                rows = read_gem_file("\n".join(lines))
             except ValueError as exc:
                 raise DataFileError(detection.origin, str(exc)) from exc
             if not rows:
@@ -153,6 +163,41 @@ class _GemImporter:
             force=force,
         )
         return [pack]
+
+
+def check_lines(lines: Sequence[str], role: str, origin: str) -> None:
+    """Refuse a GEM file whose rows are not of its direction (or not GEM rows at all).
+
+    The file name says the direction (``I9gem``: ICD-9-CM sources, ICD-10-CM targets);
+    every row's source and target must have the shapes of those code sets, so a file
+    holding the other direction's content is refused at its first row whose codes give it
+    away (ICD-9-CM codes are digits or V/E codes, ICD-10-CM codes a letter and a digit).
+    """
+    from codekit.exceptions import MalformedFileError
+
+    _, _, source_set, target_set, title = _ROLES[role]
+    source_shape, target_shape = _SHAPES[source_set], _SHAPES[target_set]
+    for number, line in enumerate(lines, 1):
+        fields = line.split()
+        if not fields:
+            continue
+        if len(fields) != 3:
+            raise MalformedFileError(
+                origin, number, f"has {len(fields)} columns; a GEM row is 'source target flags'"
+            )
+        source, target, flags = (f.upper() for f in fields)
+        if not _FLAGS.fullmatch(flags):
+            raise MalformedFileError(origin, number, f"flags {flags!r} are not five GEM flags")
+        if not source_shape.fullmatch(source) or not (
+            target in _NO_MAP or target_shape.fullmatch(target)
+        ):
+            raise MalformedFileError(
+                origin,
+                number,
+                f"maps {source} to {target}, which is not {source_set} to {target_set}: "
+                f"the file is named as a {title} file but holds another direction's rows "
+                "(check which file this is); nothing was installed",
+            )
 
 
 def _installed_parts(

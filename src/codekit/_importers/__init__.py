@@ -14,9 +14,11 @@ The contract every importer follows (the NCCI and GEM importers plug in the same
   ``"part"``) and a one-line ``summary`` of what was found;
 * :func:`install_files` detects everything first (so a bad or unknown file changes
   nothing), groups detections by ``(importer, release)`` and hands each group to that
-  importer's ``install``, which calls :func:`codekit._store.packs.install_pack` once per
-  pack it produces (several files of one release — PTP parts f1..f4, HCPCS txt +
-  ``proc_notes`` — become one pack; one file may give several packs: HCPCS codes and
+  importer's ``install`` inside one :func:`codekit._store.packs.transaction` (so the
+  command installs every pack or none); ``install`` calls
+  :func:`codekit._store.packs.install_pack` once per pack it produces (several files of
+  one release — PTP parts f1..f4, HCPCS txt + ``proc_notes`` — become one pack; one file
+  may give several packs: HCPCS codes and
   modifiers).
 
 :data:`IMPORTERS` lists them, most specific first; append new ones there.
@@ -33,12 +35,18 @@ from typing import TYPE_CHECKING
 import attrs
 
 from codekit._crosswalk.importer import GEMS
+from codekit._filecheck import ArchiveBudget, check_archive, member_name
 from codekit._importers._base import Detection, Importer
 from codekit._importers.hcpcs import HCPCS
 from codekit._importers.icd10cm import ICD10CM_ADDENDA, ICD10CM_ORDER
 from codekit._importers.icd10pcs import ICD10PCS
 from codekit._ncci.importers import NCCI_AOC, NCCI_MUE, NCCI_PTP
-from codekit.exceptions import DataFileError, UnrecognizedFileError
+from codekit.exceptions import (
+    CodekitError,
+    DataFileError,
+    MalformedFileError,
+    UnrecognizedFileError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -46,10 +54,6 @@ if TYPE_CHECKING:
     from codekit._store.packs import Pack
 
 __all__ = ["IMPORTERS", "Detection", "Importer", "detect_all", "detect_file", "install_files"]
-
-#: Largest member codekit extracts from an archive (CMS's biggest files are ~200 MB).
-_MAX_MEMBER = 2 << 30
-
 
 #: Every importer, tried in order (most specific first). Other capabilities append
 #: theirs here (NCCI PTP/MUE/AOC, GEMs); importer modules must be cheap to import.
@@ -96,27 +100,36 @@ def detect_file(path: Path, origin: str | None = None) -> Detection:
     )
 
 
-def _extract(archive_path: Path, origin: str, into: Path, depth: int = 0) -> list[Detection]:
-    """Detections of every recognised member of a zip (nested zips once more)."""
+def _extract(
+    archive_path: Path, origin: str, into: Path, budget: ArchiveBudget, depth: int = 0
+) -> list[Detection]:
+    """Detections of every recognised member of a zip (nested zips once more).
+
+    The archive is checked first (:func:`codekit._filecheck.check_archive`: encryption,
+    compression method, sizes); a member's CRC is checked as it is extracted.
+    """
     found: list[Detection] = []
     try:
         with zipfile.ZipFile(archive_path) as archive:
-            bad = archive.testzip()
-            if bad is not None:
-                raise DataFileError(origin, f"member {bad} is corrupt; download the file again")
+            check_archive(archive, origin, budget)
             for index, info in enumerate(archive.infolist()):
-                if info.is_dir() or info.file_size > _MAX_MEMBER:
+                if info.is_dir():
                     continue
-                name = Path(info.filename.replace("\\", "/")).name
+                name = member_name(info.filename)
                 if not name or name.startswith("."):
                     continue
                 target = into / f"{depth}-{index}" / name
                 target.parent.mkdir(parents=True)
-                with archive.open(info) as src, target.open("wb") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
+                try:
+                    with archive.open(info) as src, target.open("wb") as dst:
+                        shutil.copyfileobj(src, dst, 1 << 20)
+                except (RuntimeError, NotImplementedError, OSError) as exc:
+                    raise MalformedFileError(
+                        origin, None, f"member {info.filename!r} cannot be extracted ({exc})"
+                    ) from exc
                 member = f"{origin}!{info.filename}"
                 if target.suffix.lower() == ".zip" and depth < 1:
-                    found.extend(_extract(target, member, into, depth + 1))
+                    found.extend(_extract(target, member, into, budget, depth + 1))
                     continue
                 if info.file_size == 0:
                     continue
@@ -124,7 +137,9 @@ def _extract(archive_path: Path, origin: str, into: Path, depth: int = 0) -> lis
                     found.append(detect_file(target, member))
                 except UnrecognizedFileError:
                     continue  # read-me files, record layouts, PDFs inside CMS zips
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
+    except CodekitError:
+        raise
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, ValueError) as exc:
         raise DataFileError(
             origin, f"is not a readable zip archive ({exc}); download it again"
         ) from exc
@@ -138,14 +153,19 @@ def _extract(archive_path: Path, origin: str, into: Path, depth: int = 0) -> lis
 def detect_all(paths: Sequence[Path], workdir: Path) -> list[Detection]:
     """Detect every file (opening zips into ``workdir``); raises before anything changes."""
     found: list[Detection] = []
+    budget = ArchiveBudget()
     for given in paths:
         path = Path(given)
         if not path.is_file():
             raise DataFileError(str(path), "does not exist or is not a file")
         is_zip = zipfile.is_zipfile(path) and not _is_xlsx(path)
         if is_zip or (path.suffix.lower() == ".zip" and path.stat().st_size > 0):
-            found.extend(_extract(path, path.name, workdir / f"zip{len(found)}-{path.stem}"))
+            folder = workdir / f"zip{len(found)}-{member_name(path.stem)}"
+            found.extend(_extract(path, path.name, folder, budget))
         else:
+            if _is_xlsx(path):  # a workbook is a zip too: same limits before openpyxl
+                with zipfile.ZipFile(path) as book:
+                    check_archive(book, path.name, ArchiveBudget())
             found.append(detect_file(path))
     return found
 
@@ -157,6 +177,8 @@ def install_files(
     report: Callable[[str], None] | None = None,
 ) -> list[Pack]:
     """Detect, group and install official files; see the module docstring."""
+    from codekit._store.packs import transaction
+
     by_name = {importer.name: importer for importer in IMPORTERS}
     with tempfile.TemporaryDirectory(prefix="codekit-install-") as tmp:
         detections = detect_all(paths, Path(tmp))
@@ -166,6 +188,7 @@ def install_files(
                 report(f"{found.origin}: {found.summary}")
             groups.setdefault((found.importer, found.release), []).append(found)
         packs: list[Pack] = []
-        for (importer, _), group in groups.items():
-            packs.extend(by_name[importer].install(group, force=force))
+        with transaction():  # every pack of the command, or none
+            for (importer, _), group in groups.items():
+                packs.extend(by_name[importer].install(group, force=force))
     return packs

@@ -23,6 +23,32 @@ def _is_url(value: object) -> bool:
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
 
+def _paths_or_urls(value: object) -> list[PathOrUrl]:
+    """The paths or URLs given, one or several; anything else is a DataFileError."""
+    from codekit.exceptions import DataFileError
+
+    given: list[object]
+    if isinstance(value, str | PathLike):
+        given = [value]
+    elif isinstance(value, list | tuple):
+        given = list(value)
+    else:
+        raise DataFileError(
+            repr(value)[:80],
+            "is not a path or URL; pass a file path (str or pathlib.Path), an http(s):// URL, "
+            "or a list of them",
+        )
+    for entry in given:
+        if not isinstance(entry, str | PathLike) or (
+            isinstance(entry, PathLike) and not isinstance(entry.__fspath__(), str)
+        ):
+            raise DataFileError(
+                repr(entry)[:80],
+                "is not a path or URL; pass a file path (str or pathlib.Path) or an http(s):// URL",
+            )
+    return [e for e in given if isinstance(e, str | PathLike)]
+
+
 def install(
     paths_or_urls: PathOrUrl | Sequence[PathOrUrl],
     *,
@@ -33,22 +59,29 @@ def install(
     """Install official CMS release files (zip, fixed-width txt, xlsx, csv) as data packs.
 
     Each file (and each member of a zip) is identified from its name and content; files of
-    one release are combined (HCPCS file + ``proc_notes``). Nothing is installed unless
-    every file is identified. An installed release is left alone unless ``force``.
+    one release are combined (HCPCS file + ``proc_notes``). All or nothing: the packs of
+    one call are put in place together once every file was identified, read and checked
+    (record shapes, dates, duplicates, line ends, control characters, archive limits).
+    An installed release is left alone unless ``force``.
 
     :param paths_or_urls: one or several paths, or ``http(s)://`` URLs (downloaded first).
     :param report: called with one line per file saying what was found.
+    :param force: reinstall an installed release, and install a release holding far fewer
+        codes than the one it replaces (refused otherwise).
     :param progress: show a progress bar on stderr while downloading URLs.
     :returns: the packs installed (or already installed).
     :raises DataFileError: a file is empty, truncated, corrupt or not identified
-        (:class:`~codekit.exceptions.UnrecognizedFileError`); nothing changed.
+        (:class:`~codekit.exceptions.UnrecognizedFileError`), breaks its format at a line
+        (:class:`~codekit.exceptions.MalformedFileError`) or holds far fewer codes than
+        the release it would replace
+        (:class:`~codekit.exceptions.IncompleteReleaseError`); nothing changed.
+    :raises DownloadError: a URL could not be downloaded or names no file.
     """
     from codekit._importers import install_files
     from codekit._importers.fetch import download
     from codekit._store.packs import manifest_extra
 
-    items: Sequence[PathOrUrl]
-    items = [paths_or_urls] if isinstance(paths_or_urls, str | PathLike) else paths_or_urls
+    items = _paths_or_urls(paths_or_urls)
     with tempfile.TemporaryDirectory(prefix="codekit-download-") as tmp:
         paths: list[Path] = []
         downloads = []
@@ -109,7 +142,13 @@ def fetch(
     :raises ChecksumError: the download does not match ``sha256``; nothing was installed.
     """
     from codekit._importers.fetch import fetch_release
+    from codekit.exceptions import DataError
 
+    for name, value in (("kind", kind), ("release", release)):
+        if not isinstance(value, str):
+            raise DataError(
+                f"{name} must be a string such as 'hcpcs' / '2026-JAN', not {value!r:.60}"
+            )
     return fetch_release(
         kind,
         release,

@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
 
     from codekit._store.packs import Pack
 
-__all__ = ["FETCH_SOURCES", "Download", "FetchSource", "download", "fetch_release"]
+__all__ = ["FETCH_SOURCES", "Download", "FetchSource", "download", "fetch_release", "file_name"]
 
 BASE_URL_ENV = "CODEKIT_CMS_BASE_URL"
 DEFAULT_BASE_URL = "https://www.cms.gov/files/zip"
@@ -245,6 +246,29 @@ def _attempt(url: str, part: Path, progress: bool) -> None:
         )
 
 
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ ()-]{0,199}")
+
+
+def file_name(url: object) -> str:
+    """The file name a URL is saved under: its last path segment, decoded and checked.
+
+    The name decides how the file is identified (CMS names say kind and release), so it is
+    kept, but never used as a path: a segment that decodes to ``..``, holds a NUL, a slash
+    or other control characters, or is no file name at all is refused with a
+    :class:`DownloadError` (nothing is requested).
+    """
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+        raise DownloadError(f"{url!r} is not an http(s):// URL; pass the URL of a CMS file")
+    path = urllib.parse.urlsplit(url).path
+    segment = urllib.parse.unquote(path.rsplit("/", 1)[-1], errors="replace")
+    if not _SAFE_NAME.fullmatch(segment):
+        raise DownloadError(
+            f"{url}: the URL's last segment {segment!r} is not a file name (letters, digits, "
+            "'.', '_', '-'); pass the URL of the file itself, as CMS publishes it"
+        )
+    return segment
+
+
 def download(
     url: str,
     folder: Path,
@@ -259,8 +283,7 @@ def download(
     times, resuming with an HTTP range when the server allows it. ``sha256``, when given,
     must match or the file is deleted and :class:`ChecksumError` raised.
     """
-    last_segment = url.split("?", maxsplit=1)[0].rsplit("/", 1)[-1]
-    name = Path(urllib.request.url2pathname(last_segment)).name or "file"
+    name = file_name(url)
     part = folder / f"{name}.part"
     last: Exception | None = None
     for attempt in range(retries + 1):

@@ -31,10 +31,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from codekit._filecheck import check_cell, ymd
 from codekit._importers._base import Detection
 from codekit._importers._codeset import already_installed, install_code_set, item
 from codekit._importers._text import read_lines
-from codekit.exceptions import DataFileError
+from codekit.exceptions import DataFileError, MalformedFileError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -102,6 +103,12 @@ FIELDS: tuple[tuple[str, int, int], ...] = (
     ("ACTION CD", 293, 293),
 )
 RECORD_LENGTH = 320
+#: A first-line record reaches at least the action code (CMS trims trailing blanks).
+FIRST_LINE_MIN = 293
+#: A continuation record reaches at least into the long description.
+CONTINUATION_MIN = 12
+#: The date fields (``YYYYMMDD`` or blank) every record is checked for.
+DATE_FIELDS = ("ASC_DT", "OPPS_DT", "ADD DT", "ACT EFF DT", "TERM DT")
 
 _RECORD = re.compile(r"(?:   [0-9A-Z]{2}|[A-Z][0-9]{4})[0-9]{5}[3478]")
 _CODE = re.compile(r"[A-Z][0-9]{4}")
@@ -154,18 +161,22 @@ def _fixed(line: str) -> dict[str, str]:
     return {name: padded[start - 1 : end] for name, start, end in FIELDS}
 
 
-def _entry(columns: dict[str, str], long: str, where: str, line: int) -> Entry:
+def _entry(columns: dict[str, str], long: str, where: str, line: int, unit: str = "line") -> Entry:
     hcpc = columns["HCPC"]
     recid = columns["RECID"].strip()
     if recid in ("7", "8") or _MODIFIER.fullmatch(hcpc):
         if not _MODIFIER.fullmatch(hcpc):
-            raise DataFileError(where, f"line {line}: modifier record with HCPC {hcpc!r}")
+            raise MalformedFileError(where, line, f"modifier record with HCPC {hcpc!r}", unit=unit)
         code, modifier = hcpc.strip(), True
     elif _CODE.fullmatch(hcpc.strip()):
         code, modifier = hcpc.strip(), False
     else:
-        raise DataFileError(where, f"line {line}: {hcpc!r} is not an HCPCS code or modifier")
+        raise MalformedFileError(
+            where, line, f"{hcpc!r} is not an HCPCS code or modifier", unit=unit
+        )
     clean = {k: v.strip() for k, v in columns.items()}
+    for name in DATE_FIELDS:
+        ymd(clean[name], where, line, name, unit=unit)
     return Entry(
         code=code,
         modifier=modifier,
@@ -195,8 +206,16 @@ def parse_text(path: Path) -> HcpcsFile:
             stats["blank"] += 1
             continue
         if not _RECORD.match(line) or len(line) > RECORD_LENGTH:
-            raise DataFileError(where, f"line {number} is not a {RECORD_LENGTH}-character record")
+            raise MalformedFileError(where, number, f"is not a {RECORD_LENGTH}-character record")
         recid = line[10]
+        shortest = FIRST_LINE_MIN if recid in "37" else CONTINUATION_MIN
+        if len(line) < shortest:
+            raise MalformedFileError(
+                where,
+                number,
+                f"is a record of {len(line)} characters; records reach at least position "
+                f"{shortest} (is the file cut short? download it again)",
+            )
         if recid in "37":
             if current is not None:
                 entries.append(_entry(current[0], " ".join(current[1]), where, current[2]))
@@ -205,7 +224,7 @@ def parse_text(path: Path) -> HcpcsFile:
             stats["first_lines"] += 1
         else:
             if current is None or line[:5] != current[0]["HCPC"]:
-                raise DataFileError(where, f"line {number}: continuation without its first line")
+                raise MalformedFileError(where, number, "continuation without its first line")
             current[1].append(line[11:91])
             stats["continuations"] += 1
     if current is not None:
@@ -233,6 +252,7 @@ def _rows(rows: Iterable[Sequence[Any]], where: str) -> HcpcsFile:
     for number, raw in enumerate(rows, 1):
         stats["rows"] += 1
         values = [_cell(v) for v in raw]
+        check_cell("\t".join(values), where, number)
         if header is None:
             if values and values[0].strip().upper() == "HCPC":
                 header = [v.strip().upper() for v in values]
@@ -246,6 +266,13 @@ def _rows(rows: Iterable[Sequence[Any]], where: str) -> HcpcsFile:
         if not any(v.strip() for v in values):
             stats["blank"] += 1
             continue
+        if len(values) < len(header) and any(v.strip() for v in values):
+            raise MalformedFileError(
+                where,
+                number,
+                f"has {len(values)} columns, the header {len(header)} (is the row cut short?)",
+                unit="row",
+            )
         row = dict(zip(header, values, strict=False))
         columns = {c: row.get(c, "") for c in COLUMNS}
         stats["data"] += 1
@@ -253,13 +280,15 @@ def _rows(rows: Iterable[Sequence[Any]], where: str) -> HcpcsFile:
             # Excel cells are limited; CMS continues a very long description on a row of
             # its own with the continuation record id, exactly as in the text file.
             if not entries or columns["HCPC"].strip() != entries[-1].code:
-                raise DataFileError(where, f"row {number}: continuation without its first row")
+                raise MalformedFileError(
+                    where, number, "continuation without its first row", unit="row"
+                )
             last = entries[-1]
             long = f"{last.long} {columns['LONG DESCRIPTION']}"
             entries[-1] = attrs.evolve(last, long=" ".join(long.split()))
             stats["continuations"] += 1
             continue
-        entries.append(_entry(columns, columns["LONG DESCRIPTION"], where, number))
+        entries.append(_entry(columns, columns["LONG DESCRIPTION"], where, number, "row"))
     if header is None:
         raise DataFileError(where, "has no HCPC header row")
     if not entries:
@@ -307,8 +336,10 @@ class _workbook:
 
 def parse_csv(path: Path) -> HcpcsFile:
     """Parse a csv export of the xlsx (header row ``HCPC,SEQNUM,RECID,...``)."""
-    text = "\n".join(read_lines(path))
-    return _rows(csv.reader(text.splitlines()), path.name)
+    # A csv is an export made by hand (CMS ships txt and xlsx): no final line end needed;
+    # a row cut short is caught by its column count.
+    lines = list(read_lines(path, require_end=False))
+    return _rows(csv.reader(lines), path.name)
 
 
 def parse_proc_notes(path: Path) -> tuple[dict[str, str], dict[str, int]]:
@@ -323,7 +354,7 @@ def parse_proc_notes(path: Path) -> tuple[dict[str, str], dict[str, int]]:
         if start is not None:
             current = notes.setdefault(start[1], [])
             if current:
-                raise DataFileError(path.name, f"line {number}: note {start[1]} appears twice")
+                raise MalformedFileError(path.name, number, f"note {start[1]} appears twice")
             current.append(start[2].strip().removesuffix("*").strip())
             stats["notes"] += 1
         elif not text:

@@ -27,11 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from codekit._filecheck import Unique
 from codekit._importers._base import Detection
 from codekit._importers._codeset import already_installed, install_code_set, item
 from codekit._importers._text import read_lines
 from codekit._store.sqlite import Note
-from codekit.exceptions import DataFileError
+from codekit.exceptions import DataFileError, MalformedFileError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -84,6 +85,7 @@ def parse_order(path: Path) -> tuple[list[OrderEntry], dict[str, int]]:
     """Every line of an order file, or :class:`DataFileError` naming the first bad line."""
     entries: list[OrderEntry] = []
     stats = {"lines": 0, "headers": 0, "billable": 0, "blank": 0}
+    once = Unique(path.name, "code")
     for number, line in enumerate(read_lines(path), 1):
         stats["lines"] += 1
         if not line.strip():
@@ -91,9 +93,8 @@ def parse_order(path: Path) -> tuple[list[OrderEntry], dict[str, int]]:
             continue
         found = _ORDER_LINE.fullmatch(line)
         if found is None:
-            raise DataFileError(
-                path.name, f"line {number} is not an order-file line: {line[:40]!r}"
-            )
+            raise MalformedFileError(path.name, number, f"is not an order-file line: {line[:40]!r}")
+        once.add(found[2], number)
         billable = found[3] == "1"
         stats["billable" if billable else "headers"] += 1
         entries.append(
@@ -153,6 +154,7 @@ def parse_addenda(path: Path) -> tuple[list[Change], dict[str, int]]:
     changes: list[Change] = []
     stats = {"lines": 0, "add": 0, "delete": 0, "revise": 0, "blank": 0}
     pending: tuple[str, str, int] | None = None
+    once = Unique(path.name, "code")
     for number, line in enumerate(read_lines(path), 1):
         stats["lines"] += 1
         if not line.strip():
@@ -160,24 +162,25 @@ def parse_addenda(path: Path) -> tuple[list[Change], dict[str, int]]:
             continue
         found = _ADDENDA_LINE.fullmatch(line.rstrip())
         if found is None:
-            raise DataFileError(path.name, f"line {number} is not an addenda line: {line[:40]!r}")
+            raise MalformedFileError(path.name, number, f"is not an addenda line: {line[:40]!r}")
         tag, code, text = found[1], found[2], found[3].strip()
         if tag == "Revise to":
             if pending is None or pending[0] != code:
-                raise DataFileError(path.name, f"line {number}: 'Revise to' without 'Revise from'")
+                raise MalformedFileError(path.name, number, "'Revise to' without 'Revise from'")
             changes.append(Change("revise", code, text, pending[1]))
             stats["revise"] += 2
             pending = None
             continue
         if pending is not None:
-            raise DataFileError(path.name, f"line {pending[2]}: 'Revise from' without 'Revise to'")
+            raise MalformedFileError(path.name, pending[2], "'Revise from' without 'Revise to'")
+        once.add(code, number)
         if tag == "Revise from":
             pending = (code, text, number)
         else:
             changes.append(Change(tag.lower(), code, text))
             stats[tag.lower()] += 1
     if pending is not None:
-        raise DataFileError(path.name, f"line {pending[2]}: 'Revise from' without 'Revise to'")
+        raise MalformedFileError(path.name, pending[2], "'Revise from' without 'Revise to'")
     if not changes:
         raise DataFileError(path.name, "holds no addenda lines")
     return changes, stats

@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from codekit._filecheck import Unique
 from codekit._importers._base import Detection
 from codekit._importers._codeset import already_installed, install_code_set, item
 from codekit._importers._text import read_lines
 from codekit._importers.icd10cm import april_update, fiscal_period, parse_order
-from codekit.exceptions import DataFileError
+from codekit.exceptions import DataFileError, MalformedFileError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -40,6 +41,7 @@ def parse_codes(path: Path) -> tuple[list[tuple[str, str]], dict[str, int]]:
     """(code, description) of every line of a codes file."""
     rows: list[tuple[str, str]] = []
     stats = {"lines": 0, "codes": 0, "blank": 0}
+    once = Unique(path.name, "code")
     for number, line in enumerate(read_lines(path), 1):
         stats["lines"] += 1
         if not line.strip():
@@ -47,7 +49,8 @@ def parse_codes(path: Path) -> tuple[list[tuple[str, str]], dict[str, int]]:
             continue
         found = _CODES_LINE.fullmatch(line.rstrip())
         if found is None or not _PCS.fullmatch(found[1]):
-            raise DataFileError(path.name, f"line {number} is not a codes-file line: {line[:40]!r}")
+            raise MalformedFileError(path.name, number, f"is not a codes-file line: {line[:40]!r}")
+        once.add(found[1], number)
         rows.append((found[1], found[2]))
         stats["codes"] += 1
     if not rows:

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from codekit._filecheck import ArchiveBudget, check_archive, check_cell, split_lines
 from codekit._ncci.codes import CODE
 from codekit._ncci.rules import NEVER, OPEN
-from codekit.exceptions import DataError
+from codekit.exceptions import DataError, MalformedFileError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -124,9 +125,28 @@ def _text(cell: object) -> str:
 
 
 _YMD: dict[str, int] = {}
+#: Years an NCCI date may have (the tables begin in 1996; ``*``-marked edits predate it).
+_YEARS = range(1900, 2200)
 
 
-def _ymd(text: str, what: str, where: str) -> int:
+@attrs.frozen
+class _At:
+    """Where a field is: the file name and the line (or spreadsheet row) number."""
+
+    name: str
+    number: int
+    unit: str = "line"
+
+    def bad(self, message: str) -> MalformedFileError:
+        return MalformedFileError(
+            self.name, self.number, f"{message}; nothing was installed", unit=self.unit
+        )
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.unit} {self.number}"
+
+
+def _ymd(text: str, what: str, where: _At) -> int:
     """Day ordinal of ``YYYYMMDD`` (``*`` = open-ended)."""
     value = _YMD.get(text)
     if value is not None:
@@ -134,24 +154,31 @@ def _ymd(text: str, what: str, where: str) -> int:
     if text == "*":
         return OPEN
     try:
-        value = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8])).toordinal()
+        day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
-        raise DataError(f"{where}: {what} {text!r} is not a YYYYMMDD date") from None
-    if len(text) != 8:
-        raise DataError(f"{where}: {what} {text!r} is not a YYYYMMDD date")
+        raise where.bad(f"{what} {text!r} is not a YYYYMMDD date") from None
+    if len(text) != 8 or not text.isdigit() or day.year not in _YEARS:
+        raise where.bad(f"{what} {text!r} is not a YYYYMMDD date")
+    value = day.toordinal()
     _YMD[text] = value
     return value
 
 
-def julian(text: str, *, empty: int, where: str = "", what: str = "date") -> int:
+def julian(text: str, *, empty: int, where: _At | str = "", what: str = "date") -> int:
     """Day ordinal of a Julian ``YYYYDDD`` date (``empty`` when blank)."""
     if not text:
         return empty
+    at = where if isinstance(where, _At) else None
+
+    def bad() -> DataError:
+        message = f"{what} {text!r} is not a Julian YYYYDDD date"
+        return at.bad(message) if at is not None else DataError(f"{where}: {message}")
+
     if len(text) != 7 or not text.isdigit():
-        raise DataError(f"{where}: {what} {text!r} is not a Julian YYYYDDD date")
+        raise bad()
     year, day = int(text[:4]), int(text[4:])
-    if not 1 <= day <= 366:
-        raise DataError(f"{where}: {what} {text!r} is not a Julian YYYYDDD date")
+    if not 1 <= day <= (366 if year % 4 == 0 else 365) or year not in _YEARS:
+        raise bad()
     return dt.date(year, 1, 1).toordinal() + day - 1
 
 
@@ -166,6 +193,7 @@ def _members(path: Path, pattern: re.Pattern[str]) -> list[tuple[str, bytes]]:
     """``(name, bytes)`` of a file, or of the matching members of a zip."""
     if path.suffix.lower() != ".xlsx" and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
+            check_archive(archive, path.name, ArchiveBudget())
             found = [
                 (Path(info.filename).name, archive.read(info))
                 for info in sorted(archive.infolist(), key=lambda i: i.filename)
@@ -204,8 +232,15 @@ def _xlsx_rows(data: bytes, where: str) -> Iterator[tuple[Any, ...]]:
         workbook.close()
 
 
-def _text_lines(data: bytes) -> list[str]:
-    return data.decode("latin-1").splitlines()
+def _text_lines(data: bytes, name: str) -> list[str]:
+    """Lines split at LF only (a Latin-1 0x85 is a character, not a line end), checked."""
+    return split_lines(data.decode("latin-1"), name)
+
+
+def _cells(row: tuple[Any, ...], where: _At) -> list[str]:
+    cells = [_text(cell) for cell in row]
+    check_cell("\t".join(cells), where.name, where.number)
+    return cells
 
 
 # -- PTP ---------------------------------------------------------------------------------
@@ -233,17 +268,19 @@ def _is_ptp_header(first: str) -> bool:
     return first.replace(" ", "").lower().startswith("column1")
 
 
-def _add_ptp(rows: PtpRows, fields: list[str], part: int, where: str) -> None:
+def _add_ptp(rows: PtpRows, fields: list[str], part: int, where: _At) -> None:
     col1, col2 = fields[0].strip().upper(), fields[1].strip().upper()
     if not (CODE.fullmatch(col1) and CODE.fullmatch(col2)):
-        raise DataError(f"{where}: columns 1 and 2 must be HCPCS/CPT codes, got {col1!r}, {col2!r}")
+        raise where.bad(f"columns 1 and 2 must be HCPCS/CPT codes, got {col1!r}, {col2!r}")
     indicator = fields[5].strip()
     if indicator not in ("0", "1", "9"):
-        raise DataError(f"{where}: modifier indicator {indicator!r} is not 0, 1 or 9")
+        raise where.bad(f"modifier indicator {indicator!r} is not 0, 1 or 9")
     effective = _ymd(fields[3].strip(), "effective date", where)
     deletion = _ymd(fields[4].strip(), "deletion date", where)
     if effective == OPEN:
-        raise DataError(f"{where}: effective date must be a date, not '*'")
+        raise where.bad("effective date must be a date, not '*'")
+    if deletion < effective:
+        raise where.bad(f"deletion date {fields[4].strip()} is before the effective date")
     rows.column1.append(col1)
     rows.column2.append(col2)
     rows.prior_1996.append(fields[2].strip() == "*")
@@ -257,9 +294,9 @@ def _add_ptp(rows: PtpRows, fields: list[str], part: int, where: str) -> None:
 def _ptp_records(name: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
     if name.lower().endswith(".xlsx"):
         for number, row in enumerate(_xlsx_rows(data, name), 1):
-            yield number, [_text(cell) for cell in row]
+            yield number, _cells(row, _At(name, number, "row"))
     else:
-        for number, line in enumerate(_text_lines(data), 1):
+        for number, line in enumerate(_text_lines(data, name), 1):
             yield number, line.split("\t")
 
 
@@ -276,8 +313,9 @@ def read_ptp(paths: Iterable[Path], rows: PtpRows | None = None) -> tuple[PtpRow
             part = info.part if info is not None else 1
             names.append(name)
             header = False
+            unit = "row" if name.lower().endswith(".xlsx") else "line"
             for number, fields in _ptp_records(name, data):
-                where = f"{name} line {number}"
+                where = _At(name, number, unit)
                 first = fields[0].strip() if fields else ""
                 if not header:
                     header = _is_ptp_header(first)
@@ -289,11 +327,13 @@ def read_ptp(paths: Iterable[Path], rows: PtpRows | None = None) -> tuple[PtpRow
                 elif len(rows) == 0 or rows.part[-1] != part:
                     continue  # the rest of a wrapped header
                 else:
-                    raise DataError(f"{where}: not a PTP row: {chr(9).join(fields)[:80]!r}")
+                    raise where.bad(f"not a PTP row: {chr(9).join(fields)[:80]!r}")
             if not header:
-                raise DataError(
-                    f"{name}: no PTP header ('Column 1', 'Column 2', ...) found; "
-                    "is this a ccipra/ccioph PTP file?"
+                raise MalformedFileError(
+                    name,
+                    None,
+                    "no PTP header ('Column 1', 'Column 2', ...) found; "
+                    "is this a ccipra/ccioph PTP file?",
                 )
     return rows, names
 
@@ -316,14 +356,18 @@ class MueRows:
         return len(self.code)
 
 
-def _mue_records(name: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
+def _mue_records(name: str, data: bytes) -> Iterator[tuple[_At, list[str]]]:
+    """Records with where they end (csv: the line; xlsx: the row)."""
     if name.lower().endswith(".xlsx"):
         for number, row in enumerate(_xlsx_rows(data, name), 1):
-            yield number, [_text(cell) for cell in row]
+            where = _At(name, number, "row")
+            yield where, _cells(row, where)
     else:
-        reader = csv.reader(io.StringIO(data.decode("latin-1"), newline=""))
-        for number, record in enumerate(reader, 1):
-            yield number, record
+        text = data.decode("latin-1")
+        split_lines(text, name)  # the shared checks: line end, control characters
+        reader = csv.reader(io.StringIO(text, newline=""))
+        for record in reader:
+            yield _At(name, reader.line_num), record
 
 
 def read_mue(path: Path) -> tuple[MueRows, list[str]]:
@@ -333,8 +377,8 @@ def read_mue(path: Path) -> tuple[MueRows, list[str]]:
     for name, data in _members(Path(path), _MUE_NAME):
         names.append(name)
         header = False
-        for number, fields in _mue_records(name, data):
-            where = f"{name} record {number}"
+        once: dict[str, int] = {}
+        for where, fields in _mue_records(name, data):
             if not header:
                 if fields and _norm(fields[0]).startswith("hcpcs") and len(fields) >= 3:
                     header = True
@@ -344,21 +388,22 @@ def read_mue(path: Path) -> tuple[MueRows, list[str]]:
                 continue
             code = fields[0].strip().upper()
             if not CODE.fullmatch(code) or len(fields) < 3:
-                raise DataError(f"{where}: not an MUE row: {','.join(fields)[:80]!r}")
+                raise where.bad(f"not an MUE row: {','.join(fields)[:80]!r}")
             value_text, mai_text = fields[1].strip(), " ".join(fields[2].split())
             if not value_text.isdigit():
-                raise DataError(f"{where}: MUE value {value_text!r} is not a whole number")
+                raise where.bad(f"MUE value {value_text!r} is not a whole number")
             if mai_text[:1] not in ("1", "2", "3"):
-                raise DataError(
-                    f"{where}: MUE adjudication indicator {mai_text!r} is not 1, 2 or 3"
-                )
+                raise where.bad(f"MUE adjudication indicator {mai_text!r} is not 1, 2 or 3")
+            first = once.setdefault(code, where.number)
+            if first != where.number:
+                raise where.bad(f"{code} appears twice ({where.unit}s {first} and {where.number})")
             rows.code.append(code)
             rows.value.append(int(value_text))
             rows.mai.append(int(mai_text[0]))
             rows.mai_text.append(mai_text)
             rows.rationale.append(" ".join(fields[3].split()) if len(fields) > 3 else "")
         if not header:
-            raise DataError(f"{name}: no MUE header ('HCPCS/CPT Code', ...) found")
+            raise MalformedFileError(name, None, "no MUE header ('HCPCS/CPT Code', ...) found")
     return rows, names
 
 
@@ -393,9 +438,9 @@ class AocRows:
         return len(self.add_on)
 
 
-def _aoc_text_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
+def _aoc_text_records(data: bytes, name: str) -> Iterator[tuple[int, list[str]]]:
     """Records of the text version: tab-delimited, or fixed width laid out by the header."""
-    lines = _text_lines(data)
+    lines = _text_lines(data, name)
     starts: list[int] | None = None
     for number, line in enumerate(lines, 1):
         if starts is None and "AOC_Edit_Type" in line and "\t" not in line:
@@ -416,21 +461,23 @@ def read_aoc(path: Path) -> tuple[AocRows, list[str]]:
     wanted = [c.lower() for c in AOC_COLUMNS]
     for name, data in _members(Path(path), _AOC_NAME):
         names.append(name)
-        if name.lower().endswith(".xlsx"):
+        unit = "row" if name.lower().endswith(".xlsx") else "line"
+        if unit == "row":
             records: Iterator[tuple[int, list[str]]] = (
-                (n, [_text(c) for c in row]) for n, row in enumerate(_xlsx_rows(data, name), 1)
+                (n, _cells(row, _At(name, n, unit)))
+                for n, row in enumerate(_xlsx_rows(data, name), 1)
             )
         else:
-            records = _aoc_text_records(data)
+            records = _aoc_text_records(data, name)
         order: list[int] | None = None
         for number, fields in records:
-            where = f"{name} row {number}"
+            where = _At(name, number, unit)
             if order is None:
                 found = [f.strip().lower() for f in fields]
                 if "aoc_edit_type" in found:
                     missing = [c for c in wanted if c not in found]
                     if missing:
-                        raise DataError(f"{where}: AOC header lacks {', '.join(missing)}")
+                        raise where.bad(f"the AOC header lacks {', '.join(missing)}")
                     order = [found.index(c) for c in wanted]
                 continue
             if not any(f.strip() for f in fields):
@@ -438,10 +485,10 @@ def read_aoc(path: Path) -> tuple[AocRows, list[str]]:
             cells = [fields[i].strip() if i < len(fields) else "" for i in order]
             kind, add_on, add_del, primary, primary_del, eff, dele, notes = cells
             if kind not in ("1", "2", "3"):
-                raise DataError(f"{where}: AOC edit type {kind!r} is not 1, 2 or 3")
+                raise where.bad(f"AOC edit type {kind!r} is not 1, 2 or 3")
             add_on, primary = add_on.upper(), primary.upper()
             if not (CODE.fullmatch(add_on) and CODE.fullmatch(primary)):
-                raise DataError(f"{where}: add-on {add_on!r} / primary {primary!r} is not a code")
+                raise where.bad(f"add-on {add_on!r} / primary {primary!r} is not a code")
             rows.aoc_type.append(int(kind))
             rows.add_on.append(add_on)
             rows.add_on_deletion.append(julian(add_del, empty=OPEN, where=where, what="AOC_DelDT"))
@@ -453,5 +500,7 @@ def read_aoc(path: Path) -> tuple[AocRows, list[str]]:
             rows.deletion.append(julian(dele, empty=OPEN, where=where, what="AOC_Edit_DelDT"))
             rows.notes.append(notes)
         if order is None:
-            raise DataError(f"{name}: no AOC header (AOC_Edit_Type, Add-On_Code, ...) found")
+            raise MalformedFileError(
+                name, None, "no AOC header (AOC_Edit_Type, Add-On_Code, ...) found"
+            )
     return rows, names

@@ -26,6 +26,12 @@ forced re-install renames the old directory aside first and deletes it only afte
 one is in place; a reader that already opened a file keeps reading it (files are never
 modified in place), and a reader that finds the release directory missing in that instant
 falls back to the renamed-aside copy. Installers serialise on a lock file.
+
+All or nothing: the packs installed inside one :func:`transaction` (every pack of one
+``codekit data install`` command) are built and checked first, each in its hidden
+directory, and renamed into place together only when every one of them succeeded; if any
+build fails, none is installed. Every install and removal rewrites the data directory's
+stamp file (:mod:`codekit._store.generation`), which other processes notice.
 """
 
 from __future__ import annotations
@@ -48,6 +54,17 @@ from typing import Any
 
 import attrs
 
+from codekit._store import generation
+from codekit._store._txn import OLD_PREFIX as _OLD_PREFIX
+from codekit._store._txn import (
+    Staged,
+    Transaction,
+    current,
+    fsync_path,
+    locked,
+    swapping,
+)
+from codekit._store._txn import transaction as _transaction
 from codekit.exceptions import DataError
 
 __all__ = [
@@ -59,6 +76,7 @@ __all__ = [
     "list_packs",
     "manifest_extra",
     "remove_pack",
+    "transaction",
     "verify_packs",
 ]
 
@@ -71,7 +89,6 @@ PACK_FORMAT = 1
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _RELEASE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _TMP_PREFIX = ".tmp-"
-_OLD_PREFIX = ".old-"
 
 
 #: Extra manifest fields for packs installed in the current context (download provenance).
@@ -139,9 +156,16 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _check(kind: str, release: str) -> None:
+def _check_kind(kind: object) -> None:
     if not isinstance(kind, str) or not _NAME.fullmatch(kind):
-        raise DataError(f"pack kind {kind!r} must be lower-case letters, digits and _")
+        raise DataError(
+            f"pack kind {kind!r} must be lower-case letters, digits and _ (such as hcpcs, "
+            "icd10cm, ncci_ptp); see `codekit data list` for the kinds installed"
+        )
+
+
+def _check(kind: str, release: str) -> None:
+    _check_kind(kind)
     if not isinstance(release, str) or not _RELEASE.fullmatch(release):
         raise DataError(
             f"pack release {release!r} must be letters, digits, '.', '_' or '-' (at most 64)"
@@ -185,70 +209,33 @@ def _pack_dirs(root: Path, kind: str | None) -> Iterator[Path]:
 
 
 def list_packs(kind: str | None = None) -> list[Pack]:
-    """Installed packs (of one ``kind``, or all), by kind then effective date."""
+    """Installed packs (of one ``kind``, or all), by kind then effective date.
+
+    ``kind`` is a name, never a path: anything but lower-case letters, digits and ``_`` is
+    refused (:class:`DataError`).
+    """
+    if kind is not None:
+        _check_kind(kind)
     found: dict[tuple[str, str], Pack] = {}
     root = data_dir()
-    with _swapping(root, shared=True):
-        for path in _pack_dirs(root, kind):
-            pack = _load(path)
-            if pack is not None and (kind is None or pack.kind == kind):
-                found.setdefault((pack.kind, pack.release), pack)
+    with swapping(root, shared=True):
+        try:
+            for path in _pack_dirs(root, kind):
+                pack = _load(path)
+                if pack is not None and (kind is None or pack.kind == kind):
+                    found.setdefault((pack.kind, pack.release), pack)
+        except FileNotFoundError:  # a kind directory removed while we listed it: look again
+            return list_packs(kind)
     return sorted(found.values(), key=lambda p: (p.kind, p.effective, p.release))
 
 
-@contextlib.contextmanager
-def _locked(root: Path) -> Iterator[None]:
-    """Serialise installers and removers of one data directory (advisory, POSIX/Windows)."""
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / ".lock").open("a+b") as handle:
-        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-            import msvcrt
-
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
-            try:
-                yield
-            finally:
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-@contextlib.contextmanager
-def _swapping(root: Path, *, shared: bool) -> Iterator[None]:
-    """The short lock around renaming release directories (shared while listing them).
-
-    Installers hold it exclusively only for the rename pair that swaps a release, so a
-    reader listing packs never sees the instant in which neither the old nor the new
-    directory has the release's name. A reader of a data directory no installer has ever
-    swapped in (no lock file) needs no lock; on Windows listing takes none.
-    """
-    path = root / ".swap-lock"
-    if sys.platform == "win32" or (shared and not path.exists()):  # pragma: no cover
-        yield
-        return
-    import fcntl
-
-    with path.open("rb" if shared else "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def _sweep(kind_dir: Path) -> None:
+def _sweep(kind_dir: Path, keep: set[Path] | frozenset[Path] = frozenset()) -> None:
     """Under the lock: drop dead temporary dirs; restore or drop renamed-aside releases."""
     if not kind_dir.is_dir():
         return
     for entry in sorted(kind_dir.iterdir()):
+        if entry in keep:
+            continue
         if entry.name.startswith(_TMP_PREFIX):
             shutil.rmtree(entry, ignore_errors=True)
         elif entry.name.startswith(_OLD_PREFIX):
@@ -260,21 +247,11 @@ def _sweep(kind_dir: Path) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-def _fsync_path(path: Path, *, directory: bool = False) -> None:
-    if directory and sys.platform == "win32":  # pragma: no cover - no directory fsync there
-        return
-    fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _describe_files(folder: Path) -> dict[str, dict[str, Any]]:
     files: dict[str, dict[str, Any]] = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file():
-            _fsync_path(path)
+            fsync_path(path)
             files[path.relative_to(folder).as_posix()] = {
                 "size": path.stat().st_size,
                 "sha256": file_sha256(path),
@@ -297,6 +274,11 @@ def _check_datasets(folder: Path, files: Mapping[str, Any]) -> None:
             raise DataError(f"the pack's dataset {name} failed its check ({result})")
 
 
+def transaction() -> contextlib.AbstractContextManager[None]:
+    """Install every pack of the block together, or none (see the module docstring)."""
+    return _transaction(data_dir())
+
+
 def install_pack(
     kind: str,
     release: str,
@@ -311,95 +293,116 @@ def install_pack(
 
     ``build(folder)`` writes the pack's files into ``folder`` and returns extra manifest
     fields. If the release is already installed and ``force`` is false, nothing is built and
-    the installed pack is returned. See the module docstring for what survives a crash.
+    the installed pack is returned. Inside a :func:`transaction` the pack is put in place
+    when the transaction ends (the returned value describes it there). See the module
+    docstring for what survives a crash.
     """
     _check(kind, release)
-    root = data_dir()
-    kind_dir = root / kind
-    with _locked(root):
-        kind_dir.mkdir(parents=True, exist_ok=True)
-        _sweep(kind_dir)
-        target = kind_dir / release
-        if target.exists() and not force:
-            existing = _load(target)
-            if existing is not None:
-                return existing
-        source_info = [
-            {"name": Path(s).name, "size": Path(s).stat().st_size, "sha256": file_sha256(Path(s))}
-            for s in sources
-        ]
-        tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{release}-", dir=kind_dir))
-        aside: Path | None = None
-        try:
-            extra = dict(build(tmp))
-            files = _describe_files(tmp)
-            _check_datasets(tmp, files)
-            from codekit._version import __version__
-
-            manifest: dict[str, Any] = {
-                **(_EXTRA.get() or {}),
-                **extra,
-                "format": PACK_FORMAT,
-                "kind": kind,
-                "release": release,
-                "effective": effective.isoformat(),
-                "until": until.isoformat() if until else None,
-                "installed": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-                "codekit": __version__,
-                "sources": source_info,
-                "files": files,
-            }
-            with (tmp / MANIFEST).open("w", encoding="utf-8") as handle:
-                json.dump(manifest, handle, indent=2, sort_keys=True, default=str)
-                handle.write("\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            _fsync_path(tmp, directory=True)
-            with _swapping(root, shared=False):
-                if target.exists():
-                    aside = kind_dir / f"{_OLD_PREFIX}{release}-{uuid.uuid4().hex[:8]}"
-                    os.rename(target, aside)
-                os.rename(tmp, target)
-            _fsync_path(kind_dir, directory=True)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            if aside is not None and not target.exists():
-                os.rename(aside, target)
-            raise
-        if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)
-    pack = _load(target)
-    if pack is None:  # pragma: no cover - we just wrote it
-        raise DataError(f"pack {kind} {release} was installed but cannot be read back")
-    _reset_registry()
-    return pack
+    with transaction():
+        txn = current()
+        assert txn is not None
+        return _stage(
+            txn,
+            kind,
+            release,
+            effective=effective,
+            until=until,
+            build=build,
+            sources=sources,
+            force=force,
+        )
 
 
-def _reset_registry() -> None:
-    from codekit import _registry
+def _stage(
+    txn: Transaction,
+    kind: str,
+    release: str,
+    *,
+    effective: dt.date,
+    until: dt.date | None,
+    build: Callable[[Path], Mapping[str, Any]],
+    sources: Sequence[Path],
+    force: bool,
+) -> Pack:
+    kind_dir = txn.root / kind
+    kind_dir.mkdir(parents=True, exist_ok=True)
+    _sweep(kind_dir, keep={s.tmp for s in txn.staged.values()})
+    target = kind_dir / release
+    if target.exists() and not force and target not in txn.staged:
+        existing = _load(target)
+        if existing is not None:
+            return existing
+    source_info = [
+        {"name": Path(s).name, "size": Path(s).stat().st_size, "sha256": file_sha256(Path(s))}
+        for s in sources
+    ]
+    tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{release}-", dir=kind_dir))
+    try:
+        extra = dict(build(tmp))
+        files = _describe_files(tmp)
+        _check_datasets(tmp, files)
+        from codekit._version import __version__
 
-    _registry.reset()
+        manifest: dict[str, Any] = {
+            **(_EXTRA.get() or {}),
+            **extra,
+            "format": PACK_FORMAT,
+            "kind": kind,
+            "release": release,
+            "effective": effective.isoformat(),
+            "until": until.isoformat() if until else None,
+            "installed": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "codekit": __version__,
+            "sources": source_info,
+            "files": files,
+        }
+        with (tmp / MANIFEST).open("w", encoding="utf-8") as handle:
+            json.dump(manifest, handle, indent=2, sort_keys=True, default=str)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        fsync_path(tmp, directory=True)
+        pack = _load(tmp)
+        if pack is None:  # pragma: no cover - we just wrote it
+            raise DataError(f"pack {kind} {release} was built but cannot be read back")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    previous = txn.staged.pop(target, None)
+    if previous is not None:  # the same release twice in one command: the later one wins
+        shutil.rmtree(previous.tmp, ignore_errors=True)
+    txn.staged[target] = Staged(kind_dir, tmp, target)
+    return attrs.evolve(pack, path=target)
 
 
 def remove_pack(kind: str, release: str) -> None:
-    """Remove one installed pack; raises :class:`DataError` if it is not installed."""
+    """Remove one installed pack; raises :class:`DataError` if it is not installed.
+
+    Two processes removing the same pack at once: one removes it, the other is told it is
+    not installed (checked under the install lock).
+    """
     _check(kind, release)
     root = data_dir()
     target = root / kind / release
-    if _load(target) is None:
-        installed = ", ".join(f"{p.kind} {p.release}" for p in list_packs()) or "none"
-        raise DataError(
-            f"no pack {kind} {release} is installed (installed: {installed}); "
-            "see `codekit data list`"
-        )
-    with _locked(root):
+    if not (root / kind).is_dir():
+        _not_installed(kind, release)
+    with locked(root):
+        if _load(target) is None:
+            _not_installed(kind, release)
         aside = root / kind / f"{_OLD_PREFIX}{release}-{uuid.uuid4().hex[:8]}"
-        with _swapping(root, shared=False):
+        with swapping(root, shared=False):
             os.rename(target, aside)
             shutil.rmtree(aside, ignore_errors=True)
         with contextlib.suppress(OSError):
             (root / kind).rmdir()
-    _reset_registry()
+        generation.bump(root)
+
+
+def _not_installed(kind: str, release: str) -> None:
+    installed = ", ".join(f"{p.kind} {p.release}" for p in list_packs()) or "none"
+    raise DataError(
+        f"no pack {kind} {release} is installed (installed: {installed}); see `codekit data list`"
+    )
 
 
 def verify_packs() -> list[str]:
