@@ -42,7 +42,8 @@ _NCCI_HINT = (
 _DESCRIPTOR_HINT = {
     "cpt": (
         "CPT descriptors are AMA-licensed and never shipped with codekit; licensees install "
-        "the codekit-cpt plugin and point CODEKIT_CPT_DESCRIPTORS at their descriptor file"
+        "the codekit-cpt plugin (from codekit's source repository, plugins/codekit-cpt) and "
+        "point CODEKIT_CPT_DESCRIPTORS at their descriptor file"
     ),
 }
 
@@ -123,7 +124,7 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
         label = release.info.source if release.info.origin == "plugin" else ""
         label = label or f"{spec.title} {release.info.release}"
         descriptions.append(Description(record.description, "official", label))
-        if record.short_description and record.short_description != record.description:
+        if record.short_description:
             descriptions.append(Description(record.short_description, "short", label))
     plugin_texts = _plugin_descriptions(registry, code_set, canonical)
     shown = {(d.text, d.source) for d in descriptions}
