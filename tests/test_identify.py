@@ -268,3 +268,14 @@ def test_two_digits_say_what_they_could_be(code: str, data_dir: Path) -> None:
     assert f"Place of Service {code} {place.description!r} (code_set='pos')" in message
     assert "CPT" in message
     assert "AMA-licensed" in message
+
+
+@pytest.mark.parametrize("name", [["icd10cm"], None, 3])
+def test_other_code_set_parameters_refuse_non_names(name: object) -> None:
+    if name is not None:
+        with pytest.raises(UnknownCodeSetError):
+            codekit.data_releases(name)  # type: ignore[arg-type]
+        with pytest.raises(UnknownCodeSetError):
+            codekit.crosswalk("E11.9", to="icd9cm", source=name)  # type: ignore[arg-type]
+    with pytest.raises(UnknownCodeSetError):
+        codekit.get_many(["E11.9"], code_sets=[name])  # type: ignore[list-item]

@@ -150,6 +150,10 @@ def crosswalk(
     >>> [(m.target, m.flags) for m in codekit.crosswalk("250.00", to="icd10cm")]
     [('E11.9', '10000')]
     """
+    if source is not None and not isinstance(source, str):
+        raise UnknownCodeSetError(
+            repr(source), message="source= takes one code set name, such as 'icd10cm'"
+        )
     group, entry = _entry(to, source, code, as_of, release)
     spec = _spec(group.spec.source)
     if not isinstance(code, str):
