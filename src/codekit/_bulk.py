@@ -93,6 +93,56 @@ def _key(
     return name, canonical
 
 
+def _canonicals(codes: Iterable[object], spec: CodeSetSpec) -> list[str | None]:
+    """Each text's canonical spelling in one code set (``None`` where malformed)."""
+    seen: dict[str, str | None] = {}  # columns of codes repeat: spell each one once
+    out: list[str | None] = []
+    for text in codes:
+        if not isinstance(text, str):
+            out.append(None)
+            continue
+        key = seen.get(text, _UNSEEN_TEXT)
+        if key is _UNSEEN_TEXT:
+            try:
+                key = parse_for(text, spec)
+            except InvalidCodeError:
+                key = None
+            seen[text] = key
+        out.append(key)
+    return out
+
+
+_UNSEEN_TEXT = "\x00"
+
+
+def _records_of(chosen: Release, wanted: list[str]) -> Mapping[str, CodeRecord]:
+    source = chosen.source()
+    find_many = getattr(source, "find_many", None)
+    if find_many is not None:
+        found: Mapping[str, CodeRecord] = find_many(wanted)
+        return found
+    hits = {}
+    for code in set(wanted):
+        records = source.find(code)
+        if records:
+            hits[code] = records[0]
+    return hits
+
+
+def _texts_of(chosen: Release, wanted: list[str]) -> Mapping[str, str]:
+    source = chosen.source()
+    bulk = getattr(source, "descriptions", None)
+    if bulk is not None:
+        found: Mapping[str, str] = bulk(wanted)
+        return found
+    texts = {}
+    for code in set(wanted):
+        hits = source.find(code)
+        if hits:
+            texts[code] = hits[0].description
+    return texts
+
+
 def get_many(
     codes: Iterable[str],
     *,
@@ -111,30 +161,29 @@ def get_many(
     """
     names = _names(code_set, code_sets, kind)
     day = to_date(as_of, "as_of") if as_of is not None else None
+    registry = _registry.current()
     if code_set is not None:
-        _registry.current().select(code_set, as_of=day, release=release)
+        chosen = registry.select(code_set_name(code_set), as_of=day, release=release)
+        canonical = _canonicals(codes, registry.spec(code_set))
+        records = _records_of(chosen, [c for c in canonical if c is not None])
+        graph = graph_of(chosen)
+        out: list[Code | None] = []
+        for key in canonical:
+            record = records.get(key) if key is not None else None
+            out.append(to_code(record, chosen, graph) if record is not None else None)
+        return out
     keys, releases = _groups(codes, names, day, release)
     found: dict[tuple[str, str], CodeRecord] = {}
     for name, chosen in releases.items():
         wanted = [k[1] for k in keys if k is not None and k[0] == name]
-        source = chosen.source()
-        find_many = getattr(source, "find_many", None)
-        if find_many is not None:
-            hits = find_many(wanted)
-        else:
-            hits = {}
-            for c in set(wanted):
-                records = source.find(c)
-                if records:
-                    hits[c] = records[0]
-        found.update(((name, c), record) for c, record in hits.items())
-    out: list[Code | None] = []
-    for key in keys:
-        record = found.get(key) if key is not None else None
-        if record is None or key is None:
+        found.update(((name, c), r) for c, r in _records_of(chosen, wanted).items())
+    out = []
+    for pair in keys:
+        record = found.get(pair) if pair is not None else None
+        if record is None or pair is None:
             out.append(None)
             continue
-        chosen = releases[key[0]]
+        chosen = releases[pair[0]]
         out.append(to_code(record, chosen, graph_of(chosen)))
     return out
 
@@ -156,21 +205,15 @@ def describe_many(
     """
     names = _names(code_set, code_sets, kind)
     day = to_date(as_of, "as_of") if as_of is not None else None
+    registry = _registry.current()
     if code_set is not None:
-        _registry.current().select(code_set, as_of=day, release=release)
+        chosen = registry.select(code_set_name(code_set), as_of=day, release=release)
+        canonical = _canonicals(codes, registry.spec(code_set))
+        texts = _texts_of(chosen, [c for c in canonical if c is not None])
+        return [texts.get(key) if key is not None else None for key in canonical]
     keys, releases = _groups(codes, names, day, release)
     found: dict[tuple[str, str], str] = {}
     for name, chosen in releases.items():
         wanted = [k[1] for k in keys if k is not None and k[0] == name]
-        source = chosen.source()
-        bulk = getattr(source, "descriptions", None)
-        if bulk is not None:
-            texts: Mapping[str, str] = bulk(wanted)
-        else:
-            texts = {}
-            for key in set(wanted):
-                hits = source.find(key)
-                if hits:
-                    texts[key] = hits[0].description
-        found.update(((name, c), text) for c, text in texts.items())
-    return [found.get(key) if key is not None else None for key in keys]
+        found.update(((name, c), text) for c, text in _texts_of(chosen, wanted).items())
+    return [found.get(pair) if pair is not None else None for pair in keys]

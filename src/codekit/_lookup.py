@@ -263,7 +263,13 @@ def is_valid(
         return _valid_everywhere(code, ambiguous, day)
     except (UnknownCodeError, InvalidCodeError):
         return False
-    return _in_force(found, day)
+    if not found.billable:
+        return False
+    check = day or dt.date.today()
+    start, end = found.attributes.get("start"), found.attributes.get("end")
+    if start and check < to_date(start):
+        return False
+    return not (end and check > to_date(end))
 
 
 def _valid_everywhere(code: str, ambiguous: AmbiguousCodeError, day: dt.date | None) -> bool:
@@ -280,16 +286,6 @@ def _valid_everywhere(code: str, ambiguous: AmbiguousCodeError, day: dt.date | N
         ambiguous.candidates,
         message=f"{ambiguous}; its validity differs between them",
     ) from None
-
-
-def _in_force(found: Code, day: dt.date | None) -> bool:
-    if not found.billable:
-        return False
-    check = day or dt.date.today()
-    start, end = found.attributes.get("start"), found.attributes.get("end")
-    if start and check < to_date(start):
-        return False
-    return not (end and check > to_date(end))
 
 
 def normalize(
