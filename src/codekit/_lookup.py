@@ -138,31 +138,16 @@ def lookup(
     :raises UnknownCodeError: no such code in that release (with suggestions).
     :raises UnknownReleaseError: no release matches.
     """
-    if (
-        as_of is None
-        and release is None
-        and code_sets is None
-        and kind is None
-        and type(code) is str
-    ):
+    if as_of is None and release is None and code_sets is None and kind is None:
         # The common case (newest release) skips date parsing and the LRU's key building.
-        global _fast_generation
-        if _fast_generation != _registry._generation:
-            _fast.clear()
-            _fast_generation = _registry._generation
-        if code_set is None:
-            key: object = code
-        elif type(code_set) is str:
-            key = (code, code_set)
-        else:
-            key = code_set_name(code_set)  # raises: not a code set name
-        hit = _fast.get(key)
-        if hit is None:
-            hit = _cached_lookup(code, code_set, None, None, None, _fast_generation)
-            if len(_fast) >= _FAST_MAX:
-                _fast.clear()
-            _fast[key] = hit
-        return hit
+        if _fast_generation == _registry._generation:
+            try:
+                hit = _fast.get(code if code_set is None else (code, code_set))
+            except Exception:  # unhashable input: _newest says what is wrong
+                hit = None
+            if hit is not None:
+                return hit
+        return _newest(code, code_set)
     if not isinstance(code, str):
         raise InvalidCodeError(code, f"a code must be a string, not {type(code).__name__}")
     names = None if code_set is not None else candidate_names(code_sets, kind)
@@ -174,6 +159,23 @@ def lookup(
             code_set or "", f"release= takes a release id such as 'FY2024', not {release!r}"
         )
     return _cached_lookup(code, code_set, names, day, release, _registry.generation())
+
+
+def _newest(code: str, code_set: str | None) -> Code:
+    """:func:`lookup` in the newest release, remembered by the text as typed."""
+    global _fast_generation
+    if not isinstance(code, str):
+        raise InvalidCodeError(code, f"a code must be a string, not {type(code).__name__}")
+    if code_set is not None:
+        code_set_name(code_set)  # raises: not a code set name
+    if _fast_generation != _registry._generation:
+        _fast.clear()
+        _fast_generation = _registry._generation
+    hit = _cached_lookup(code, code_set, None, None, None, _fast_generation)
+    if len(_fast) >= _FAST_MAX:
+        _fast.clear()
+    _fast[code if code_set is None else (code, code_set)] = hit
+    return hit
 
 
 _FAST_MAX = 65536
@@ -215,11 +217,12 @@ def describe(
         and release is None
         and code_sets is None
         and kind is None
-        and type(code) is str
-        and (code_set is None or type(code_set) is str)
         and _fast_generation == _registry._generation
     ):
-        hit = _fast.get(code if code_set is None else (code, code_set))
+        try:
+            hit = _fast.get(code if code_set is None else (code, code_set))
+        except Exception:  # unhashable input: the slow path says what is wrong
+            hit = None
         if hit is not None:
             return hit.description
     return lookup(
