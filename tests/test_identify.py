@@ -279,3 +279,13 @@ def test_other_code_set_parameters_refuse_non_names(name: object) -> None:
             codekit.crosswalk("E11.9", to="icd9cm", source=name)  # type: ignore[arg-type]
     with pytest.raises(UnknownCodeSetError):
         codekit.get_many(["E11.9"], code_sets=[name])  # type: ignore[list-item]
+
+
+def test_a_code_set_out_of_force_on_the_date_holds_no_code(hcpcs_installed: None) -> None:
+    # ICD-9-CM ended on 2015-09-30: in 2024 an undotted E119 can only be ICD-10-CM E11.9.
+    assert codekit.lookup("E119", kind="diagnosis", as_of="2024-01-01").code == "E11.9"
+    # The 2019 HCPCS release takes effect on 2019-01-01: in November 2018 (FY2019) A0100 is
+    # ICD-10-CM A01.00; from 2019 it is a code of both.
+    assert codekit.lookup("A0100", as_of="2018-11-01").code == "A01.00"
+    with pytest.raises(AmbiguousCodeError):
+        codekit.lookup("A0100", as_of="2019-02-01")

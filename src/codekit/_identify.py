@@ -146,16 +146,20 @@ def choose(
         raise InvalidCodeError(text, _no_shape_message(registry, text, code, dot, names))
     if len(shapes) == 1:
         return shapes[0]
-    existing = []
-    checked = []
+    existing: list[tuple[CodeSetSpec, str]] = []
+    checked: list[tuple[CodeSetSpec, str, Release]] = []
+    # A code set with releases, none of them in force then, holds no code on that date
+    # (ICD-9-CM after 2015); one with no release at all cannot tell (HCPCS not installed).
+    unchecked: list[tuple[CodeSetSpec, str]] = []
+    out_of_force: list[tuple[CodeSetSpec, str]] = []
     for spec, canonical in shapes:
         chosen = _release(registry, spec.name, day, release)
         if chosen is None:
+            (out_of_force if registry.releases(spec.name) else unchecked).append((spec, canonical))
             continue
         checked.append((spec, canonical, chosen))
         if chosen.source().find(canonical):
             existing.append((spec, canonical))
-    unchecked = [(s, c) for s, c in shapes if s.name not in {x.name for x, _, _ in checked}]
     if len(existing) == 1 and not unchecked:
         return existing[0]
     if len(existing) > 1:
@@ -168,18 +172,25 @@ def choose(
             text,
             {s.name: c for s, c in sorted([*existing, *unchecked], key=lambda x: x[0].name)},
             message=f"{text!r} is {spec.title} {canonical}, but it may also be {missing}: no "
-            f"release of {', '.join(s.title for s, _ in unchecked)} is installed for that date "
-            f"to tell; pass code_set= (or kind=) to choose, or install that data "
+            f"release of {', '.join(s.title for s, _ in unchecked)} is installed to tell; "
+            f"pass code_set= (or kind=) to choose, or install that data "
             f"({unchecked[0][0].install_hint})",
         )
-    absent = ", ".join(f"{s.title} {c} (in {r.info.release})" for s, c, r in checked)
-    if unchecked:
-        spec, canonical = unchecked[0]
-        found_in = f"{text!r} is not {absent}, and " if checked else f"{text!r}: "
+    absent = [f"{s.title} {c} (in {r.info.release})" for s, c, r in checked]
+    absent += [f"{s.title} {c} (no release in force then)" for s, c in out_of_force]
+    if unchecked or not checked:
+        spec, canonical = (unchecked or out_of_force)[0]
+        found_in = f"{text!r} is not {', '.join(absent)}, and " if absent else f"{text!r}: "
+        if not unchecked:
+            raise UnknownReleaseError(
+                spec.name,
+                f"{text!r}: no release of {', '.join(s.title for s, _ in out_of_force)} is "
+                "in force on that date",
+            )
         raise UnknownReleaseError(
             spec.name,
-            f"{found_in}no {spec.title} release is installed for that date to tell whether "
-            f"it is {spec.title} {canonical}; {spec.install_hint}",
+            f"{found_in}no {spec.title} release is installed to tell whether it is "
+            f"{spec.title} {canonical}; {spec.install_hint}",
         )
     spec, canonical, chosen = checked[0]
     raise UnknownCodeError(
@@ -187,10 +198,7 @@ def choose(
         code_set=spec.name,
         release=chosen.info.release,
         suggestions=chosen.source().near(canonical, 5),
-        hint="nor is it "
-        + ", ".join(f"{s.title} {c} (in {r.info.release})" for s, c, r in checked[1:])
-        if len(checked) > 1
-        else None,
+        hint=f"nor is it {', '.join(absent[1:])}" if len(absent) > 1 else None,
     )
 
 
