@@ -132,8 +132,10 @@ def choose(
     code set identified by shape).
 
     With one candidate shape, that code set is the answer (whether the code exists is the
-    lookup's question). With several, the code sets whose release in force (``day``,
-    ``release``) holds the code; a code set with no such release cannot hold it.
+    lookup's question). With several, the one whose release in force (``day``,
+    ``release``) holds the code. A code set whose releases are all out of force then holds
+    none; one with no release at all cannot tell, which leaves the choice open
+    (:class:`AmbiguousCodeError` or :class:`UnknownReleaseError`).
     """
     registry = _registry.current()
     code, dot = compact(text)
