@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -9,6 +10,8 @@ import sys
 import pytest
 
 from codekit._cli.main import main
+from codekit.models import DataRelease
+from codekit.plugins import CodeRecord, CodeSetSpec, Registrar, hookimpl
 
 
 def test_lookup_text(capsys: pytest.CaptureFixture[str]) -> None:
@@ -30,7 +33,7 @@ def test_lookup_json_and_as_of(capsys: pytest.CaptureFixture[str]) -> None:
     ("argv", "code", "message"),
     [
         (["lookup", "E11.99"], 1, "did you mean E11.9"),
-        (["lookup", "A0100"], 2, "fits more than one code set"),
+        (["lookup", "250.00"], 2, "ICD-9-CM 250.00 (--code-set icd9cm)"),
         (["lookup", "!!"], 2, "is not a code"),
         (["lookup", "E11.9", "--as-of", "2021-02-30"], 2, "is not a date"),
         (["lookup", "E11.9", "--code-set", "icd11"], 2, "unknown code set"),
@@ -80,3 +83,94 @@ def test_console_script_runs_as_module() -> None:
     )
     assert bad.returncode == 1
     assert bad.stderr.count("\n") == 1
+
+
+# -- issue 11: codes of several code sets, the CLI's own words, hostile pack text -----------
+
+
+def _install_hcpcs_2019(cms_corpus: object) -> None:
+    from pathlib import Path
+
+    import codekit.data
+
+    codekit.data.install(Path(str(cms_corpus)) / "hcpcs" / "HCPC2019_CONTR_ANWEB.txt")
+
+
+def test_a_code_of_two_code_sets_lists_both_entries(
+    cms_corpus: object, data_dir: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import simple_icd_10_cm as icd
+
+    _install_hcpcs_2019(cms_corpus)
+    # J1100: HCPCS dexamethasone injection (CMS file) and ICD-10-CM J11.00 (CDC tabular)
+    assert main(["lookup", "J1100"]) == 0
+    out = capsys.readouterr().out
+    assert "J1100  Injection, dexamethasone sodium phosphate, 1 mg" in out
+    assert f"J11.00  {icd.get_description('J11.00')}" in out
+    assert "--code-set" in out
+    assert main(["lookup", "J1100", "--json"]) == 0
+    entries = json.loads(capsys.readouterr().out)
+    assert sorted(e["code_set"] for e in entries) == ["hcpcs", "icd10cm"]
+    assert main(["lookup", "J1100", "--kind", "procedure", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["code_set"] == "hcpcs"
+    assert main(["lookup", "J1100", "--code-set", "icd10cm", "--code-set", "icd9cm"]) == 0
+    assert capsys.readouterr().out.startswith("J11.00  ")
+    assert main(["page", "J1100"]) == 0
+    out = capsys.readouterr().out
+    assert "J1100  Injection, dexamethasone" in out
+    assert "J11.00  " in out
+    # G0008 exists only as HCPCS: no listing, one answer
+    assert main(["lookup", "G0008"]) == 0
+    assert capsys.readouterr().out.startswith("G0008  Administration of influenza virus vaccine")
+
+
+def test_errors_name_command_line_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lookup", "11"]) != 0
+    err = capsys.readouterr().err
+    assert "--code-set pos" in err
+    assert "code_set=" not in err
+    assert main(["lookup", "E11.9", "--code-set", "icd10cm", "--kind", "modifier"]) == 0
+    capsys.readouterr()
+
+
+def test_no_mapping_for_an_invalid_code_says_it_is_invalid(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["map", "E11.99", "--to", "icd9cm"]) == 1
+    out = capsys.readouterr().out
+    assert "E11.99 is not a valid code" in out
+    assert "did you mean E11.9" in out
+
+
+HOSTILE = "Evil \x1b[2J\x1b]0;owned\x07 text\x9b31m \u202eright-to-left\r"
+
+
+class _HostilePlugin:
+    """A plugin whose data carries terminal escape sequences (as a crafted pack could)."""
+
+    @hookimpl
+    def codekit_register(self, registrar: Registrar) -> None:
+        registrar.add_code_set(CodeSetSpec(name="zz", title="ZZ", pattern="ZZ[0-9]", detect=False))
+        registrar.add_release(
+            DataRelease(code_set="zz", release="1", effective=dt.date(2000, 1, 1), origin="plugin"),
+            records=[CodeRecord(code="ZZ1", description=HOSTILE, notes={"includes": [HOSTILE]})],
+        )
+
+
+@pytest.mark.parametrize("command", ["lookup", "page"])
+def test_pack_text_is_printed_without_terminal_escapes(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from codekit.testing import isolated_registry
+
+    with isolated_registry(_HostilePlugin()):
+        assert main([command, "ZZ1", "--code-set", "zz"]) == 0
+        out = capsys.readouterr().out
+        for raw in ("\x1b", "\x07", "\x9b", "\u202e", "\r"):
+            assert raw not in out
+        assert "Evil \\x1b[2J\\x1b]0;owned\\x07 text\\x9b31m \\u202eright-to-left\\x0d" in out
+        assert main([command, "ZZ1", "--code-set", "zz", "--json"]) == 0
+        text = capsys.readouterr().out
+        assert "\x9b" not in text
+        assert "\u202e" not in text
+        assert json.loads(text)["description"] == HOSTILE

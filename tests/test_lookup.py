@@ -144,7 +144,8 @@ def test_unknown_code_suggests_close_codes() -> None:
     assert isinstance(caught.value, LookupError)
 
 
-def test_ambiguous_shape() -> None:
+def test_ambiguous_shape(data_dir: object) -> None:
+    # No HCPCS data installed: whether A0100 is a HCPCS code cannot be told.
     with pytest.raises(AmbiguousCodeError) as caught:
         codekit.lookup("A0100")
     assert caught.value.candidates == {"hcpcs": "A0100", "icd10cm": "A01.00"}
@@ -274,9 +275,27 @@ def test_dates_of_service_accept_dates_datetimes_and_iso_text(
     assert to_date(given) == expected
 
 
-@pytest.mark.parametrize("given", ["2021-09-30garbage", "30/09/2021", "", 20210930, None])
+@pytest.mark.parametrize(
+    "given",
+    [
+        "2021-09-30garbage",
+        "2021-09-30 garbage",
+        "2021-09-30T",
+        "2021-09-30 12:00 and more",
+        "30/09/2021",
+        "",
+        20210930,
+        None,
+    ],
+)
 def test_dates_of_service_refuse_anything_else(given: object) -> None:
     from codekit._dates import to_date
 
     with pytest.raises(InvalidDateError):
         to_date(given)
+
+
+def test_lookup_refuses_a_date_with_trailing_text() -> None:
+    with pytest.raises(InvalidDateError):
+        codekit.lookup("E11.9", as_of="2021-09-30 garbage")
+    assert codekit.lookup("M54.5", as_of="2021-09-30 23:59:00").release == "FY2021"

@@ -272,16 +272,21 @@ def test_cpt_plugin_registers_licensee_descriptors(
     with isolated_registry(plugin):
         page = codekit.page("0628T")
         labelled = [(d.kind, d.text, d.source) for d in page.descriptions]
+        # the long descriptor is the official text; each other text is shown once
         assert labelled == [
+            ("official", f"{SYNTHETIC} LONG", "AMA CPT (licensed file)"),
             ("short", f"{SYNTHETIC} SHORT", "AMA CPT (licensed file)"),
-            ("long", f"{SYNTHETIC} LONG", "AMA CPT (licensed file)"),
             ("consumer", f"{SYNTHETIC} CONSUMER", "AMA CPT (licensed file)"),
             ("clinician", f"{SYNTHETIC} C1", "AMA CPT (licensed file)"),
             ("clinician", f"{SYNTHETIC} C2", "AMA CPT (licensed file)"),
         ]
+        assert page.found
+        assert page.info["category"].startswith("Category III")
         assert not any("AMA-licensed" in m for m in page.missing)
         assert [d.text for d in codekit.page("99213").descriptions] == [f"{SYNTHETIC} E/M"]
-        assert codekit.page("0627T").descriptions == ()
+        # the licensee's file is the release: a number it does not hold is not in it
+        with pytest.raises(UnknownCodeError, match="0628T"):
+            codekit.page("0627T")
 
 
 def test_cpt_plugin_file_problems_are_clear(
@@ -290,12 +295,15 @@ def test_cpt_plugin_file_problems_are_clear(
     plugin = plugin_module("codekit-cpt", "codekit_cpt", monkeypatch)
     plugin.configure(tmp_path / "missing.tsv")
     try:
-        with isolated_registry(plugin), pytest.raises(DataError, match="CODEKIT_CPT_DESCRIPTORS"):
+        with (
+            isolated_registry(plugin),
+            pytest.raises((DataError, PluginError), match="CODEKIT_CPT_DESCRIPTORS"),
+        ):
             codekit.page("0628T")
         bad = tmp_path / "bad.tsv"
         bad.write_text(f"not-a-code\t{SYNTHETIC}\n", encoding="utf-8")
         plugin.configure(bad)
-        with isolated_registry(plugin), pytest.raises(DataError, match="line 1"):
+        with isolated_registry(plugin), pytest.raises((DataError, PluginError), match="line 1"):
             codekit.page("0628T")
     finally:
         plugin.configure(None)
@@ -425,3 +433,116 @@ def test_cli_page(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert main(["page", "E11.99"]) == 1
     assert "did you mean E11.9?" in capsys.readouterr().err
+
+
+def test_page_html_escapes_every_field_kind_included() -> None:
+    from collections.abc import Iterator
+
+    from codekit.models import DataRelease
+    from codekit.plugins import CodeRecord, CodeSetSpec, Registrar, hookimpl
+
+    record = CodeRecord(
+        code="ZZ1",
+        description="<i>desc</i>",
+        kind="<script>alert(1)</script>",  # type: ignore[arg-type]
+    )
+
+    class Source:  # a plugin's own CodeSource: its values are not checked
+        def find(self, code: str) -> list[CodeRecord]:
+            return [record] if code == "ZZ1" else []
+
+        def item(self, code: str, kind: str) -> CodeRecord | None:
+            return None
+
+        def children(self, code: str, kind: str) -> list[CodeRecord]:
+            return []
+
+        def near(self, code: str, limit: int) -> list[str]:
+            return []
+
+        def records(self) -> Iterator[CodeRecord]:
+            return iter([record])
+
+    class Crafted:
+        @hookimpl
+        def codekit_register(self, registrar: Registrar) -> None:
+            registrar.add_code_set(CodeSetSpec(name="zz", title="ZZ", pattern="ZZ[0-9]"))
+            registrar.add_release(
+                DataRelease(
+                    code_set="zz", release="1", effective=dt.date(2000, 1, 1), origin="plugin"
+                ),
+                source=Source(),
+            )
+
+    with isolated_registry(Crafted()):
+        html = codekit.page("ZZ1", code_set="zz")._repr_html_()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<i>desc</i>" not in html
+
+
+def test_cpt_plugin_descriptors_reach_every_face(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugin = plugin_module("codekit-cpt", "codekit_cpt", monkeypatch)
+    monkeypatch.setenv(plugin.ENV, str(write_descriptors(tmp_path / "cpt.tsv")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    plugin.configure(None)
+    try:
+        with isolated_registry(plugin):
+            code = codekit.lookup("0628t")
+            assert (code.code, code.code_set) == ("0628T", "cpt")
+            assert code.description == f"{SYNTHETIC} LONG"
+            assert code.short_description == f"{SYNTHETIC} SHORT"
+            assert codekit.describe("99213") == f"{SYNTHETIC} E/M"
+            assert codekit.describe("99213", code_set="cpt", as_of="2026-03-01") == (
+                f"{SYNTHETIC} E/M"
+            )
+            assert codekit.is_valid("0628T")
+            assert not codekit.is_valid("0627T")
+            assert codekit.describe_many(["99213", "0628T", "0627T", "E11.9"]) == [
+                f"{SYNTHETIC} E/M",
+                f"{SYNTHETIC} LONG",
+                None,
+                codekit.describe("E11.9"),
+            ]
+            hits = codekit.search("synthetic test descriptor", code_sets="cpt")
+            assert {hit.code for hit in hits} == {"0628T", "99213"}
+            assert any(hit.code == "0628T" for hit in codekit.search("synthetic consumer"))
+            assert codekit.page("0628T").description == f"{SYNTHETIC} LONG"
+    finally:
+        plugin.configure(None)
+
+
+def test_cpt_plugin_release_year_bounds_the_dates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codekit.exceptions import UnknownReleaseError
+
+    plugin = plugin_module("codekit-cpt", "codekit_cpt", monkeypatch)
+    try:
+        plugin.configure(write_descriptors(tmp_path / "cpt.tsv"), release="2026")
+        with isolated_registry(plugin):
+            (release,) = codekit.data_releases("cpt")
+            assert (release.release, release.effective, release.until) == (
+                "2026",
+                dt.date(2026, 1, 1),
+                dt.date(2026, 12, 31),
+            )
+            assert codekit.describe("99213", as_of="2026-06-30") == f"{SYNTHETIC} E/M"
+            with pytest.raises(UnknownReleaseError, match="2026"):
+                codekit.describe("99213", as_of="2025-12-31")
+        with pytest.raises(DataError, match="CPT year"):
+            plugin.configure(tmp_path / "cpt.tsv", release="last year")
+    finally:
+        plugin.configure(None)
+
+
+def test_cpt_without_a_licensed_file_says_how_to_get_one() -> None:
+    from codekit.exceptions import UnknownReleaseError
+
+    with pytest.raises(UnknownReleaseError) as caught:
+        codekit.lookup("99213")
+    message = str(caught.value)
+    assert "plugins/codekit-cpt" in message
+    assert "CODEKIT_CPT_DESCRIPTORS" in message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from functools import cache
+from typing import Any
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -84,3 +85,62 @@ def test_malformed_input_raises_only_codekit_errors(value: object) -> None:
 def test_is_valid_never_raises_for_icd10cm(text: str) -> None:
     assume(text.count(".") <= 1)
     assert codekit.is_valid(text, code_set="icd10cm") in (True, False)
+
+
+# -- every lookup face, any argument of any type (issue 11) --------------------------------
+
+anything = st.one_of(
+    st.text(max_size=20),
+    st.text(alphabet="ABCDEFGJKSVZ0123456789. ", max_size=9),  # code-like
+    st.sampled_from(["E1122", "J1100", "G0008", "A0100", "25", "11", "250.00", "99213"]),
+    st.integers(),
+    st.floats(),
+    st.none(),
+    st.booleans(),
+    st.binary(max_size=8),
+    st.lists(st.text(max_size=8), max_size=3),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=1),
+)
+code_set_arg = st.one_of(
+    st.none(),
+    st.sampled_from(["icd10cm", "hcpcs", "cpt", "modifier", "pos", "icd9cm", "icd10pcs"]),
+    anything,
+)
+kind_arg = st.one_of(
+    st.none(), st.sampled_from(["diagnosis", "procedure", "modifier", "place_of_service"]), anything
+)
+date_arg = st.one_of(
+    st.none(),
+    st.dates().map(str),
+    st.dates().map(lambda d: f"{d} garbage"),
+    st.dates(),
+    anything,
+)
+
+
+@given(anything, code_set_arg, st.one_of(st.none(), anything), kind_arg, date_arg)
+def test_lookup_faces_raise_only_codekit_errors(
+    code: object, code_set: object, code_sets: object, kind: object, as_of: object
+) -> None:
+    arguments: dict[str, Any] = {
+        "code_set": code_set,
+        "code_sets": code_sets,
+        "kind": kind,
+        "as_of": as_of,
+    }
+    for call in (codekit.lookup, codekit.get, codekit.describe, codekit.is_valid, codekit.page):
+        with contextlib.suppress(CodekitError):
+            call(code, **arguments)  # type: ignore[arg-type]
+    with contextlib.suppress(CodekitError):
+        codekit.normalize(code, code_set=code_set, code_sets=code_sets, kind=kind)  # type: ignore[arg-type]
+    for bulk in (codekit.describe_many, codekit.get_many):
+        column = code if isinstance(code, list) else [code, "E11.9", code]
+        with contextlib.suppress(CodekitError):
+            bulk(column, **arguments)  # type: ignore[arg-type]
+
+
+@given(st.lists(anything, max_size=8))
+def test_is_valid_is_a_bool_for_any_value(values: list[object]) -> None:
+    for value in values:
+        with contextlib.suppress(CodekitError):
+            assert codekit.is_valid(value) in (True, False)  # type: ignore[arg-type]

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from codekit import _registry
+from codekit._bulk import CodeSetsArg, describe_many, get_many
+from codekit._codes import graph_of as _graph
+from codekit._codes import to_code as _to_code
 from codekit._dates import to_date
-from codekit._normalize import identify, parse_for
-from codekit.exceptions import InvalidCodeError, UnknownCodeError
+from codekit._identify import also_fits, candidate_names, choose, code_set_name
+from codekit._normalize import parse_for
+from codekit.exceptions import (
+    AmbiguousCodeError,
+    InvalidCodeError,
+    UnknownCodeError,
+    UnknownReleaseError,
+)
 from codekit.models import Code, CodeSet, DataRelease
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
-
     from codekit._registry import Release
-    from codekit.plugins import CodeRecord, CodeSetSpec
+    from codekit.plugins import CodeSetSpec
 
 __all__ = [
     "code_sets",
@@ -35,130 +43,139 @@ __all__ = [
 DateArg = dt.date | str | None
 
 
-class _Graph:
-    """Walks the hierarchy of one release for :meth:`Code.children` and friends."""
-
-    def __init__(self, release: Release) -> None:
-        self._release = release
-
-    def _wrap(self, record: CodeRecord) -> Code:
-        return _to_code(record, self._release, self)
-
-    def children_of(self, code: Code) -> tuple[Code, ...]:
-        return tuple(self._wrap(r) for r in self._release.source().children(code.code, code.kind))
-
-    def parent_of(self, code: Code) -> Code | None:
-        if code.parent is None:
-            return None
-        source = self._release.source()
-        kind = code._parent_kind
-        if kind is not None:
-            record = source.item(code.parent, kind)
-        else:
-            found = source.find(code.parent)
-            record = found[0] if found else None
-        return self._wrap(record) if record is not None else None
-
-
-_graphs: dict[int, _Graph] = {}
-
-
-def _graph(release: Release) -> _Graph:
-    graph = _graphs.get(id(release))
-    if graph is None or graph._release is not release:
-        graph = _graphs[id(release)] = _Graph(release)
-    return graph
-
-
-def _to_code(record: CodeRecord, release: Release, graph: _Graph) -> Code:
-    return Code(
-        code=record.code,
-        code_set=release.info.code_set,
-        description=record.description,
-        short_description=record.short_description,
-        billable=record.billable,
-        kind=record.kind,
-        release=release.info.release,
-        parent=record.parent,
-        notes=record.notes,
-        attributes=_attributes(record),
-        parent_kind=record.parent_kind,
-        graph=graph,
-    )
-
-
-def _attributes(record: CodeRecord) -> dict[str, object]:
-    attributes = dict(record.attributes)
-    if record.start is not None:
-        attributes.setdefault("start", record.start)
-    if record.end is not None:
-        attributes.setdefault("end", record.end)
-    return attributes
-
-
 def resolve(
-    code: str, *, code_set: str | None = None, as_of: DateArg = None, release: str | None = None
+    code: str,
+    *,
+    code_set: str | None = None,
+    code_sets: CodeSetsArg = None,
+    kind: str | None = None,
+    as_of: DateArg = None,
+    release: str | None = None,
 ) -> tuple[CodeSetSpec, str, Release]:
-    """The code set, canonical code and release a lookup would use (raises on bad input)."""
+    """The code set, canonical code and release a lookup would use (raises on bad input).
+
+    Without ``code_set`` the code set is the one among the candidates in which the code
+    exists (see :mod:`codekit._identify`).
+    """
     registry = _registry.current()
+    day = to_date(as_of, "as_of") if as_of is not None else None
     if code_set is not None:
-        spec = registry.spec(code_set)
+        spec = registry.spec(code_set_name(code_set))
         canonical = parse_for(code, spec)
     else:
-        spec, canonical = identify(code, registry.specs())
-    day = to_date(as_of, "as_of") if as_of is not None else None
+        spec, canonical = choose(code, candidate_names(code_sets, kind), day=day, release=release)
     return spec, canonical, registry.select(spec.name, as_of=day, release=release)
 
 
 @lru_cache(maxsize=32768)
 def _cached_lookup(
-    code: str, code_set: str | None, as_of: dt.date | None, release: str | None, _gen: int
+    code: str,
+    code_set: str | None,
+    names: tuple[str, ...] | None,
+    as_of: dt.date | None,
+    release: str | None,
+    _gen: int,
 ) -> Code:
-    spec, canonical, chosen = resolve(code, code_set=code_set, as_of=as_of, release=release)
+    registry = _registry.current()
+    if code_set is not None:
+        spec = registry.spec(code_set)
+        canonical = parse_for(code, spec)
+    else:
+        spec, canonical = choose(code, names, day=as_of, release=release)
+    try:
+        chosen = registry.select(spec.name, as_of=as_of, release=release)
+    except UnknownReleaseError as exc:
+        raise _with_hint(exc, code, spec.name) from None
     source = chosen.source()
     found = source.find(canonical)
     if not found:
+        also = also_fits(code, spec.name)
         raise UnknownCodeError(
             canonical,
             code_set=spec.name,
             release=chosen.info.release,
             suggestions=source.near(canonical, 5),
+            hint=f"it is {' or '.join(also)}" if also else None,
         )
     return _to_code(found[0], chosen, _graph(chosen))
 
 
+def _with_hint(error: UnknownReleaseError, code: str, code_set: str) -> UnknownReleaseError:
+    """``error`` naming the code sets not identified by shape that hold ``code`` (``"11"``
+    is a Place of Service as well as a modifier shape)."""
+    also = also_fits(code, code_set)
+    if not also:
+        return error
+    return UnknownReleaseError(
+        error.code_set,
+        f"{error}; {code!r} is also {' or '.join(also)}",
+        error.available,
+    )
+
+
 def lookup(
-    code: str, *, code_set: str | None = None, as_of: DateArg = None, release: str | None = None
+    code: str,
+    *,
+    code_set: str | None = None,
+    code_sets: CodeSetsArg = None,
+    kind: str | None = None,
+    as_of: DateArg = None,
+    release: str | None = None,
 ) -> Code:
     """The code as the release in force on ``as_of`` (default: the newest) describes it.
 
     :param code: any spelling: case, spaces and the dot do not matter (``"e119"``, ``"E11.9"``).
-    :param code_set: ``"icd10cm"``, ``"hcpcs"``, ... ; identified from the code's shape if omitted.
+    :param code_set: ``"icd10cm"``, ``"hcpcs"``, ... : the one code set the code is in.
+    :param code_sets: without ``code_set``, the code sets the code may be in (default:
+        every code set that is identified by its shape).
+    :param kind: what the column holds: ``"diagnosis"``, ``"procedure"``, ``"modifier"`` or
+        ``"place_of_service"`` (narrows the candidates like ``code_sets``).
     :param as_of: date of service (``date`` or ``"YYYY-MM-DD"``) choosing the release.
     :param release: a release id (``"FY2024"``) instead of a date.
     :raises InvalidCodeError: the input is not shaped like a code.
-    :raises AmbiguousCodeError: the shape fits several code sets and ``code_set`` is not given.
+    :raises AmbiguousCodeError: without ``code_set``, the code exists in several of the
+        candidate code sets (``E1122`` with no HCPCS code of that name is ICD-10-CM E11.22).
     :raises UnknownCodeError: no such code in that release (with suggestions).
     :raises UnknownReleaseError: no release matches.
     """
-    if as_of is None and release is None and type(code) is str:
+    if as_of is None and release is None and code_sets is None and kind is None:
         # The common case (newest release) skips date parsing and the LRU's key building.
-        global _fast_generation
-        if _fast_generation != _registry._generation:
-            _fast.clear()
-            _fast_generation = _registry._generation
-        key = code if code_set is None else (code, code_set)
-        hit = _fast.get(key)
-        if hit is None:
-            hit = _cached_lookup(code, code_set, None, None, _fast_generation)
-            if len(_fast) >= _FAST_MAX:
-                _fast.clear()
-            _fast[key] = hit
-        return hit
+        if _fast_generation == _registry._generation:
+            try:
+                hit = _fast.get(code if code_set is None else (code, code_set))
+            except Exception:  # unhashable input: _newest says what is wrong
+                hit = None
+            if hit is not None:
+                return hit
+        return _newest(code, code_set)
     if not isinstance(code, str):
         raise InvalidCodeError(code, f"a code must be a string, not {type(code).__name__}")
+    names = None if code_set is not None else candidate_names(code_sets, kind)
+    if code_set is not None:
+        code_set = code_set_name(code_set)
     day = to_date(as_of, "as_of") if as_of is not None else None
-    return _cached_lookup(code, code_set, day, release, _registry.generation())
+    if release is not None and not isinstance(release, str):
+        raise UnknownReleaseError(
+            code_set or "", f"release= takes a release id such as 'FY2024', not {release!r}"
+        )
+    return _cached_lookup(code, code_set, names, day, release, _registry.generation())
+
+
+def _newest(code: str, code_set: str | None) -> Code:
+    """:func:`lookup` in the newest release, remembered by the text as typed."""
+    global _fast_generation
+    if not isinstance(code, str):
+        raise InvalidCodeError(code, f"a code must be a string, not {type(code).__name__}")
+    if code_set is not None:
+        code_set_name(code_set)  # raises: not a code set name
+    if _fast_generation != _registry._generation:
+        _fast.clear()
+        _fast_generation = _registry._generation
+    hit = _cached_lookup(code, code_set, None, None, None, _fast_generation)
+    if len(_fast) >= _FAST_MAX:
+        _fast.clear()
+    _fast[code if code_set is None else (code, code_set)] = hit
+    return hit
 
 
 _FAST_MAX = 65536
@@ -168,44 +185,86 @@ _fast_generation = -1
 
 
 def get(
-    code: str, *, code_set: str | None = None, as_of: DateArg = None, release: str | None = None
+    code: str,
+    *,
+    code_set: str | None = None,
+    code_sets: CodeSetsArg = None,
+    kind: str | None = None,
+    as_of: DateArg = None,
+    release: str | None = None,
 ) -> Code | None:
     """Like :func:`lookup`, but ``None`` when the code does not exist in that release."""
     try:
-        return lookup(code, code_set=code_set, as_of=as_of, release=release)
+        return lookup(
+            code, code_set=code_set, code_sets=code_sets, kind=kind, as_of=as_of, release=release
+        )
     except UnknownCodeError:
         return None
 
 
 def describe(
-    code: str, *, code_set: str | None = None, as_of: DateArg = None, release: str | None = None
+    code: str,
+    *,
+    code_set: str | None = None,
+    code_sets: CodeSetsArg = None,
+    kind: str | None = None,
+    as_of: DateArg = None,
+    release: str | None = None,
 ) -> str:
-    """The official description of the code (raises like :func:`lookup`)."""
+    """The official description of the code (takes and raises what :func:`lookup` does)."""
     if (
         as_of is None
         and release is None
-        and type(code) is str
+        and code_sets is None
+        and kind is None
         and _fast_generation == _registry._generation
     ):
-        hit = _fast.get(code if code_set is None else (code, code_set))
+        try:
+            hit = _fast.get(code if code_set is None else (code, code_set))
+        except Exception:  # unhashable input: the slow path says what is wrong
+            hit = None
         if hit is not None:
             return hit.description
-    return lookup(code, code_set=code_set, as_of=as_of, release=release).description
+    return lookup(
+        code, code_set=code_set, code_sets=code_sets, kind=kind, as_of=as_of, release=release
+    ).description
 
 
-def is_valid(code: str, *, code_set: str | None = None, as_of: DateArg = None) -> bool:
-    """Whether the code may be reported for a date of service: billable and in force.
+def is_valid(
+    code: str,
+    *,
+    code_set: str | None = None,
+    code_sets: CodeSetsArg = None,
+    kind: str | None = None,
+    as_of: DateArg = None,
+) -> bool:
+    """Whether the code may be reported for a date of service: it exists, is billable and is
+    in force on that date.
+
+    Returns a bool for any input: ``False`` for anything that is not a string, is malformed
+    or is not a code of the release in force (``is_valid(None)``, ``is_valid("E11.99")``).
+    Raises only when the question cannot be answered:
+
+    * :class:`~codekit.exceptions.UnknownReleaseError`: no installed release covers the date
+      (or, without ``code_set``, a candidate code set has no data to tell);
+    * :class:`~codekit.exceptions.AmbiguousCodeError`: without ``code_set``, the code exists
+      in several candidate code sets and is valid in some but not all of them (pass
+      ``code_set=``, ``code_sets=`` or ``kind=``); when every reading agrees, that is the
+      answer (``J1100`` is billable as HCPCS J1100 and as ICD-10-CM J11.00);
+    * :class:`~codekit.exceptions.InvalidDateError` or
+      :class:`~codekit.exceptions.UnknownCodeSetError`: the date or a code set name is not one.
 
     Without ``as_of`` the newest release decides (and code-level dates are checked against
-    today). Malformed input and unknown codes are simply not valid; an ambiguous code or a
-    date no installed release covers still raise.
+    today).
     """
     day = to_date(as_of, "as_of") if as_of is not None else None
+    if not isinstance(code, str):
+        return False  # type: ignore[unreachable]  # callers pass anything (NaN, None)
     try:
-        found = lookup(code, code_set=code_set, as_of=day)
-    except (UnknownCodeError, InvalidCodeError) as exc:
-        if type(exc).__name__ == "AmbiguousCodeError":
-            raise
+        found = lookup(code, code_set=code_set, code_sets=code_sets, kind=kind, as_of=day)
+    except AmbiguousCodeError as ambiguous:
+        return _valid_everywhere(code, ambiguous, day)
+    except (UnknownCodeError, InvalidCodeError):
         return False
     if not found.billable:
         return False
@@ -216,85 +275,38 @@ def is_valid(code: str, *, code_set: str | None = None, as_of: DateArg = None) -
     return not (end and check > to_date(end))
 
 
-def get_many(
-    codes: Iterable[str], *, code_set: str, as_of: DateArg = None, release: str | None = None
-) -> list[Code | None]:
-    """Many codes of one code set in one pass (``None`` for each unknown code).
-
-    Faster than a loop of :func:`get` for large inputs; notes are not loaded.
-    """
-    registry = _registry.current()
-    spec = registry.spec(code_set)
-    day = to_date(as_of, "as_of") if as_of is not None else None
-    chosen = registry.select(code_set, as_of=day, release=release)
-    canonical = [_canonical_or_none(text, spec) for text in codes]
-    source = chosen.source()
-    find_many = getattr(source, "find_many", None)
-    found: dict[str, CodeRecord]
-    if find_many is not None:
-        found = find_many([c for c in canonical if c is not None])
-    else:
-        found = {}
-        for c in {c for c in canonical if c is not None}:
-            hits = source.find(c)
-            if hits:
-                found[c] = hits[0]
-    graph = _graph(chosen)
-    out: list[Code | None] = []
-    for key in canonical:
-        record = found.get(key) if key is not None else None
-        out.append(_to_code(record, chosen, graph) if record is not None else None)
-    return out
-
-
-def describe_many(
-    codes: Iterable[str], *, code_set: str, as_of: DateArg = None, release: str | None = None
-) -> list[str | None]:
-    """The description of each code (``None`` where unknown or malformed), in one pass.
-
-    The fast path for a column of codes: no :class:`~codekit.models.Code` values are built.
-    """
-    registry = _registry.current()
-    spec = registry.spec(code_set)
-    day = to_date(as_of, "as_of") if as_of is not None else None
-    chosen = registry.select(code_set, as_of=day, release=release)
-    seen: dict[str, str | None] = {}  # columns of codes repeat: spell each one once
-    canonical = []
-    for text in codes:
-        key = seen.get(text, _UNSEEN) if isinstance(text, str) else None
-        if key is _UNSEEN:
-            key = seen[text] = _canonical_or_none(text, spec)
-        canonical.append(key)
-    wanted = [c for c in canonical if c is not None]
-    source = chosen.source()
-    bulk = getattr(source, "descriptions", None)
-    if bulk is not None:
-        found: Mapping[str, str] = bulk(wanted)
-    else:
-        found = {}
-        for key in set(wanted):
-            hits = source.find(key)
-            if hits:
-                found[key] = hits[0].description
-    return [found.get(key) if key is not None else None for key in canonical]
-
-
-_UNSEEN = "\x00"
-
-
-def _canonical_or_none(text: str, spec: CodeSetSpec) -> str | None:
+def _valid_everywhere(code: str, ambiguous: AmbiguousCodeError, day: dt.date | None) -> bool:
+    """A code of several code sets has one answer when every reading gives the same one
+    (``J1100`` is billable both as HCPCS J1100 and as ICD-10-CM J11.00)."""
     try:
-        return parse_for(text, spec)
-    except InvalidCodeError:
-        return None
+        answers = {is_valid(code, code_set=name, as_of=day) for name in ambiguous.candidates}
+    except UnknownReleaseError:
+        raise ambiguous from None  # a reading has no data: the question stays open
+    if len(answers) == 1:
+        return answers.pop()
+    raise AmbiguousCodeError(
+        ambiguous.value,
+        ambiguous.candidates,
+        message=f"{ambiguous}; its validity differs between them",
+    ) from None
 
 
-def normalize(code: str, *, code_set: str | None = None) -> str:
-    """The canonical spelling of ``code`` (``" e119 "`` → ``"E11.9"``), without any lookup."""
+def normalize(
+    code: str,
+    *,
+    code_set: str | None = None,
+    code_sets: CodeSetsArg = None,
+    kind: str | None = None,
+) -> str:
+    """The canonical spelling of ``code`` (``" e119 "`` → ``"E11.9"``).
+
+    With ``code_set`` no data is read; without it the code set is identified as
+    :func:`lookup` does (by what exists when the shape fits several).
+    """
     registry = _registry.current()
     if code_set is not None:
-        return parse_for(code, registry.spec(code_set))
-    return identify(code, registry.specs())[1]
+        return parse_for(code, registry.spec(code_set_name(code_set)))
+    return choose(code, candidate_names(code_sets, kind))[1]
 
 
 def preload(code_sets: Iterable[str] | None = None) -> None:

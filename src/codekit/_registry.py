@@ -182,13 +182,15 @@ class Registry:
 
     def spec(self, name: str) -> CodeSetSpec:
         """The spec of one code set; raises if unknown or if its plugin failed."""
-        entry = self._code_sets.get(name)
+        entry = self._code_sets.get(name) if isinstance(name, str) else None
         if entry is not None:
             return entry.spec
         self._raise_missing(name)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _raise_missing(self, name: str) -> None:
+        if not isinstance(name, str):  # None, a list...: not a name at all
+            raise UnknownCodeSetError(repr(name), sorted(self._code_sets))
         failed = self._failed_code_sets.get(name)
         if failed is not None:
             raise PluginError(failed[0], f"could not provide code set {name!r}: {failed[1]}")
@@ -198,8 +200,6 @@ class Registry:
                 ", ".join(sorted(self.failures)),
                 f"code set {name!r} is unknown and these plugins failed to load: {culprits}",
             )
-        if not isinstance(name, str):
-            raise UnknownCodeSetError(repr(name), sorted(self._code_sets))
         raise UnknownCodeSetError(name, sorted(self._code_sets))
 
     def code_sets(self) -> tuple[CodeSet, ...]:

@@ -90,10 +90,10 @@ class UnknownCodeError(CodekitError, LookupError):
 class UnknownCodeSetError(CodekitError, LookupError):
     """No code set of that name is registered."""
 
-    def __init__(self, name: str, known: Sequence[str] = ()) -> None:
+    def __init__(self, name: str, known: Sequence[str] = (), *, message: str | None = None) -> None:
         self.name = name
         self.known = tuple(known)
-        message = f"unknown code set {name!r}"
+        message = message or f"unknown code set {name!r}"
         if self.known:
             message += f"; known code sets: {', '.join(self.known)}"
         super().__init__(message)
@@ -114,13 +114,16 @@ class AmbiguousCodeError(CodekitError, ValueError):
     ``candidates`` maps each code set to the canonical code it would mean there.
     """
 
-    def __init__(self, value: str, candidates: dict[str, str]) -> None:
+    def __init__(
+        self, value: str, candidates: dict[str, str], *, message: str | None = None
+    ) -> None:
         self.value = value
         self.candidates = dict(candidates)
         options = ", ".join(f"{name} {code}" for name, code in self.candidates.items())
         super().__init__(
-            f"{value!r} fits more than one code set ({options}); "
-            f"pass code_set= to choose (ICD-10-CM codes may also be written with their dot)"
+            message
+            or f"{value!r} is a code of more than one code set ({options}); pass code_set= "
+            "(or kind=) to choose (ICD-10-CM codes may also be written with their dot)"
         )
 
 

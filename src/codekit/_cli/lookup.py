@@ -3,14 +3,46 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from codekit._cli.output import print_json
+from codekit._cli.output import cli_message, print_json, report, say
+from codekit.exceptions import AmbiguousCodeError, CodekitError
+
+if TYPE_CHECKING:
+    from codekit.models import Code
+
+#: What ``--kind`` accepts (the column a code comes from), as ``kind=`` in Python.
+KIND_CHOICES = ("diagnosis", "procedure", "modifier", "place_of_service")
+CODE_SET_HELP = (
+    "the code set: icd10cm, icd10pcs, hcpcs, modifier, cpt, pos, icd9cm (identified from "
+    "what exists if omitted; repeat to name several candidates)"
+)
+KIND_HELP = "what the code is: " + ", ".join(KIND_CHOICES) + " (narrows the candidates)"
+
+
+def add_identity_options(parser: argparse.ArgumentParser) -> None:
+    """``--code-set`` (repeatable) and ``--kind``: what a code is, when its shape is not enough."""
+    parser.add_argument("--code-set", action="append", metavar="NAME", help=CODE_SET_HELP)
+    parser.add_argument("--kind", choices=KIND_CHOICES, help=KIND_HELP)
+
+
+def identity(args: argparse.Namespace) -> dict[str, object]:
+    """The keyword arguments of the Python API for ``--code-set`` and ``--kind``."""
+    names = args.code_set or []
+    if len(names) == 1:
+        return {"code_set": names[0], "kind": args.kind}
+    return {"code_sets": names or None, "kind": args.kind}
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    lookup = subparsers.add_parser("lookup", help="describe one code")
+    lookup = subparsers.add_parser(
+        "lookup",
+        help="describe one code",
+        description="Describe one code. When it is a code of several code sets, every entry "
+        "is listed.",
+    )
     lookup.add_argument("code", help="the code, in any spelling (E11.9, e119, J1100)")
-    lookup.add_argument("--code-set", help="icd10cm, icd10pcs, hcpcs, modifier, cpt, pos, icd9cm")
+    add_identity_options(lookup)
     lookup.add_argument("--as-of", help="date of service YYYY-MM-DD (chooses the release)")
     lookup.add_argument("--release", help="a release id such as FY2024")
     lookup.add_argument("--json", action="store_true", help="print JSON")
@@ -20,11 +52,40 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _lookup(args: argparse.Namespace) -> int:
     from codekit._lookup import lookup
 
-    code = lookup(args.code, code_set=args.code_set, as_of=args.as_of, release=args.release)
+    when = {"as_of": args.as_of, "release": args.release}
+    try:
+        found = [lookup(args.code, **identity(args), **when)]  # type: ignore[arg-type]
+        problems: list[tuple[str, CodekitError]] = []
+    except AmbiguousCodeError as ambiguous:
+        # A code of several code sets: list each entry rather than fail.
+        found, problems = [], []
+        for name in ambiguous.candidates:
+            try:
+                found.append(lookup(args.code, code_set=name, **when))
+            except CodekitError as failed:
+                problems.append((name, failed))
+        if not found:
+            return report(ambiguous)
+    except CodekitError as exc:
+        return report(exc)
     if args.json:
-        print_json(code.to_dict())
+        entries = [code.to_dict() for code in found]
+        print_json(entries[0] if len(entries) == 1 and not problems else entries)
         return 0
-    print(f"{code.code}  {code.description}")
+    if len(found) + len(problems) > 1:
+        names = ", ".join([c.code_set for c in found] + [name for name, _ in problems])
+        say(f"{args.code!r} fits {len(found) + len(problems)} code sets ({names}); pass --code-set")
+    for index, code in enumerate(found):
+        if index:
+            say("")
+        _print(code)
+    for name, problem in problems:
+        say(f"({name}: {cli_message(problem)})")
+    return 0
+
+
+def _print(code: Code) -> None:
+    say(f"{code.code}  {code.description}")
     details = [
         ("code set", f"{code.code_set} {code.release}"),
         ("kind", code.kind + (" (billable)" if code.billable else "")),
@@ -33,11 +94,10 @@ def _lookup(args: argparse.Namespace) -> int:
     ]
     for label, value in details:
         if value:
-            print(f"  {label}: {value}")
+            say(f"  {label}: {value}")
     for kind, texts in code.notes.items():
-        print(f"  {kind.replace('_', ' ')}:")
+        say(f"  {kind.replace('_', ' ')}:")
         for text in texts:
-            print(f"    - {text}")
+            say(f"    - {text}")
     for name, value in code.attributes.items():
-        print(f"  {name.replace('_', ' ')}: {value}")
-    return 0
+        say(f"  {name.replace('_', ' ')}: {value}")

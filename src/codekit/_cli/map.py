@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from codekit._cli.output import print_json, print_table
+from codekit._cli.output import cli_message_text, print_json, print_table, say
 
 if TYPE_CHECKING:
     import argparse
@@ -61,10 +61,13 @@ def _map(args: argparse.Namespace) -> int:
         print_json([m.to_dict() for m in found])
         return 0
     if not found:
-        print(f"{args.code}: no mapping in crosswalk {args.to}")
+        from codekit._crosswalk._api import unmapped_reason
+
+        reason = unmapped_reason(args.code, to=args.to, source=args.source, as_of=args.as_of)
+        say(cli_message_text(reason))
         return 1
     first = found[0]
-    print(f"{first.source} ({first.source_code_set}) → {first.target_code_set} {first.release}")
+    say(f"{first.source} ({first.source_code_set}) → {first.target_code_set} {first.release}")
     rows = [
         (
             m.target or "(no map)",

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from codekit._cli.output import print_json
+from codekit._cli.lookup import add_identity_options, identity
+from codekit._cli.output import cli_message, print_json, report, say
+from codekit.exceptions import AmbiguousCodeError, CodekitError
+
+if TYPE_CHECKING:
+    from codekit._pages.model import CodePage
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -12,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "page", help="everything known about one code: descriptions, history, crosswalks, NCCI"
     )
     page.add_argument("code", help="the code, in any spelling (E11.9, 0628t)")
-    page.add_argument("--code-set", help="icd10cm, icd10pcs, hcpcs, modifier, cpt, pos, icd9cm")
+    add_identity_options(page)
     page.add_argument("--as-of", help="date of service YYYY-MM-DD (chooses release and tables)")
     page.add_argument("--json", action="store_true", help="print JSON")
     page.set_defaults(handler=_page)
@@ -21,30 +27,57 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _page(args: argparse.Namespace) -> int:
     from codekit._pages.page import page
 
-    found = page(args.code, code_set=args.code_set, as_of=args.as_of)
+    problems: list[tuple[str, CodekitError]] = []
+    try:
+        pages = [page(args.code, **identity(args), as_of=args.as_of)]  # type: ignore[arg-type]
+    except AmbiguousCodeError as ambiguous:
+        # A code of several code sets: show each page rather than fail.
+        pages = []
+        for name in ambiguous.candidates:
+            try:
+                pages.append(page(args.code, code_set=name, as_of=args.as_of))
+            except CodekitError as failed:
+                problems.append((name, failed))
+        if not pages:
+            return report(ambiguous)
+    except CodekitError as exc:
+        return report(exc)
     if args.json:
-        print_json(found.to_dict())
+        entries = [found.to_dict() for found in pages]
+        print_json(entries[0] if len(entries) == 1 and not problems else entries)
         return 0
+    if len(pages) + len(problems) > 1:
+        names = ", ".join([p.code_set for p in pages] + [name for name, _ in problems])
+        say(f"{args.code!r} fits {len(pages) + len(problems)} code sets ({names}); pass --code-set")
+    for index, found in enumerate(pages):
+        if index:
+            say("")
+        _print(found)
+    for name, problem in problems:
+        say(f"({name}: {cli_message(problem)})")
+    return 0
+
+
+def _print(found: CodePage) -> None:
     release = f" {found.release}" if found.release else ""
-    print(f"{found.code}  {found.description or ''}".rstrip())
-    print(f"  code set: {found.code_set_title}{release}")
+    say(f"{found.code}  {found.description or ''}".rstrip())
+    say(f"  code set: {found.code_set_title}{release}")
     for description in found.descriptions:
-        print(f"  {description.kind} ({description.source}): {description.text}")
+        say(f"  {description.kind} ({description.source}): {description.text}")
     elsewhere = [m for m in found.missing if m not in {p.message for p in found.parts}]
     for message in elsewhere:
-        print(f"  not installed: {message}")
+        say(f"  not installed: {message}")
     for key, value in found.info.items():
-        print(f"  {key.replace('_', ' ')}: {value}")
+        say(f"  {key.replace('_', ' ')}: {value}")
     if found.hierarchy:
-        print("  hierarchy: " + " > ".join(h.code for h in found.hierarchy))
+        say("  hierarchy: " + " > ".join(h.code for h in found.hierarchy))
     for kind, texts in found.notes.items():
-        print(f"  {kind.replace('_', ' ')}:")
+        say(f"  {kind.replace('_', ' ')}:")
         for text in texts:
-            print(f"    - {text}")
+            say(f"    - {text}")
     for part in found.parts:
-        print(f"  {part.title}:")
+        say(f"  {part.title}:")
         if part.message and (not part.available or not part.rows):
-            print(f"    {part.message}")
+            say(f"    {part.message}")
         for row in part.rows:
-            print("    " + ", ".join(f"{k}={v}" for k, v in row.items() if v not in (None, "")))
-    return 0
+            say("    " + ", ".join(f"{k}={v}" for k, v in row.items() if v not in (None, "")))

@@ -19,7 +19,8 @@ SPEC = CodeSetSpec(
     description="Current Procedural Terminology code numbers (descriptors are AMA-licensed)",
     install_hint=(
         "CPT descriptors are licensed by the AMA and never ship with codekit: a licensee "
-        "registers their own descriptor file through the codekit-cpt plugin; "
+        "installs the codekit-cpt plugin from codekit's source repository (plugins/codekit-cpt;"
+        " it is not on PyPI) and sets CODEKIT_CPT_DESCRIPTORS to their descriptor file; "
         "`codekit page CODE` shows what is known about a CPT code number without it"
     ),
 )

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from codekit._crosswalk._table import CrosswalkTable, Row
     from codekit.plugins import CodeSetSpec
 
-__all__ = ["crosswalk", "crosswalk_frame", "crosswalks", "hccs"]
+__all__ = ["crosswalk", "crosswalk_frame", "crosswalks", "hccs", "unmapped_reason"]
 
 
 def crosswalks() -> tuple[Crosswalk, ...]:
@@ -150,6 +150,10 @@ def crosswalk(
     >>> [(m.target, m.flags) for m in codekit.crosswalk("250.00", to="icd10cm")]
     [('E11.9', '10000')]
     """
+    if source is not None and not isinstance(source, str):
+        raise UnknownCodeSetError(
+            repr(source), message="source= takes one code set name, such as 'icd10cm'"
+        )
     group, entry = _entry(to, source, code, as_of, release)
     spec = _spec(group.spec.source)
     if not isinstance(code, str):
@@ -166,6 +170,22 @@ def crosswalk(
         found = tuple(_mapping(canonical, row, group, entry, table) for row in table.get(key))
         results[key] = found
     return found
+
+
+def unmapped_reason(code: str, *, to: str, source: str | None = None, as_of: Any = None) -> str:
+    """Why :func:`crosswalk` gave no mapping: the code is not a code of the source code set
+    (said so, with suggestions), or it is one the crosswalk does not list."""
+    from codekit._lookup import lookup
+    from codekit.exceptions import CodekitError, UnknownCodeError
+
+    code_set = _choose(to, source, code).spec.source
+    try:
+        lookup(code, code_set=code_set, as_of=as_of)
+    except UnknownCodeError as exc:
+        return f"{code} is not a valid code: {exc}; so it has no mapping in crosswalk {to}"
+    except CodekitError:
+        pass
+    return f"{code}: no mapping in crosswalk {to}"
 
 
 _result_cache: dict[tuple[int, int], dict[str, tuple[Mapping, ...]]] = {}

@@ -176,7 +176,8 @@ class CodePage:
         if self.description:
             out.append(f"<p><b>{esc(self.description)}</b></p>")
         if self.billable is not None:
-            out.append(f"<p>{'Billable' if self.billable else 'Not billable'} ({self.kind})</p>")
+            billable = "Billable" if self.billable else "Not billable"
+            out.append(f"<p>{billable} ({esc(str(self.kind))})</p>")
         if self.descriptions:
             out.append("<h4>Descriptions</h4><table>")
             out += [

@@ -17,7 +17,8 @@ import attrs
 
 from codekit import _registry
 from codekit._dates import to_date
-from codekit._normalize import identify, parse_for
+from codekit._identify import candidate_names, choose, code_set_name
+from codekit._normalize import parse_for
 from codekit._pages.model import CodePage, Description, HierarchyEntry, PagePart
 from codekit.exceptions import CodekitError, UnknownCodeError, UnknownReleaseError
 
@@ -41,30 +42,51 @@ _NCCI_HINT = (
 _DESCRIPTOR_HINT = {
     "cpt": (
         "CPT descriptors are AMA-licensed and never shipped with codekit; licensees install "
-        "the codekit-cpt plugin and point CODEKIT_CPT_DESCRIPTORS at their descriptor file"
+        "the codekit-cpt plugin (from codekit's source repository, plugins/codekit-cpt) and "
+        "point CODEKIT_CPT_DESCRIPTORS at their descriptor file"
     ),
 }
 
 DateArg = dt.date | str | None
 
 
-def resolve_code(code: str, *, code_set: str | None = None) -> tuple[str, str]:
-    """The code set and canonical spelling of ``code`` (raises on input that is no code)."""
+def resolve_code(
+    code: str,
+    *,
+    code_set: str | None = None,
+    code_sets: str | Iterable[str] | None = None,
+    kind: str | None = None,
+    as_of: DateArg = None,
+) -> tuple[str, str]:
+    """The code set and canonical spelling of ``code`` (raises on input that is no code).
+
+    Without ``code_set`` the code set is the candidate in which the code exists on ``as_of``
+    (see :func:`codekit.lookup`).
+    """
     registry = _registry.current()
     if code_set is not None:
-        return code_set, parse_for(code, registry.spec(code_set))
-    spec, canonical = identify(code, registry.specs())
+        return code_set, parse_for(code, registry.spec(code_set_name(code_set)))
+    day = to_date(as_of, "as_of") if as_of is not None else None
+    spec, canonical = choose(code, candidate_names(code_sets, kind), day=day)
     return spec.name, canonical
 
 
-def page(code: str, *, code_set: str | None = None, as_of: DateArg = None) -> CodePage:
+def page(
+    code: str,
+    *,
+    code_set: str | None = None,
+    code_sets: str | Iterable[str] | None = None,
+    kind: str | None = None,
+    as_of: DateArg = None,
+) -> CodePage:
     """Everything known about one code, on one page.
 
     :param code: any spelling (``" 0628t "``, ``"e119"``).
-    :param code_set: the code set, identified from the code's shape if omitted.
+    :param code_set: the code set; without it, identified as :func:`codekit.lookup` does
+        (among ``code_sets`` or the code sets of ``kind`` when given).
     :param as_of: date of service: chooses the release and the NCCI tables in force.
     :raises InvalidCodeError: the input is not shaped like a code.
-    :raises AmbiguousCodeError: the shape fits several code sets and ``code_set`` is not given.
+    :raises AmbiguousCodeError: without ``code_set``, the code exists in several code sets.
     :raises UnknownCodeError: the code is in no installed release of its code set (with
         suggestions).
 
@@ -72,7 +94,9 @@ def page(code: str, *, code_set: str | None = None, as_of: DateArg = None) -> Co
     history says when it went), and so do CPT numbers, whose code lists are licensed: they
     show their category and section even without licensed descriptors.
     """
-    name, canonical = resolve_code(code, code_set=code_set)
+    name, canonical = resolve_code(
+        code, code_set=code_set, code_sets=code_sets, kind=kind, as_of=as_of
+    )
     return build_page(canonical, code_set=name, as_of=as_of)
 
 
@@ -96,12 +120,15 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
 
     descriptions: list[Description] = []
     if record is not None and release is not None:
-        label = f"{spec.title} {release.info.release}"
+        # A plugin's release (a licensee's CPT file) is labelled by its source.
+        label = release.info.source if release.info.origin == "plugin" else ""
+        label = label or f"{spec.title} {release.info.release}"
         descriptions.append(Description(record.description, "official", label))
         if record.short_description:
             descriptions.append(Description(record.short_description, "short", label))
     plugin_texts = _plugin_descriptions(registry, code_set, canonical)
-    descriptions += plugin_texts
+    shown = {(d.text, d.source) for d in descriptions}
+    descriptions += [d for d in plugin_texts if (d.text, d.source) not in shown]
     if not plugin_texts and code_set in _DESCRIPTOR_HINT:
         missing.append(_DESCRIPTOR_HINT[code_set])
 
@@ -183,7 +210,8 @@ def _plugin_descriptions(registry: Registry, code_set: str, code: str) -> list[D
 def _tree(
     record: CodeRecord, release: Release
 ) -> tuple[tuple[HierarchyEntry, ...], tuple[HierarchyEntry, ...]]:
-    from codekit._lookup import _graph, _to_code
+    from codekit._codes import graph_of as _graph
+    from codekit._codes import to_code as _to_code
 
     code = _to_code(record, release, _graph(release))
 

@@ -1,0 +1,219 @@
+"""Columns of codes in one pass: :func:`get_many` and :func:`describe_many`.
+
+Without ``code_set`` each distinct text is identified once (as :func:`codekit.lookup` does),
+then each code set's release answers its codes in bulk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from codekit import _registry
+from codekit._codes import graph_of, to_code
+from codekit._dates import to_date
+from codekit._identify import candidate_names, choose, code_set_name
+from codekit._normalize import parse_for
+from codekit.exceptions import (
+    AmbiguousCodeError,
+    InvalidCodeError,
+    UnknownCodeError,
+    UnknownReleaseError,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from codekit._registry import Release
+    from codekit.models import Code
+    from codekit.plugins import CodeRecord, CodeSetSpec
+
+__all__ = ["CodeSetsArg", "describe_many", "get_many"]
+
+DateArg = dt.date | str | None
+CodeSetsArg = str | Iterable[str] | None
+
+
+def _names(code_set: object, code_sets: CodeSetsArg, kind: str | None) -> tuple[str, ...] | None:
+    """The candidate code sets of one call (``None``: identify by shape among all)."""
+    if code_set is not None:
+        return (code_set_name(code_set),)
+    return candidate_names(code_sets, kind)
+
+
+def _groups(
+    codes: Iterable[object],
+    names: tuple[str, ...] | None,
+    day: dt.date | None,
+    release: str | None,
+) -> tuple[list[tuple[str, str] | None], dict[str, Release]]:
+    """Each text's (code set, canonical code), or ``None`` where it is malformed, unknown,
+    ambiguous or has no release; with the release of each code set used."""
+    registry = _registry.current()
+    spec = registry.spec(names[0]) if names is not None and len(names) == 1 else None
+    seen: dict[object, tuple[str, str] | None] = {}  # columns repeat: resolve each text once
+    keys: list[tuple[str, str] | None] = []
+    releases: dict[str, Release] = {}
+    for text in codes:
+        if not isinstance(text, str):
+            keys.append(None)
+            continue
+        key = seen.get(text, _UNSEEN)
+        if key is _UNSEEN:
+            key = seen[text] = _key(
+                text, spec=spec, names=names, day=day, release=release, releases=releases
+            )
+        keys.append(key)
+    return keys, releases
+
+
+_UNSEEN: tuple[str, str] = ("", "")
+
+
+def _key(
+    text: str,
+    *,
+    spec: CodeSetSpec | None,
+    names: tuple[str, ...] | None,
+    day: dt.date | None,
+    release: str | None,
+    releases: dict[str, Release],
+) -> tuple[str, str] | None:
+    try:
+        if spec is not None:
+            name, canonical = spec.name, parse_for(text, spec)
+        else:
+            found, canonical = choose(text, names, day=day, release=release)
+            name = found.name
+        if name not in releases:
+            releases[name] = _registry.current().select(name, as_of=day, release=release)
+    except (AmbiguousCodeError, InvalidCodeError, UnknownCodeError, UnknownReleaseError):
+        return None
+    return name, canonical
+
+
+def _canonicals(codes: Iterable[object], spec: CodeSetSpec) -> list[str | None]:
+    """Each text's canonical spelling in one code set (``None`` where malformed)."""
+    seen: dict[str, str | None] = {}  # columns of codes repeat: spell each one once
+    out: list[str | None] = []
+    for text in codes:
+        if not isinstance(text, str):
+            out.append(None)
+            continue
+        key = seen.get(text, _UNSEEN_TEXT)
+        if key is _UNSEEN_TEXT:
+            try:
+                key = parse_for(text, spec)
+            except InvalidCodeError:
+                key = None
+            seen[text] = key
+        out.append(key)
+    return out
+
+
+_UNSEEN_TEXT = "\x00"
+
+
+def _records_of(chosen: Release, wanted: list[str]) -> Mapping[str, CodeRecord]:
+    source = chosen.source()
+    find_many = getattr(source, "find_many", None)
+    if find_many is not None:
+        found: Mapping[str, CodeRecord] = find_many(wanted)
+        return found
+    hits = {}
+    for code in set(wanted):
+        records = source.find(code)
+        if records:
+            hits[code] = records[0]
+    return hits
+
+
+def _texts_of(chosen: Release, wanted: list[str]) -> Mapping[str, str]:
+    source = chosen.source()
+    bulk = getattr(source, "descriptions", None)
+    if bulk is not None:
+        found: Mapping[str, str] = bulk(wanted)
+        return found
+    texts = {}
+    for code in set(wanted):
+        hits = source.find(code)
+        if hits:
+            texts[code] = hits[0].description
+    return texts
+
+
+def get_many(
+    codes: Iterable[str],
+    *,
+    code_set: str | None = None,
+    code_sets: CodeSetsArg = None,
+    kind: str | None = None,
+    as_of: DateArg = None,
+    release: str | None = None,
+) -> list[Code | None]:
+    """Many codes in one pass (``None`` for each code that is unknown, malformed or, without
+    ``code_set``, ambiguous or of a code set with no release for the date).
+
+    Without ``code_set`` each code is identified as :func:`lookup` does (a mixed column of
+    diagnoses, procedures and modifiers is fine). Faster than a loop of :func:`get` for large
+    inputs; notes are not loaded. With ``code_set`` a missing release still raises.
+    """
+    names = _names(code_set, code_sets, kind)
+    day = to_date(as_of, "as_of") if as_of is not None else None
+    registry = _registry.current()
+    if code_set is not None:
+        chosen = registry.select(code_set_name(code_set), as_of=day, release=release)
+        canonical = _canonicals(codes, registry.spec(code_set))
+        records = _records_of(chosen, [c for c in canonical if c is not None])
+        graph = graph_of(chosen)
+        out: list[Code | None] = []
+        for key in canonical:
+            record = records.get(key) if key is not None else None
+            out.append(to_code(record, chosen, graph) if record is not None else None)
+        return out
+    keys, releases = _groups(codes, names, day, release)
+    found: dict[tuple[str, str], CodeRecord] = {}
+    for name, chosen in releases.items():
+        wanted = [k[1] for k in keys if k is not None and k[0] == name]
+        found.update(((name, c), r) for c, r in _records_of(chosen, wanted).items())
+    out = []
+    for pair in keys:
+        record = found.get(pair) if pair is not None else None
+        if record is None or pair is None:
+            out.append(None)
+            continue
+        chosen = releases[pair[0]]
+        out.append(to_code(record, chosen, graph_of(chosen)))
+    return out
+
+
+def describe_many(
+    codes: Iterable[str],
+    *,
+    code_set: str | None = None,
+    code_sets: CodeSetsArg = None,
+    kind: str | None = None,
+    as_of: DateArg = None,
+    release: str | None = None,
+) -> list[str | None]:
+    """The description of each code, in one pass: ``None`` where :func:`get_many` has
+    ``None`` (unknown, malformed, or without ``code_set`` ambiguous or without data).
+
+    The fast path for a column of codes: no :class:`~codekit.models.Code` values are built.
+    A mixed column (``["E11.9", "E1122", "J1100", "99213", "25"]``) needs no ``code_set``.
+    """
+    names = _names(code_set, code_sets, kind)
+    day = to_date(as_of, "as_of") if as_of is not None else None
+    registry = _registry.current()
+    if code_set is not None:
+        chosen = registry.select(code_set_name(code_set), as_of=day, release=release)
+        canonical = _canonicals(codes, registry.spec(code_set))
+        texts = _texts_of(chosen, [c for c in canonical if c is not None])
+        return [texts.get(key) if key is not None else None for key in canonical]
+    keys, releases = _groups(codes, names, day, release)
+    found: dict[tuple[str, str], str] = {}
+    for name, chosen in releases.items():
+        wanted = [k[1] for k in keys if k is not None and k[0] == name]
+        found.update(((name, c), text) for c, text in _texts_of(chosen, wanted).items())
+    return [found.get(pair) if pair is not None else None for pair in keys]
