@@ -6,6 +6,7 @@ import contextlib
 from functools import cache
 from typing import Any
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -118,6 +119,7 @@ date_arg = st.one_of(
 )
 
 
+@pytest.mark.filterwarnings("ignore::codekit.exceptions.StaleDataWarning")
 @given(anything, code_set_arg, st.one_of(st.none(), anything), kind_arg, date_arg)
 def test_lookup_faces_raise_only_codekit_errors(
     code: object, code_set: object, code_sets: object, kind: object, as_of: object

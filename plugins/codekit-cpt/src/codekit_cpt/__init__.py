@@ -158,11 +158,14 @@ def _records() -> MemoryCodeSource:
         texts = {kind: table[kind].get(code, []) for kind in KINDS}
         first = next(t[0] for t in (texts["long"], texts["short"], *texts.values()) if t)
         short = texts["short"][0] if texts["short"] else None
+        # Consumer and clinician descriptors are other names of the code: search finds them.
+        others = tuple(t for kind in ("consumer", "clinician") for t in texts[kind] if t != first)
         records.append(
             CodeRecord(
                 code=code,
                 description=first,
                 short_description=short if short != first else None,
+                notes={"synonym": others} if others else None,
             )
         )
     return MemoryCodeSource(records)
