@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from codekit import _registry
 from codekit._dates import to_date
 from codekit._normalize import identify, parse_for
-from codekit.exceptions import InvalidCodeError, UnknownCodeError
+from codekit.exceptions import InvalidCodeError, MissingTitleError, UnknownCodeError
 from codekit.models import Code, CodeSet, DataRelease
 
 if TYPE_CHECKING:
@@ -84,6 +84,9 @@ def _to_code(record: CodeRecord, release: Release, graph: _Graph) -> Code:
         attributes=_attributes(record),
         parent_kind=record.parent_kind,
         graph=graph,
+        title_release=(record.title_release or release.info.release)
+        if record.description
+        else None,
     )
 
 
@@ -180,7 +183,13 @@ def get(
 def describe(
     code: str, *, code_set: str | None = None, as_of: DateArg = None, release: str | None = None
 ) -> str:
-    """The official description of the code (raises like :func:`lookup`)."""
+    """The official description of the code (raises like :func:`lookup`).
+
+    A code that exists but has no packaged title (``Code.title_release`` is ``None``, as
+    for a code new in a release whose titles no package ships) raises
+    :class:`~codekit.exceptions.MissingTitleError`, which says how to install one;
+    :func:`describe_many` gives ``None`` for it.
+    """
     if (
         as_of is None
         and release is None
@@ -188,9 +197,12 @@ def describe(
         and _fast_generation == _registry._generation
     ):
         hit = _fast.get(code if code_set is None else (code, code_set))
-        if hit is not None:
+        if hit is not None and hit.description:
             return hit.description
-    return lookup(code, code_set=code_set, as_of=as_of, release=release).description
+    found = lookup(code, code_set=code_set, as_of=as_of, release=release)
+    if not found.description:
+        raise MissingTitleError(found.code, code_set=found.code_set, release=found.release)
+    return found.description
 
 
 def is_valid(code: str, *, code_set: str | None = None, as_of: DateArg = None) -> bool:
@@ -250,7 +262,7 @@ def get_many(
 def describe_many(
     codes: Iterable[str], *, code_set: str, as_of: DateArg = None, release: str | None = None
 ) -> list[str | None]:
-    """The description of each code (``None`` where unknown or malformed), in one pass.
+    """The description of each code (``None`` where unknown, malformed or untitled), in one pass.
 
     The fast path for a column of codes: no :class:`~codekit.models.Code` values are built.
     """

@@ -22,6 +22,7 @@ __all__ = [
     "InvalidDateError",
     "InvalidQueryError",
     "LicenseNotAcceptedError",
+    "MissingTitleError",
     "PluginError",
     "PluginWarning",
     "QuotaConfigError",
@@ -278,3 +279,18 @@ class QuotaConfigError(CodekitError, ValueError):
 
 class InvalidQueryError(CodekitError, ValueError):
     """A search or suggest argument is of the wrong type or out of range."""
+
+
+class MissingTitleError(CodekitError, LookupError):
+    """The code exists in the release, but no title for it is packaged (a new code of a
+    release whose titles no package ships, such as FY2027 ICD-10-CM)."""
+
+    def __init__(self, code: str, *, code_set: str, release: str) -> None:
+        self.code = code
+        self.code_set = code_set
+        self.release = release
+        super().__init__(
+            f"{code} is a code in {code_set} {release}, but no title for it is packaged; "
+            "install that release's CMS order file or CDC tabular XML as a pack "
+            "(`codekit data install FILE`) to get one"
+        )
