@@ -118,3 +118,18 @@ def test_the_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
             texts=[Text("A00.0", "code", 1, "t", "", "OLD")],
         )
     assert (tmp_path / "a.sqlite").read_bytes() == (tmp_path / "b.sqlite").read_bytes()
+
+
+def test_a_title_row_may_change_only_the_short_title(tmp_path: Path) -> None:
+    path = tmp_path / "short.sqlite"
+    write(
+        path,
+        meta={"code_set": "x"},
+        items=_ITEMS[:1],
+        texts=[Text("A00.0", "code", 0b01, None, None, None)],
+    )
+    (old,) = _release(path, 0).find("A00.0")
+    (new,) = _release(path, 1).find("A00.0")
+    assert (old.description, old.short_description) == ("new long", None)
+    assert (new.description, new.short_description) == ("new long", "new short")
+    assert _release(path, 0).descriptions(["A00.0"]) == {"A00.0": "new long"}

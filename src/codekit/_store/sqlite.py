@@ -10,8 +10,9 @@ Format 2 (read alongside format 1, which older packs were written in):
 
 * each note carries a release mask (``present``): a release shows only its own notes. A
   format 1 file has no such column; its notes apply to every release of the file.
-* ``texts`` rows give an item's titles for the releases of their mask: the long title, the
-  short title (``NULL``: none; ``""``: the same as the long one) and ``origin``, the release
+* ``texts`` rows give an item's titles for the releases of their mask: the long title
+  (``NULL``: the item's own), the short title (``NULL``: none; ``""``: the same as the
+  long one) and ``origin``, the release
   whose own source gave the titles (``NULL``: the release's default, see below). Format 1
   rows hold only a long title (the short one stays the item's).
 * the ``meta`` key ``title_releases`` maps a release bit (as text) to the release whose
@@ -88,7 +89,7 @@ CREATE TABLE texts (
     code TEXT NOT NULL,
     kind TEXT NOT NULL,
     present INTEGER NOT NULL,
-    description TEXT NOT NULL,
+    description TEXT,
     short TEXT,
     origin TEXT,
     PRIMARY KEY (code, kind, present)
@@ -141,13 +142,14 @@ class Text(NamedTuple):
 
     ``short`` is ``None`` when the releases have no short title and ``""`` when it is the
     long title; ``origin`` names the release whose source gave the titles (``None``: the
-    release's default). A ``description`` of ``""`` means: no title in these releases.
+    release's default). A ``description`` of ``None`` keeps the item's long title; ``""``
+    means: no title in these releases.
     """
 
     code: str
     kind: str
     present: int
-    description: str
+    description: str | None
     short: str | None = None
     origin: str | None = None
 
@@ -191,7 +193,7 @@ _INHERIT = "\x00inherit"  # a format 1 title row: the item's short title stands
 
 
 class _Titles(NamedTuple):
-    description: str
+    description: str | None
     short: str | None
     origin: str | None
 
@@ -200,7 +202,9 @@ def _long_title(
     titles: Mapping[tuple[str, str], _Titles], code: str, kind: str, description: str
 ) -> str:
     found = titles.get((code, kind))
-    return found.description if found is not None else description
+    if found is None or found.description is None:
+        return description
+    return found.description
 
 
 class _Unreadable(Exception):
@@ -311,6 +315,24 @@ class SqliteRelease:
             self._overrides = {(c, k): _Titles(d, s, o) for c, k, d, s, o in rows}
         return self._overrides
 
+    def _titles_of(self, code: str, kind: str) -> _Titles | None:
+        """One item's title override: from the whole table once it is read, else by key
+        (a point lookup does not read a table that may hold an entry per item)."""
+        if self._overrides is not None:
+            return self._overrides.get((code, kind))
+        if self._data.format() == 1:
+            sql = (
+                "SELECT description, ?, NULL FROM texts WHERE code = ? AND kind = ? AND present & ?"
+            )
+            rows = self._data.query(sql, (_INHERIT, code, kind, self._mask))
+        else:
+            sql = (
+                "SELECT description, short, origin FROM texts "
+                "WHERE code = ? AND kind = ? AND present & ?"
+            )
+            rows = self._data.query(sql, (code, kind, self._mask))
+        return _Titles(*rows[0]) if rows else None
+
     def _origin(self, origin: str | None) -> str | None:
         """The release whose source gave a title (``None``: this release's own)."""
         if origin is not None:
@@ -326,10 +348,12 @@ class SqliteRelease:
         code, kind, description, short, parent, parent_kind, billable, start, end, attrs = row
         if notes is None:
             notes = LazyNotes(lambda: self._notes(code, kind))
-        titles = self._titles().get((code, kind))
+        titles = self._titles_of(code, kind)
         origin = None
         if titles is not None:
-            description, origin = titles.description, titles.origin
+            origin = titles.origin
+            if titles.description is not None:
+                description = titles.description
             if titles.short != _INHERIT:
                 short = titles.short
         return CodeRecord(
@@ -381,6 +405,8 @@ class SqliteRelease:
     def find_many(self, codes: Sequence[str]) -> dict[str, CodeRecord]:
         """The most specific item of each code that exists (notes not loaded), in one pass."""
         found: dict[str, CodeRecord] = {}
+        if len(codes) > _WHOLE_COLUMN:
+            self._titles()
         unique = sorted(set(codes))
         for start in range(0, len(unique), 900):
             chunk = unique[start : start + 900]
@@ -412,9 +438,11 @@ class SqliteRelease:
                 f"AND present & ? ORDER BY code, {_KIND_ORDER} DESC",
                 (*chunk, self._mask),
             )
-            titles = self._titles()
             for code, kind, description in rows:
-                text = _long_title(titles, code, kind, description)
+                override = self._titles_of(code, kind)
+                text = description
+                if override is not None and override.description is not None:
+                    text = override.description
                 if text:
                     found[code] = text
                 else:
@@ -471,6 +499,7 @@ class SqliteRelease:
             "ORDER BY code, kind, seq"
         ):
             notes.setdefault((code, kind), {}).setdefault(note_kind, []).append(text)
+        self._titles()
         rows = self._data.query(
             f"SELECT {_COLUMNS}, seq FROM items WHERE present & ?", (self._mask,)
         )
