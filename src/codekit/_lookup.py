@@ -17,6 +17,7 @@ from codekit._normalize import parse_for
 from codekit.exceptions import (
     AmbiguousCodeError,
     InvalidCodeError,
+    MissingTitleError,
     UnknownCodeError,
     UnknownReleaseError,
 )
@@ -211,7 +212,13 @@ def describe(
     as_of: DateArg = None,
     release: str | None = None,
 ) -> str:
-    """The official description of the code (takes and raises what :func:`lookup` does)."""
+    """The official description of the code (takes and raises what :func:`lookup` does).
+
+    A code that exists but has no packaged title (``Code.title_release`` is ``None``, as
+    for a code new in a release whose titles no package ships) raises
+    :class:`~codekit.exceptions.MissingTitleError`, which says how to install one;
+    :func:`describe_many` gives ``None`` for it.
+    """
     if (
         as_of is None
         and release is None
@@ -223,11 +230,14 @@ def describe(
             hit = _fast.get(code if code_set is None else (code, code_set))
         except Exception:  # unhashable input: the slow path says what is wrong
             hit = None
-        if hit is not None:
+        if hit is not None and hit.description:
             return hit.description
-    return lookup(
+    found = lookup(
         code, code_set=code_set, code_sets=code_sets, kind=kind, as_of=as_of, release=release
-    ).description
+    )
+    if not found.description:
+        raise MissingTitleError(found.code, code_set=found.code_set, release=found.release)
+    return found.description
 
 
 def is_valid(

@@ -24,6 +24,7 @@ __all__ = [
     "InvalidQueryError",
     "LicenseNotAcceptedError",
     "MalformedFileError",
+    "MissingTitleError",
     "PluginError",
     "PluginWarning",
     "QuotaConfigError",
@@ -321,3 +322,18 @@ class IncompleteReleaseError(DataFileError):
         self.count = count
         self.expected = expected
         super().__init__(path, message)
+
+
+class MissingTitleError(CodekitError, LookupError):
+    """The code exists in the release, but no title for it is packaged (a new code of a
+    release whose titles no package ships, such as FY2027 ICD-10-CM)."""
+
+    def __init__(self, code: str, *, code_set: str, release: str) -> None:
+        self.code = code
+        self.code_set = code_set
+        self.release = release
+        super().__init__(
+            f"{code} is a code in {code_set} {release}, but no title for it is packaged; "
+            "install that release's CMS order file or CDC tabular XML as a pack "
+            "(`codekit data install FILE`) to get one"
+        )

@@ -133,6 +133,12 @@ class Code:
     ``"inclusion_term"``, ...) to its texts; ``attributes`` holds code-set specific fields
     (HCPCS pricing indicators, dates, ...). Two codes are equal when code set, kind,
     code and release are equal.
+
+    ``title_release`` is the release whose own source gave the description: the code's
+    ``release`` when that release has its own title, an earlier one when the title is
+    carried over (an FY2027 code unchanged since April 2026 says ``"FY2026-04"``), and
+    ``None`` when no title is packaged at all (then ``description`` is ``""``; install the
+    release's CMS order file or CDC tabular XML as a pack to get one).
     """
 
     code: str
@@ -149,6 +155,7 @@ class Code:
     attributes: Mapping[str, Any] = attrs.field(
         default=_EMPTY, converter=_frozen_mapping, repr=False
     )
+    title_release: str | None = attrs.field(default=None, repr=False)
     _parent_kind: CodeKind | None = attrs.field(default=None, repr=False, alias="parent_kind")
     _graph: _CodeGraph | None = attrs.field(default=None, repr=False, alias="graph")
 

@@ -146,7 +146,10 @@ class CodeRecord:
     """One item as a data source stores it (the release and code set are added on lookup).
 
     ``start``/``end`` are optional ISO dates bounding the code's own validity inside the
-    release (HCPCS add and termination dates).
+    release (HCPCS add and termination dates). ``title_release`` names the release whose
+    own source gave the description when it is another one (a title carried over from an
+    earlier release); ``None`` means the record's own release. A ``description`` of ``""``
+    means the source has no title for the item.
     """
 
     code: str
@@ -160,6 +163,7 @@ class CodeRecord:
     attributes: Mapping[str, Any] = attrs.field(factory=dict, converter=_mapping)
     start: str | None = None
     end: str | None = None
+    title_release: str | None = None
 
 
 @runtime_checkable

@@ -375,10 +375,7 @@ def hccs(
                 found.setdefault(target, set()).add(canonical)
     present = set(found)
     _model_rules(group.spec.name, present)
-    dropped: set[str] = set()
-    for hcc in present:
-        dropped |= table.hierarchy.get(hcc, frozenset()) & present
-    kept = sorted(present - dropped, key=lambda h: (len(h), h))
+    kept = sorted(table.apply_hierarchy(present), key=lambda h: (len(h), h))
     year = int(entry.release.release) if entry.release.release.isdigit() else 0
     return tuple(
         Hcc(

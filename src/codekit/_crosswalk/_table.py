@@ -29,9 +29,17 @@ def _compact(code: str) -> str:
     return "".join(code.split()).upper().replace(".", "")
 
 
+def _statement_order(parent: str) -> tuple[int, str]:
+    return (int(parent), parent) if parent.isdigit() else (1 << 62, parent)
+
+
 class CrosswalkTable:
     """Rows by compact source code (each source's rows in file order), plus labels and
-    hierarchies (parent → children it drops) where the crosswalk has them."""
+    hierarchies (parent → children it drops) where the crosswalk has them.
+
+    ``hierarchy`` is ordered as CMS's hierarchy programs run their statements: ascending
+    parent HCC number (the build refuses a program in any other order).
+    """
 
     def __init__(
         self,
@@ -42,7 +50,8 @@ class CrosswalkTable:
     ) -> None:
         self._rows = rows
         self.labels: Mapping[str, str] = MappingProxyType(dict(labels or {}))
-        self.hierarchy: Mapping[str, frozenset[str]] = MappingProxyType(dict(hierarchy or {}))
+        ordered = sorted((hierarchy or {}).items(), key=lambda rule: _statement_order(rule[0]))
+        self.hierarchy: Mapping[str, frozenset[str]] = MappingProxyType(dict(ordered))
 
     @classmethod
     def from_rows(cls, rows: Iterable[Sequence[Any]]) -> CrosswalkTable:
@@ -66,6 +75,19 @@ class CrosswalkTable:
                 (None if target is None else _compact(target), flags, None)
             )
         return cls({key: tuple(value) for key, value in grouped.items()})
+
+    def apply_hierarchy(self, present: Iterable[str]) -> set[str]:
+        """What is left of ``present`` once the hierarchy has run, as CMS's programs run it.
+
+        Each statement ("if HCC *p* is still set, clear its children") runs in order on what
+        the earlier ones left: a parent that a higher one already cleared clears nothing
+        (V28: 62 clears 63, so 63 does not clear 202).
+        """
+        kept = set(present)
+        for parent, children in self.hierarchy.items():
+            if parent in kept:
+                kept -= children
+        return kept
 
     def get(self, source: str) -> tuple[Row, ...]:
         """The rows of one compact source code (empty if it has none)."""

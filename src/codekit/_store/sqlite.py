@@ -3,8 +3,21 @@
 The same format serves packaged data (``src/codekit/data/*.sqlite``) and installed data
 packs. A dataset holds one or more releases of one code set; each release is a bit, and
 every item carries two bit masks: the releases it is *present* in and those in which it is
-*billable*. Notes, per-release description overrides and code-set specific attributes
-(JSON) sit beside the items.
+*billable*. Notes, per-release titles and code-set specific attributes (JSON) sit beside
+the items.
+
+Format 2 (read alongside format 1, which older packs were written in):
+
+* each note carries a release mask (``present``): a release shows only its own notes. A
+  format 1 file has no such column; its notes apply to every release of the file.
+* ``texts`` rows give an item's titles for the releases of their mask: the long title
+  (``NULL``: the item's own), the short title (``NULL``: none; ``""``: the same as the
+  long one) and ``origin``, the release
+  whose own source gave the titles (``NULL``: the release's default, see below). Format 1
+  rows hold only a long title (the short one stays the item's).
+* the ``meta`` key ``title_releases`` maps a release bit (as text) to the release whose
+  source gave that release's titles by default (absent: the release itself). An item whose
+  long title is ``""`` has no title in that release.
 
 Files are written once by :func:`write_dataset` (sorted input, ``VACUUM``: the same input
 gives the same bytes for a given SQLite version) and opened read-only with
@@ -28,9 +41,21 @@ from codekit.exceptions import DataError
 from codekit.models import CodeKind, LazyNotes
 from codekit.plugins import CodeRecord
 
-__all__ = ["FORMAT_VERSION", "Dataset", "Item", "Note", "SqliteRelease", "write_dataset"]
+__all__ = [
+    "ALL_RELEASES",
+    "FORMAT_VERSION",
+    "READABLE_FORMATS",
+    "Dataset",
+    "Item",
+    "Note",
+    "SqliteRelease",
+    "Text",
+    "write_dataset",
+]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Every format this codekit reads (format 1: packs installed by older versions).
+READABLE_FORMATS = frozenset({1, 2})
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -57,13 +82,16 @@ CREATE TABLE notes (
     seq INTEGER NOT NULL,
     note_kind TEXT NOT NULL,
     text TEXT NOT NULL,
+    present INTEGER NOT NULL,
     PRIMARY KEY (code, kind, seq)
 ) WITHOUT ROWID;
 CREATE TABLE texts (
     code TEXT NOT NULL,
     kind TEXT NOT NULL,
     present INTEGER NOT NULL,
-    description TEXT NOT NULL,
+    description TEXT,
+    short TEXT,
+    origin TEXT,
     PRIMARY KEY (code, kind, present)
 ) WITHOUT ROWID;
 """
@@ -91,14 +119,39 @@ class Item(NamedTuple):
     attrs: str | None = None
 
 
+#: A release mask with every bit set: the default of :attr:`Note.present`.
+ALL_RELEASES = -1
+
+
 class Note(NamedTuple):
-    """One note text of one item (``seq`` orders the notes of the item)."""
+    """One note text of one item (``seq`` orders the notes of the item, across releases).
+
+    ``present`` is the mask of the releases whose source has this note.
+    """
 
     code: str
     kind: str
     seq: int
     note_kind: str
     text: str
+    present: int = ALL_RELEASES
+
+
+class Text(NamedTuple):
+    """An item's titles for the releases in ``present`` (overriding the item's own).
+
+    ``short`` is ``None`` when the releases have no short title and ``""`` when it is the
+    long title; ``origin`` names the release whose source gave the titles (``None``: the
+    release's default). A ``description`` of ``None`` keeps the item's long title; ``""``
+    means: no title in these releases.
+    """
+
+    code: str
+    kind: str
+    present: int
+    description: str | None
+    short: str | None = None
+    origin: str | None = None
 
 
 def write_dataset(
@@ -107,7 +160,7 @@ def write_dataset(
     meta: dict[str, Any],
     items: Iterable[Item],
     notes: Iterable[Note] = (),
-    texts: Iterable[tuple[str, str, int, str]] = (),
+    texts: Iterable[Text] = (),
 ) -> None:
     """Write a dataset file at ``path`` (which must not exist), deterministically."""
     if path.exists():
@@ -126,8 +179,9 @@ def write_dataset(
         item_rows: list[Item] = sorted(items, key=lambda item: (item.code, item.kind))
         note_rows: list[Note] = sorted(notes, key=lambda note: (note.code, note.kind, note.seq))
         con.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", item_rows)
-        con.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?)", note_rows)
-        con.executemany("INSERT INTO texts VALUES (?, ?, ?, ?)", sorted(texts))
+        con.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?)", note_rows)
+        text_rows = sorted((Text(*row) for row in texts), key=lambda t: t[:3])
+        con.executemany("INSERT INTO texts VALUES (?, ?, ?, ?, ?, ?)", text_rows)
         con.commit()
         con.execute("VACUUM")
     finally:
@@ -135,6 +189,22 @@ def write_dataset(
 
 
 _OPEN_ATTEMPTS = 5
+_INHERIT = "\x00inherit"  # a format 1 title row: the item's short title stands
+
+
+class _Titles(NamedTuple):
+    description: str | None
+    short: str | None
+    origin: str | None
+
+
+def _long_title(
+    titles: Mapping[tuple[str, str], _Titles], code: str, kind: str, description: str
+) -> str:
+    found = titles.get((code, kind))
+    if found is None or found.description is None:
+        return description
+    return found.description
 
 
 class _Unreadable(Exception):
@@ -148,6 +218,7 @@ class Dataset:
         self._locate = locate
         self.label = label
         self._con: sqlite3.Connection | None = None
+        self._format = FORMAT_VERSION
         self._lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
@@ -176,13 +247,22 @@ class Dataset:
             raise _Unreadable(
                 f"{self.label}: {path.name} is not a codekit dataset ({exc})"
             ) from exc
-        if version != FORMAT_VERSION:
+        if version not in READABLE_FORMATS:
             con.close()
             raise DataError(
                 f"{self.label}: {path.name} has format {version}, this codekit reads "
-                f"{FORMAT_VERSION}; reinstall the data"
+                f"formats {', '.join(map(str, sorted(READABLE_FORMATS)))}; reinstall the data "
+                "(or upgrade codekit)"
             )
+        self._format = version
         return con
+
+    def format(self) -> int:
+        """The file's format version (opening the file if need be)."""
+        with self._lock:
+            if self._con is None:
+                self._con = self._connect()
+            return self._format
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         """Run one read query and return all rows."""
@@ -211,21 +291,56 @@ class SqliteRelease:
 
     def __init__(self, dataset: Dataset, bit: int) -> None:
         self._data = dataset
+        self._bit = bit
         self._mask = 1 << bit
-        self._overrides: dict[tuple[str, str], str] | None = None
+        self._overrides: dict[tuple[str, str], _Titles] | None = None
+        self._default_origin: str | Literal[False] | None = False
         self._column: dict[str, str] | None = None
         # False until the dataset's axis tables (if any) are read on first use.
         self._positional: PositionalAttributes | Literal[False] | None = False
 
-    def _override(self, code: str, kind: str) -> str | None:
+    def _titles(self) -> dict[tuple[str, str], _Titles]:
+        """This release's title overrides, read once."""
         if self._overrides is None:
-            self._overrides = {
-                (c, k): text
-                for c, k, text in self._data.query(
-                    "SELECT code, kind, description FROM texts WHERE present & ?", (self._mask,)
+            if self._data.format() == 1:
+                rows = self._data.query(
+                    "SELECT code, kind, description, ?, NULL FROM texts WHERE present & ?",
+                    (_INHERIT, self._mask),
                 )
-            }
-        return self._overrides.get((code, kind))
+            else:
+                rows = self._data.query(
+                    "SELECT code, kind, description, short, origin FROM texts WHERE present & ?",
+                    (self._mask,),
+                )
+            self._overrides = {(c, k): _Titles(d, s, o) for c, k, d, s, o in rows}
+        return self._overrides
+
+    def _titles_of(self, code: str, kind: str) -> _Titles | None:
+        """One item's title override: from the whole table once it is read, else by key
+        (a point lookup does not read a table that may hold an entry per item)."""
+        if self._overrides is not None:
+            return self._overrides.get((code, kind))
+        if self._data.format() == 1:
+            sql = (
+                "SELECT description, ?, NULL FROM texts WHERE code = ? AND kind = ? AND present & ?"
+            )
+            rows = self._data.query(sql, (_INHERIT, code, kind, self._mask))
+        else:
+            sql = (
+                "SELECT description, short, origin FROM texts "
+                "WHERE code = ? AND kind = ? AND present & ?"
+            )
+            rows = self._data.query(sql, (code, kind, self._mask))
+        return _Titles(*rows[0]) if rows else None
+
+    def _origin(self, origin: str | None) -> str | None:
+        """The release whose source gave a title (``None``: this release's own)."""
+        if origin is not None:
+            return origin
+        if self._default_origin is False:
+            defaults = self._data.meta().get("title_releases") or {}
+            self._default_origin = defaults.get(str(self._bit))
+        return self._default_origin
 
     def _record(
         self, row: Sequence[Any], notes: Mapping[str, tuple[str, ...]] | None
@@ -233,14 +348,19 @@ class SqliteRelease:
         code, kind, description, short, parent, parent_kind, billable, start, end, attrs = row
         if notes is None:
             notes = LazyNotes(lambda: self._notes(code, kind))
-        # A per-release text replaces the description; a short stored as "" (the same text
-        # as the description) follows it.
-        text = self._override(code, kind) or description
+        titles = self._titles_of(code, kind)
+        origin = None
+        if titles is not None:
+            origin = titles.origin
+            if titles.description is not None:
+                description = titles.description
+            if titles.short != _INHERIT:
+                short = titles.short
         return CodeRecord(
             code=code,
             kind=kind,
-            description=text,
-            short_description=text if short == "" else short,
+            description=description,
+            short_description=description if short == "" else short,
             billable=bool(billable & self._mask),
             parent=parent,
             parent_kind=parent_kind,
@@ -248,6 +368,7 @@ class SqliteRelease:
             attributes=self._attributes(code, kind, attrs),
             start=start,
             end=end,
+            title_release=self._origin(origin) if description else None,
         )
 
     def _attributes(self, code: str, kind: str, attrs: str | None) -> dict[str, Any] | None:
@@ -260,10 +381,15 @@ class SqliteRelease:
             return stored
         return self._positional.decode(code) | (stored or {})
 
+    def _note_filter(self) -> str:
+        """The SQL condition picking this release's notes (format 1: every note)."""
+        return "1" if self._data.format() == 1 else f"present & {self._mask}"
+
     def _notes(self, code: str, kind: str) -> dict[str, tuple[str, ...]]:
         grouped: dict[str, list[str]] = {}
         for note_kind, text in self._data.query(
-            "SELECT note_kind, text FROM notes WHERE code = ? AND kind = ? ORDER BY seq",
+            "SELECT note_kind, text FROM notes WHERE code = ? AND kind = ? "
+            f"AND {self._note_filter()} ORDER BY seq",
             (code, kind),
         ):
             grouped.setdefault(note_kind, []).append(text)
@@ -279,6 +405,8 @@ class SqliteRelease:
     def find_many(self, codes: Sequence[str]) -> dict[str, CodeRecord]:
         """The most specific item of each code that exists (notes not loaded), in one pass."""
         found: dict[str, CodeRecord] = {}
+        if len(codes) > _WHOLE_COLUMN:
+            self._titles()
         unique = sorted(set(codes))
         for start in range(0, len(unique), 900):
             chunk = unique[start : start + 900]
@@ -311,7 +439,14 @@ class SqliteRelease:
                 (*chunk, self._mask),
             )
             for code, kind, description in rows:
-                found[code] = self._override(code, kind) or description
+                override = self._titles_of(code, kind)
+                text = description
+                if override is not None and override.description is not None:
+                    text = override.description
+                if text:
+                    found[code] = text
+                else:
+                    found.pop(code, None)
         return found
 
     def _all_descriptions(self) -> Mapping[str, str]:
@@ -319,16 +454,15 @@ class SqliteRelease:
             rows = self._data.query(
                 "SELECT code, kind, description FROM items WHERE present & ?", (self._mask,)
             )
-            self._override("", "")  # load the overrides once
-            overrides = self._overrides or {}
+            titles = self._titles()
             column: dict[str, str] = {}
             rank: dict[str, int] = {}
             for code, kind, description in rows:
                 level = _RANK[kind]
                 if level < rank.get(code, 9):
                     rank[code] = level
-                    column[code] = overrides.get((code, kind), description)
-            self._column = column
+                    column[code] = _long_title(titles, code, kind, description)
+            self._column = {code: text for code, text in column.items() if text}
         return self._column
 
     def item(self, code: str, kind: CodeKind) -> CodeRecord | None:
@@ -361,9 +495,11 @@ class SqliteRelease:
     def records(self) -> Iterator[CodeRecord]:
         notes: dict[tuple[str, str], dict[str, list[str]]] = {}
         for code, kind, note_kind, text in self._data.query(
-            "SELECT code, kind, note_kind, text FROM notes ORDER BY code, kind, seq"
+            f"SELECT code, kind, note_kind, text FROM notes WHERE {self._note_filter()} "
+            "ORDER BY code, kind, seq"
         ):
             notes.setdefault((code, kind), {}).setdefault(note_kind, []).append(text)
+        self._titles()
         rows = self._data.query(
             f"SELECT {_COLUMNS}, seq FROM items WHERE present & ?", (self._mask,)
         )
