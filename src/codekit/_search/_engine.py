@@ -30,9 +30,13 @@ if TYPE_CHECKING:
     from codekit._registry import Release
 
 __all__ = [
+    "MAX_LIMIT",
+    "MAX_OFFSET",
+    "MAX_QUERY_LENGTH",
     "RETIRED",
     "Group",
     "View",
+    "check_count",
     "compile_query",
     "default_releases",
     "expansions",
@@ -50,6 +54,13 @@ _CODE_EXACT, _CODE_PREFIX = 100.0, 50.0
 #: named in ``code_sets=`` or when ``as_of`` falls in their period.
 RETIRED = frozenset({"icd9cm", "icd9pcs"})
 _MAX_PHRASE = 6
+
+#: The longest query :func:`search` reads, in characters (a search box, not a document:
+#: :func:`~codekit.suggest` reads case texts).
+MAX_QUERY_LENGTH = 1_000
+#: The most hits of one page, and the furthest page start.
+MAX_LIMIT = 10_000
+MAX_OFFSET = 100_000
 
 
 class Group(NamedTuple):
@@ -126,6 +137,25 @@ def _compile(text: str, prefix: bool) -> tuple[Group, ...]:
     return tuple(groups)
 
 
+def check_count(value: object, name: str, low: int, high: int) -> None:
+    """Raise :class:`InvalidQueryError` unless ``value`` is an int from ``low`` to ``high``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidQueryError(f"{name} must be an integer, not {_shown(value)}")
+    if not low <= value <= high:
+        raise InvalidQueryError(
+            f"{name} must be at least {low:,} and at most {high:,}, not {_shown(value)}"
+        )
+
+
+def _shown(value: object) -> str:
+    """A short form of a bad argument for a message (a huge number or text is cut)."""
+    try:
+        text = repr(value)
+    except Exception:  # any object may be passed, and its repr may fail
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
@@ -137,6 +167,8 @@ _INDEXED_PREFIX = 6
 _MAX_EXPANSION = 8
 #: How many compiled word groups each index remembers.
 _MEMO_SIZE = 8192
+#: How many "all words but one" passes a query may run (dropping each of its last words).
+_MAX_DROPS = 8
 
 
 def _prefix_form(index: View, prefix: str) -> str:
@@ -419,7 +451,9 @@ def _passes(plan: _Plan, typed: tuple[str, ...]) -> list[tuple[int, str, float, 
         passes.append((0, " AND ".join(p for p in parts if p is not None), 1.0, typed))
     present = [i for i, p in enumerate(parts) if p]
     if len(parts) > 1:
-        for drop in reversed(present):
+        # All words but one, the last typed first: at most _MAX_DROPS passes, so the work
+        # grows with the number of words, not with its square.
+        for drop in present[::-1][:_MAX_DROPS]:
             rest = [i for i in present if i != drop]
             if rest and len(rest) < len(parts):
                 expression = " AND ".join(str(parts[i]) for i in rest)
@@ -509,10 +543,14 @@ def search(
     """
     if not isinstance(text, str):
         raise InvalidQueryError(f"search text must be a string, not {type(text).__name__}")
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise InvalidQueryError(f"limit must be a positive integer, not {limit!r}")
-    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-        raise InvalidQueryError(f"offset must be a non-negative integer, not {offset!r}")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise InvalidQueryError(
+            f"search text is {len(text):,} characters; a search reads at most "
+            f"{MAX_QUERY_LENGTH:,}: search for fewer words, or use codekit.suggest for a case "
+            "text"
+        )
+    check_count(limit, "limit", 1, MAX_LIMIT)
+    check_count(offset, "offset", 0, MAX_OFFSET)
     day = to_date(as_of, "as_of") if as_of is not None else None
     names = (
         None
