@@ -180,3 +180,11 @@ def test_cli_huge_limit_is_a_one_line_error(
     assert err.startswith("codekit: ")
     assert "limit" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("bad", [object(), 3, b"limitdx", ["limitdx", None], {"limitdx": 1}])
+def test_code_sets_of_the_wrong_type_are_clear_errors(bad: object) -> None:
+    # Found by tests/test_hostile_input.py: suggest(code_sets=object()) raised TypeError.
+    for run in (codekit.search, codekit.suggest):
+        with pytest.raises(InvalidQueryError, match="code_sets"):
+            run("fever", code_sets=bad)  # type: ignore[arg-type]

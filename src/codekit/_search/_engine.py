@@ -37,6 +37,7 @@ __all__ = [
     "Group",
     "View",
     "check_count",
+    "code_set_names",
     "compile_query",
     "default_releases",
     "expansions",
@@ -135,6 +136,29 @@ def _compile(text: str, prefix: bool) -> tuple[Group, ...]:
             groups.append(Group(word, ((word,),), prefix, False))
             i += 1
     return tuple(groups)
+
+
+def code_set_names(code_sets: object) -> tuple[str, ...] | None:
+    """The code set names of a ``code_sets=`` argument: ``None`` (every code set), one name,
+    or an iterable of names. Anything else raises :class:`InvalidQueryError`."""
+    if code_sets is None:
+        return None
+    if isinstance(code_sets, str):
+        return (code_sets,)
+    if isinstance(code_sets, bytes | bytearray | dict) or not hasattr(code_sets, "__iter__"):
+        raise InvalidQueryError(
+            f"code_sets must be a code set name or a list of names, not {_shown(code_sets)}"
+        )
+    try:
+        names = tuple(code_sets)
+    except Exception as error:  # an iterable may fail while iterated
+        raise InvalidQueryError(f"code_sets could not be read: {error}") from error
+    if not all(isinstance(n, str) for n in names):
+        raise InvalidQueryError(
+            "code_sets must name code sets, like code_sets=['icd10cm', 'hcpcs'], not "
+            f"{_shown(code_sets)}"
+        )
+    return names
 
 
 def check_count(value: object, name: str, low: int, high: int) -> None:
@@ -330,13 +354,7 @@ def selected_indexes(code_sets: str | Iterable[str] | None, day: dt.date | None)
     used, filtered, when it exists; otherwise an index of exactly the releases asked for is
     built (and the full one on the first search of every code set).
     """
-    names = (
-        None
-        if code_sets is None
-        else (code_sets,)
-        if isinstance(code_sets, str)
-        else tuple(code_sets)
-    )
+    names = code_set_names(code_sets)
     key = (_registry.generation(), id(_registry.current()), names, day)
     found = _selected.get(key)
     if found is None:
@@ -552,14 +570,8 @@ def search(
     check_count(limit, "limit", 1, MAX_LIMIT)
     check_count(offset, "offset", 0, MAX_OFFSET)
     day = to_date(as_of, "as_of") if as_of is not None else None
-    names = (
-        None
-        if code_sets is None
-        else (code_sets,)
-        if isinstance(code_sets, str)
-        else tuple(code_sets)
-    )
-    key = (text, names, limit, billable_only, day, offset)
+    names = code_set_names(code_sets)
+    key = (text, names, limit, bool(billable_only), day, offset)
     return _recent(key, _registry.generation(), id(_registry.current()))
 
 
