@@ -261,7 +261,7 @@ KNOWN: dict[str, str] = {
     "codekit.data.Pack": "Pack(kind=None, ...): TypeError (_store/packs.py)",
     "codekit.data.fetch": "fetch(kind=[]): TypeError unhashable type 'list' (_importers/fetch.py)",
     "codekit.data.install": "install(None) / install(0): TypeError expected str, bytes or "
-    "os.PathLike (_importers/api.py)",
+    "os.PathLike; install('x' * 5000): OSError File name too long (_importers/api.py)",
     "codekit.data_releases": "data_releases(code_set=[]): TypeError unhashable type 'list' "
     "(_registry.py spec)",
     "codekit.describe": "describe('', release=[]): TypeError unhashable type 'list' (_lookup.py)",
@@ -559,6 +559,58 @@ ARGV = st.one_of(
 def test_the_command_line_exits_with_a_status_and_a_message_never_a_traceback(
     argv: list[str], stdin: str
 ) -> None:
+    _run_cli(argv, stdin)
+
+
+def _commands() -> dict[str, tuple[list[str], list[str]]]:
+    """Each command (``data install`` is one) -> (its words, its options)."""
+    import argparse
+
+    from codekit._cli.main import build_parser
+
+    found: dict[str, tuple[list[str], list[str]]] = {}
+
+    def walk(parser: argparse.ArgumentParser, words: list[str]) -> None:
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if words and not subs:
+            options = [o for a in parser._actions for o in a.option_strings[-1:]]
+            found[" ".join(words)] = (words, sorted(set(options) - {"--help"}))
+        for action in subs:
+            for name, sub in action.choices.items():
+                walk(sub, [*words, name])
+
+    walk(build_parser(), [])
+    return found
+
+
+#: Commands that print a traceback for some input, in rooms other teams are fixing.
+KNOWN_CLI: dict[str, str] = {
+    "check": "codekit check <a non-UTF-8 claim file>: UnicodeDecodeError traceback "
+    "(_cli/check.py _read)",
+    "data install": "codekit data install <a 5,000-character name>: OSError File name too "
+    "long, raised out of main() (_importers)",
+}
+_CLI_VALUES = ["", "E11.9", "../outside", "%2E%2E", "\x1b[31m", "99999999999999999999", "-1",
+               "2021-09-30 garbage", "x" * 5000, "-"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "command",
+    [pytest.param(c, id=c, marks=[pytest.mark.xfail(strict=False, reason=KNOWN_CLI[c])]
+                  if c in KNOWN_CLI else []) for c in _commands()],
+)  # fmt: skip
+def test_each_command_takes_any_argument_and_option(command: str) -> None:
+    """Each command with each local file or hostile text as its first argument, then each of
+    its options with each hostile value: a status, a message, never a traceback."""
+    words, options = _commands()[command]
+    for value in [*(str(f) for f in _files), *_CLI_VALUES]:
+        _run_cli([*words, value], stdin=value)
+    for option in options:
+        for value in _CLI_VALUES:
+            _run_cli([*words, "E11.9", option, value], stdin="")
+
+
+def _run_cli(argv: list[str], stdin: str) -> None:
     from codekit._cli.main import run
 
     out, err = io.StringIO(), io.StringIO()
@@ -575,7 +627,7 @@ def test_the_command_line_exits_with_a_status_and_a_message_never_a_traceback(
         with context, pytest.raises(SystemExit) as exited:
             run()
     status = exited.value.code
-    assert isinstance(status, int), status
-    assert "Traceback" not in err.getvalue()
+    assert isinstance(status, int), (argv, status)
+    assert "Traceback" not in err.getvalue(), argv
     if status != 0:
-        assert err.getvalue().strip(), f"exit {status} without a message"
+        assert err.getvalue().strip(), f"{argv}: exit {status} without a message"
