@@ -317,8 +317,7 @@ def _report_bounds() -> None:
     memory must double at most (linear), and a text over the cap is refused at once."""
     from codekit import _registry
     from codekit._search import search, suggest
-    from codekit._search._engine import MAX_QUERY_LENGTH
-    from codekit._search._suggest import MAX_CASE_TEXT_LENGTH
+    from codekit._search._limits import MAX_CASE_TEXT_LENGTH, MAX_QUERY_LENGTH
 
     release = _registry.current().select("icd10cm")
     descriptions = [r.description for r in release.source().records()][::7]

@@ -17,7 +17,7 @@ import pytest
 
 import codekit
 from codekit._cli.main import main
-from codekit._search import _engine, _index, _suggest
+from codekit._search import _engine, _index, _limits
 from codekit.exceptions import InvalidQueryError
 from codekit.models import DataRelease
 from codekit.plugins import CodeRecord, CodeSetSpec, Registrar, hookimpl
@@ -71,7 +71,7 @@ def codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_a_search_query_over_the_cap_is_refused_and_the_message_says_the_limit() -> None:
-    cap = _engine.MAX_QUERY_LENGTH
+    cap = _limits.MAX_QUERY_LENGTH
     with pytest.raises(InvalidQueryError, match=f"{cap:,}"):
         codekit.search("diabetes " * 16000)
     with pytest.raises(InvalidQueryError, match=f"{cap:,}"):
@@ -79,7 +79,7 @@ def test_a_search_query_over_the_cap_is_refused_and_the_message_says_the_limit()
 
 
 def test_a_search_query_just_under_the_cap_completes() -> None:
-    cap = _engine.MAX_QUERY_LENGTH
+    cap = _limits.MAX_QUERY_LENGTH
     repeated = ("fever " * cap)[:cap]
     assert codekit.search(repeated, code_sets="limitdx").codes()[:1] == ["L99"]
     distinct = " ".join(_WORDS * 20)[:cap]
@@ -89,7 +89,7 @@ def test_a_search_query_just_under_the_cap_completes() -> None:
 
 
 def test_a_case_text_over_the_cap_is_refused_and_the_message_says_the_limit() -> None:
-    cap = _suggest.MAX_CASE_TEXT_LENGTH
+    cap = _limits.MAX_CASE_TEXT_LENGTH
     with pytest.raises(InvalidQueryError, match=f"{cap:,}"):
         codekit.suggest("x" * (cap + 1), code_sets="limitdx")
 
@@ -101,7 +101,7 @@ def test_a_case_text_of_negations_just_under_the_cap_completes_with_all_negated(
     unit: str,
 ) -> None:
     """Each "fever" is negated by its own trigger (docs/search.md): nothing is suggested."""
-    cap = _suggest.MAX_CASE_TEXT_LENGTH
+    cap = _limits.MAX_CASE_TEXT_LENGTH
     text = (unit * (cap // len(unit)))[:cap]
     found = codekit.suggest(text, code_sets="limitdx")
     assert found.codes() == []
@@ -110,7 +110,7 @@ def test_a_case_text_of_negations_just_under_the_cap_completes_with_all_negated(
 
 def test_a_case_text_of_one_long_word_completes() -> None:
     # Typo correction of a word costs its length squared: words no index holds are not corrected.
-    cap = _suggest.MAX_CASE_TEXT_LENGTH
+    cap = _limits.MAX_CASE_TEXT_LENGTH
     word = (_LETTERS * (cap // len(_LETTERS) + 1))[:cap]  # each deletion a distinct word
     assert codekit.suggest(word, code_sets="limitdx").codes() == []
 
@@ -150,7 +150,7 @@ def test_the_work_sent_to_the_index_grows_in_proportion_to_the_query(
 
 
 @pytest.mark.parametrize(
-    "bad", [{"limit": 10**20}, {"limit": _engine.MAX_LIMIT + 1}, {"offset": 10**20}]
+    "bad", [{"limit": 10**20}, {"limit": _limits.MAX_LIMIT + 1}, {"offset": 10**20}]
 )
 def test_huge_limits_and_offsets_are_clear_errors(bad: dict[str, int]) -> None:
     with pytest.raises(InvalidQueryError, match="at most"):
@@ -159,10 +159,10 @@ def test_huge_limits_and_offsets_are_clear_errors(bad: dict[str, int]) -> None:
 
 def test_the_largest_limit_and_offset_are_answered() -> None:
     found = codekit.search(
-        "fever", code_sets="limitdx", limit=_engine.MAX_LIMIT, offset=_engine.MAX_OFFSET
+        "fever", code_sets="limitdx", limit=_limits.MAX_LIMIT, offset=_limits.MAX_OFFSET
     )
     assert found.codes() == []
-    assert codekit.search("fever", code_sets="limitdx", limit=_engine.MAX_LIMIT).codes() == ["L99"]
+    assert codekit.search("fever", code_sets="limitdx", limit=_limits.MAX_LIMIT).codes() == ["L99"]
 
 
 def test_suggest_refuses_a_huge_limit() -> None:

@@ -341,7 +341,7 @@ class SearchIndex:
         #: The length of the longest word: a longer word is no word's typo.
         self.longest = max((len(w) for w in self.words), default=0)
         self.docs: int = con.execute("SELECT count(*) FROM docs").fetchone()[0]
-        #: Query words compiled for this index (see ``_engine._Plan``); the index never
+        #: Query words compiled for this index (see ``_plan._Plan``); the index never
         #: changes, so neither do they.
         self.compiled: dict[Any, Any] = {}
         #: Rows of recent queries (see :meth:`query`).

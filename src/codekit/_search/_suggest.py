@@ -22,15 +22,10 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codekit._dates import to_date
-from codekit._search._engine import (
-    View,
-    _Plan,
-    check_count,
-    compile_query,
-    selected_indexes,
-    unknown_words,
-)
+from codekit._search._engine import selected_indexes
 from codekit._search._index import OTHER_TEXT
+from codekit._search._limits import MAX_SUGGESTIONS, check_case_text, check_count
+from codekit._search._plan import View, _Plan, compile_query, unknown_words
 from codekit._search._results import Suggestion, Suggestions
 from codekit._search._text import STOPWORDS, Word, words
 from codekit.exceptions import InvalidQueryError
@@ -39,7 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
 
-__all__ = ["MAX_CASE_TEXT_LENGTH", "MAX_SUGGESTIONS", "negated_spans", "suggest"]
+__all__ = ["negated_spans", "suggest"]
 
 DateArg = dt.date | str | None
 
@@ -84,10 +79,6 @@ _CASE_STOPWORDS = STOPWORDS | {
 }  # fmt: skip
 _AGE_UNITS = {"year", "years", "yo", "y", "month", "months", "day", "days", "week", "weeks"}
 _MAX_RUN = 6
-#: The longest case text :func:`suggest` reads, in characters (about 15,000 words), and the
-#: most suggestions it gives.
-MAX_CASE_TEXT_LENGTH = 100_000
-MAX_SUGGESTIONS = 1_000
 #: Longer words are no word of any index (the longest medical words have about 45 letters).
 _MAX_WORD = 64
 _PER_RUN = 8
@@ -240,11 +231,7 @@ def suggest(
     """
     if not isinstance(case_text, str):
         raise InvalidQueryError(f"case text must be a string, not {type(case_text).__name__}")
-    if len(case_text) > MAX_CASE_TEXT_LENGTH:
-        raise InvalidQueryError(
-            f"case text is {len(case_text):,} characters; suggest reads at most "
-            f"{MAX_CASE_TEXT_LENGTH:,}: split the text (one note or section at a time)"
-        )
+    check_case_text(case_text)
     check_count(limit, "limit", 1, MAX_SUGGESTIONS)
     day = to_date(as_of, "as_of") if as_of is not None else None
     indexes = selected_indexes(code_sets, day)
