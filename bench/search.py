@@ -12,6 +12,8 @@ for the query's words, shortest description first.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import statistics
@@ -173,6 +175,7 @@ def _run() -> None:
     _report_search(judged, naive)
     _report_suggest()
     _report_latency(judged, naive, releases)
+    _report_bounds()
 
 
 def _report_build() -> list[Any]:
@@ -282,3 +285,57 @@ def _report_latency(judged: Judged, naive: NaiveScan, releases: Sequence[Any]) -
     )
     print("targets: p50 <= 200 us, p99 <= 2000 us, hit@5 >= 0.9")
     print(f"median of all: {statistics.median(ours) * 1e6:.0f} us")
+
+
+def _cost(run: Callable[[], object]) -> tuple[float, float, str]:
+    """Seconds of one call with nothing remembered, its peak of new Python memory (MB, a
+    second call under tracemalloc), and what it gave (or the error it raised)."""
+    import tracemalloc
+
+    from codekit._search._engine import forget
+    from codekit.exceptions import CodekitError
+
+    outcome = "ok"
+    forget()
+    started = time.perf_counter()
+    try:
+        run()
+    except CodekitError as error:
+        outcome = f"{type(error).__name__}"
+    took = time.perf_counter() - started
+    forget()
+    tracemalloc.start()
+    with contextlib.suppress(CodekitError):
+        run()
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    return took, peak, outcome
+
+
+def _report_bounds() -> None:
+    """Cost of long and hostile inputs, doubling their length up to the caps: time and
+    memory must double at most (linear), and a text over the cap is refused at once."""
+    from codekit import _registry
+    from codekit._search import search, suggest
+    from codekit._search._limits import MAX_CASE_TEXT_LENGTH, MAX_QUERY_LENGTH
+
+    release = _registry.current().select("icd10cm")
+    descriptions = [r.description for r in release.source().records()][::7]
+    words = sorted({w for d in descriptions for w in d.lower().split() if w.isalpha()})
+    inputs: list[tuple[str, Callable[[str], object], str, int]] = [
+        ("search 'diabetes ' repeated", search, "diabetes ", MAX_QUERY_LENGTH),
+        ("search distinct words", search, " ".join(words[::13]), MAX_QUERY_LENGTH),
+        ("suggest 'no fever, ' repeated", suggest, "no fever, ", MAX_CASE_TEXT_LENGTH),
+        ("suggest 'cough but fever ruled out '", suggest, "cough but fever ruled out ",
+         MAX_CASE_TEXT_LENGTH),
+        ("suggest ICD-10-CM descriptions", suggest, ". ".join(descriptions),
+         MAX_CASE_TEXT_LENGTH),
+    ]  # fmt: skip
+    print("\nbounded cost: each input at 1/8, 1/4, 1/2 and all of the cap, then 144,000 chars")
+    print(f"{'input':38} {'chars':>7} {'seconds':>8} {'peak MB':>8}  outcome")
+    for label, run, unit, cap in inputs:
+        for size in (cap // 8, cap // 4, cap // 2, cap, 144_000):
+            text = (unit * (size // len(unit) + 1))[:size]
+            took, peak, outcome = _cost(functools.partial(run, text))
+            print(f"{label:38} {size:7d} {took:8.3f} {peak:8.1f}  {outcome}")
+    print("before the caps: search('diabetes ' * 16000) took 28 s and 5.5 GB (issue 11)")

@@ -43,7 +43,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="only this code set (repeatable): icd10cm, icd10pcs, hcpcs, ...",
     )
     parser.add_argument("--as-of", help="date of service YYYY-MM-DD (chooses the releases)")
-    parser.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
+    parser.add_argument(
+        "--limit", type=int, default=10, help="how many results (default 10; search: at most "
+        "10,000, suggest: at most 1,000)"
+    )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 

@@ -64,8 +64,12 @@ INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
 #: Of those, the kinds that are names of the item on their own (indexed as separate names).
 _NAME_NOTES = ("inclusion_term", "includes")
 
-#: How many query answers an open index remembers.
+#: How many query answers an open index remembers, and the largest one it remembers (rows,
+#: and characters of query parameters): keystrokes ask small questions again, while a large
+#: page or a long query would only fill memory.
 _RESULTS = 4096
+_REMEMBERED_ROWS = 512
+_REMEMBERED_TEXT = 2048
 
 #: Releases with more items than this print a line on stderr while their index is built.
 _ANNOUNCE = 20000
@@ -334,8 +338,10 @@ class SearchIndex:
         rows = con.execute("SELECT word, df FROM vocab ORDER BY word").fetchall()
         self.words: list[str] = [w for w, _ in rows]
         self.df: dict[str, int] = dict(rows)
+        #: The length of the longest word: a longer word is no word's typo.
+        self.longest = max((len(w) for w in self.words), default=0)
         self.docs: int = con.execute("SELECT count(*) FROM docs").fetchone()[0]
-        #: Query words compiled for this index (see ``_engine._Plan``); the index never
+        #: Query words compiled for this index (see ``_plan._Plan``); the index never
         #: changes, so neither do they.
         self.compiled: dict[Any, Any] = {}
         #: Rows of recent queries (see :meth:`query`).
@@ -376,6 +382,8 @@ class SearchIndex:
 
     def corrections(self, word: str) -> list[str]:
         """Words of the index one edit away from ``word`` (most frequent first)."""
+        if len(word) > self.longest + 1:
+            return []  # one edit changes the length by one at most
         keys = sorted(deletions(word) | {word})
         marks = ",".join("?" * len(keys))
         found = {
@@ -399,6 +407,8 @@ class SearchIndex:
                 found = self._con.execute(sql, params).fetchall()
             except sqlite3.DatabaseError as exc:
                 raise DataError(f"search index {self.label}: {exc}") from exc
+        if len(found) > _REMEMBERED_ROWS or sum(len(str(p)) for p in params) > _REMEMBERED_TEXT:
+            return found
         if len(self.results) >= _RESULTS:
             self.results.clear()
         self.results[key] = found

@@ -16,19 +16,16 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codekit._dates import to_date
-from codekit._search._engine import (
-    View,
-    _Plan,
-    compile_query,
-    selected_indexes,
-    unknown_words,
-)
+from codekit._search._engine import selected_indexes
 from codekit._search._index import OTHER_TEXT
+from codekit._search._limits import MAX_SUGGESTIONS, check_case_text, check_count
+from codekit._search._plan import View, _Plan, compile_query, unknown_words
 from codekit._search._results import Suggestion, Suggestions
 from codekit._search._text import STOPWORDS, Word, words
 from codekit.exceptions import InvalidQueryError
@@ -54,6 +51,8 @@ _POST_NEGATION = (
 _PRE = re.compile(rf"\b(?:{_PRE_NEGATION})\b", re.IGNORECASE)
 _POST = re.compile(rf"\b{_POST_NEGATION}\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.;:!?\n]|\s-\s")
+#: Where a finding negated after it ("... was ruled out") begins: after one of these.
+_SEPARATORS = frozenset(",.;:!?\n")
 _SCOPE_END = re.compile(
     r"\b(?:but|however|although|though|except|aside from|apart from|yet|presents?|presenting|"
     r"reports?|reporting|complains?|complaining|admits?|endorses?|positive for|who|which|"
@@ -80,6 +79,8 @@ _CASE_STOPWORDS = STOPWORDS | {
 }  # fmt: skip
 _AGE_UNITS = {"year", "years", "yo", "y", "month", "months", "day", "days", "week", "weeks"}
 _MAX_RUN = 6
+#: Longer words are no word of any index (the longest medical words have about 45 letters).
+_MAX_WORD = 64
 _PER_RUN = 8
 _HEADING_FACTOR = 0.6
 #: Code sets that name no diagnosis or procedure (suggested only when asked for).
@@ -91,24 +92,34 @@ _MIN_SHARE = 0.25
 
 
 def negated_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of ``text`` that a negation covers (``"denies chest pain"``)."""
+    """Character spans of ``text`` that a negation covers (``"denies chest pain"``).
+
+    Each boundary (clause ends, scope ends, commas) is found once, in one pass over the
+    text; each trigger then finds its own by bisection, so the cost grows with the text.
+    """
+    clause_ends = [m.start() for m in _CLAUSE_END.finditer(text)]
+    scope = [(m.start(), m.end()) for m in _SCOPE_END.finditer(text)]
+    scope_starts = [start for start, _ in scope]
+    scope_ends = [end for _, end in scope]
+    separators = [i for i, c in enumerate(text) if c in _SEPARATORS]
     spans: list[tuple[int, int]] = []
     for match in _PRE.finditer(text):
         start = match.end()
-        clause = _CLAUSE_END.search(text, start)
-        end = clause.start() if clause else len(text)
-        stop = _SCOPE_END.search(text, start, end)
-        if stop is not None:
-            end = stop.start()
+        i = bisect.bisect_left(clause_ends, start)
+        end = clause_ends[i] if i < len(clause_ends) else len(text)
+        j = bisect.bisect_left(scope_starts, start)
+        if j < len(scope) and scope_ends[j] <= end:
+            end = scope_starts[j]
         if end > start:
             spans.append((match.start(), end))
     for match in _POST.finditer(text):
-        # "pneumonia was ruled out": from the start of the clause to the trigger.
-        before = text.rfind(",", 0, match.start())
-        for sep in ".;:!?\n":
-            before = max(before, text.rfind(sep, 0, match.start()))
-        stops = list(_SCOPE_END.finditer(text, before + 1, match.start()))
-        begin = stops[-1].end() if stops else before + 1
+        # "pneumonia was ruled out": from the start of the clause (or the last word that ends
+        # a scope) to the trigger.
+        i = bisect.bisect_left(separators, match.start())
+        before = separators[i - 1] if i else -1
+        j = bisect.bisect_right(scope_ends, match.start())
+        last = scope[j - 1] if j else None
+        begin = last[1] if last is not None and last[0] >= before + 1 else before + 1
         if match.start() > begin:
             spans.append((begin, match.end()))
     return _merge(spans)
@@ -130,16 +141,23 @@ def _phrases(text: str, negated: Sequence[tuple[int, int]]) -> list[list[Word]]:
     found = words(text)
     phrases: list[list[Word]] = []
     current: list[Word] = []
-    b = 0
+    b = n = 0  # the next break, the first negated span not ending before this word
     for i, word in enumerate(found):
         while b < len(breaks) and breaks[b] < word.start:
             if current:
                 phrases.append(current)
                 current = []
             b += 1
-        if any(s <= word.start < e for s, e in negated):
+        while n < len(negated) and negated[n][1] <= word.start:
+            n += 1
+        if n < len(negated) and negated[n][0] <= word.start:
             continue
         text_ = word.text
+        if len(text_) > _MAX_WORD:
+            if current:  # no index holds so long a word: it ends the phrase
+                phrases.append(current)
+                current = []
+            continue
         following = found[i + 1].text if i + 1 < len(found) else ""
         if text_.isdigit() and (len(text_) > 2 or following in _AGE_UNITS):
             continue  # an age or a count, not a finding
@@ -213,8 +231,8 @@ def suggest(
     """
     if not isinstance(case_text, str):
         raise InvalidQueryError(f"case text must be a string, not {type(case_text).__name__}")
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise InvalidQueryError(f"limit must be a positive integer, not {limit!r}")
+    check_case_text(case_text)
+    check_count(limit, "limit", 1, MAX_SUGGESTIONS)
     day = to_date(as_of, "as_of") if as_of is not None else None
     indexes = selected_indexes(code_sets, day)
     if code_sets is None:
@@ -267,16 +285,19 @@ def _scan_phrase(
 
 def _rank(text: str, candidates: Iterable[_Candidate], limit: int) -> list[Suggestion]:
     ordered = sorted(candidates, key=lambda c: (-c.score, c.doc[6], c.doc[1]))
-    billable = {(c.source.label, c.doc[1].replace(".", "")) for c in ordered if c.doc[3]}
-    kept = [
-        c
-        for c in ordered
-        if c.doc[3]
-        or not any(
-            label == c.source.label and code.startswith(c.doc[1].replace(".", ""))
-            for label, code in billable
+    # Billable codes, in code order, per index: the codes below a heading follow it.
+    billable = sorted({(c.source.label, c.doc[1].replace(".", "")) for c in ordered if c.doc[3]})
+
+    def covered(c: _Candidate) -> bool:
+        heading = (c.source.label, c.doc[1].replace(".", ""))
+        i = bisect.bisect_left(billable, heading)
+        return (
+            i < len(billable)
+            and billable[i][0] == heading[0]
+            and (billable[i][1].startswith(heading[1]))
         )
-    ]
+
+    kept = [c for c in ordered if c.doc[3] or not covered(c)]
     # The best code of each finding (evidence span) first, then the alternatives.
     firsts: list[_Candidate] = []
     rest: list[_Candidate] = []

@@ -40,13 +40,24 @@ class Word(NamedTuple):
     end: int
 
 
-@lru_cache(maxsize=8192)
+#: Words up to this length are remembered once folded or stemmed (longer ones are no word
+#: of any index, and remembering them would only fill memory).
+_REMEMBERED = 64
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics (``"Ménière"`` -> ``"meniere"``)."""
+    return _fold_remembered(text) if len(text) <= _REMEMBERED else _fold(text)
+
+
+def _fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+_fold_remembered = lru_cache(maxsize=8192)(_fold)
 
 
 def words(text: str) -> list[Word]:
@@ -59,18 +70,24 @@ def word_texts(text: str) -> list[str]:
     return [fold(w) for w in _WORD.findall(text)]
 
 
-@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A prefix shared by the forms of ``word`` (its ending stripped), or ``word`` itself.
 
     Only words of five letters or more lose an ending, and at least four letters remain.
     """
+    return _stem_remembered(word) if len(word) <= _REMEMBERED else _stem(word)
+
+
+def _stem(word: str) -> str:
     if len(word) < 5 or not word.isalpha():
         return word
     for ending in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 4:
             return word[: -len(ending)]
     return word
+
+
+_stem_remembered = lru_cache(maxsize=65536)(_stem)
 
 
 _CODE_SHAPE = re.compile(r"[A-Z0-9]{1,8}")
