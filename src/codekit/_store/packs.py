@@ -86,7 +86,7 @@ MANIFEST = "manifest.json"
 DATA_DIR_ENV = "CODEKIT_DATA_DIR"
 PACK_FORMAT = 1
 
-_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _RELEASE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _TMP_PREFIX = ".tmp-"
 
@@ -159,8 +159,8 @@ def file_sha256(path: Path) -> str:
 def _check_kind(kind: object) -> None:
     if not isinstance(kind, str) or not _NAME.fullmatch(kind):
         raise DataError(
-            f"pack kind {kind!r} must be lower-case letters, digits and _ (such as hcpcs, "
-            "icd10cm, ncci_ptp); see `codekit data list` for the kinds installed"
+            f"pack kind {_shown(kind)} must be lower-case letters, digits and _, at most 64 "
+            "(such as hcpcs, icd10cm, ncci_ptp); see `codekit data list` for the kinds installed"
         )
 
 
@@ -168,8 +168,15 @@ def _check(kind: str, release: str) -> None:
     _check_kind(kind)
     if not isinstance(release, str) or not _RELEASE.fullmatch(release):
         raise DataError(
-            f"pack release {release!r} must be letters, digits, '.', '_' or '-' (at most 64)"
+            f"pack release {_shown(release)} must be letters, digits, '.', '_' or '-' "
+            "(at most 64)"
         )
+
+
+def _shown(value: object) -> str:
+    """``value`` as an error message quotes it: its repr, cut short when long."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(text)} characters)"
 
 
 def _load(path: Path) -> Pack | None:
