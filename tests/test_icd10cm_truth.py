@@ -271,3 +271,17 @@ def test_notes_name_only_codes_of_their_own_release(code: str, day: dt.date) -> 
     assert unknown == set()
     later = codekit.lookup(code, release="FY2026")
     assert later.notes  # the FY2026 tabular does have notes for these codes
+
+
+def test_the_cli_says_where_a_title_comes_from_and_how_to_get_a_missing_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from codekit._cli.main import main
+
+    new = min(c for c, spans in mce().items() if min(a for a, _ in spans) == dt.date(2026, 10, 1))
+    assert main(["lookup", new, "--code-set", "icd10cm", "--release", "FY2027"]) == 0
+    out = capsys.readouterr().out
+    assert "no title packaged" in out
+    assert "codekit data install" in out
+    assert main(["lookup", "E11.9", "--release", "FY2027", "--json"]) == 0
+    assert '"title_release": "FY2026-04"' in capsys.readouterr().out

@@ -29,9 +29,11 @@ def _lookup(args: argparse.Namespace) -> int:
     if args.json:
         print_json(code.to_dict())
         return 0
-    print(f"{code.code}  {code.description}")
+    print(f"{code.code}  {code.description or '(no title packaged)'}")
+    carried = code.title_release if code.title_release != code.release else None
     details = [
         ("code set", f"{code.code_set} {code.release}"),
+        ("title from", carried),
         ("kind", code.kind + (" (billable)" if code.billable else "")),
         ("short", code.short_description),
         ("parent", code.parent),
@@ -39,6 +41,11 @@ def _lookup(args: argparse.Namespace) -> int:
     for label, value in details:
         if value:
             print(f"  {label}: {value}")
+    if not code.description:
+        from codekit.exceptions import MissingTitleError
+
+        hint = MissingTitleError(code.code, code_set=code.code_set, release=code.release)
+        print(f"  note: {hint}")
     for kind, texts in code.notes.items():
         print(f"  {kind.replace('_', ' ')}:")
         for text in texts:
