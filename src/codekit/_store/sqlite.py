@@ -46,6 +46,14 @@ _RANK = {"code": 0, "category": 1, "block": 2, "chapter": 3}
 _WHOLE_COLUMN = 5000  # codes asked at once, past which the whole description column is read
 _KIND_ORDER = "CASE kind WHEN 'code' THEN 0 WHEN 'category' THEN 1 WHEN 'block' THEN 2 ELSE 3 END"
 _COLUMNS = 'code, kind, description, short, parent, parent_kind, billable, start, "end", attrs'
+# One item's rows with their title override (an item has at most one per release).
+_FIND_JOINED = (
+    "SELECT i.code, i.kind, i.description, i.short, i.parent, i.parent_kind, i.billable, "
+    'i.start, i."end", i.attrs, t.code, t.description, t.short, t.origin '
+    "FROM items i LEFT JOIN texts t ON t.code = i.code AND t.kind = i.kind AND t.present & ?1 "
+    "WHERE i.code = ?2 AND i.present & ?1 ORDER BY CASE i.kind WHEN 'code' THEN 0 "
+    "WHEN 'category' THEN 1 WHEN 'block' THEN 2 ELSE 3 END"
+)
 
 
 _OPEN_ATTEMPTS = 5
@@ -203,12 +211,18 @@ class SqliteRelease:
         return self._default_origin
 
     def _record(
-        self, row: Sequence[Any], notes: Mapping[str, tuple[str, ...]] | None
+        self,
+        row: Sequence[Any],
+        notes: Mapping[str, tuple[str, ...]] | None,
+        titles: _Titles | Literal[False] | None = False,
     ) -> CodeRecord:
+        """A record from an ``items`` row; ``titles`` is its override when the query
+        joined it in (``False``: look it up)."""
         code, kind, description, short, parent, parent_kind, billable, start, end, attrs = row
         if notes is None:
             notes = LazyNotes(lambda: self._notes(code, kind))
-        titles = self._titles_of(code, kind)
+        if titles is False:
+            titles = self._titles_of(code, kind)
         origin = None
         if titles is not None:
             origin = titles.origin
@@ -256,6 +270,13 @@ class SqliteRelease:
         return {k: tuple(v) for k, v in grouped.items()}
 
     def find(self, code: str) -> Sequence[CodeRecord]:
+        if self._overrides is None and self._data.format() > 1:
+            # The hot path: items and their title overrides in one query.
+            rows = self._data.query(_FIND_JOINED, (self._mask, code))
+            return [
+                self._record(row[:10], None, _Titles(*row[11:]) if row[10] else None)
+                for row in rows
+            ]
         rows = self._data.query(
             f"SELECT {_COLUMNS} FROM items WHERE code = ? AND present & ? ORDER BY {_KIND_ORDER}",
             (code, self._mask),
