@@ -66,15 +66,6 @@ class _Titles(NamedTuple):
     origin: str | None
 
 
-def _long_title(
-    titles: Mapping[tuple[str, str], _Titles], code: str, kind: str, description: str
-) -> str:
-    found = titles.get((code, kind))
-    if found is None or found.description is None:
-        return description
-    return found.description
-
-
 class _Unreadable(Exception):
     """A dataset file missing or unreadable at this instant (may be mid-swap)."""
 
@@ -335,14 +326,22 @@ class SqliteRelease:
             rows = self._data.query(
                 "SELECT code, kind, description FROM items WHERE present & ?", (self._mask,)
             )
-            titles = self._titles()
+            # Only the long titles of this release's overrides (most rows change the short).
+            retitled = {
+                (code, kind): text
+                for code, kind, text in self._data.query(
+                    "SELECT code, kind, description FROM texts "
+                    "WHERE present & ? AND description IS NOT NULL",
+                    (self._mask,),
+                )
+            }
             column: dict[str, str] = {}
             rank: dict[str, int] = {}
             for code, kind, description in rows:
                 level = _RANK[kind]
                 if level < rank.get(code, 9):
                     rank[code] = level
-                    column[code] = _long_title(titles, code, kind, description)
+                    column[code] = retitled.get((code, kind), description)
             self._column = {code: text for code, text in column.items() if text}
         return self._column
 
