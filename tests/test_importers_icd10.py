@@ -49,7 +49,8 @@ def test_icd10cm_order_excerpt_every_line(cms_corpus: Path, data_dir: Path) -> N
         "2025-10-01",
         "2026-09-30",
     )
-    assert codekit.data_releases("icd10cm")[-1].origin == "pack"
+    fy2026 = [r for r in codekit.data_releases("icd10cm") if r.release == "FY2026"]
+    assert fy2026[-1].origin == "pack"
     for line in lines:
         # The layout of CMS's order-file guide: code 7-13, flag 15, short 17-76, long 78-.
         code = codekit.lookup(_dotted(line[6:13].strip()), code_set="icd10cm", release="FY2026")

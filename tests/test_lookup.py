@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -17,29 +18,35 @@ from codekit.exceptions import (
     UnknownReleaseError,
 )
 
-# CMS's published counts of billable ICD-10-CM codes per fiscal year.
+# CMS's published counts of billable ICD-10-CM codes, October releases.
 CMS_BILLABLE = {
     "FY2019": 71_932,
     "FY2020": 72_184,
-    "FY2021": 72_621,
-    "FY2022": 72_750,
-    "FY2023": 73_674,
+    "FY2021": 72_616,
+    "FY2022": 72_748,
+    "FY2023": 73_639,
     "FY2024": 74_044,
     "FY2025": 74_260,
     "FY2026": 74_719,
+    "FY2027": 74_879,
 }
 
 
 def test_release_counts_are_cms_counts() -> None:
-    releases = {r.release: r for r in codekit.data_releases("icd10cm")}
-    assert {k: v.rows for k, v in releases.items()} == CMS_BILLABLE
+    releases = {r.release: r.rows for r in codekit.data_releases("icd10cm")}
+    assert {k: releases[k] for k in CMS_BILLABLE} == CMS_BILLABLE
 
 
 def test_fiscal_year_periods() -> None:
-    for release in codekit.data_releases("icd10cm"):
-        year = int(release.release[2:])
-        assert release.effective == dt.date(year - 1, 10, 1)
-        assert release.until == dt.date(year, 9, 30)
+    releases = codekit.data_releases("icd10cm")
+    for release, following in itertools.pairwise(releases):
+        year, _, month = release.release[2:].partition("-")
+        start = (int(year) - 1, 10) if not month else (int(year), int(month))
+        assert (release.effective.year, release.effective.month, release.effective.day) == (
+            *start,
+            1,
+        )
+        assert release.until == following.effective - dt.timedelta(days=1)
 
 
 @pytest.mark.parametrize("spelling", ["E11.9", "e119", " E11.9 ", "e 1 1 . 9", "E119"])
@@ -49,7 +56,7 @@ def test_spellings_reach_the_same_code(spelling: str) -> None:
     assert code.code_set == "icd10cm"
     assert code.description == "Type 2 diabetes mellitus without complications"
     assert code.billable
-    assert code.release == "FY2026"
+    assert code.release == "FY2027"
 
 
 def test_describe_and_get() -> None:
@@ -66,7 +73,7 @@ def test_m545_was_split_on_2021_10_01() -> None:
     for new in ("M54.50", "M54.51", "M54.59"):
         assert codekit.is_valid(new, as_of=dt.date(2021, 10, 1))
     old = codekit.lookup("M54.5", as_of="2021-09-30")
-    assert old.release == "FY2021"
+    assert old.release == "FY2021-01"
     assert old.billable
     assert not codekit.lookup("M54.5", as_of="2021-10-01").billable
 
@@ -126,15 +133,15 @@ def test_release_argument() -> None:
         "Ehrlichiosis chafeensis [E. chafeensis]"
     )
     assert codekit.lookup("A77.41").description == "Ehrlichiosis chaffeensis [E. chaffeensis]"
-    with pytest.raises(UnknownReleaseError, match="available: FY2019"):
+    with pytest.raises(UnknownReleaseError, match="available: FY2016"):
         codekit.lookup("E11.9", release="FY2010")
     with pytest.raises(UnknownReleaseError, match="not in force"):
         codekit.lookup("E11.9", release="FY2024", as_of="2026-01-01")
 
 
 def test_date_before_any_release() -> None:
-    with pytest.raises(UnknownReleaseError, match="2017-01-01"):
-        codekit.lookup("E11.9", as_of="2017-01-01")
+    with pytest.raises(UnknownReleaseError, match="2015-09-30"):
+        codekit.lookup("E11.9", as_of="2015-09-30")
 
 
 def test_unknown_code_suggests_close_codes() -> None:

@@ -114,7 +114,7 @@ def test_history_added_revised_deleted_by_release() -> None:
     assert rows == [("FY2020", "added")]
     revised = codekit.page("G43.A0").history_entries
     assert [(r.release, r.change) for r in revised] == [
-        ("FY2019", "present"),
+        ("FY2016", "present"),  # in the MCE list since FY2016
         ("FY2020", "revised"),
     ]
     assert revised[1].description == "Cyclical vomiting, in migraine, not intractable"
@@ -132,7 +132,7 @@ def test_a_code_in_no_release_is_unknown_with_suggestions() -> None:
     with pytest.raises(UnknownCodeError) as unknown:
         codekit.page("E11.99")
     assert "E11.9" in unknown.value.suggestions
-    assert "FY2019 to FY2026" in str(unknown.value)
+    assert "FY2016 to FY2027" in str(unknown.value)
     client = codekit.Client(codekit.Principal("typo"), store=MemoryStore())
     with pytest.raises(UnknownCodeError):
         client.page("E11.99")
@@ -162,7 +162,7 @@ def test_to_dict_is_json_and_html_escapes() -> None:
     page = codekit.page("E11.9")
     data = json.loads(json.dumps(page.to_dict()))
     assert data["code"] == "E11.9"
-    assert data["history"][0]["release"] == "FY2019"
+    assert data["history"][0]["release"] == "FY2016"
     assert set(data["parts"]) == {"history", "crosswalks", "ptp", "mue", "addons"}
     rendered = page._repr_html_()
     assert "<h3>E11.9" in rendered

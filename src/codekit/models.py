@@ -201,6 +201,7 @@ class Code:
             "short_description": self.short_description,
             "billable": self.billable,
             "release": self.release,
+            "title_release": self.title_release,
             "parent": self.parent,
             "notes": {kind: list(texts) for kind, texts in self.notes.items()},
             "attributes": dict(self.attributes),

@@ -85,9 +85,11 @@ def _lookup(args: argparse.Namespace) -> int:
 
 
 def _print(code: Code) -> None:
-    say(f"{code.code}  {code.description}")
+    say(f"{code.code}  {code.description or '(no title packaged)'}")
+    carried = code.title_release if code.title_release != code.release else None
     details = [
         ("code set", f"{code.code_set} {code.release}"),
+        ("title from", carried),
         ("kind", code.kind + (" (billable)" if code.billable else "")),
         ("short", code.short_description),
         ("parent", code.parent),
@@ -95,6 +97,11 @@ def _print(code: Code) -> None:
     for label, value in details:
         if value:
             say(f"  {label}: {value}")
+    if not code.description:
+        from codekit.exceptions import MissingTitleError
+
+        hint = MissingTitleError(code.code, code_set=code.code_set, release=code.release)
+        say(f"  note: {hint}")
     for kind, texts in code.notes.items():
         say(f"  {kind.replace('_', ' ')}:")
         for text in texts:

@@ -1,28 +1,8 @@
-"""codekit's on-disk format for code sets: one read-only SQLite file per dataset.
+"""Reading codekit's dataset files: :class:`Dataset` (one file) and :class:`SqliteRelease`.
 
-The same format serves packaged data (``src/codekit/data/*.sqlite``) and installed data
-packs. A dataset holds one or more releases of one code set; each release is a bit, and
-every item carries two bit masks: the releases it is *present* in and those in which it is
-*billable*. Notes, per-release titles and code-set specific attributes (JSON) sit beside
-the items.
-
-Format 2 (read alongside format 1, which older packs were written in):
-
-* each note carries a release mask (``present``): a release shows only its own notes. A
-  format 1 file has no such column; its notes apply to every release of the file.
-* ``texts`` rows give an item's titles for the releases of their mask: the long title
-  (``NULL``: the item's own), the short title (``NULL``: none; ``""``: the same as the
-  long one) and ``origin``, the release
-  whose own source gave the titles (``NULL``: the release's default, see below). Format 1
-  rows hold only a long title (the short one stays the item's).
-* the ``meta`` key ``title_releases`` maps a release bit (as text) to the release whose
-  source gave that release's titles by default (absent: the release itself). An item whose
-  long title is ``""`` has no title in that release.
-
-Files are written once by :func:`write_dataset` (sorted input, ``VACUUM``: the same input
-gives the same bytes for a given SQLite version) and opened read-only with
-``immutable=1``, so readers need no locks and never see a half-written file: a new
-release is a new file, put in place by rename.
+The format and its writer live in :mod:`codekit._store.format` (re-exported here). Files
+are opened read-only with ``immutable=1``: readers need no locks and never see a
+half-written file, since a new release is a new file, put in place by rename.
 """
 
 from __future__ import annotations
@@ -31,11 +11,20 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 from urllib.parse import quote
 
+from codekit._store.format import (
+    ALL_RELEASES,
+    FORMAT_VERSION,
+    READABLE_FORMATS,
+    Item,
+    Note,
+    Text,
+    write_dataset,
+)
 from codekit._store.positional import PositionalAttributes
 from codekit.exceptions import DataError
 from codekit.models import CodeKind, LazyNotes
@@ -53,139 +42,18 @@ __all__ = [
     "write_dataset",
 ]
 
-FORMAT_VERSION = 2
-#: Every format this codekit reads (format 1: packs installed by older versions).
-READABLE_FORMATS = frozenset({1, 2})
-
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE items (
-    code TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    description TEXT NOT NULL,
-    short TEXT,
-    parent TEXT,
-    parent_kind TEXT,
-    present INTEGER NOT NULL,
-    billable INTEGER NOT NULL,
-    seq INTEGER NOT NULL,
-    start TEXT,
-    "end" TEXT,
-    attrs TEXT,
-    PRIMARY KEY (code, kind)
-) WITHOUT ROWID;
--- Partial: flat code sets (ICD-10-PCS: 78,603 items, no parents) pay nothing for it.
-CREATE INDEX items_parent ON items (parent, parent_kind, seq) WHERE parent IS NOT NULL;
-CREATE TABLE notes (
-    code TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    note_kind TEXT NOT NULL,
-    text TEXT NOT NULL,
-    present INTEGER NOT NULL,
-    PRIMARY KEY (code, kind, seq)
-) WITHOUT ROWID;
-CREATE TABLE texts (
-    code TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    present INTEGER NOT NULL,
-    description TEXT,
-    short TEXT,
-    origin TEXT,
-    PRIMARY KEY (code, kind, present)
-) WITHOUT ROWID;
-"""
-
 _RANK = {"code": 0, "category": 1, "block": 2, "chapter": 3}
 _WHOLE_COLUMN = 5000  # codes asked at once, past which the whole description column is read
 _KIND_ORDER = "CASE kind WHEN 'code' THEN 0 WHEN 'category' THEN 1 WHEN 'block' THEN 2 ELSE 3 END"
 _COLUMNS = 'code, kind, description, short, parent, parent_kind, billable, start, "end", attrs'
-
-
-class Item(NamedTuple):
-    """One row of ``items`` as the writers produce it."""
-
-    code: str
-    kind: str
-    description: str
-    short: str | None  # "" means: the same text as the description (saves space)
-    parent: str | None
-    parent_kind: str | None
-    present: int
-    billable: int
-    seq: int
-    start: str | None = None
-    end: str | None = None
-    attrs: str | None = None
-
-
-#: A release mask with every bit set: the default of :attr:`Note.present`.
-ALL_RELEASES = -1
-
-
-class Note(NamedTuple):
-    """One note text of one item (``seq`` orders the notes of the item, across releases).
-
-    ``present`` is the mask of the releases whose source has this note.
-    """
-
-    code: str
-    kind: str
-    seq: int
-    note_kind: str
-    text: str
-    present: int = ALL_RELEASES
-
-
-class Text(NamedTuple):
-    """An item's titles for the releases in ``present`` (overriding the item's own).
-
-    ``short`` is ``None`` when the releases have no short title and ``""`` when it is the
-    long title; ``origin`` names the release whose source gave the titles (``None``: the
-    release's default). A ``description`` of ``None`` keeps the item's long title; ``""``
-    means: no title in these releases.
-    """
-
-    code: str
-    kind: str
-    present: int
-    description: str | None
-    short: str | None = None
-    origin: str | None = None
-
-
-def write_dataset(
-    path: Path,
-    *,
-    meta: dict[str, Any],
-    items: Iterable[Item],
-    notes: Iterable[Note] = (),
-    texts: Iterable[Text] = (),
-) -> None:
-    """Write a dataset file at ``path`` (which must not exist), deterministically."""
-    if path.exists():
-        raise FileExistsError(path)
-    con = sqlite3.connect(path)
-    try:
-        con.execute("PRAGMA page_size = 4096")
-        con.execute("PRAGMA journal_mode = OFF")
-        con.execute("PRAGMA synchronous = OFF")
-        con.executescript(_SCHEMA)
-        con.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
-        con.executemany(
-            "INSERT INTO meta VALUES (?, ?)",
-            sorted((key, json.dumps(value, sort_keys=True)) for key, value in meta.items()),
-        )
-        item_rows: list[Item] = sorted(items, key=lambda item: (item.code, item.kind))
-        note_rows: list[Note] = sorted(notes, key=lambda note: (note.code, note.kind, note.seq))
-        con.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", item_rows)
-        con.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?)", note_rows)
-        text_rows = sorted((Text(*row) for row in texts), key=lambda t: t[:3])
-        con.executemany("INSERT INTO texts VALUES (?, ?, ?, ?, ?, ?)", text_rows)
-        con.commit()
-        con.execute("VACUUM")
-    finally:
-        con.close()
+# One item's rows with their title override (an item has at most one per release).
+_FIND_JOINED = (
+    "SELECT i.code, i.kind, i.description, i.short, i.parent, i.parent_kind, i.billable, "
+    'i.start, i."end", i.attrs, t.code, t.description, t.short, t.origin '
+    "FROM items i LEFT JOIN texts t ON t.code = i.code AND t.kind = i.kind AND t.present & ?1 "
+    "WHERE i.code = ?2 AND i.present & ?1 ORDER BY CASE i.kind WHEN 'code' THEN 0 "
+    "WHEN 'category' THEN 1 WHEN 'block' THEN 2 ELSE 3 END"
+)
 
 
 _OPEN_ATTEMPTS = 5
@@ -196,15 +64,6 @@ class _Titles(NamedTuple):
     description: str | None
     short: str | None
     origin: str | None
-
-
-def _long_title(
-    titles: Mapping[tuple[str, str], _Titles], code: str, kind: str, description: str
-) -> str:
-    found = titles.get((code, kind))
-    if found is None or found.description is None:
-        return description
-    return found.description
 
 
 class _Unreadable(Exception):
@@ -343,12 +202,18 @@ class SqliteRelease:
         return self._default_origin
 
     def _record(
-        self, row: Sequence[Any], notes: Mapping[str, tuple[str, ...]] | None
+        self,
+        row: Sequence[Any],
+        notes: Mapping[str, tuple[str, ...]] | None,
+        titles: _Titles | Literal[False] | None = False,
     ) -> CodeRecord:
+        """A record from an ``items`` row; ``titles`` is its override when the query
+        joined it in (``False``: look it up)."""
         code, kind, description, short, parent, parent_kind, billable, start, end, attrs = row
         if notes is None:
             notes = LazyNotes(lambda: self._notes(code, kind))
-        titles = self._titles_of(code, kind)
+        if titles is False:
+            titles = self._titles_of(code, kind)
         origin = None
         if titles is not None:
             origin = titles.origin
@@ -396,6 +261,13 @@ class SqliteRelease:
         return {k: tuple(v) for k, v in grouped.items()}
 
     def find(self, code: str) -> Sequence[CodeRecord]:
+        if self._overrides is None and self._data.format() > 1:
+            # The hot path: items and their title overrides in one query.
+            rows = self._data.query(_FIND_JOINED, (self._mask, code))
+            return [
+                self._record(row[:10], None, _Titles(*row[11:]) if row[10] else None)
+                for row in rows
+            ]
         rows = self._data.query(
             f"SELECT {_COLUMNS} FROM items WHERE code = ? AND present & ? ORDER BY {_KIND_ORDER}",
             (code, self._mask),
@@ -454,14 +326,22 @@ class SqliteRelease:
             rows = self._data.query(
                 "SELECT code, kind, description FROM items WHERE present & ?", (self._mask,)
             )
-            titles = self._titles()
+            # Only the long titles of this release's overrides (most rows change the short).
+            retitled = {
+                (code, kind): text
+                for code, kind, text in self._data.query(
+                    "SELECT code, kind, description FROM texts "
+                    "WHERE present & ? AND description IS NOT NULL",
+                    (self._mask,),
+                )
+            }
             column: dict[str, str] = {}
             rank: dict[str, int] = {}
             for code, kind, description in rows:
                 level = _RANK[kind]
                 if level < rank.get(code, 9):
                     rank[code] = level
-                    column[code] = _long_title(titles, code, kind, description)
+                    column[code] = retitled.get((code, kind), description)
             self._column = {code: text for code, text in column.items() if text}
         return self._column
 
