@@ -53,6 +53,8 @@ IN_TABLES = ["10001", "10002", "10003", "10004", "10005", "20001", "20002", "200
 NOT_IN_TABLES = ["90001", "90002", "90003", "A0001", "0001X"]
 MODIFIERS = ["59", "XU", "LT", "RT", "25", "26", "TC", "76", "GA"]
 DAYS = [dt.date(2026, 7, 31), dt.date(2026, 8, 1)]
+#: Before the MUE table's effective date: the MUE edit cannot run (an unchecked finding).
+EARLY = dt.date(2026, 6, 30)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -73,7 +75,9 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @st.composite
-def lines(draw: st.DrawFn, codes: list[str] = IN_TABLES + NOT_IN_TABLES) -> list[dict[str, Any]]:
+def lines(
+    draw: st.DrawFn, codes: list[str] = IN_TABLES + NOT_IN_TABLES, days: list[dt.date] = DAYS
+) -> list[dict[str, Any]]:
     count = draw(st.integers(1, 8))
     return [
         {
@@ -81,7 +85,7 @@ def lines(draw: st.DrawFn, codes: list[str] = IN_TABLES + NOT_IN_TABLES) -> list
             "code": draw(st.sampled_from(codes)),
             "units": draw(st.integers(0, 4)),
             "modifiers": draw(st.lists(st.sampled_from(MODIFIERS), max_size=2, unique=True)),
-            "date_of_service": draw(st.sampled_from(DAYS)),
+            "date_of_service": draw(st.sampled_from(days)),
         }
         for i in range(count)
     ]
@@ -198,9 +202,11 @@ def _rows(claim: codekit.Claim, finding: codekit.Finding) -> list[tuple[Any, ...
                 finding.bypass_modifier,
             )
         ]
+    # one code per line (a missing table's finding) or the code of every line (MUE, AOC)
+    codes = finding.codes if len(finding.codes) == len(finding.line_ids) else finding.codes * 99
     return [
-        (claim.claim_id, finding.kind, finding.severity, line, None, finding.codes[0], None, None)
-        for line in finding.line_ids
+        (claim.claim_id, finding.kind, finding.severity, line, None, code, None, None)
+        for line, code in zip(finding.line_ids, codes, strict=False)
     ]
 
 
@@ -212,7 +218,7 @@ POLICIES = [
 ]
 
 
-@given(st.lists(lines(), min_size=1, max_size=4), st.sampled_from(POLICIES))
+@given(st.lists(lines(days=[*DAYS, EARLY]), min_size=1, max_size=4), st.sampled_from(POLICIES))
 def test_batch_path_finds_what_check_claim_finds(
     claims: list[list[dict[str, Any]]], policy: Policy
 ) -> None:
@@ -229,7 +235,7 @@ def test_batch_path_finds_what_check_claim_finds(
 
 
 @settings(max_examples=25)
-@given(st.lists(lines(), min_size=1, max_size=4), st.sampled_from(POLICIES))
+@given(st.lists(lines(days=[*DAYS, EARLY]), min_size=1, max_size=4), st.sampled_from(POLICIES))
 def test_batch_fallbacks_find_what_check_claim_finds(
     claims: list[list[dict[str, Any]]], policy: Policy
 ) -> None:
@@ -289,3 +295,25 @@ def test_batch_path_on_a_dataframe_with_string_modifiers(tmp_path: Path) -> None
         codekit.check_claims(frame.assign(modifiers=["", "5", ""]))
     with pytest.raises(InvalidClaimError, match="line 2"):
         codekit.check_claims(frame.assign(units=[1, -2, 1]))
+
+
+def test_batch_path_reports_a_missing_table_on_every_line() -> None:
+    # issue 11: a check whose table is missing for the date says so, in the batch path too
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "claim_id": ["A", "A"],
+            "code": ["10001", "90001"],
+            "date_of_service": [EARLY, EARLY],  # before the MUE table's 07-01 effective date
+        }
+    )
+    found = codekit.check_claims(frame)
+    unchecked = found[found["unchecked"]]
+    assert list(zip(unchecked["kind"], unchecked["line_id"], unchecked["code"], strict=True)) == [
+        ("mue", "1", "10001"),
+        ("mue", "2", "90001"),
+    ]
+    assert set(unchecked["severity"]) == {"unverifiable"}
+    assert set(unchecked["table"]) == {"MUE"}
+    assert not found["unchecked"][found["kind"] != "mue"].any()

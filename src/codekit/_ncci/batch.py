@@ -59,6 +59,7 @@ FINDING_COLUMNS = (
     "program",
     "release",
     "source_file",
+    "unchecked",
 )
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _LOW = (1 << 32) - 1
@@ -452,6 +453,19 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
     for key, combos in by_aoc.items():
         rows = np.flatnonzero(np.isin(combo_index, combos))
         _aoc(ctx, rows, part_of[key])
+    # an edit kind whose table is missing: one unverifiable row per line (as check_claim)
+    for i, tables in enumerate(chosen):
+        if not tables.missing:
+            continue
+        rows = np.flatnonzero(combo_index == i)
+        for table, provenance, _ in tables.missing:
+            ctx.block(
+                rows,
+                entry=_MissingEntry(provenance),
+                kind=table,
+                severity="unverifiable",
+                unchecked=np.ones(len(rows), dtype=bool),
+            )
     return ctx.frame()
 
 
@@ -578,6 +592,7 @@ class _Ctx:
             "rationale": "",
             "effective": NEVER,
             "deletion": OPEN,
+            "unchecked": False,
         }
         data: dict[str, Any] = {}
         for name in FINDING_COLUMNS:
@@ -937,3 +952,14 @@ class _PluginEntry:
         self.program = program
         self.release = ""
         self.source_files = (source,)
+
+
+class _MissingEntry:
+    """Provenance of a table that is not installed (an ``unchecked`` finding names it)."""
+
+    def __init__(self, provenance: Any) -> None:
+        self.provenance = provenance
+        self.setting = provenance.setting
+        self.program = provenance.program
+        self.release = ""
+        self.source_files = ()

@@ -58,9 +58,39 @@ class Tables:
     notes: tuple[str, ...]
     #: The provenance of each table present (what a report's ``tables`` lists).
     provenances: tuple[Provenance, ...] = ()
+    #: ``(table, provenance, message)`` of each edit kind that cannot run: its table is missing.
+    missing: tuple[tuple[str, Provenance, str], ...] = ()
 
 
 _selected: dict[tuple[Any, ...], Tables] = {}
+_TITLES = {"ptp": "PTP", "mue": "MUE", "aoc": "AOC"}
+
+
+def quarter_of(day: dt.date) -> str:
+    """CMS's quarter of a date (``2026Q3``): NCCI tables are released quarterly."""
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def missing_message(table: str, setting: str, program: str, day: dt.date) -> str:
+    """What is missing for an edit kind on a date, and how to install it."""
+    title = _TITLES[table]
+    what = f"{title} {program}" + ("" if table == "aoc" else f" {setting}")
+    have = sorted(
+        {
+            t.release
+            for t in store.installed()
+            if t.table == table
+            and t.program == program
+            and (table == "aoc" or t.setting == setting)
+        }
+    )
+    held = f" (installed: {', '.join(have)})" if have else " (none is installed)"
+    quarter = quarter_of(day)
+    return (
+        f"{title} edits were not checked: no NCCI {what} table in force on {day.isoformat()} "
+        f"({quarter}){held}; install CMS's {quarter} {title} file with `codekit data install "
+        f"FILE` or `codekit data fetch ncci --release {quarter} --accept-ama-license`"
+    )
 
 
 def tables_for(setting: str, program: str, day: dt.date) -> Tables:
@@ -71,26 +101,34 @@ def tables_for(setting: str, program: str, day: dt.date) -> Tables:
         return found
     if len(_selected) > 4096:
         _selected.clear()
-    notes = []
+    missing = []
     chosen: dict[str, Any] = {}
     for table in ("ptp", "mue", "aoc"):
         if table == "ptp" and setting == "dme":
-            chosen[table] = None  # there is no DME PTP table
+            chosen[table] = None  # there is no DME PTP table: nothing is missing
             continue
         entry = store.select(table, setting, program, day)
         if entry is None:
-            what = f"{table.upper()} {program} {setting if table != 'aoc' else ''}".strip()
-            notes.append(
-                f"no {what} table in force on {day.isoformat()} is installed: "
-                f"{table.upper()} edits were not checked (install one with `codekit data install`)"
+            provenance = Provenance(
+                table=_TITLES[table],  # type: ignore[arg-type]
+                setting="all" if table == "aoc" else setting,
+                program=program,
             )
+            missing.append((table, provenance, missing_message(table, setting, program, day)))
             chosen[table] = None
         else:
             chosen[table] = (entry, store.load(entry))
     provenances = tuple(
         dict.fromkeys(chosen[t][0].provenance for t in ("ptp", "mue", "aoc") if chosen[t])
     )
-    found = Tables(chosen["ptp"], chosen["mue"], chosen["aoc"], tuple(notes), provenances)
+    found = Tables(
+        chosen["ptp"],
+        chosen["mue"],
+        chosen["aoc"],
+        tuple(m[2] for m in missing),
+        provenances,
+        tuple(missing),
+    )
     _selected[key] = found
     return found
 
@@ -118,7 +156,31 @@ def check_group(
         _mue(by_code, dos, tables.mue, findings, denied)
     if tables.aoc is not None:
         _aoc(by_code, dos, day, tables.aoc, policy, program, findings, denied)
+    if tables.missing:
+        _unchecked(lines, dos, tables, findings)
     return findings
+
+
+def _unchecked(
+    lines: Sequence[ClaimLine], dos: dt.date, tables: Tables, findings: list[Finding]
+) -> None:
+    """One ``unverifiable`` finding per edit kind whose table is missing, over every line."""
+    ordered = sorted(lines, key=lambda line: line.line_id)
+    ids = tuple(line.line_id for line in ordered)
+    codes = tuple(line.code for line in ordered)
+    for table, provenance, message in tables.missing:
+        findings.append(
+            Finding(
+                kind=table,  # type: ignore[arg-type]
+                severity="unverifiable",
+                line_ids=ids,
+                codes=codes,
+                message=message,
+                provenance=provenance,
+                date_of_service=dos,
+                unchecked=True,
+            )
+        )
 
 
 def _ptp(  # noqa: PLR0917 - hot path, called positionally

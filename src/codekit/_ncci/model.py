@@ -417,7 +417,9 @@ class Finding:
     """One edit that fired on a claim.
 
     ``line_ids`` are the lines involved (PTP: column 1 line, column 2 line); ``denied_line_ids``
-    the lines whose units are denied (empty for ``warn`` and ``unverifiable``). The rule
+    the lines whose units are denied (empty for ``warn`` and ``unverifiable``). ``unchecked``
+    marks a finding that says an edit could not run at all (its table is not installed for the
+    date, setting and program): such a claim is not verified, whatever else it shows. The rule
     values are those of the table row that fired: PTP ``indicator`` (0/1), MUE ``mai`` and
     ``mue_value``, AOC ``aoc_type`` and listed ``primaries``, with ``rationale`` and the
     row's ``effective``/``deletion`` dates. ``bypass_modifier`` is the PTP-associated
@@ -445,6 +447,7 @@ class Finding:
     rationale: str = ""
     effective: dt.date | None = None
     deletion: dt.date | None = None
+    unchecked: bool = False
 
     def sort_key(self) -> tuple[Any, ...]:
         """A key that orders findings the same way whatever the order of the lines."""
@@ -477,13 +480,19 @@ class Finding:
             "rationale": self.rationale,
             "effective": _date_text(self.effective),
             "deletion": _date_text(self.deletion),
+            "unchecked": self.unchecked,
             "provenance": attrs.asdict(self.provenance),
         }
 
 
 @attrs.frozen(kw_only=True)
 class EditReport:
-    """The findings of one claim, in a stable order, plus notes on what could not be checked."""
+    """The findings of one claim, in a stable order, plus notes on what could not be checked.
+
+    A report is :attr:`clean` only when it has no finding at all, and :attr:`verified` only
+    when every edit could run: a claim whose tables are missing carries one ``unverifiable``
+    finding per edit kind not checked (``unchecked=True``), so it is neither.
+    """
 
     claim_id: str
     findings: tuple[Finding, ...] = ()
@@ -496,6 +505,21 @@ class EditReport:
         return any(f.severity == "deny" for f in self.findings)
 
     @property
+    def clean(self) -> bool:
+        """Whether the claim was fully checked and nothing fired."""
+        return not self.findings
+
+    @property
+    def verified(self) -> bool:
+        """Whether every edit could run (no table was missing for the claim's lines)."""
+        return not any(f.unchecked for f in self.findings)
+
+    @property
+    def unchecked(self) -> tuple[Finding, ...]:
+        """The findings that say an edit could not run (what is missing, how to install it)."""
+        return tuple(f for f in self.findings if f.unchecked)
+
+    @property
     def denied_line_ids(self) -> tuple[str, ...]:
         """Every line with denied units, in first-seen order."""
         seen: dict[str, None] = {}
@@ -503,6 +527,15 @@ class EditReport:
             for line_id in finding.denied_line_ids:
                 seen[line_id] = None
         return tuple(seen)
+
+    @property
+    def verdict(self) -> str:
+        """``denied``, ``unverified`` (an edit could not run), ``findings`` or ``clean``."""
+        if self.denied:
+            return "denied"
+        if not self.verified:
+            return "unverified"
+        return "findings" if self.findings else "clean"
 
     def by_severity(self, severity: Severity) -> tuple[Finding, ...]:
         """The findings of one severity."""
@@ -512,6 +545,8 @@ class EditReport:
         """A JSON-ready dictionary."""
         return {
             "claim_id": self.claim_id,
+            "clean": self.clean,
+            "verified": self.verified,
             "denied": self.denied,
             "denied_line_ids": list(self.denied_line_ids),
             "findings": [f.to_dict() for f in self.findings],
@@ -533,7 +568,7 @@ class EditReport:
             for f in self.findings
         )
         notes = "".join(f"<li>{esc(note)}</li>" for note in self.notes)
-        verdict = "denied" if self.denied else ("findings" if self.findings else "clean")
+        verdict = self.verdict
         return (
             f"<div class='codekit-edit-report'><h4>Claim {esc(self.claim_id or '(no id)')}: "
             f"{verdict}</h4><table>{head}{rows}</table>"
