@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 from codekit._ncci import codes as _codes
 from codekit._ncci.engine import Tables, tables_for
-from codekit._ncci.model import Claim, _program, normalize_setting
+from codekit._ncci.model import (
+    UNITS_CAP,
+    Claim,
+    _code,
+    _date,
+    _modifiers,
+    _program,
+    _units,
+    normalize_setting,
+)
 from codekit._ncci.policy import DEFAULT_POLICY, Policy, contractor_primaries
 from codekit._ncci.rules import CARC, NEVER, OPEN, PTP_MODIFIERS
 from codekit.exceptions import InvalidClaimError
@@ -88,6 +97,32 @@ def _frame_of_claims(claims: Iterable[Claim]) -> pd.DataFrame:
     if frame["setting"].isna().all():
         frame = frame.drop(columns="setting")
     return frame
+
+
+def _claims_of(value: object) -> list[Claim]:
+    """The claims of a non-DataFrame argument: claims or claim mappings, else a clear error."""
+    from collections.abc import Iterable, Mapping
+
+    if isinstance(value, Claim | Mapping):
+        value = [value]
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidClaimError(
+            f"check_claims takes a pandas DataFrame of claim lines or a list of codekit.Claim, "
+            f"not {type(value).__name__}",
+            value=value,
+        )
+    claims = []
+    for item in value:
+        if isinstance(item, Claim):
+            claims.append(item)
+        elif isinstance(item, Mapping):
+            claims.append(Claim.from_dict(item))
+        else:
+            raise InvalidClaimError(
+                f"check_claims takes claims (codekit.Claim or mappings), not {type(item).__name__}",
+                value=item,
+            )
+    return claims
 
 
 def _column(frame: pd.DataFrame, name: str, default: object) -> Any:
@@ -200,6 +235,7 @@ def _bad(frame: pd.DataFrame, mask: Any, field: str, message: str) -> InvalidCla
     row = int(np.flatnonzero(mask)[0])
     line = str(frame["line_id"].iloc[row]) if "line_id" in frame.columns else str(row + 1)
     value = frame[field].iloc[row] if field in frame.columns else None
+    message = message.removeprefix("claim: ")  # the text of a scalar reader's error
     return InvalidClaimError(
         f"{message}: {value!r} (row {row + 1})", line=line, field=field, value=value
     )
@@ -228,9 +264,10 @@ def _bypass_table(
     newest, oldest = PTP_MODIFIERS[0][1], PTP_MODIFIERS[-1][1]
     found: list[tuple[str | None, str | None, str | None]] = []
     for position, raw in enumerate(uniques):
-        items = _split(raw)
-        if any(len(m) != 2 or not m.isalnum() for m in items):
-            raise _bad(frame, index == position, "modifiers", "modifiers are two characters each")
+        try:
+            items = _split(raw)
+        except InvalidClaimError as exc:
+            raise _bad(frame, index == position, "modifiers", str(exc)) from None
         found.append(
             (
                 next((m for m in items if m in newest), None),
@@ -281,8 +318,12 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
         ) from exc
 
     policy = policy or DEFAULT_POLICY
+    if not isinstance(policy, Policy):
+        raise InvalidClaimError(
+            f"policy must be a codekit.ncci.Policy, not {type(policy).__name__}", field="policy"
+        )
     if not isinstance(frame, pd.DataFrame):
-        frame = _frame_of_claims(frame)
+        frame = _frame_of_claims(_claims_of(frame))
     n = len(frame)
     if n == 0:
         return pd.DataFrame(columns=list(FINDING_COLUMNS))
@@ -312,10 +353,15 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
         code_index, code_uniques = pd.factorize(frame["code"], use_na_sentinel=True)
         if (code_index < 0).any():
             raise _bad(frame, code_index < 0, "code", "code is missing")
-        canonical = [str(c).strip().upper() for c in code_uniques]
-        shaped = np.array([bool(_codes.CODE.fullmatch(c)) for c in canonical])
-        if not shaped.all():
-            raise _bad(frame, ~shaped[code_index], "code", "not a 5-character HCPCS/CPT code")
+        canonical = []
+        for position, raw in enumerate(code_uniques):
+            try:  # each distinct value read as check_claim reads it
+                canonical.append(_code(raw))
+            except InvalidClaimError as exc:
+                raise _bad(frame, code_index == position, "code", str(exc)) from None
+        # spellings of one code ("e0100", " E0100") are one code
+        code_index, spelled = pd.factorize(np.array(canonical, dtype=object)[code_index])
+        canonical = list(spelled)
         encoded = _codes.encode_many(canonical).astype(np.int64)
     code = encoded[code_index]
     # each row's rank among the distinct codes (sorted): pair keys pack ranks, not codes
@@ -325,23 +371,25 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
 
     # dates -> day ordinals
     raw_dates = frame["date_of_service"]
-    if not pd.api.types.is_datetime64_any_dtype(raw_dates):
-        parsed = pd.to_datetime(raw_dates, errors="coerce", format="mixed")
-        if parsed.isna().any():
-            raise _bad(frame, parsed.isna().to_numpy(), "date_of_service", "not a date")
-        raw_dates = parsed
-    day = raw_dates.to_numpy().astype("datetime64[D]").astype(np.int64) + _EPOCH
+    if pd.api.types.is_datetime64_any_dtype(raw_dates):
+        if raw_dates.isna().any():
+            raise _bad(frame, raw_dates.isna().to_numpy(), "date_of_service", "missing (NaT)")
+        if getattr(raw_dates.dtype, "tz", None) is not None:
+            raw_dates = raw_dates.dt.tz_localize(None)  # the date as written, like check_claim
+        day = raw_dates.to_numpy().astype("datetime64[D]").astype(np.int64) + _EPOCH
+    else:
+        # each distinct value read as check_claim reads it (ISO text, YYYYMMDD, dates...)
+        date_index, date_uniques = pd.factorize(raw_dates, use_na_sentinel=False)
+        ordinals = np.empty(len(date_uniques), dtype=np.int64)
+        for position, raw in enumerate(date_uniques):
+            try:
+                ordinals[position] = _date(raw).toordinal()
+            except InvalidClaimError as exc:
+                raise _bad(frame, date_index == position, "date_of_service", str(exc)) from None
+        day = ordinals[date_index]
 
     # units
-    if "units" in frame.columns:
-        units_series = pd.to_numeric(frame["units"], errors="coerce")
-        units_series = units_series.fillna(1) if frame["units"].isna().any() else units_series
-        bad_units = units_series.isna() | (units_series < 0) | (units_series % 1 != 0)
-        if bad_units.any():
-            raise _bad(frame, bad_units.to_numpy(), "units", "units must be a whole number >= 0")
-        units = units_series.to_numpy().astype(np.int64)
-    else:
-        units = np.ones(n, dtype=np.int64)
+    units = _units_of(frame) if "units" in frame.columns else np.ones(n, dtype=np.int64)
 
     line_ids = (
         frame["line_id"].to_numpy()  # made text only for the rows of findings
@@ -469,16 +517,38 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
     return ctx.frame()
 
 
+def _units_of(frame: pd.DataFrame) -> Any:
+    """Units per row as ``int64``, read as :func:`~codekit.check_claim` reads them (missing
+    = 1), with values beyond :data:`~codekit._ncci.model.UNITS_CAP` counted as the cap (more
+    than any MUE allows) instead of wrapping around.
+    """
+    import numpy as np
+    import pandas as pd
+
+    column = frame["units"]
+    if pd.api.types.is_integer_dtype(column.dtype) and not pd.api.types.is_unsigned_integer_dtype(
+        column.dtype
+    ):
+        values = column.to_numpy(dtype=np.int64, na_value=1)
+        if (values < 0).any():
+            raise _bad(frame, values < 0, "units", "units must be a whole number >= 0")
+        return np.minimum(values, UNITS_CAP)
+    index, uniques = pd.factorize(column, use_na_sentinel=False)
+    found = np.empty(len(uniques), dtype=np.int64)
+    for position, raw in enumerate(uniques):
+        try:
+            found[position] = min(_units(raw), UNITS_CAP)
+        except InvalidClaimError as exc:
+            raise _bad(frame, index == position, "units", str(exc)) from None
+    return found[index]
+
+
 def _split(value: object) -> list[str]:
     import numpy as np
 
     if isinstance(value, np.ndarray):
         value = value.tolist()
-    if value is None or (not isinstance(value, str | tuple | list) and _nan(value)):
-        return []
-    if isinstance(value, str):
-        return value.replace(",", " ").upper().split()
-    return [str(m).strip().upper() for m in value]  # type: ignore[attr-defined]
+    return list(_modifiers(value))
 
 
 def _to_day(value: dt.date | str) -> dt.date:

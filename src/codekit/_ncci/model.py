@@ -88,10 +88,40 @@ def _program(value: object) -> Program:
 # -- claims ------------------------------------------------------------------------------
 
 
+#: Units beyond this count as this many: more than any MUE allows (values are int32), and
+#: summing a million such lines still fits in 64 bits.
+UNITS_CAP = 1 << 40
+
+
+def _whole(value: object) -> int | None:
+    """The integer of an int-like value (numpy integers, integral floats), else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if hasattr(value, "__index__") and not isinstance(value, str | bytes):  # numpy integers
+        try:
+            return int(value.__index__())
+        except TypeError:
+            return None
+    item = getattr(value, "item", None)  # numpy floats
+    if callable(item) and type(value).__module__ == "numpy":
+        found = item()
+        return _whole(found) if isinstance(found, float) else None
+    return None
+
+
 def _code(value: object, line: str | None = None) -> str:
+    number = None if isinstance(value, str) else _whole(value)
+    if number is not None and 0 <= number <= 99999:
+        # a CPT number read as a number (pd.read_csv): its leading zeros come back
+        return f"{number:05d}"
     if not isinstance(value, str):
         raise InvalidClaimError(
-            f"code must be a string, not {type(value).__name__}",
+            f"code must be a string, not {type(value).__name__} (read CSV files with "
+            "dtype=str so that codes keep their letters and leading zeros)",
             line=line,
             field="code",
             value=value,
@@ -107,13 +137,31 @@ def _code(value: object, line: str | None = None) -> str:
     return code
 
 
+def _modifier(item: object, value: object, line: str | None) -> str:
+    number = None if isinstance(item, str) else _whole(item)
+    # a numeric modifier read as a number (59 -> 59.0 in a pd.read_csv column)
+    text = f"{number:02d}" if number is not None and 0 <= number <= 99 else str(item)
+    text = text.strip().upper()
+    if len(text) != 2 or not set(text) <= _MODIFIER_SHAPE:
+        raise InvalidClaimError(
+            f"modifier {item!r} is not a two-character modifier",
+            line=line,
+            field="modifiers",
+            value=value,
+        )
+    return text
+
+
 def _modifiers(value: object, line: str | None = None) -> tuple[str, ...]:
-    if value is None:
+    if value is None or _missing(value):
         return ()
+    items: Iterable[object]
     if isinstance(value, str):
-        items: Iterable[object] = value.replace(",", " ").split()
-    elif isinstance(value, Iterable):
-        items = value
+        items = value.replace(",", " ").split()
+    elif _whole(value) is not None:
+        items = [value]
+    elif isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+        items = list(value)
     else:
         raise InvalidClaimError(
             "modifiers must be a list of two-character modifiers",
@@ -121,32 +169,15 @@ def _modifiers(value: object, line: str | None = None) -> tuple[str, ...]:
             field="modifiers",
             value=value,
         )
-    result = []
-    for item in items:
-        text = str(item).strip().upper()
-        if len(text) != 2 or not set(text) <= _MODIFIER_SHAPE:
-            raise InvalidClaimError(
-                f"modifier {item!r} is not a two-character modifier",
-                line=line,
-                field="modifiers",
-                value=value,
-            )
-        result.append(text)
-    return tuple(result)
+    return tuple(_modifier(item, value, line) for item in items)
 
 
 def _units(value: object, line: str | None = None) -> int:
-    number: int | None = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        number = int(value) if value.is_integer() else None
-    elif isinstance(value, str):
+    if value is None or _missing(value):
+        return 1  # missing units (an empty CSV cell): the default, one
+    number = None if isinstance(value, str) else _whole(value)
+    if isinstance(value, str):
         number = int(value.strip()) if value.strip().isdigit() else None
-    elif hasattr(value, "__index__"):  # numpy integers
-        number = value.__index__()
     if number is None:
         raise InvalidClaimError(
             f"units must be a whole number, not {value!r}", line=line, field="units", value=value
@@ -159,9 +190,21 @@ def _units(value: object, line: str | None = None) -> int:
 
 
 def _date(value: object, line: str | None = None) -> dt.date:
+    if value is None or _missing(value):  # None, NaN, NaT
+        raise InvalidClaimError(
+            "date_of_service is missing", line=line, field="date_of_service", value=value
+        )
+    number = None if isinstance(value, str) else _whole(value)
+    text = str(number) if number is not None else value
+    if isinstance(text, str) and len(text.strip()) == 8 and text.strip().isdigit():
+        digits = text.strip()  # YYYYMMDD, as CMS writes dates (and pd.read_csv reads them)
+        text = f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and str(dtype).startswith("datetime64"):  # numpy.datetime64
+        text = value.astype("datetime64[D]").item()  # type: ignore[attr-defined]
     try:
-        return to_date(value, "date_of_service")
-    except InvalidDateError:
+        return to_date(text, "date_of_service")
+    except (InvalidDateError, ValueError):
         raise InvalidClaimError(
             f"date_of_service {value!r} is not a date; use YYYY-MM-DD",
             line=line,
@@ -183,7 +226,7 @@ def _optional_setting(value: object) -> Setting | None:
 
 
 def _line_code(line: ClaimLine, _: attrs.Attribute[str], value: str) -> None:
-    if not CODE.fullmatch(value):
+    if not isinstance(value, str) or not CODE.fullmatch(value):
         raise InvalidClaimError(
             f"code {value!r} is not a 5-character HCPCS/CPT code (upper case)",
             line=line.line_id,
