@@ -254,6 +254,7 @@ def test_batch_fallbacks_find_what_check_claim_finds(
     with (
         mock.patch.object(batch, "_BITMAP_BITS", 0),
         mock.patch.object(batch, "_canonical_codes", return_value=None),
+        mock.patch.object(batch, "SMALL", 0),  # every group joined on its listed pairs
     ):
         found = codekit.check_claims(values, policy=policy)
     assert _comparable(found) == expected
@@ -479,3 +480,24 @@ def test_check_claims_names_the_row_of_an_unreadable_value(
     row.setdefault("date_of_service", "2026-08-01")
     with pytest.raises(InvalidClaimError):
         codekit.Claim.from_dict({"lines": [row]})
+
+
+def test_a_huge_group_is_checked_in_linear_space() -> None:
+    # issue 11: 100k lines with no beneficiary id are one group; every line pair of it was
+    # enumerated (74 GiB for 100k lines). Only the pairs the tables list are looked at now.
+    import pandas as pd
+
+    quiet = NOT_IN_TABLES * 20_000
+    codes = [*quiet, "10001", "10002", "20001", "20003"]
+    frame = pd.DataFrame({"code": codes, "date_of_service": DAYS[1]})
+    found = codekit.check_claims(frame)
+    lines = [
+        {"line_id": str(i + 1), "code": c, "date_of_service": DAYS[1]} for i, c in enumerate(codes)
+    ]
+    claim = codekit.Claim.from_dict({"lines": lines})
+    assert _comparable(found) == {(r[0] and "", *r[1:]) for r in _expected([claim], Policy())}
+    assert sorted(zip(found["kind"], found["severity"], found["code"], strict=True)) == [
+        ("aoc", "unverifiable", "20003"),  # type 3: its listed primary 10003 is absent
+        ("ptp", "deny", "10002"),  # indicator 0 with 10001
+        ("ptp", "deny", "20001"),  # indicator 1 with 10001, no modifier; its AOC primary is paid
+    ]

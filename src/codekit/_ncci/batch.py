@@ -26,6 +26,7 @@ from codekit._ncci.model import (
     _units,
     normalize_setting,
 )
+from codekit._ncci.pairs import SMALL, expand, listed_rank_pairs, pairs_by_listing
 from codekit._ncci.policy import DEFAULT_POLICY, Policy, contractor_primaries
 from codekit._ncci.rules import CARC, NEVER, OPEN, PTP_MODIFIERS
 from codekit.exceptions import InvalidClaimError
@@ -71,6 +72,7 @@ FINDING_COLUMNS = (
     "unchecked",
 )
 _EPOCH = dt.date(1970, 1, 1).toordinal()
+_CODE_BITS = 26  # a code is below 36**5 < 2**26: (group << 26) | code is one key
 _LOW = (1 << 32) - 1
 _NONE: Any = None  # a missing value in an object column
 
@@ -732,7 +734,7 @@ def _pairs(ctx: _Ctx, rows: np.ndarray[Any, Any]) -> tuple[Any, Any]:
 _BITMAP_BITS = 1 << 29
 
 
-def _listed_pairs(ctx: _Ctx, keys: Any) -> Any:
+def _listed_pairs(ctx: _Ctx, listed: tuple[Any, Any]) -> Any:
     """A bitmap over (rank, rank) of the frame's distinct codes: bit ``r1 * d + r2`` is set
     when the PTP table holds a row for that (column 1, column 2) pair, whatever its dates.
 
@@ -742,26 +744,11 @@ def _listed_pairs(ctx: _Ctx, keys: Any) -> Any:
     """
     import numpy as np
 
-    distinct = ctx.distinct
-    d = len(distinct)
+    d = len(ctx.distinct)
     if d * d > _BITMAP_BITS:
         return None
-    wide = distinct.astype(np.uint64)
-    low = keys.searchsorted(wide << np.uint64(32))
-    high = keys.searchsorted((wide + np.uint64(1)) << np.uint64(32))
-    counts = (high - low).astype(np.int64)
-    total = int(counts.sum())
     bits = np.zeros((d * d + 7) // 8, dtype=np.uint8)
-    if total == 0:
-        return bits
-    first = np.repeat(np.arange(d, dtype=np.int64), counts)
-    row = np.repeat(low.astype(np.int64), counts) + (
-        np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    )
-    column2 = (keys[row] & np.uint64(_LOW)).astype(np.int64)
-    at = np.minimum(distinct.searchsorted(column2), d - 1)
-    found = distinct[at] == column2
-    index = first[found] * d + at[found]
+    index = listed[0] * d + listed[1]
     np.bitwise_or.at(bits, index >> 3, (1 << (index & 7)).astype(np.uint8))
     return bits
 
@@ -772,13 +759,22 @@ def _ptp(ctx: _Ctx, rows: Any, part: Any) -> None:
     from codekit._ncci.rules import ptp_applies
 
     entry, table = part
-    left, right = _pairs(ctx, rows)
+    keys = table.key
+    pairs = listed_rank_pairs(ctx.distinct, keys)
+    # small groups: every line pair; large ones: only the pairs the table lists (pairs.py)
+    sizes = np.bincount(ctx.group[rows])[ctx.group[rows]]
+    large = sizes > SMALL
+    if large.any():
+        left, right = _pairs(ctx, rows[~large])
+        more = pairs_by_listing(ctx.group, ctx.code_rank, rows[large], pairs, len(ctx.distinct))
+        left, right = np.concatenate([left, more[0]]), np.concatenate([right, more[1]])
+    else:
+        left, right = _pairs(ctx, rows)
     if len(left) == 0:
         return
     # left = column 1 line, right = column 2 line
     differ = ctx.code[left] != ctx.code[right]
-    keys = table.key
-    listed = _listed_pairs(ctx, keys)
+    listed = _listed_pairs(ctx, pairs)
     if listed is not None:  # keep only pairs of codes that have a row in the table
         index = ctx.code_rank[left] * len(ctx.distinct) + ctx.code_rank[right]
         differ &= ((listed[index >> 3] >> (index & 7)) & 1).astype(bool)
@@ -926,32 +922,44 @@ def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:  # noqa: PLR0915 - see _ptp
     members = np.array(sorted(member_keys), dtype=np.int64)
     contractor = np.array(sorted(contractor_keys), dtype=np.int64)
     rule_of = rule_index
-    # candidate primaries: every other row of the same group (only groups with an add-on)
+    # candidate primaries: the lines of the add-on's group whose code its rule lists, found
+    # per add-on line from its rule's list (linear in the lists, whatever the group's size)
     in_groups = rows[np.isin(ctx.group[rows], ctx.group[subject])]
-    left, right = _pairs(ctx, in_groups)
-    subject_pos = np.full(len(ctx.code), -1, dtype=np.int64)
-    subject_pos[subject] = np.arange(len(subject))
-    take = subject_pos[left] >= 0
-    left, right = left[take], right[take]
-    pair_rule = rule_of[subject_pos[left]]
-    query = (pair_rule.astype(np.int64) << 32) | ctx.code[right]
+    rule_start = rule_of.astype(np.int64) << 32
 
-    def contains(sorted_keys: Any, keys: Any) -> Any:
-        if len(sorted_keys) == 0:
-            return np.zeros(len(keys), dtype=bool)
-        at = np.minimum(sorted_keys.searchsorted(keys), len(sorted_keys) - 1)
-        return sorted_keys[at] == keys
+    def listed_by(sorted_keys: Any) -> tuple[Any, Any, Any]:
+        """Per add-on line and listed primary: the line, the (group, code) key, whether the
+        primary is the line's own code."""
+        low = sorted_keys.searchsorted(rule_start)
+        high = sorted_keys.searchsorted(rule_start + (1 << 32))
+        owner, at = expand(low, high - low)
+        primary = sorted_keys[at] & _LOW
+        key = (ctx.group[subject[owner]] << _CODE_BITS) | primary
+        return owner, key, primary == ctx.code[subject[owner]]
 
-    is_listed = contains(members, query)
-    is_contractor = contains(contractor, query)
+    by_listed = listed_by(members)
+    by_contractor = listed_by(contractor)
     payable = ~ctx.denied.copy()
     kind = kinds[rule_of]
+
+    def present(live: Any, found: tuple[Any, Any, Any]) -> Any:
+        """Whether each add-on line has a payable line of another line's listed code."""
+        owner, key, own = found
+        here = np.zeros(len(subject), dtype=bool)
+        if len(live) == 0 or len(owner) == 0:
+            return here
+        held, counts = np.unique(
+            (ctx.group[live] << _CODE_BITS) | ctx.code[live], return_counts=True
+        )
+        at = np.minimum(held.searchsorted(key), len(held) - 1)
+        count = np.where(held[at] == key, counts[at], 0) - (own & payable[subject[owner]])
+        here[owner[count > 0]] = True
+        return here
+
     while True:
-        ok = payable[right]
-        listed_here = np.zeros(len(subject), dtype=bool)
-        np.logical_or.at(listed_here, subject_pos[left][ok & is_listed], True)
-        contractor_here = np.zeros(len(subject), dtype=bool)
-        np.logical_or.at(contractor_here, subject_pos[left][ok & is_contractor], True)
+        live = in_groups[payable[in_groups]]
+        listed_here = present(live, by_listed)
+        contractor_here = present(live, by_contractor)
         has_extra = has_contractor[rule_of]
         verdict = np.full(len(subject), 0, dtype=np.int64)  # 0 pass, 1 deny, 2 unverifiable
         verdict[(kind == 1) & ~listed_here] = 1
