@@ -226,7 +226,8 @@ def main() -> None:  # noqa: PLR0915 - one benchmark script, top to bottom
         # one group of BATCH_LINES lines: codes in no PTP row, plus the three PTP pairs and
         # an add-on code with its primary once each
         in_ptp = np.union1d(keys >> np.uint64(32), keys & np.uint64(0xFFFFFFFF))
-        lonely = np.setdiff1d(mue_table.code.astype(np.uint64), in_ptp)[:2000]
+        candidates = np.array([_codes.encode(f"Z{i:04d}") for i in range(3000)], dtype=np.uint64)
+        lonely = np.setdiff1d(candidates, in_ptp)[:2000]
         lonely_codes = np.array([_codes.decode(int(c)) for c in lonely], dtype=object)
         one_group_codes = lonely_codes[rng.integers(0, len(lonely_codes), size=BATCH_LINES)]
         extra = [c for pair in pairs for c in pair] + [add_on[1], add_on[0]]

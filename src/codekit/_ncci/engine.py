@@ -36,6 +36,7 @@ from codekit._ncci.model import (
 )
 from codekit._ncci.policy import DEFAULT_POLICY, Policy, contractor_primaries
 from codekit._ncci.rules import CARC, OPEN, from_ordinal, in_force, ptp_applies
+from codekit.exceptions import InvalidClaimError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -511,14 +512,20 @@ def check_claim(
     :param as_of: use the tables in force on this date for every line (default: the tables
         in force on each line's date of service). The rows' own dates always apply to the
         date of service.
-    :param policy: options (see :class:`codekit._ncci.policy.Policy`); defaults per NCCI.md.
-    :returns: an :class:`EditReport` whose findings are in a stable order.
+    :param policy: options (see :class:`codekit.ncci.Policy`); defaults per NCCI.md.
+    :returns: an :class:`EditReport` whose findings are in a stable order. An edit kind
+        whose table is not installed for a date of service gives an ``unverifiable`` finding
+        (``unchecked=True``) over that date's lines: the report is then not ``verified``.
     """
     if not isinstance(claim, Claim):
         claim = Claim.from_dict(claim)
     chosen = claim.setting or normalize_setting(setting)
     day = None if as_of is None else _date(as_of)
     policy = policy or DEFAULT_POLICY
+    if not isinstance(policy, Policy):
+        raise InvalidClaimError(
+            f"policy must be a codekit.ncci.Policy, not {type(policy).__name__}", field="policy"
+        )
     findings: list[Finding] = []
     if len({line.date_of_service for line in claim.lines}) == 1:
         # the usual claim: one date of service, one set of tables

@@ -36,7 +36,15 @@ def _modifier_set(value: object) -> frozenset[str] | None:
 
 @attrs.frozen(kw_only=True)
 class Policy:
-    """Options of :func:`codekit.check_claim` (see the module docstring)."""
+    """Options of :func:`codekit.check_claim` and :func:`codekit.check_claims`.
+
+    ``column1_modifier_bypasses`` (default ``False``): a PTP-associated modifier bypasses an
+    indicator-1 edit when it is on the column 2 line (NCCI); with this option one on the
+    column 1 line also counts. ``contractor_primaries`` (default ``True``): consult the
+    primaries plugins register with :meth:`codekit.plugins.Registrar.add_aoc_primaries` for
+    AOC types 2 and 3. ``ptp_modifiers`` (default ``None``: the versioned list
+    :data:`codekit.ncci.PTP_MODIFIERS`): a fixed set of PTP-associated modifiers instead.
+    """
 
     column1_modifier_bypasses: bool = False
     contractor_primaries: bool = True
