@@ -2,7 +2,8 @@
 
 Check claims with :func:`check_claim` (one claim) or :func:`check_claims` (a DataFrame of
 lines), tune the documented options with :class:`Policy`, ask per-code questions with
-:func:`ptp_edits`, :func:`mue`, :func:`aoc_edits` and :func:`addon_primaries`, and install a
+:func:`ptp_edits`, :func:`mue`, :func:`aoc_edits`, :func:`addon_primaries` and
+:func:`addons_of` (the add-on codes of a primary), and install a
 quarter's tables from CMS with :func:`fetch` (``codekit data fetch ncci``).
 
 >>> from codekit.ncci import Policy
@@ -17,7 +18,14 @@ not checked (``EditReport.verified`` is then ``False``).
 from __future__ import annotations
 
 from codekit._ncci.batch import FINDING_COLUMNS, check_claims
-from codekit._ncci.engine import addon_primaries, aoc_edits, check_claim, mue, ptp_edits
+from codekit._ncci.engine import (
+    addon_primaries,
+    addons_of,
+    aoc_edits,
+    check_claim,
+    mue,
+    ptp_edits,
+)
 from codekit._ncci.fetch import candidates
 from codekit._ncci.fetch import fetch_ncci as fetch
 from codekit._ncci.model import (
@@ -47,6 +55,7 @@ __all__ = [
     "Provenance",
     "PtpEdit",
     "addon_primaries",
+    "addons_of",
     "aoc_edits",
     "candidates",
     "check_claim",

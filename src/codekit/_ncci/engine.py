@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from codekit._ncci.tables import AocTable, MueTable, PtpTable
 
-__all__ = ["addon_primaries", "check_claim", "mue", "ptp_edits"]
+__all__ = ["addon_primaries", "addons_of", "aoc_edits", "check_claim", "mue", "ptp_edits"]
 
 _LOW = (1 << 32) - 1
 
@@ -682,6 +682,45 @@ def aoc_edits(
             )
         )
     return tuple(found)
+
+
+def addons_of(
+    code: str, *, as_of: dt.date | str | None = None, program: str = "medicare"
+) -> tuple[AocEdit, ...]:
+    """The AOC rows that name ``code`` as a primary: the add-on codes reported with it.
+
+    ``addons_of("99213")`` holds the G2211 row of CMS's table. With ``as_of`` only rows in
+    force that day whose add-on and primary are not deleted then. Sorted by add-on code.
+    """
+    import numpy as np
+
+    canonical = _code(code)
+    entry, table, day = _question("aoc", "all", _program(program), as_of)
+    rows = np.flatnonzero(np.asarray(table.primary) == encode(canonical)).tolist()
+    found = []
+    for row in rows:
+        eff, dele = int(table.effective[row]), int(table.deletion[row])
+        add_del, prim_del = int(table.add_on_deletion[row]), int(table.primary_deletion[row])
+        if day is not None:
+            ordinal = day.toordinal()
+            if not in_force(eff, min(dele, add_del), ordinal):
+                continue
+            if ordinal > prim_del:  # the primary is deleted (OPEN when it is not)
+                continue
+        found.append(
+            AocEdit(
+                add_on=decode(int(table.add_on[row])),
+                aoc_type=int(table.type[row]),
+                primary=canonical,
+                effective=from_ordinal(eff),
+                deletion=from_ordinal(dele),
+                add_on_deletion=from_ordinal(add_del),
+                primary_deletion=from_ordinal(prim_del),
+                notes=table.meta["notes"][int(table.notes[row])],
+                provenance=entry.provenance,
+            )
+        )
+    return tuple(sorted(found, key=lambda edit: (edit.add_on, edit.effective or dt.date.min)))
 
 
 def addon_primaries(
