@@ -15,6 +15,15 @@ from codekit._importers import install_files
 from codekit._ncci.synthetic import julian, write_aoc, write_mue, write_ptp
 
 
+@pytest.fixture(autouse=True)
+def _ncci_rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tables use made-up code numbers, so the checks here leave code validity out
+    (it has its own tests in ``test_ncci_validity.py``)."""
+    from codekit._ncci import policy
+
+    monkeypatch.setattr(policy, "DEFAULT_POLICY", policy.Policy(validate_codes=False))
+
+
 @pytest.fixture(scope="module", autouse=True)
 def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     src = tmp_path_factory.mktemp("cms")

@@ -30,6 +30,15 @@ MUE = "mue/MCR_MUE_PractitionerServices_Eff_07-01-2026.excerpt.csv"
 AOC = "aoc/AOC_V2026Q2-MCR.xlsx"
 
 
+@pytest.fixture(autouse=True)
+def _ncci_rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tables use made-up code numbers, so the checks here leave code validity out
+    (it has its own tests in ``test_ncci_validity.py``)."""
+    from codekit._ncci import policy
+
+    monkeypatch.setattr(policy, "DEFAULT_POLICY", policy.Policy(validate_codes=False))
+
+
 def _plain_ptp(path: Path) -> list[list[str]]:
     """Data rows as a plain reader sees them: the lines after CMS's six notice/header lines."""
     lines = path.read_bytes().decode("ascii").split("\r\n")

@@ -46,6 +46,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="policy: a PTP-associated modifier on the column 1 line also bypasses",
     )
     check.add_argument(
+        "--no-code-validity",
+        action="store_true",
+        help="policy: do not check that codes, modifiers and diagnoses are valid on the date",
+    )
+    check.add_argument(
         "--allow-unverified",
         action="store_true",
         help="exit 0 even when an edit could not run because its NCCI table is not installed",
@@ -91,10 +96,16 @@ def _read(path: Path) -> list[Any]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from codekit._ncci.engine import check_claim
-    from codekit._ncci.policy import Policy
+    import attrs
 
-    policy = Policy(column1_modifier_bypasses=args.column1_modifier)
+    from codekit._ncci import policy as _policy
+    from codekit._ncci.engine import check_claim
+
+    policy = attrs.evolve(
+        _policy.DEFAULT_POLICY,
+        column1_modifier_bypasses=args.column1_modifier,
+        validate_codes=_policy.DEFAULT_POLICY.validate_codes and not args.no_code_validity,
+    )
     reports = [
         check_claim(claim, setting=args.setting, as_of=args.as_of, policy=policy)
         for claim in _read(Path(args.file))

@@ -15,8 +15,10 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from codekit._ncci import codes as _codes
+from codekit._ncci import policy as _policy
 from codekit._ncci.engine import Tables, tables_for
 from codekit._ncci.model import (
+    EDIT_KINDS,
     UNITS_CAP,
     Claim,
     _code,
@@ -27,8 +29,9 @@ from codekit._ncci.model import (
     normalize_setting,
 )
 from codekit._ncci.pairs import SMALL, expand, listed_rank_pairs, pairs_by_listing
-from codekit._ncci.policy import DEFAULT_POLICY, Policy, contractor_primaries
+from codekit._ncci.policy import Policy, contractor_primaries
 from codekit._ncci.rules import CARC, NEVER, OPEN, PTP_MODIFIERS
+from codekit._ncci.validity import frame_validity
 from codekit.exceptions import InvalidClaimError
 
 if TYPE_CHECKING:
@@ -87,6 +90,7 @@ def _frame_of_claims(claims: Iterable[Claim]) -> pd.DataFrame:
             "provider_id": claim.provider_id,
             "setting": claim.setting,
             "program": claim.program,
+            "diagnoses": claim.diagnoses,
             **line.to_dict(),
         }
         for claim in claims
@@ -244,10 +248,11 @@ def _bad(frame: pd.DataFrame, mask: Any, field: str, message: str) -> InvalidCla
 
 
 def _bypass_table(
-    frame: pd.DataFrame, fixed: frozenset[str] | None
+    frame: pd.DataFrame, fixed: frozenset[str] | None, lists: list[list[str]]
 ) -> tuple[Any, list[tuple[str | None, str | None, str | None]]]:
     """Per row, an index into the distinct modifier lists, and each list's first
-    PTP-associated modifier under the current list, the pre-2015 list and ``fixed``.
+    PTP-associated modifier under the current list, the pre-2015 list and ``fixed``
+    (``lists`` receives the modifiers of each distinct list).
     """
     import numpy as np
     import pandas as pd
@@ -265,11 +270,13 @@ def _bypass_table(
         index, uniques = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=False)
     newest, oldest = PTP_MODIFIERS[0][1], PTP_MODIFIERS[-1][1]
     found: list[tuple[str | None, str | None, str | None]] = []
+    lists.clear()
     for position, raw in enumerate(uniques):
         try:
             items = _split(raw)
         except InvalidClaimError as exc:
             raise _bad(frame, index == position, "modifiers", str(exc)) from None
+        lists.append(items)
         found.append(
             (
                 next((m for m in items if m in newest), None),
@@ -319,7 +326,7 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
             "(codekit.check_claim checks one claim without it)"
         ) from exc
 
-    policy = policy or DEFAULT_POLICY
+    policy = policy or _policy.DEFAULT_POLICY
     if not isinstance(policy, Policy):
         raise InvalidClaimError(
             f"policy must be a codekit.ncci.Policy, not {type(policy).__name__}", field="policy"
@@ -339,6 +346,7 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
         "units",
         "date_of_service",
         "place_of_service",
+        "diagnosis_pointers",
     }
     unknown = sorted(set(map(str, frame.columns)) - known)
     if unknown:
@@ -440,7 +448,8 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
         on = select_day or dt.date.fromordinal(int(day.min()) + d0)
         chosen.append(tables_for(set_names[s_i], prog_names[p_i], on))
 
-    mod_index, mod_table = _bypass_table(frame, policy.ptp_modifiers)
+    modifier_lists: list[list[str]] = []
+    mod_index, mod_table = _bypass_table(frame, policy.ptp_modifiers, modifier_lists)
     cutoff = PTP_MODIFIERS[0][0].toordinal()
     # (whether a list has a bypassing modifier is decided once per distinct list)
     if policy.ptp_modifiers is not None:
@@ -516,6 +525,8 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
                 severity="unverifiable",
                 unchecked=np.ones(len(rows), dtype=bool),
             )
+    if policy.validate_codes:
+        frame_validity(ctx, frame, mod_index, modifier_lists)
     return ctx.frame()
 
 
@@ -629,7 +640,7 @@ class _Ctx:
             block["other_claim_id"] = self.claim_ids[other]
             block["other_line_id"] = self._ids(other)
             block["other_code"] = self.canonical[self.code_index[other]]
-        rank = ("ptp", "mue", "aoc").index(kind)
+        rank = EDIT_KINDS.index(kind)
         second = self.code[other] if other is not None else np.zeros(len(rows), dtype=np.int64)
         block["_sort"] = (
             self.group_rank[rows],

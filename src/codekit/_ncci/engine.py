@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from codekit import _registry
+from codekit._ncci import policy as _policy
 from codekit._ncci import store
 from codekit._ncci.codes import decode, encode
 from codekit._ncci.model import (
@@ -34,8 +35,9 @@ from codekit._ncci.model import (
     _program,
     normalize_setting,
 )
-from codekit._ncci.policy import DEFAULT_POLICY, Policy, contractor_primaries
+from codekit._ncci.policy import Policy, contractor_primaries
 from codekit._ncci.rules import CARC, OPEN, from_ordinal, in_force, ptp_applies
+from codekit._ncci.validity import claim_findings
 from codekit.exceptions import InvalidClaimError
 
 if TYPE_CHECKING:
@@ -521,7 +523,7 @@ def check_claim(
         claim = Claim.from_dict(claim)
     chosen = claim.setting or normalize_setting(setting)
     day = None if as_of is None else _date(as_of)
-    policy = policy or DEFAULT_POLICY
+    policy = policy or _policy.DEFAULT_POLICY
     if not isinstance(policy, Policy):
         raise InvalidClaimError(
             f"policy must be a codekit.ncci.Policy, not {type(policy).__name__}", field="policy"
@@ -532,6 +534,8 @@ def check_claim(
         dos = claim.lines[0].date_of_service
         tables = tables_for(chosen, claim.program, day or dos)
         findings = check_group(claim.lines, dos, tables, policy, claim.program)
+        if policy.validate_codes:
+            findings += claim_findings(claim)  # type: ignore[arg-type]
         if len(findings) > 1:
             findings.sort(key=Finding.sort_key)
         return EditReport(
@@ -552,6 +556,8 @@ def check_claim(
         for provenance in tables.provenances:
             used[provenance] = None
         findings.extend(check_group(groups[dos], dos, tables, policy, claim.program))
+    if policy.validate_codes:
+        findings += claim_findings(claim)  # type: ignore[arg-type]
     findings.sort(key=Finding.sort_key)
     return EditReport(
         claim_id=claim.claim_id, findings=tuple(findings), notes=tuple(notes), tables=tuple(used)

@@ -40,7 +40,10 @@ __all__ = [
     "normalize_setting",
 ]
 
-EditKind = Literal["ptp", "mue", "aoc"]
+EditKind = Literal["ptp", "mue", "aoc", "validity"]
+EDIT_KINDS: tuple[EditKind, ...] = ("ptp", "mue", "aoc", "validity")
+#: Most diagnoses on a claim (the 837P and CMS-1500 carry up to 12), pointers per line.
+MAX_DIAGNOSES, MAX_POINTERS = 12, 4
 Severity = Literal["deny", "warn", "unverifiable"]
 Setting = Literal["practitioner", "outpatient_hospital", "dme"]
 Program = Literal["medicare", "medicaid"]
@@ -213,6 +216,75 @@ def _date(value: object, line: str | None = None) -> dt.date:
         ) from None
 
 
+def _pointers(value: object, line: str | None = None) -> tuple[int, ...]:
+    """Diagnosis pointers of a line: 1-based positions in the claim's diagnoses (at most 4)."""
+    if value is None or _missing(value):
+        return ()
+    items: Iterable[object]
+    if isinstance(value, str):
+        items = value.replace(",", " ").split()
+    elif _whole(value) is not None:
+        items = [value]
+    elif isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+        items = list(value)
+    else:
+        items = [value]
+    found = []
+    for item in items:
+        number = _whole(item) if not isinstance(item, str) else None
+        if isinstance(item, str) and item.strip().isdigit():
+            number = int(item.strip())
+        if number is None or not 1 <= number <= MAX_DIAGNOSES:
+            raise InvalidClaimError(
+                f"diagnosis pointer {item!r} is not a position 1-{MAX_DIAGNOSES}",
+                line=line,
+                field="diagnosis_pointers",
+                value=value,
+            )
+        found.append(number)
+    if len(found) > MAX_POINTERS:
+        raise InvalidClaimError(
+            f"a line points to at most {MAX_POINTERS} diagnoses, not {len(found)}",
+            line=line,
+            field="diagnosis_pointers",
+            value=value,
+        )
+    return tuple(found)
+
+
+def _diagnoses(value: object) -> tuple[str, ...]:
+    """A claim's ICD-10-CM diagnosis codes (at most 12), as written (validity is checked)."""
+    if value is None or _missing(value):
+        return ()
+    items: Iterable[object]
+    if isinstance(value, str):
+        items = value.replace(",", " ").split()
+    elif isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+        items = list(value)
+    else:
+        items = [value]
+    found = []
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise InvalidClaimError(
+                f"a diagnosis must be an ICD-10-CM code as text, not {item!r}",
+                field="diagnoses",
+                value=value,
+            )
+        found.append(item.strip().upper())
+    if len(found) > MAX_DIAGNOSES:
+        raise InvalidClaimError(
+            f"a claim carries at most {MAX_DIAGNOSES} diagnoses, not {len(found)}",
+            field="diagnoses",
+            value=value,
+        )
+    return tuple(found)
+
+
+def _int_tuple(value: Iterable[int]) -> tuple[int, ...]:
+    return tuple(value)
+
+
 def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
@@ -255,9 +327,19 @@ class ClaimLine:
     units: int = attrs.field(default=1, validator=_line_units)
     date_of_service: dt.date
     place_of_service: str | None = None
+    #: 1-based positions in the claim's ``diagnoses`` of the diagnoses this line treats.
+    diagnosis_pointers: tuple[int, ...] = attrs.field(default=(), converter=_int_tuple)
 
     KEYS = frozenset(
-        ["line_id", "code", "modifiers", "units", "date_of_service", "place_of_service"]
+        [
+            "line_id",
+            "code",
+            "modifiers",
+            "units",
+            "date_of_service",
+            "place_of_service",
+            "diagnosis_pointers",
+        ]
     )
 
     @classmethod
@@ -290,7 +372,10 @@ class ClaimLine:
             modifiers=_modifiers(data.get("modifiers"), line_id),
             units=_units(data.get("units", 1), line_id),
             date_of_service=_date(data["date_of_service"], line_id),
-            place_of_service=None if pos is None or pos == "" else str(pos).strip(),
+            place_of_service=None
+            if pos is None or _missing(pos) or pos == ""
+            else str(pos).strip(),
+            diagnosis_pointers=_pointers(data.get("diagnosis_pointers"), line_id),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -302,6 +387,7 @@ class ClaimLine:
             "units": self.units,
             "date_of_service": self.date_of_service.isoformat(),
             "place_of_service": self.place_of_service,
+            "diagnosis_pointers": list(self.diagnosis_pointers),
         }
 
 
@@ -338,8 +424,24 @@ class Claim:
     lines: tuple[ClaimLine, ...] = attrs.field(
         default=(), converter=_line_tuple, validator=_unique_lines
     )
+    #: ICD-10-CM diagnosis codes (at most 12); lines point to them by position.
+    diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_diagnoses)
 
-    KEYS = frozenset(["claim_id", "beneficiary_id", "provider_id", "setting", "program", "lines"])
+    KEYS = frozenset(
+        ["claim_id", "beneficiary_id", "provider_id", "setting", "program", "lines", "diagnoses"]
+    )
+
+    def __attrs_post_init__(self) -> None:
+        for line in self.lines:
+            for pointer in line.diagnosis_pointers:
+                if pointer > len(self.diagnoses):
+                    raise InvalidClaimError(
+                        f"diagnosis pointer {pointer} points past the claim's "
+                        f"{len(self.diagnoses)} diagnoses",
+                        line=line.line_id,
+                        field="diagnosis_pointers",
+                        value=pointer,
+                    )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Claim:
@@ -369,6 +471,7 @@ class Claim:
             setting=data.get("setting"),
             program=data.get("program") or "medicare",
             lines=lines,
+            diagnoses=data.get("diagnoses"),
         )
 
     @classmethod
@@ -402,8 +505,15 @@ class Claim:
                 claim_id,
                 {
                     k: row[k]
-                    for k in ("claim_id", "beneficiary_id", "provider_id", "setting", "program")
-                    if k in row
+                    for k in (
+                        "claim_id",
+                        "beneficiary_id",
+                        "provider_id",
+                        "setting",
+                        "program",
+                        "diagnoses",
+                    )
+                    if k in row and not _missing(row[k])
                 },
             )
             claim.setdefault("lines", [])
@@ -421,6 +531,7 @@ class Claim:
             "setting": self.setting,
             "program": self.program,
             "lines": [line.to_dict() for line in self.lines],
+            "diagnoses": list(self.diagnoses),
         }
 
 
@@ -440,7 +551,7 @@ def _missing(value: object) -> bool:
 class Provenance:
     """Where a rule came from: the table, setting, program, release and CMS file name."""
 
-    table: Literal["PTP", "MUE", "AOC", "plugin"]
+    table: Literal["PTP", "MUE", "AOC", "plugin", "code_set"]
     setting: str
     program: str = "medicare"
     release: str = ""
@@ -496,7 +607,7 @@ class Finding:
         """A key that orders findings the same way whatever the order of the lines."""
         return (
             self.date_of_service or dt.date.min,
-            ("ptp", "mue", "aoc").index(self.kind),
+            EDIT_KINDS.index(self.kind),
             self.codes,
             self.line_ids,
         )
