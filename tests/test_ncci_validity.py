@@ -202,3 +202,18 @@ def test_batch_path_finds_the_validity_findings_check_claim_finds(
     found = codekit.check_claims(values)
     got = {(r.claim_id, r.kind, r.severity, r.line_id, r.code) for r in found.itertuples()}
     assert got == expected
+
+
+def test_codekit_check_reads_diagnoses_from_a_csv(
+    hcpcs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "lines.csv"
+    path.write_text(
+        "claim_id,line_id,code,diagnoses,diagnosis_pointers,date_of_service\n"
+        f"A,1,J1100,E11.9 E11,1,{DOS}\n"
+        f"A,2,J1100,E11.9 E11,2,{DOS}\n"
+    )
+    assert main(["check", str(path), "--json", "--allow-unverified"]) == 1
+    (report,) = json.loads(capsys.readouterr().out)
+    found = [(f["codes"], f["line_ids"]) for f in report["findings"] if f["kind"] == "validity"]
+    assert found == [(["E11"], ["2"])]

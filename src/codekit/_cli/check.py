@@ -2,7 +2,10 @@
 
 A JSON file holds one claim (the mapping :meth:`codekit.Claim.from_dict` reads) or a list of
 them; a CSV file has one row per line with the claim and line keys as columns (``modifiers``
-separated by spaces or commas; rows grouped into claims by ``claim_id``). Files are UTF-8.
+separated by spaces or commas; rows grouped into claims by ``claim_id``; a claim's
+``diagnoses`` column and each line's ``diagnosis_pointers`` likewise). Files are UTF-8.
+Besides the NCCI edits, every code, modifier and diagnosis is checked for validity on its date
+of service (``--no-code-validity`` leaves that out).
 
 Exit code 1 when any line is denied; 3 when no line is denied but an edit could not run
 because its table is not installed for a claim's date, setting or program (the report names
@@ -76,7 +79,14 @@ def _read(path: Path) -> list[Any]:
         ) from None
     if path.suffix.lower() == ".csv":
         claims: dict[str, dict[str, Any]] = {}
-        claim_keys = ("claim_id", "beneficiary_id", "provider_id", "setting", "program")
+        claim_keys = (
+            "claim_id",
+            "beneficiary_id",
+            "provider_id",
+            "setting",
+            "program",
+            "diagnoses",
+        )
         for number, raw in enumerate(csv.DictReader(text.splitlines()), 1):
             row = {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in raw.items() if k}
             data = claims.setdefault(
