@@ -535,7 +535,7 @@ def check_claim(
         tables = tables_for(chosen, claim.program, day or dos)
         findings = check_group(claim.lines, dos, tables, policy, claim.program)
         if policy.validate_codes:
-            findings += claim_findings(claim)  # type: ignore[arg-type]
+            findings += claim_findings(claim)
         if len(findings) > 1:
             findings.sort(key=Finding.sort_key)
         return EditReport(
@@ -557,7 +557,7 @@ def check_claim(
             used[provenance] = None
         findings.extend(check_group(groups[dos], dos, tables, policy, claim.program))
     if policy.validate_codes:
-        findings += claim_findings(claim)  # type: ignore[arg-type]
+        findings += claim_findings(claim)
     findings.sort(key=Finding.sort_key)
     return EditReport(
         claim_id=claim.claim_id, findings=tuple(findings), notes=tuple(notes), tables=tuple(used)

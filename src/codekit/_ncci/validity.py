@@ -17,7 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from codekit._ncci.model import Claim, Finding
 
 __all__ = ["CARC", "KINDS", "code_set_of", "verdict"]
 
@@ -110,7 +113,7 @@ def _verdict(kind: str, value: str, day: dt.date, _generation: int) -> tuple[str
     return "invalid", f"{value} is not in force yet: valid from {start}", code_set, release
 
 
-def _finding(kind: str, value: str, line_ids: tuple[str, ...], day: dt.date) -> object | None:
+def _finding(kind: str, value: str, line_ids: tuple[str, ...], day: dt.date) -> Finding | None:
     """The finding of one value on the lines it concerns (``None`` when it is valid)."""
     from codekit._ncci.model import Finding, Provenance
 
@@ -145,12 +148,9 @@ def _finding(kind: str, value: str, line_ids: tuple[str, ...], day: dt.date) -> 
     )
 
 
-def claim_findings(claim: object) -> list[object]:
+def claim_findings(claim: Claim) -> list[Finding]:
     """The validity findings of a claim: per line its code and modifiers, per diagnosis the
     lines pointing to it (every line when none does), on each line's date of service."""
-    from codekit._ncci.model import Claim
-
-    assert isinstance(claim, Claim)
     found = []
     for line in claim.lines:
         day = line.date_of_service
