@@ -11,7 +11,9 @@ Writes into a folder you name (a temporary one; never commit the output):
 * the AOC table: the genuine ``AOC_V2026Q2-MCR.xlsx`` from ``$CODEKIT_CMS_CORPUS`` when
   available, else a synthetic one of 9,000 rows.
 
-Usage: ``python -m bench.make_ncci_tables OUTDIR [--ptp-rows N] [--seed S]``.
+Usage: ``python -m bench.make_ncci_tables [OUTDIR] [--ptp-rows N] [--seed S]``. Without
+``OUTDIR`` (as ``python -m bench`` runs every benchmark) the tables are written into a
+temporary folder, the time taken is printed, and the folder is removed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ import argparse
 import datetime as dt
 import os
 import shutil
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -178,15 +183,22 @@ def make(folder: Path, *, ptp_rows: int = 1_250_000, seed: int = 20260701) -> di
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("outdir", type=Path)
+    parser.add_argument("outdir", type=Path, nargs="?", help="default: a temporary folder")
     parser.add_argument("--ptp-rows", type=int, default=1_250_000)
     parser.add_argument("--seed", type=int, default=20260701)
-    args = parser.parse_args(argv)
-    files = make(args.outdir, ptp_rows=args.ptp_rows, seed=args.seed)
-    for table, paths in files.items():
-        for path in paths:
-            print(f"{table}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    # ``python -m bench`` calls main() with no arguments (its own argv is not ours)
+    args = parser.parse_args([] if argv is None else argv)
+    with tempfile.TemporaryDirectory(prefix="codekit-ncci-tables-") as tmp:
+        outdir = args.outdir or Path(tmp)
+        start = time.perf_counter()
+        files = make(outdir, ptp_rows=args.ptp_rows, seed=args.seed)
+        took = time.perf_counter() - start
+        for table, paths in files.items():
+            for path in paths:
+                shown = path if args.outdir else path.name
+                print(f"{table}: {shown} ({path.stat().st_size / 1e6:.1f} MB)")
+        print(f"generated in {took:.1f} s" + ("" if args.outdir else " (temporary, removed)"))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -23,6 +23,7 @@ MODULES = (
     "codekit.hookspecs",
     "codekit.testing",
     "codekit.data",
+    "codekit.ncci",
     "codekit.quota",
 )
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")

@@ -15,6 +15,15 @@ from codekit._importers import install_files
 from codekit._ncci.synthetic import julian, write_aoc, write_mue, write_ptp
 
 
+@pytest.fixture(autouse=True)
+def _ncci_rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tables use made-up code numbers, so the checks here leave code validity out
+    (it has its own tests in ``test_ncci_validity.py``)."""
+    from codekit._ncci import policy
+
+    monkeypatch.setattr(policy, "DEFAULT_POLICY", policy.Policy(validate_codes=False))
+
+
 @pytest.fixture(scope="module", autouse=True)
 def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     src = tmp_path_factory.mktemp("cms")
@@ -89,8 +98,13 @@ def test_csv_input_and_setting_option(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["check", str(path), "--json", "--setting", "outpatient_hospital"]) == 1
     reports = json.loads(capsys.readouterr().out)
     assert [r["claim_id"] for r in reports] == ["A", "B"]
-    assert [f["kind"] for f in reports[0]["findings"]] == ["ptp"]
-    assert reports[1]["findings"] == []  # no outpatient hospital MUE table installed
+    # no outpatient hospital MUE table is installed: that edit is reported as not checked
+    assert [(f["kind"], f["severity"]) for f in reports[0]["findings"]] == [
+        ("ptp", "deny"),
+        ("mue", "unverifiable"),
+    ]
+    assert [(f["kind"], f["unchecked"]) for f in reports[1]["findings"]] == [("mue", True)]
+    assert reports[1]["verified"] is False
     assert main(["check", str(path), "--json"]) == 1  # practitioner: the MUE denies claim B
     reports = json.loads(capsys.readouterr().out)
     assert [f["kind"] for f in reports[1]["findings"]] == ["mue"]
@@ -112,4 +126,43 @@ def test_bad_input_exits_2_with_one_line(
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("codekit: claim line 4, field 'units'")
+    assert "Traceback" not in err
+
+
+def test_no_tables_installed_is_not_clean_and_exits_non_zero(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # issue 11: with no NCCI tables installed `codekit check` printed "claim C1: clean" and
+    # exited 0. It must say what was not checked and fail unless the user allows it.
+    path = tmp_path / "claim.json"
+    path.write_text(json.dumps({**_claim("22222", []), "claim_id": "C1"}))
+    assert main(["check", str(path)]) == 3
+    captured = capsys.readouterr()
+    assert "claim C1: unverified" in captured.out
+    assert "clean" not in captured.out
+    for table in ("PTP", "MUE", "AOC"):
+        assert f"{table} edits were not checked" in captured.out
+    assert "2026-08-03 (2026Q3)" in captured.out
+    assert "codekit data fetch ncci --release 2026Q3 --accept-ama-license" in captured.out
+    assert "--allow-unverified" in captured.err
+    assert main(["check", str(path), "--allow-unverified"]) == 0
+    assert "claim C1: unverified" in capsys.readouterr().out
+    assert main(["check", str(path), "--json"]) == 3
+    (report,) = json.loads(capsys.readouterr().out)
+    assert (report["clean"], report["verified"], report["denied"]) == (False, False, False)
+    assert [f["kind"] for f in report["findings"] if f["unchecked"]] == ["ptp", "mue", "aoc"]
+
+
+def test_a_non_utf8_claim_file_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # issue 11: a non-UTF-8 claim file gave a raw UnicodeDecodeError traceback
+    path = tmp_path / "lines.csv"
+    path.write_bytes(
+        b"claim_id,line_id,code,date_of_service\r\nA,1,11111,2026-08-03\r\nA\xe9,2,22222,x\r\n"
+    )
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("codekit: claim: lines.csv is not UTF-8 text (byte 0xe9 on line 3)")
+    assert "save the file as UTF-8" in err
     assert "Traceback" not in err

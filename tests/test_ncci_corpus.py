@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import codekit
+import codekit.ncci
 from codekit import _registry
 from codekit._importers import detect_file, install_files
 from codekit._ncci import formats
@@ -27,6 +28,15 @@ pytestmark = pytest.mark.corpus
 PTP = "ptp/ccipra-v322r0-f1.excerpt.txt"
 MUE = "mue/MCR_MUE_PractitionerServices_Eff_07-01-2026.excerpt.csv"
 AOC = "aoc/AOC_V2026Q2-MCR.xlsx"
+
+
+@pytest.fixture(autouse=True)
+def _ncci_rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tables use made-up code numbers, so the checks here leave code validity out
+    (it has its own tests in ``test_ncci_validity.py``)."""
+    from codekit._ncci import policy
+
+    monkeypatch.setattr(policy, "DEFAULT_POLICY", policy.Policy(validate_codes=False))
 
 
 def _plain_ptp(path: Path) -> list[list[str]]:
@@ -161,3 +171,26 @@ def test_genuine_mue_value(installed: None) -> None:
     assert limit is not None
     assert (limit.value, limit.mai) == (1, 2)
     assert limit.provenance.source_file == "MCR_MUE_PractitionerServices_Eff_07-01-2026.excerpt.csv"
+
+
+def test_a_code_page_lists_the_add_on_codes_naming_it_as_primary(
+    cms_corpus: Path, installed: None
+) -> None:
+    # issue 11: 99213 -> G2211 and 0627T -> 0628T, as CMS's AOC 2026Q2 file lists them
+    import openpyxl
+
+    book = openpyxl.load_workbook(cms_corpus / AOC, read_only=True)
+    truth: dict[str, set[str]] = {}
+    for row in book.worksheets[0].iter_rows(values_only=True):
+        cells = [str(c).strip() if c is not None else "" for c in row]
+        if len(cells) > 3 and cells[0] in ("1", "2", "3"):
+            truth.setdefault(cells[3], set()).add(cells[1])
+    assert "G2211" in truth["99213"]
+    assert "0628T" in truth["0627T"]
+    for primary in ("99213", "0627T"):
+        assert {e.add_on for e in codekit.ncci.addons_of(primary)} == truth[primary]
+        page = codekit.page(primary)
+        listed = {row["add_on"] for row in page.addons.rows if "add_on" in row}
+        assert listed == truth[primary], primary
+        assert all(row["primary"] == primary for row in page.addons.rows if "add_on" in row)
+    assert "G2211" in {e.add_on for e in codekit.ncci.addons_of("99213", as_of="2026-05-01")}

@@ -43,6 +43,15 @@ AOC = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _ncci_rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tables use made-up code numbers, so the checks here leave code validity out
+    (it has its own tests in ``test_ncci_validity.py``)."""
+    from codekit._ncci import policy
+
+    monkeypatch.setattr(policy, "DEFAULT_POLICY", policy.Policy(validate_codes=False))
+
+
 def _ymd(text: str) -> int:
     if text == "*":
         return OPEN

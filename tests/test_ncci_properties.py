@@ -53,6 +53,17 @@ IN_TABLES = ["10001", "10002", "10003", "10004", "10005", "20001", "20002", "200
 NOT_IN_TABLES = ["90001", "90002", "90003", "A0001", "0001X"]
 MODIFIERS = ["59", "XU", "LT", "RT", "25", "26", "TC", "76", "GA"]
 DAYS = [dt.date(2026, 7, 31), dt.date(2026, 8, 1)]
+#: Before the MUE table's effective date: the MUE edit cannot run (an unchecked finding).
+EARLY = dt.date(2026, 6, 30)
+
+
+@pytest.fixture(autouse=True)
+def _ncci_rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tables use made-up code numbers, so the checks here leave code validity out
+    (it has its own tests in ``test_ncci_validity.py``)."""
+    from codekit._ncci import policy
+
+    monkeypatch.setattr(policy, "DEFAULT_POLICY", policy.Policy(validate_codes=False))
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -73,7 +84,9 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @st.composite
-def lines(draw: st.DrawFn, codes: list[str] = IN_TABLES + NOT_IN_TABLES) -> list[dict[str, Any]]:
+def lines(
+    draw: st.DrawFn, codes: list[str] = IN_TABLES + NOT_IN_TABLES, days: list[dt.date] = DAYS
+) -> list[dict[str, Any]]:
     count = draw(st.integers(1, 8))
     return [
         {
@@ -81,7 +94,7 @@ def lines(draw: st.DrawFn, codes: list[str] = IN_TABLES + NOT_IN_TABLES) -> list
             "code": draw(st.sampled_from(codes)),
             "units": draw(st.integers(0, 4)),
             "modifiers": draw(st.lists(st.sampled_from(MODIFIERS), max_size=2, unique=True)),
-            "date_of_service": draw(st.sampled_from(DAYS)),
+            "date_of_service": draw(st.sampled_from(days)),
         }
         for i in range(count)
     ]
@@ -198,21 +211,23 @@ def _rows(claim: codekit.Claim, finding: codekit.Finding) -> list[tuple[Any, ...
                 finding.bypass_modifier,
             )
         ]
+    # one code per line (a missing table's finding) or the code of every line (MUE, AOC)
+    codes = finding.codes if len(finding.codes) == len(finding.line_ids) else finding.codes * 99
     return [
-        (claim.claim_id, finding.kind, finding.severity, line, None, finding.codes[0], None, None)
-        for line in finding.line_ids
+        (claim.claim_id, finding.kind, finding.severity, line, None, code, None, None)
+        for line, code in zip(finding.line_ids, codes, strict=False)
     ]
 
 
 POLICIES = [
-    Policy(),
-    Policy(column1_modifier_bypasses=True),
-    Policy(ptp_modifiers=["LT", "RT", "TC"]),
-    Policy(contractor_primaries=False),
+    Policy(validate_codes=False),
+    Policy(column1_modifier_bypasses=True, validate_codes=False),
+    Policy(ptp_modifiers=["LT", "RT", "TC"], validate_codes=False),
+    Policy(contractor_primaries=False, validate_codes=False),
 ]
 
 
-@given(st.lists(lines(), min_size=1, max_size=4), st.sampled_from(POLICIES))
+@given(st.lists(lines(days=[*DAYS, EARLY]), min_size=1, max_size=4), st.sampled_from(POLICIES))
 def test_batch_path_finds_what_check_claim_finds(
     claims: list[list[dict[str, Any]]], policy: Policy
 ) -> None:
@@ -229,7 +244,7 @@ def test_batch_path_finds_what_check_claim_finds(
 
 
 @settings(max_examples=25)
-@given(st.lists(lines(), min_size=1, max_size=4), st.sampled_from(POLICIES))
+@given(st.lists(lines(days=[*DAYS, EARLY]), min_size=1, max_size=4), st.sampled_from(POLICIES))
 def test_batch_fallbacks_find_what_check_claim_finds(
     claims: list[list[dict[str, Any]]], policy: Policy
 ) -> None:
@@ -248,6 +263,7 @@ def test_batch_fallbacks_find_what_check_claim_finds(
     with (
         mock.patch.object(batch, "_BITMAP_BITS", 0),
         mock.patch.object(batch, "_canonical_codes", return_value=None),
+        mock.patch.object(batch, "SMALL", 0),  # every group joined on its listed pairs
     ):
         found = codekit.check_claims(values, policy=policy)
     assert _comparable(found) == expected
@@ -289,3 +305,210 @@ def test_batch_path_on_a_dataframe_with_string_modifiers(tmp_path: Path) -> None
         codekit.check_claims(frame.assign(modifiers=["", "5", ""]))
     with pytest.raises(InvalidClaimError, match="line 2"):
         codekit.check_claims(frame.assign(units=[1, -2, 1]))
+
+
+def test_batch_path_reports_a_missing_table_on_every_line() -> None:
+    # issue 11: a check whose table is missing for the date says so, in the batch path too
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "claim_id": ["A", "A"],
+            "code": ["10001", "90001"],
+            "date_of_service": [EARLY, EARLY],  # before the MUE table's 07-01 effective date
+        }
+    )
+    found = codekit.check_claims(frame)
+    unchecked = found[found["unchecked"]]
+    assert list(zip(unchecked["kind"], unchecked["line_id"], unchecked["code"], strict=True)) == [
+        ("mue", "1", "10001"),
+        ("mue", "2", "90001"),
+    ]
+    assert set(unchecked["severity"]) == {"unverifiable"}
+    assert set(unchecked["table"]) == {"MUE"}
+    assert not found["unchecked"][found["kind"] != "mue"].any()
+
+
+def _expected(values: list[codekit.Claim], policy: Policy) -> set[tuple[Any, ...]]:
+    return {
+        row
+        for c in values
+        for f in codekit.check_claim(c, policy=policy).findings
+        for row in _rows(c, f)
+    }
+
+
+def _date_as(day: dt.date, how: str) -> Any:
+    import pandas as pd
+
+    if how == "yyyymmdd":
+        return int(day.strftime("%Y%m%d"))
+    if how == "text":
+        return day.isoformat()
+    if how == "timestamp":
+        return pd.Timestamp(day)
+    return day
+
+
+@given(
+    st.lists(lines(days=[*DAYS, EARLY]), min_size=1, max_size=3),
+    st.sampled_from(["yyyymmdd", "text", "timestamp", "date"]),
+    st.sampled_from(["text_or_nan", "list", "text"]),
+    st.booleans(),
+    st.sampled_from(POLICIES),
+)
+def test_batch_path_on_frames_as_people_load_them(
+    claims: list[list[dict[str, Any]]], dates: str, modifiers: str, huge: bool, policy: Policy
+) -> None:
+    # issue 11: check_claims accepts NaN modifiers, integer / text / datetime64 dates and units
+    # too large for int64 (which wrapped and lost the MUE denial), and never answers
+    # differently from check_claim
+    import pandas as pd
+
+    if huge:  # beyond int64: the MUE must still deny them
+        claims = [[{**i, "units": i["units"] + 2**70} for i in items] for items in claims]
+    values = [make(items, claim_id=f"C{i}", bene=f"B{i}") for i, items in enumerate(claims)]
+    rows = []
+    for n, items in enumerate(claims):
+        for item in items:
+            mods = item["modifiers"]
+            rows.append(
+                {
+                    "claim_id": f"C{n}",
+                    "beneficiary_id": f"B{n}",
+                    "provider_id": "P",
+                    "line_id": item["line_id"],
+                    "code": item["code"].lower(),
+                    "modifiers": (
+                        list(mods)
+                        if modifiers == "list"
+                        else (" ".join(mods) or (float("nan") if modifiers != "text" else ""))
+                    ),
+                    "units": item["units"],
+                    "date_of_service": _date_as(item["date_of_service"], dates),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    if dates == "timestamp":
+        assert pd.api.types.is_datetime64_any_dtype(frame["date_of_service"])
+    if huge:
+        assert frame["units"].dtype == object
+    found = codekit.check_claims(frame, policy=policy)
+    assert _comparable(found) == _expected(values, policy)
+    assert len(found) == len(_expected(values, policy))
+
+
+def test_batch_path_reads_pd_read_csv_output(tmp_path: Path) -> None:
+    # numeric codes and modifiers come back as numbers, empty cells as NaN, dates as text
+    import pandas as pd
+
+    path = tmp_path / "lines.csv"
+    path.write_text(
+        "claim_id,line_id,code,modifiers,units,date_of_service\n"
+        "A,1,10001,,,2026-08-01\n"
+        "A,2,10003,59,1,2026-08-01\n"
+        "A,3,20001,,3,20260801\n"
+    )
+    frame = pd.read_csv(path)
+    assert frame["code"].dtype.kind == "i"
+    assert frame["modifiers"].dtype.kind == "f"
+    found = codekit.check_claims(frame)
+    (claim,) = codekit.Claim.from_frame(frame)
+    assert [(line.modifiers, line.units) for line in claim.lines] == [
+        ((), 1),
+        (("59",), 1),
+        ((), 3),
+    ]
+    assert _comparable(found) == _expected([claim], Policy(validate_codes=False))
+    assert list(zip(found["kind"], found["severity"], found["line_id"], strict=True)) == [
+        ("ptp", "warn", "2"),
+        ("ptp", "deny", "3"),
+        ("mue", "deny", "3"),
+    ]
+
+
+def test_units_beyond_int64_are_denied_by_the_mue() -> None:
+    import pandas as pd
+
+    huge = 2**64 + 1  # wrapped to 1 in int64: the MUE of 2 let it through
+    frame = pd.DataFrame(
+        {"code": ["10002"], "units": pd.Series([huge], dtype=object), "date_of_service": [DAYS[1]]}
+    )
+    found = codekit.check_claims(frame)
+    assert list(zip(found["kind"], found["severity"], strict=True)) == [("mue", "deny")]
+    claim = codekit.Claim.from_dict(
+        {"lines": [{"code": "10002", "units": huge, "date_of_service": DAYS[1]}]}
+    )
+    assert [(f.kind, f.units) for f in codekit.check_claim(claim).findings] == [("mue", huge)]
+
+
+@pytest.mark.parametrize(
+    ("value", "match"),
+    [
+        ("x", "DataFrame of claim lines or a list of codekit.Claim, not str"),
+        (42, "not int"),
+        ([1, 2], "not int"),
+        (None, "not NoneType"),
+    ],
+)
+def test_check_claims_refuses_what_it_cannot_read(value: Any, match: str) -> None:
+    # issue 11: check_claims("x") gave a raw AttributeError traceback
+    with pytest.raises(InvalidClaimError, match=match):
+        codekit.check_claims(value)
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "match"),
+    [
+        ("date_of_service", ["NaT", "2026-08-01"], "missing"),
+        ("date_of_service", ["2026-13-01", "2026-08-01"], "not a date"),
+        ("code", [None, "10001"], "code is missing"),
+        ("code", [10.5, "10001"], "code must be a string"),
+        ("units", ["1.5", 1], "whole number"),
+        ("modifiers", [["5"], []], "two-character"),
+    ],
+)
+def test_check_claims_names_the_row_of_an_unreadable_value(
+    column: str, values: list[Any], match: str
+) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"code": ["10002", "10001"], "date_of_service": ["2026-08-01", "2026-08-01"]}
+    )
+    frame[column] = pd.Series(values, dtype=object)
+    if values[0] == "NaT":
+        frame[column] = pd.to_datetime(pd.Series([None, "2026-08-01"]))
+    with pytest.raises(InvalidClaimError, match=match) as caught:
+        codekit.check_claims(frame)
+    assert "(row 1)" in str(caught.value)
+    # check_claim refuses the same line
+    row = {
+        k: v for k, v in frame.iloc[0].to_dict().items() if k != "date_of_service" or column == k
+    }
+    row.setdefault("date_of_service", "2026-08-01")
+    with pytest.raises(InvalidClaimError):
+        codekit.Claim.from_dict({"lines": [row]})
+
+
+def test_a_huge_group_is_checked_in_linear_space() -> None:
+    # issue 11: 100k lines with no beneficiary id are one group; every line pair of it was
+    # enumerated (74 GiB for 100k lines). Only the pairs the tables list are looked at now.
+    import pandas as pd
+
+    quiet = NOT_IN_TABLES * 20_000
+    codes = [*quiet, "10001", "10002", "20001", "20003"]
+    frame = pd.DataFrame({"code": codes, "date_of_service": DAYS[1]})
+    found = codekit.check_claims(frame)
+    lines = [
+        {"line_id": str(i + 1), "code": c, "date_of_service": DAYS[1]} for i, c in enumerate(codes)
+    ]
+    claim = codekit.Claim.from_dict({"lines": lines})
+    assert _comparable(found) == {
+        (r[0] and "", *r[1:]) for r in _expected([claim], Policy(validate_codes=False))
+    }
+    assert sorted(zip(found["kind"], found["severity"], found["code"], strict=True)) == [
+        ("aoc", "unverifiable", "20003"),  # type 3: its listed primary 10003 is absent
+        ("ptp", "deny", "10002"),  # indicator 0 with 10001
+        ("ptp", "deny", "20001"),  # indicator 1 with 10001, no modifier; its AOC primary is paid
+    ]

@@ -73,6 +73,15 @@ AOC_ROWS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _ncci_rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tables use made-up code numbers, so the checks here leave code validity out
+    (it has its own tests in ``test_ncci_validity.py``)."""
+    from codekit._ncci import policy
+
+    monkeypatch.setattr(policy, "DEFAULT_POLICY", policy.Policy(validate_codes=False))
+
+
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The synthetic tables, installed once as packs in a data directory of their own."""
@@ -124,6 +133,11 @@ def claim(
 
 def kinds(report: codekit.EditReport) -> list[tuple[str, str, tuple[str, ...]]]:
     return [(f.kind, f.severity, f.line_ids) for f in report.findings]
+
+
+def fired(report: codekit.EditReport) -> tuple[codekit.Finding, ...]:
+    """The edits that ran and fired (without the findings that say a table is missing)."""
+    return tuple(f for f in report.findings if not f.unchecked)
 
 
 # -- PTP ----------------------------------------------------------------------------------
@@ -178,7 +192,7 @@ def test_ptp_indicator_1_bypass_only_on_column_2_line(tables: Path) -> None:
 
 def test_ptp_column_1_modifier_policy_option(tables: Path) -> None:
     # "whether one on the column 1 line counts is a policy option, default off"
-    policy = Policy(column1_modifier_bypasses=True)
+    policy = Policy(column1_modifier_bypasses=True, validate_codes=False)
     report = codekit.check_claim(claim(("11111", 1, ["XU"]), ("33333",)), policy=policy)
     assert [(f.severity, f.bypass_modifier) for f in report.findings] == [("warn", "XU")]
     # indicator 0 is never bypassed, whatever the policy
@@ -205,12 +219,12 @@ def test_ptp_modifier_list_is_versioned(tables: Path) -> None:
     # X{EPSU} became PTP-associated in 2015; 59 was one before.
     before = "2014-06-02"
     report = codekit.check_claim(claim(("11111", 1, [], before), ("99999", 1, ["XS"], before)))
-    assert [f.severity for f in report.findings] == ["deny"]
+    assert [f.severity for f in fired(report)] == ["deny"]
     report = codekit.check_claim(claim(("11111", 1, [], before), ("99999", 1, ["59"], before)))
-    assert [f.severity for f in report.findings] == ["warn"]
+    assert [f.severity for f in fired(report)] == ["warn"]
     after = "2016-06-01"
     report = codekit.check_claim(claim(("11111", 1, [], after), ("99999", 1, ["XS"], after)))
-    assert [f.severity for f in report.findings] == ["warn"]
+    assert [f.severity for f in fired(report)] == ["warn"]
 
 
 def test_ptp_indicator_9_never_applies_not_even_on_its_date(tables: Path) -> None:
@@ -240,13 +254,13 @@ def test_ptp_same_pair_keyed_by_effective_interval(tables: Path) -> None:
     old = codekit.check_claim(
         claim(("11111", 1, [], "2018-05-01"), ("66666", 1, ["59"], "2018-05-01"))
     )
-    assert [(f.severity, f.indicator, f.deletion) for f in old.findings] == [
+    assert [(f.severity, f.indicator, f.deletion) for f in fired(old)] == [
         ("deny", 0, dt.date(2019, 12, 31))
     ]
     new = codekit.check_claim(
         claim(("11111", 1, [], "2021-05-01"), ("66666", 1, ["59"], "2021-05-01"))
     )
-    assert [(f.severity, f.indicator, f.deletion) for f in new.findings] == [("warn", 1, None)]
+    assert [(f.severity, f.indicator, f.deletion) for f in fired(new)] == [("warn", 1, None)]
 
 
 def test_ptp_compares_per_date_of_service(tables: Path) -> None:
@@ -364,9 +378,24 @@ def test_mue_release_from_the_file_name_date(tables: Path) -> None:
     assert report.findings == ()
 
 
-def test_mue_before_any_table_is_reported_as_not_checked(tables: Path) -> None:
+def test_mue_before_any_table_is_an_unverifiable_finding(tables: Path) -> None:
+    # issue 11: a check whose tables are missing for the claim's dates must say so, as an
+    # unverifiable finding per edit kind; it is never "clean"
     report = codekit.check_claim(claim(("20001", 5, [], "2025-01-02")))
-    assert report.findings == ()
+    (finding,) = report.findings
+    assert (finding.kind, finding.severity, finding.unchecked) == ("mue", "unverifiable", True)
+    assert finding.line_ids == ("1",)
+    assert finding.denied_line_ids == ()
+    assert (finding.provenance.table, finding.provenance.setting) == ("MUE", "practitioner")
+    # the message names the table, the date and its quarter, and how to install it
+    assert "MUE medicare practitioner" in finding.message
+    assert "2025-01-02 (2025Q1)" in finding.message
+    assert "codekit data fetch ncci --release 2025Q1" in finding.message
+    assert not report.clean
+    assert not report.verified
+    assert report.verdict == "unverified"
+    assert report.unchecked == (finding,)
+    assert report.to_dict()["verified"] is False
     assert any("MUE" in note and "not checked" in note for note in report.notes)
 
 
@@ -416,13 +445,13 @@ def test_aoc_deleted_primary(tables: Path, day: str, denied: bool) -> None:
     report = codekit.check_claim(claim(("30012", 1, [], day), ("30002", 1, [], day)))
     assert bool(report.denied) is denied
     # another listed primary still works after the deletion
-    assert codekit.check_claim(claim(("30013", 1, [], day), ("30002", 1, [], day))).findings == ()
+    assert fired(codekit.check_claim(claim(("30013", 1, [], day), ("30002", 1, [], day)))) == ()
 
 
 @pytest.mark.parametrize(("day", "fires"), [("2020-12-31", True), ("2021-01-01", False)])
 def test_aoc_edit_deletion_date(tables: Path, day: str, fires: bool) -> None:
     report = codekit.check_claim(claim(("30006", 1, [], day)))
-    assert bool(report.findings) is fires
+    assert bool(fired(report)) is fires
 
 
 def test_aoc_type_2_is_unverifiable_without_a_contractor_list(tables: Path) -> None:
@@ -460,7 +489,8 @@ def test_aoc_type_2_with_a_contractor_list_from_a_plugin(tables: Path) -> None:
         assert batch["source_file"][0] == finding.provenance.source_file
         # the policy can switch plugin lists off
         off = codekit.check_claim(
-            claim(("30003",), ("77777",)), policy=Policy(contractor_primaries=False)
+            claim(("30003",), ("77777",)),
+            policy=Policy(contractor_primaries=False, validate_codes=False),
         )
         assert [f.severity for f in off.findings] == ["unverifiable"]
 
@@ -513,9 +543,22 @@ def test_questions_without_tables_say_what_to_install(data_dir: Path) -> None:
         codekit.mue("20001")
     with pytest.raises(UnknownReleaseError, match="AOC"):
         codekit.addon_primaries("30001")
+    # issue 11: with no NCCI table installed a claim is not clean: one unverifiable finding
+    # per edit kind, each naming what is missing
     report = codekit.check_claim(claim(("11111",), ("22222",)))
-    assert report.findings == ()
+    assert [(f.kind, f.severity, f.line_ids) for f in report.findings] == [
+        ("ptp", "unverifiable", ("1", "2")),
+        ("mue", "unverifiable", ("1", "2")),
+        ("aoc", "unverifiable", ("1", "2")),
+    ]
+    assert all(f.unchecked and "(none is installed)" in f.message for f in report.findings)
+    assert not report.clean
+    assert not report.verified
+    assert not report.denied
     assert len(report.notes) == 3
+    # a DME claim has no PTP table to miss (CMS publishes none): MUE and AOC only
+    dme = codekit.check_claim(claim(("E0100",), setting="dme"))
+    assert [f.kind for f in dme.findings] == ["mue", "aoc"]
 
 
 # -- report, claim input ------------------------------------------------------------------

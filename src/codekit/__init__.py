@@ -141,6 +141,8 @@ def __getattr__(name: str) -> Any:
         return __version__
     if name == "data":  # the data-pack API is a subpackage: ``codekit.data.install(...)``
         return importlib.import_module("codekit.data")
+    if name == "ncci":  # the NCCI module: ``codekit.ncci.Policy``, ``codekit.ncci.fetch``
+        return importlib.import_module("codekit.ncci")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'codekit' has no attribute {name!r}")

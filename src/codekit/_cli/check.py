@@ -2,8 +2,15 @@
 
 A JSON file holds one claim (the mapping :meth:`codekit.Claim.from_dict` reads) or a list of
 them; a CSV file has one row per line with the claim and line keys as columns (``modifiers``
-separated by spaces or commas; rows grouped into claims by ``claim_id``). Exit code 1 when
-any line is denied, 0 otherwise (warnings and unverifiable add-on codes do not fail).
+separated by spaces or commas; rows grouped into claims by ``claim_id``; a claim's
+``diagnoses`` column and each line's ``diagnosis_pointers`` likewise). Files are UTF-8.
+Besides the NCCI edits, every code, modifier and diagnosis is checked for validity on its date
+of service (``--no-code-validity`` leaves that out).
+
+Exit code 1 when any line is denied; 3 when no line is denied but an edit could not run
+because its table is not installed for a claim's date, setting or program (the report names
+what is missing; ``--allow-unverified`` accepts such claims with exit code 0); 0 otherwise
+(warnings and add-on codes whose contractor-defined primaries cannot be verified do not fail).
 """
 
 from __future__ import annotations
@@ -11,11 +18,15 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from codekit._cli.output import print_json, print_table
 from codekit.exceptions import InvalidClaimError
+
+#: Exit code of a check that could not run for want of tables (``main``'s data failure code).
+EXIT_UNVERIFIED = 3
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,6 +48,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="policy: a PTP-associated modifier on the column 1 line also bypasses",
     )
+    check.add_argument(
+        "--no-code-validity",
+        action="store_true",
+        help="policy: do not check that codes, modifiers and diagnoses are valid on the date",
+    )
+    check.add_argument(
+        "--allow-unverified",
+        action="store_true",
+        help="exit 0 even when an edit could not run because its NCCI table is not installed",
+    )
     check.add_argument("--json", action="store_true", help="print the reports as JSON")
     check.set_defaults(handler=_check)
 
@@ -45,12 +66,27 @@ def _read(path: Path) -> list[Any]:
     from codekit._ncci.model import Claim
 
     try:
-        text = path.read_text("utf-8-sig")
+        content = path.read_bytes()
     except OSError as exc:
         raise InvalidClaimError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        at = content[: exc.start].count(b"\n") + 1
+        raise InvalidClaimError(
+            f"{path.name} is not UTF-8 text (byte {content[exc.start]:#04x} on line {at}); "
+            "save the file as UTF-8 and run the check again"
+        ) from None
     if path.suffix.lower() == ".csv":
         claims: dict[str, dict[str, Any]] = {}
-        claim_keys = ("claim_id", "beneficiary_id", "provider_id", "setting", "program")
+        claim_keys = (
+            "claim_id",
+            "beneficiary_id",
+            "provider_id",
+            "setting",
+            "program",
+            "diagnoses",
+        )
         for number, raw in enumerate(csv.DictReader(text.splitlines()), 1):
             row = {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in raw.items() if k}
             data = claims.setdefault(
@@ -70,10 +106,16 @@ def _read(path: Path) -> list[Any]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from codekit._ncci.engine import check_claim
-    from codekit._ncci.policy import Policy
+    import attrs
 
-    policy = Policy(column1_modifier_bypasses=args.column1_modifier)
+    from codekit._ncci import policy as _policy
+    from codekit._ncci.engine import check_claim
+
+    policy = attrs.evolve(
+        _policy.DEFAULT_POLICY,
+        column1_modifier_bypasses=args.column1_modifier,
+        validate_codes=_policy.DEFAULT_POLICY.validate_codes and not args.no_code_validity,
+    )
     reports = [
         check_claim(claim, setting=args.setting, as_of=args.as_of, policy=policy)
         for claim in _read(Path(args.file))
@@ -82,7 +124,7 @@ def _check(args: argparse.Namespace) -> int:
         print_json([report.to_dict() for report in reports])
     else:
         for report in reports:
-            verdict = "DENIED" if report.denied else ("findings" if report.findings else "clean")
+            verdict = "DENIED" if report.denied else report.verdict
             print(f"claim {report.claim_id or '(no id)'}: {verdict}")
             rows = [
                 (
@@ -97,6 +139,15 @@ def _check(args: argparse.Namespace) -> int:
             ]
             if rows:
                 print_table(rows, ("edit", "severity", "lines", "codes", "CARC", "why"))
-            for note in report.notes:
-                print(f"  note: {note}")
-    return 1 if any(report.denied for report in reports) else 0
+    if any(report.denied for report in reports):
+        return 1
+    unverified = [report for report in reports if not report.verified]
+    if unverified and not args.allow_unverified:
+        print(
+            f"codekit: {len(unverified)} claim(s) could not be fully checked: the NCCI tables "
+            "named above are not installed; install them, or pass --allow-unverified to accept "
+            "unchecked claims",
+            file=sys.stderr,
+        )
+        return EXIT_UNVERIFIED
+    return 0

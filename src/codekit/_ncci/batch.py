@@ -15,10 +15,23 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from codekit._ncci import codes as _codes
+from codekit._ncci import policy as _policy
 from codekit._ncci.engine import Tables, tables_for
-from codekit._ncci.model import Claim, _program, normalize_setting
-from codekit._ncci.policy import DEFAULT_POLICY, Policy, contractor_primaries
+from codekit._ncci.model import (
+    EDIT_KINDS,
+    UNITS_CAP,
+    Claim,
+    _code,
+    _date,
+    _modifiers,
+    _program,
+    _units,
+    normalize_setting,
+)
+from codekit._ncci.pairs import SMALL, expand, listed_rank_pairs, pairs_by_listing
+from codekit._ncci.policy import Policy, contractor_primaries
 from codekit._ncci.rules import CARC, NEVER, OPEN, PTP_MODIFIERS
+from codekit._ncci.validity import frame_validity
 from codekit.exceptions import InvalidClaimError
 
 if TYPE_CHECKING:
@@ -59,8 +72,10 @@ FINDING_COLUMNS = (
     "program",
     "release",
     "source_file",
+    "unchecked",
 )
 _EPOCH = dt.date(1970, 1, 1).toordinal()
+_CODE_BITS = 26  # a code is below 36**5 < 2**26: (group << 26) | code is one key
 _LOW = (1 << 32) - 1
 _NONE: Any = None  # a missing value in an object column
 
@@ -75,6 +90,7 @@ def _frame_of_claims(claims: Iterable[Claim]) -> pd.DataFrame:
             "provider_id": claim.provider_id,
             "setting": claim.setting,
             "program": claim.program,
+            "diagnoses": claim.diagnoses,
             **line.to_dict(),
         }
         for claim in claims
@@ -87,6 +103,32 @@ def _frame_of_claims(claims: Iterable[Claim]) -> pd.DataFrame:
     if frame["setting"].isna().all():
         frame = frame.drop(columns="setting")
     return frame
+
+
+def _claims_of(value: object) -> list[Claim]:
+    """The claims of a non-DataFrame argument: claims or claim mappings, else a clear error."""
+    from collections.abc import Iterable, Mapping
+
+    if isinstance(value, Claim | Mapping):
+        value = [value]
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidClaimError(
+            f"check_claims takes a pandas DataFrame of claim lines or a list of codekit.Claim, "
+            f"not {type(value).__name__}",
+            value=value,
+        )
+    claims = []
+    for item in value:
+        if isinstance(item, Claim):
+            claims.append(item)
+        elif isinstance(item, Mapping):
+            claims.append(Claim.from_dict(item))
+        else:
+            raise InvalidClaimError(
+                f"check_claims takes claims (codekit.Claim or mappings), not {type(item).__name__}",
+                value=item,
+            )
+    return claims
 
 
 def _column(frame: pd.DataFrame, name: str, default: object) -> Any:
@@ -199,16 +241,18 @@ def _bad(frame: pd.DataFrame, mask: Any, field: str, message: str) -> InvalidCla
     row = int(np.flatnonzero(mask)[0])
     line = str(frame["line_id"].iloc[row]) if "line_id" in frame.columns else str(row + 1)
     value = frame[field].iloc[row] if field in frame.columns else None
+    message = message.removeprefix("claim: ")  # the text of a scalar reader's error
     return InvalidClaimError(
         f"{message}: {value!r} (row {row + 1})", line=line, field=field, value=value
     )
 
 
 def _bypass_table(
-    frame: pd.DataFrame, fixed: frozenset[str] | None
+    frame: pd.DataFrame, fixed: frozenset[str] | None, lists: list[list[str]]
 ) -> tuple[Any, list[tuple[str | None, str | None, str | None]]]:
     """Per row, an index into the distinct modifier lists, and each list's first
-    PTP-associated modifier under the current list, the pre-2015 list and ``fixed``.
+    PTP-associated modifier under the current list, the pre-2015 list and ``fixed``
+    (``lists`` receives the modifiers of each distinct list).
     """
     import numpy as np
     import pandas as pd
@@ -226,10 +270,13 @@ def _bypass_table(
         index, uniques = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=False)
     newest, oldest = PTP_MODIFIERS[0][1], PTP_MODIFIERS[-1][1]
     found: list[tuple[str | None, str | None, str | None]] = []
+    lists.clear()
     for position, raw in enumerate(uniques):
-        items = _split(raw)
-        if any(len(m) != 2 or not m.isalnum() for m in items):
-            raise _bad(frame, index == position, "modifiers", "modifiers are two characters each")
+        try:
+            items = _split(raw)
+        except InvalidClaimError as exc:
+            raise _bad(frame, index == position, "modifiers", str(exc)) from None
+        lists.append(items)
         found.append(
             (
                 next((m for m in items if m in newest), None),
@@ -279,9 +326,13 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
             "(codekit.check_claim checks one claim without it)"
         ) from exc
 
-    policy = policy or DEFAULT_POLICY
+    policy = policy or _policy.DEFAULT_POLICY
+    if not isinstance(policy, Policy):
+        raise InvalidClaimError(
+            f"policy must be a codekit.ncci.Policy, not {type(policy).__name__}", field="policy"
+        )
     if not isinstance(frame, pd.DataFrame):
-        frame = _frame_of_claims(frame)
+        frame = _frame_of_claims(_claims_of(frame))
     n = len(frame)
     if n == 0:
         return pd.DataFrame(columns=list(FINDING_COLUMNS))
@@ -295,6 +346,7 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
         "units",
         "date_of_service",
         "place_of_service",
+        "diagnosis_pointers",
     }
     unknown = sorted(set(map(str, frame.columns)) - known)
     if unknown:
@@ -311,10 +363,15 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
         code_index, code_uniques = pd.factorize(frame["code"], use_na_sentinel=True)
         if (code_index < 0).any():
             raise _bad(frame, code_index < 0, "code", "code is missing")
-        canonical = [str(c).strip().upper() for c in code_uniques]
-        shaped = np.array([bool(_codes.CODE.fullmatch(c)) for c in canonical])
-        if not shaped.all():
-            raise _bad(frame, ~shaped[code_index], "code", "not a 5-character HCPCS/CPT code")
+        canonical = []
+        for position, raw in enumerate(code_uniques):
+            try:  # each distinct value read as check_claim reads it
+                canonical.append(_code(raw))
+            except InvalidClaimError as exc:
+                raise _bad(frame, code_index == position, "code", str(exc)) from None
+        # spellings of one code ("e0100", " E0100") are one code
+        code_index, spelled = pd.factorize(np.array(canonical, dtype=object)[code_index])
+        canonical = list(spelled)
         encoded = _codes.encode_many(canonical).astype(np.int64)
     code = encoded[code_index]
     # each row's rank among the distinct codes (sorted): pair keys pack ranks, not codes
@@ -324,23 +381,25 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
 
     # dates -> day ordinals
     raw_dates = frame["date_of_service"]
-    if not pd.api.types.is_datetime64_any_dtype(raw_dates):
-        parsed = pd.to_datetime(raw_dates, errors="coerce", format="mixed")
-        if parsed.isna().any():
-            raise _bad(frame, parsed.isna().to_numpy(), "date_of_service", "not a date")
-        raw_dates = parsed
-    day = raw_dates.to_numpy().astype("datetime64[D]").astype(np.int64) + _EPOCH
+    if pd.api.types.is_datetime64_any_dtype(raw_dates):
+        if raw_dates.isna().any():
+            raise _bad(frame, raw_dates.isna().to_numpy(), "date_of_service", "missing (NaT)")
+        if getattr(raw_dates.dtype, "tz", None) is not None:
+            raw_dates = raw_dates.dt.tz_localize(None)  # the date as written, like check_claim
+        day = raw_dates.to_numpy().astype("datetime64[D]").astype(np.int64) + _EPOCH
+    else:
+        # each distinct value read as check_claim reads it (ISO text, YYYYMMDD, dates...)
+        date_index, date_uniques = pd.factorize(raw_dates, use_na_sentinel=False)
+        ordinals = np.empty(len(date_uniques), dtype=np.int64)
+        for position, raw in enumerate(date_uniques):
+            try:
+                ordinals[position] = _date(raw).toordinal()
+            except InvalidClaimError as exc:
+                raise _bad(frame, date_index == position, "date_of_service", str(exc)) from None
+        day = ordinals[date_index]
 
     # units
-    if "units" in frame.columns:
-        units_series = pd.to_numeric(frame["units"], errors="coerce")
-        units_series = units_series.fillna(1) if frame["units"].isna().any() else units_series
-        bad_units = units_series.isna() | (units_series < 0) | (units_series % 1 != 0)
-        if bad_units.any():
-            raise _bad(frame, bad_units.to_numpy(), "units", "units must be a whole number >= 0")
-        units = units_series.to_numpy().astype(np.int64)
-    else:
-        units = np.ones(n, dtype=np.int64)
+    units = _units_of(frame) if "units" in frame.columns else np.ones(n, dtype=np.int64)
 
     line_ids = (
         frame["line_id"].to_numpy()  # made text only for the rows of findings
@@ -389,7 +448,8 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
         on = select_day or dt.date.fromordinal(int(day.min()) + d0)
         chosen.append(tables_for(set_names[s_i], prog_names[p_i], on))
 
-    mod_index, mod_table = _bypass_table(frame, policy.ptp_modifiers)
+    modifier_lists: list[list[str]] = []
+    mod_index, mod_table = _bypass_table(frame, policy.ptp_modifiers, modifier_lists)
     cutoff = PTP_MODIFIERS[0][0].toordinal()
     # (whether a list has a bypassing modifier is decided once per distinct list)
     if policy.ptp_modifiers is not None:
@@ -452,7 +512,48 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
     for key, combos in by_aoc.items():
         rows = np.flatnonzero(np.isin(combo_index, combos))
         _aoc(ctx, rows, part_of[key])
+    # an edit kind whose table is missing: one unverifiable row per line (as check_claim)
+    for i, tables in enumerate(chosen):
+        if not tables.missing:
+            continue
+        rows = np.flatnonzero(combo_index == i)
+        for table, provenance, _ in tables.missing:
+            ctx.block(
+                rows,
+                entry=_MissingEntry(provenance),
+                kind=table,
+                severity="unverifiable",
+                unchecked=np.ones(len(rows), dtype=bool),
+            )
+    if policy.validate_codes:
+        frame_validity(ctx, frame, mod_index, modifier_lists)
     return ctx.frame()
+
+
+def _units_of(frame: pd.DataFrame) -> Any:
+    """Units per row as ``int64``, read as :func:`~codekit.check_claim` reads them (missing
+    = 1), with values beyond :data:`~codekit._ncci.model.UNITS_CAP` counted as the cap (more
+    than any MUE allows) instead of wrapping around.
+    """
+    import numpy as np
+    import pandas as pd
+
+    column = frame["units"]
+    if pd.api.types.is_integer_dtype(column.dtype) and not pd.api.types.is_unsigned_integer_dtype(
+        column.dtype
+    ):
+        values = column.to_numpy(dtype=np.int64, na_value=1)
+        if (values < 0).any():
+            raise _bad(frame, values < 0, "units", "units must be a whole number >= 0")
+        return np.minimum(values, UNITS_CAP)
+    index, uniques = pd.factorize(column, use_na_sentinel=False)
+    found = np.empty(len(uniques), dtype=np.int64)
+    for position, raw in enumerate(uniques):
+        try:
+            found[position] = min(_units(raw), UNITS_CAP)
+        except InvalidClaimError as exc:
+            raise _bad(frame, index == position, "units", str(exc)) from None
+    return found[index]
 
 
 def _split(value: object) -> list[str]:
@@ -460,11 +561,7 @@ def _split(value: object) -> list[str]:
 
     if isinstance(value, np.ndarray):
         value = value.tolist()
-    if value is None or (not isinstance(value, str | tuple | list) and _nan(value)):
-        return []
-    if isinstance(value, str):
-        return value.replace(",", " ").upper().split()
-    return [str(m).strip().upper() for m in value]  # type: ignore[attr-defined]
+    return list(_modifiers(value))
 
 
 def _to_day(value: dt.date | str) -> dt.date:
@@ -543,7 +640,7 @@ class _Ctx:
             block["other_claim_id"] = self.claim_ids[other]
             block["other_line_id"] = self._ids(other)
             block["other_code"] = self.canonical[self.code_index[other]]
-        rank = ("ptp", "mue", "aoc").index(kind)
+        rank = EDIT_KINDS.index(kind)
         second = self.code[other] if other is not None else np.zeros(len(rows), dtype=np.int64)
         block["_sort"] = (
             self.group_rank[rows],
@@ -578,6 +675,7 @@ class _Ctx:
             "rationale": "",
             "effective": NEVER,
             "deletion": OPEN,
+            "unchecked": False,
         }
         data: dict[str, Any] = {}
         for name in FINDING_COLUMNS:
@@ -647,7 +745,7 @@ def _pairs(ctx: _Ctx, rows: np.ndarray[Any, Any]) -> tuple[Any, Any]:
 _BITMAP_BITS = 1 << 29
 
 
-def _listed_pairs(ctx: _Ctx, keys: Any) -> Any:
+def _listed_pairs(ctx: _Ctx, listed: tuple[Any, Any]) -> Any:
     """A bitmap over (rank, rank) of the frame's distinct codes: bit ``r1 * d + r2`` is set
     when the PTP table holds a row for that (column 1, column 2) pair, whatever its dates.
 
@@ -657,26 +755,11 @@ def _listed_pairs(ctx: _Ctx, keys: Any) -> Any:
     """
     import numpy as np
 
-    distinct = ctx.distinct
-    d = len(distinct)
+    d = len(ctx.distinct)
     if d * d > _BITMAP_BITS:
         return None
-    wide = distinct.astype(np.uint64)
-    low = keys.searchsorted(wide << np.uint64(32))
-    high = keys.searchsorted((wide + np.uint64(1)) << np.uint64(32))
-    counts = (high - low).astype(np.int64)
-    total = int(counts.sum())
     bits = np.zeros((d * d + 7) // 8, dtype=np.uint8)
-    if total == 0:
-        return bits
-    first = np.repeat(np.arange(d, dtype=np.int64), counts)
-    row = np.repeat(low.astype(np.int64), counts) + (
-        np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    )
-    column2 = (keys[row] & np.uint64(_LOW)).astype(np.int64)
-    at = np.minimum(distinct.searchsorted(column2), d - 1)
-    found = distinct[at] == column2
-    index = first[found] * d + at[found]
+    index = listed[0] * d + listed[1]
     np.bitwise_or.at(bits, index >> 3, (1 << (index & 7)).astype(np.uint8))
     return bits
 
@@ -687,13 +770,22 @@ def _ptp(ctx: _Ctx, rows: Any, part: Any) -> None:
     from codekit._ncci.rules import ptp_applies
 
     entry, table = part
-    left, right = _pairs(ctx, rows)
+    keys = table.key
+    pairs = listed_rank_pairs(ctx.distinct, keys)
+    # small groups: every line pair; large ones: only the pairs the table lists (pairs.py)
+    sizes = np.bincount(ctx.group[rows])[ctx.group[rows]]
+    large = sizes > SMALL
+    if large.any():
+        left, right = _pairs(ctx, rows[~large])
+        more = pairs_by_listing(ctx.group, ctx.code_rank, rows[large], pairs, len(ctx.distinct))
+        left, right = np.concatenate([left, more[0]]), np.concatenate([right, more[1]])
+    else:
+        left, right = _pairs(ctx, rows)
     if len(left) == 0:
         return
     # left = column 1 line, right = column 2 line
     differ = ctx.code[left] != ctx.code[right]
-    keys = table.key
-    listed = _listed_pairs(ctx, keys)
+    listed = _listed_pairs(ctx, pairs)
     if listed is not None:  # keep only pairs of codes that have a row in the table
         index = ctx.code_rank[left] * len(ctx.distinct) + ctx.code_rank[right]
         differ &= ((listed[index >> 3] >> (index & 7)) & 1).astype(bool)
@@ -841,32 +933,44 @@ def _aoc(ctx: _Ctx, rows: Any, part: Any) -> None:  # noqa: PLR0915 - see _ptp
     members = np.array(sorted(member_keys), dtype=np.int64)
     contractor = np.array(sorted(contractor_keys), dtype=np.int64)
     rule_of = rule_index
-    # candidate primaries: every other row of the same group (only groups with an add-on)
+    # candidate primaries: the lines of the add-on's group whose code its rule lists, found
+    # per add-on line from its rule's list (linear in the lists, whatever the group's size)
     in_groups = rows[np.isin(ctx.group[rows], ctx.group[subject])]
-    left, right = _pairs(ctx, in_groups)
-    subject_pos = np.full(len(ctx.code), -1, dtype=np.int64)
-    subject_pos[subject] = np.arange(len(subject))
-    take = subject_pos[left] >= 0
-    left, right = left[take], right[take]
-    pair_rule = rule_of[subject_pos[left]]
-    query = (pair_rule.astype(np.int64) << 32) | ctx.code[right]
+    rule_start = rule_of.astype(np.int64) << 32
 
-    def contains(sorted_keys: Any, keys: Any) -> Any:
-        if len(sorted_keys) == 0:
-            return np.zeros(len(keys), dtype=bool)
-        at = np.minimum(sorted_keys.searchsorted(keys), len(sorted_keys) - 1)
-        return sorted_keys[at] == keys
+    def listed_by(sorted_keys: Any) -> tuple[Any, Any, Any]:
+        """Per add-on line and listed primary: the line, the (group, code) key, whether the
+        primary is the line's own code."""
+        low = sorted_keys.searchsorted(rule_start)
+        high = sorted_keys.searchsorted(rule_start + (1 << 32))
+        owner, at = expand(low, high - low)
+        primary = sorted_keys[at] & _LOW
+        key = (ctx.group[subject[owner]] << _CODE_BITS) | primary
+        return owner, key, primary == ctx.code[subject[owner]]
 
-    is_listed = contains(members, query)
-    is_contractor = contains(contractor, query)
+    by_listed = listed_by(members)
+    by_contractor = listed_by(contractor)
     payable = ~ctx.denied.copy()
     kind = kinds[rule_of]
+
+    def present(live: Any, found: tuple[Any, Any, Any]) -> Any:
+        """Whether each add-on line has a payable line of another line's listed code."""
+        owner, key, own = found
+        here = np.zeros(len(subject), dtype=bool)
+        if len(live) == 0 or len(owner) == 0:
+            return here
+        held, counts = np.unique(
+            (ctx.group[live] << _CODE_BITS) | ctx.code[live], return_counts=True
+        )
+        at = np.minimum(held.searchsorted(key), len(held) - 1)
+        count = np.where(held[at] == key, counts[at], 0) - (own & payable[subject[owner]])
+        here[owner[count > 0]] = True
+        return here
+
     while True:
-        ok = payable[right]
-        listed_here = np.zeros(len(subject), dtype=bool)
-        np.logical_or.at(listed_here, subject_pos[left][ok & is_listed], True)
-        contractor_here = np.zeros(len(subject), dtype=bool)
-        np.logical_or.at(contractor_here, subject_pos[left][ok & is_contractor], True)
+        live = in_groups[payable[in_groups]]
+        listed_here = present(live, by_listed)
+        contractor_here = present(live, by_contractor)
         has_extra = has_contractor[rule_of]
         verdict = np.full(len(subject), 0, dtype=np.int64)  # 0 pass, 1 deny, 2 unverifiable
         verdict[(kind == 1) & ~listed_here] = 1
@@ -937,3 +1041,14 @@ class _PluginEntry:
         self.program = program
         self.release = ""
         self.source_files = (source,)
+
+
+class _MissingEntry:
+    """Provenance of a table that is not installed (an ``unchecked`` finding names it)."""
+
+    def __init__(self, provenance: Any) -> None:
+        self.provenance = provenance
+        self.setting = provenance.setting
+        self.program = provenance.program
+        self.release = ""
+        self.source_files = ()

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from codekit import _registry
+from codekit._ncci import policy as _policy
 from codekit._ncci import store
 from codekit._ncci.codes import decode, encode
 from codekit._ncci.model import (
@@ -34,8 +35,10 @@ from codekit._ncci.model import (
     _program,
     normalize_setting,
 )
-from codekit._ncci.policy import DEFAULT_POLICY, Policy, contractor_primaries
+from codekit._ncci.policy import Policy, contractor_primaries
 from codekit._ncci.rules import CARC, OPEN, from_ordinal, in_force, ptp_applies
+from codekit._ncci.validity import claim_findings
+from codekit.exceptions import InvalidClaimError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -43,7 +46,7 @@ if TYPE_CHECKING:
 
     from codekit._ncci.tables import AocTable, MueTable, PtpTable
 
-__all__ = ["addon_primaries", "check_claim", "mue", "ptp_edits"]
+__all__ = ["addon_primaries", "addons_of", "aoc_edits", "check_claim", "mue", "ptp_edits"]
 
 _LOW = (1 << 32) - 1
 
@@ -58,9 +61,39 @@ class Tables:
     notes: tuple[str, ...]
     #: The provenance of each table present (what a report's ``tables`` lists).
     provenances: tuple[Provenance, ...] = ()
+    #: ``(table, provenance, message)`` of each edit kind that cannot run: its table is missing.
+    missing: tuple[tuple[str, Provenance, str], ...] = ()
 
 
 _selected: dict[tuple[Any, ...], Tables] = {}
+_TITLES = {"ptp": "PTP", "mue": "MUE", "aoc": "AOC"}
+
+
+def quarter_of(day: dt.date) -> str:
+    """CMS's quarter of a date (``2026Q3``): NCCI tables are released quarterly."""
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def missing_message(table: str, setting: str, program: str, day: dt.date) -> str:
+    """What is missing for an edit kind on a date, and how to install it."""
+    title = _TITLES[table]
+    what = f"{title} {program}" + ("" if table == "aoc" else f" {setting}")
+    have = sorted(
+        {
+            t.release
+            for t in store.installed()
+            if t.table == table
+            and t.program == program
+            and (table == "aoc" or t.setting == setting)
+        }
+    )
+    held = f" (installed: {', '.join(have)})" if have else " (none is installed)"
+    quarter = quarter_of(day)
+    return (
+        f"{title} edits were not checked: no NCCI {what} table in force on {day.isoformat()} "
+        f"({quarter}){held}; install CMS's {quarter} {title} file with `codekit data install "
+        f"FILE` or `codekit data fetch ncci --release {quarter} --accept-ama-license`"
+    )
 
 
 def tables_for(setting: str, program: str, day: dt.date) -> Tables:
@@ -71,26 +104,34 @@ def tables_for(setting: str, program: str, day: dt.date) -> Tables:
         return found
     if len(_selected) > 4096:
         _selected.clear()
-    notes = []
+    missing = []
     chosen: dict[str, Any] = {}
     for table in ("ptp", "mue", "aoc"):
         if table == "ptp" and setting == "dme":
-            chosen[table] = None  # there is no DME PTP table
+            chosen[table] = None  # there is no DME PTP table: nothing is missing
             continue
         entry = store.select(table, setting, program, day)
         if entry is None:
-            what = f"{table.upper()} {program} {setting if table != 'aoc' else ''}".strip()
-            notes.append(
-                f"no {what} table in force on {day.isoformat()} is installed: "
-                f"{table.upper()} edits were not checked (install one with `codekit data install`)"
+            provenance = Provenance(
+                table=_TITLES[table],  # type: ignore[arg-type]
+                setting="all" if table == "aoc" else setting,
+                program=program,
             )
+            missing.append((table, provenance, missing_message(table, setting, program, day)))
             chosen[table] = None
         else:
             chosen[table] = (entry, store.load(entry))
     provenances = tuple(
         dict.fromkeys(chosen[t][0].provenance for t in ("ptp", "mue", "aoc") if chosen[t])
     )
-    found = Tables(chosen["ptp"], chosen["mue"], chosen["aoc"], tuple(notes), provenances)
+    found = Tables(
+        chosen["ptp"],
+        chosen["mue"],
+        chosen["aoc"],
+        tuple(m[2] for m in missing),
+        provenances,
+        tuple(missing),
+    )
     _selected[key] = found
     return found
 
@@ -118,7 +159,31 @@ def check_group(
         _mue(by_code, dos, tables.mue, findings, denied)
     if tables.aoc is not None:
         _aoc(by_code, dos, day, tables.aoc, policy, program, findings, denied)
+    if tables.missing:
+        _unchecked(lines, dos, tables, findings)
     return findings
+
+
+def _unchecked(
+    lines: Sequence[ClaimLine], dos: dt.date, tables: Tables, findings: list[Finding]
+) -> None:
+    """One ``unverifiable`` finding per edit kind whose table is missing, over every line."""
+    ordered = sorted(lines, key=lambda line: line.line_id)
+    ids = tuple(line.line_id for line in ordered)
+    codes = tuple(line.code for line in ordered)
+    for table, provenance, message in tables.missing:
+        findings.append(
+            Finding(
+                kind=table,  # type: ignore[arg-type]
+                severity="unverifiable",
+                line_ids=ids,
+                codes=codes,
+                message=message,
+                provenance=provenance,
+                date_of_service=dos,
+                unchecked=True,
+            )
+        )
 
 
 def _ptp(  # noqa: PLR0917 - hot path, called positionally
@@ -449,20 +514,28 @@ def check_claim(
     :param as_of: use the tables in force on this date for every line (default: the tables
         in force on each line's date of service). The rows' own dates always apply to the
         date of service.
-    :param policy: options (see :class:`codekit._ncci.policy.Policy`); defaults per NCCI.md.
-    :returns: an :class:`EditReport` whose findings are in a stable order.
+    :param policy: options (see :class:`codekit.ncci.Policy`); defaults per NCCI.md.
+    :returns: an :class:`EditReport` whose findings are in a stable order. An edit kind
+        whose table is not installed for a date of service gives an ``unverifiable`` finding
+        (``unchecked=True``) over that date's lines: the report is then not ``verified``.
     """
     if not isinstance(claim, Claim):
         claim = Claim.from_dict(claim)
     chosen = claim.setting or normalize_setting(setting)
     day = None if as_of is None else _date(as_of)
-    policy = policy or DEFAULT_POLICY
+    policy = policy or _policy.DEFAULT_POLICY
+    if not isinstance(policy, Policy):
+        raise InvalidClaimError(
+            f"policy must be a codekit.ncci.Policy, not {type(policy).__name__}", field="policy"
+        )
     findings: list[Finding] = []
     if len({line.date_of_service for line in claim.lines}) == 1:
         # the usual claim: one date of service, one set of tables
         dos = claim.lines[0].date_of_service
         tables = tables_for(chosen, claim.program, day or dos)
         findings = check_group(claim.lines, dos, tables, policy, claim.program)
+        if policy.validate_codes:
+            findings += claim_findings(claim)
         if len(findings) > 1:
             findings.sort(key=Finding.sort_key)
         return EditReport(
@@ -483,6 +556,8 @@ def check_claim(
         for provenance in tables.provenances:
             used[provenance] = None
         findings.extend(check_group(groups[dos], dos, tables, policy, claim.program))
+    if policy.validate_codes:
+        findings += claim_findings(claim)
     findings.sort(key=Finding.sort_key)
     return EditReport(
         claim_id=claim.claim_id, findings=tuple(findings), notes=tuple(notes), tables=tuple(used)
@@ -613,6 +688,45 @@ def aoc_edits(
             )
         )
     return tuple(found)
+
+
+def addons_of(
+    code: str, *, as_of: dt.date | str | None = None, program: str = "medicare"
+) -> tuple[AocEdit, ...]:
+    """The AOC rows that name ``code`` as a primary: the add-on codes reported with it.
+
+    ``addons_of("99213")`` holds the G2211 row of CMS's table. With ``as_of`` only rows in
+    force that day whose add-on and primary are not deleted then. Sorted by add-on code.
+    """
+    import numpy as np
+
+    canonical = _code(code)
+    entry, table, day = _question("aoc", "all", _program(program), as_of)
+    rows = np.flatnonzero(np.asarray(table.primary) == encode(canonical)).tolist()
+    found = []
+    for row in rows:
+        eff, dele = int(table.effective[row]), int(table.deletion[row])
+        add_del, prim_del = int(table.add_on_deletion[row]), int(table.primary_deletion[row])
+        if day is not None:
+            ordinal = day.toordinal()
+            if not in_force(eff, min(dele, add_del), ordinal):
+                continue
+            if ordinal > prim_del:  # the primary is deleted (OPEN when it is not)
+                continue
+        found.append(
+            AocEdit(
+                add_on=decode(int(table.add_on[row])),
+                aoc_type=int(table.type[row]),
+                primary=canonical,
+                effective=from_ordinal(eff),
+                deletion=from_ordinal(dele),
+                add_on_deletion=from_ordinal(add_del),
+                primary_deletion=from_ordinal(prim_del),
+                notes=table.meta["notes"][int(table.notes[row])],
+                provenance=entry.provenance,
+            )
+        )
+    return tuple(sorted(found, key=lambda edit: (edit.add_on, edit.effective or dt.date.min)))
 
 
 def addon_primaries(

@@ -40,7 +40,10 @@ __all__ = [
     "normalize_setting",
 ]
 
-EditKind = Literal["ptp", "mue", "aoc"]
+EditKind = Literal["ptp", "mue", "aoc", "validity"]
+EDIT_KINDS: tuple[EditKind, ...] = ("ptp", "mue", "aoc", "validity")
+#: Most diagnoses on a claim (the 837P and CMS-1500 carry up to 12), pointers per line.
+MAX_DIAGNOSES, MAX_POINTERS = 12, 4
 Severity = Literal["deny", "warn", "unverifiable"]
 Setting = Literal["practitioner", "outpatient_hospital", "dme"]
 Program = Literal["medicare", "medicaid"]
@@ -88,10 +91,40 @@ def _program(value: object) -> Program:
 # -- claims ------------------------------------------------------------------------------
 
 
+#: Units beyond this count as this many: more than any MUE allows (values are int32), and
+#: summing a million such lines still fits in 64 bits.
+UNITS_CAP = 1 << 40
+
+
+def _whole(value: object) -> int | None:
+    """The integer of an int-like value (numpy integers, integral floats), else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if hasattr(value, "__index__") and not isinstance(value, str | bytes):  # numpy integers
+        try:
+            return int(value.__index__())
+        except TypeError:
+            return None
+    item = getattr(value, "item", None)  # numpy floats
+    if callable(item) and type(value).__module__ == "numpy":
+        found = item()
+        return _whole(found) if isinstance(found, float) else None
+    return None
+
+
 def _code(value: object, line: str | None = None) -> str:
+    number = None if isinstance(value, str) else _whole(value)
+    if number is not None and 0 <= number <= 99999:
+        # a CPT number read as a number (pd.read_csv): its leading zeros come back
+        return f"{number:05d}"
     if not isinstance(value, str):
         raise InvalidClaimError(
-            f"code must be a string, not {type(value).__name__}",
+            f"code must be a string, not {type(value).__name__} (read CSV files with "
+            "dtype=str so that codes keep their letters and leading zeros)",
             line=line,
             field="code",
             value=value,
@@ -107,13 +140,31 @@ def _code(value: object, line: str | None = None) -> str:
     return code
 
 
+def _modifier(item: object, value: object, line: str | None) -> str:
+    number = None if isinstance(item, str) else _whole(item)
+    # a numeric modifier read as a number (59 -> 59.0 in a pd.read_csv column)
+    text = f"{number:02d}" if number is not None and 0 <= number <= 99 else str(item)
+    text = text.strip().upper()
+    if len(text) != 2 or not set(text) <= _MODIFIER_SHAPE:
+        raise InvalidClaimError(
+            f"modifier {item!r} is not a two-character modifier",
+            line=line,
+            field="modifiers",
+            value=value,
+        )
+    return text
+
+
 def _modifiers(value: object, line: str | None = None) -> tuple[str, ...]:
-    if value is None:
+    if value is None or _missing(value):
         return ()
+    items: Iterable[object]
     if isinstance(value, str):
-        items: Iterable[object] = value.replace(",", " ").split()
-    elif isinstance(value, Iterable):
-        items = value
+        items = value.replace(",", " ").split()
+    elif _whole(value) is not None:
+        items = [value]
+    elif isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+        items = list(value)
     else:
         raise InvalidClaimError(
             "modifiers must be a list of two-character modifiers",
@@ -121,32 +172,15 @@ def _modifiers(value: object, line: str | None = None) -> tuple[str, ...]:
             field="modifiers",
             value=value,
         )
-    result = []
-    for item in items:
-        text = str(item).strip().upper()
-        if len(text) != 2 or not set(text) <= _MODIFIER_SHAPE:
-            raise InvalidClaimError(
-                f"modifier {item!r} is not a two-character modifier",
-                line=line,
-                field="modifiers",
-                value=value,
-            )
-        result.append(text)
-    return tuple(result)
+    return tuple(_modifier(item, value, line) for item in items)
 
 
 def _units(value: object, line: str | None = None) -> int:
-    number: int | None = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        number = int(value) if value.is_integer() else None
-    elif isinstance(value, str):
+    if value is None or _missing(value):
+        return 1  # missing units (an empty CSV cell): the default, one
+    number = None if isinstance(value, str) else _whole(value)
+    if isinstance(value, str):
         number = int(value.strip()) if value.strip().isdigit() else None
-    elif hasattr(value, "__index__"):  # numpy integers
-        number = value.__index__()
     if number is None:
         raise InvalidClaimError(
             f"units must be a whole number, not {value!r}", line=line, field="units", value=value
@@ -159,15 +193,96 @@ def _units(value: object, line: str | None = None) -> int:
 
 
 def _date(value: object, line: str | None = None) -> dt.date:
+    if value is None or _missing(value):  # None, NaN, NaT
+        raise InvalidClaimError(
+            "date_of_service is missing", line=line, field="date_of_service", value=value
+        )
+    number = None if isinstance(value, str) else _whole(value)
+    text = str(number) if number is not None else value
+    if isinstance(text, str) and len(text.strip()) == 8 and text.strip().isdigit():
+        digits = text.strip()  # YYYYMMDD, as CMS writes dates (and pd.read_csv reads them)
+        text = f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and str(dtype).startswith("datetime64"):  # numpy.datetime64
+        text = value.astype("datetime64[D]").item()  # type: ignore[attr-defined]
     try:
-        return to_date(value, "date_of_service")
-    except InvalidDateError:
+        return to_date(text, "date_of_service")
+    except (InvalidDateError, ValueError):
         raise InvalidClaimError(
             f"date_of_service {value!r} is not a date; use YYYY-MM-DD",
             line=line,
             field="date_of_service",
             value=value,
         ) from None
+
+
+def _pointers(value: object, line: str | None = None) -> tuple[int, ...]:
+    """Diagnosis pointers of a line: 1-based positions in the claim's diagnoses (at most 4)."""
+    if value is None or _missing(value):
+        return ()
+    items: Iterable[object]
+    if isinstance(value, str):
+        items = value.replace(",", " ").split()
+    elif _whole(value) is not None:
+        items = [value]
+    elif isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+        items = list(value)
+    else:
+        items = [value]
+    found = []
+    for item in items:
+        number = _whole(item) if not isinstance(item, str) else None
+        if isinstance(item, str) and item.strip().isdigit():
+            number = int(item.strip())
+        if number is None or not 1 <= number <= MAX_DIAGNOSES:
+            raise InvalidClaimError(
+                f"diagnosis pointer {item!r} is not a position 1-{MAX_DIAGNOSES}",
+                line=line,
+                field="diagnosis_pointers",
+                value=value,
+            )
+        found.append(number)
+    if len(found) > MAX_POINTERS:
+        raise InvalidClaimError(
+            f"a line points to at most {MAX_POINTERS} diagnoses, not {len(found)}",
+            line=line,
+            field="diagnosis_pointers",
+            value=value,
+        )
+    return tuple(found)
+
+
+def _diagnoses(value: object) -> tuple[str, ...]:
+    """A claim's ICD-10-CM diagnosis codes (at most 12), as written (validity is checked)."""
+    if value is None or _missing(value):
+        return ()
+    items: Iterable[object]
+    if isinstance(value, str):
+        items = value.replace(",", " ").split()
+    elif isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+        items = list(value)
+    else:
+        items = [value]
+    found = []
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise InvalidClaimError(
+                f"a diagnosis must be an ICD-10-CM code as text, not {item!r}",
+                field="diagnoses",
+                value=value,
+            )
+        found.append(item.strip().upper())
+    if len(found) > MAX_DIAGNOSES:
+        raise InvalidClaimError(
+            f"a claim carries at most {MAX_DIAGNOSES} diagnoses, not {len(found)}",
+            field="diagnoses",
+            value=value,
+        )
+    return tuple(found)
+
+
+def _int_tuple(value: Iterable[int]) -> tuple[int, ...]:
+    return tuple(value)
 
 
 def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
@@ -183,7 +298,7 @@ def _optional_setting(value: object) -> Setting | None:
 
 
 def _line_code(line: ClaimLine, _: attrs.Attribute[str], value: str) -> None:
-    if not CODE.fullmatch(value):
+    if not isinstance(value, str) or not CODE.fullmatch(value):
         raise InvalidClaimError(
             f"code {value!r} is not a 5-character HCPCS/CPT code (upper case)",
             line=line.line_id,
@@ -212,9 +327,19 @@ class ClaimLine:
     units: int = attrs.field(default=1, validator=_line_units)
     date_of_service: dt.date
     place_of_service: str | None = None
+    #: 1-based positions in the claim's ``diagnoses`` of the diagnoses this line treats.
+    diagnosis_pointers: tuple[int, ...] = attrs.field(default=(), converter=_int_tuple)
 
     KEYS = frozenset(
-        ["line_id", "code", "modifiers", "units", "date_of_service", "place_of_service"]
+        [
+            "line_id",
+            "code",
+            "modifiers",
+            "units",
+            "date_of_service",
+            "place_of_service",
+            "diagnosis_pointers",
+        ]
     )
 
     @classmethod
@@ -247,7 +372,10 @@ class ClaimLine:
             modifiers=_modifiers(data.get("modifiers"), line_id),
             units=_units(data.get("units", 1), line_id),
             date_of_service=_date(data["date_of_service"], line_id),
-            place_of_service=None if pos is None or pos == "" else str(pos).strip(),
+            place_of_service=None
+            if pos is None or _missing(pos) or pos == ""
+            else str(pos).strip(),
+            diagnosis_pointers=_pointers(data.get("diagnosis_pointers"), line_id),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -259,6 +387,7 @@ class ClaimLine:
             "units": self.units,
             "date_of_service": self.date_of_service.isoformat(),
             "place_of_service": self.place_of_service,
+            "diagnosis_pointers": list(self.diagnosis_pointers),
         }
 
 
@@ -295,8 +424,24 @@ class Claim:
     lines: tuple[ClaimLine, ...] = attrs.field(
         default=(), converter=_line_tuple, validator=_unique_lines
     )
+    #: ICD-10-CM diagnosis codes (at most 12); lines point to them by position.
+    diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_diagnoses)
 
-    KEYS = frozenset(["claim_id", "beneficiary_id", "provider_id", "setting", "program", "lines"])
+    KEYS = frozenset(
+        ["claim_id", "beneficiary_id", "provider_id", "setting", "program", "lines", "diagnoses"]
+    )
+
+    def __attrs_post_init__(self) -> None:
+        for line in self.lines:
+            for pointer in line.diagnosis_pointers:
+                if pointer > len(self.diagnoses):
+                    raise InvalidClaimError(
+                        f"diagnosis pointer {pointer} points past the claim's "
+                        f"{len(self.diagnoses)} diagnoses",
+                        line=line.line_id,
+                        field="diagnosis_pointers",
+                        value=pointer,
+                    )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Claim:
@@ -326,6 +471,7 @@ class Claim:
             setting=data.get("setting"),
             program=data.get("program") or "medicare",
             lines=lines,
+            diagnoses=data.get("diagnoses"),
         )
 
     @classmethod
@@ -359,8 +505,15 @@ class Claim:
                 claim_id,
                 {
                     k: row[k]
-                    for k in ("claim_id", "beneficiary_id", "provider_id", "setting", "program")
-                    if k in row
+                    for k in (
+                        "claim_id",
+                        "beneficiary_id",
+                        "provider_id",
+                        "setting",
+                        "program",
+                        "diagnoses",
+                    )
+                    if k in row and not _missing(row[k])
                 },
             )
             claim.setdefault("lines", [])
@@ -378,6 +531,7 @@ class Claim:
             "setting": self.setting,
             "program": self.program,
             "lines": [line.to_dict() for line in self.lines],
+            "diagnoses": list(self.diagnoses),
         }
 
 
@@ -397,7 +551,7 @@ def _missing(value: object) -> bool:
 class Provenance:
     """Where a rule came from: the table, setting, program, release and CMS file name."""
 
-    table: Literal["PTP", "MUE", "AOC", "plugin"]
+    table: Literal["PTP", "MUE", "AOC", "plugin", "code_set"]
     setting: str
     program: str = "medicare"
     release: str = ""
@@ -417,7 +571,9 @@ class Finding:
     """One edit that fired on a claim.
 
     ``line_ids`` are the lines involved (PTP: column 1 line, column 2 line); ``denied_line_ids``
-    the lines whose units are denied (empty for ``warn`` and ``unverifiable``). The rule
+    the lines whose units are denied (empty for ``warn`` and ``unverifiable``). ``unchecked``
+    marks a finding that says an edit could not run at all (its table is not installed for the
+    date, setting and program): such a claim is not verified, whatever else it shows. The rule
     values are those of the table row that fired: PTP ``indicator`` (0/1), MUE ``mai`` and
     ``mue_value``, AOC ``aoc_type`` and listed ``primaries``, with ``rationale`` and the
     row's ``effective``/``deletion`` dates. ``bypass_modifier`` is the PTP-associated
@@ -445,12 +601,13 @@ class Finding:
     rationale: str = ""
     effective: dt.date | None = None
     deletion: dt.date | None = None
+    unchecked: bool = False
 
     def sort_key(self) -> tuple[Any, ...]:
         """A key that orders findings the same way whatever the order of the lines."""
         return (
             self.date_of_service or dt.date.min,
-            ("ptp", "mue", "aoc").index(self.kind),
+            EDIT_KINDS.index(self.kind),
             self.codes,
             self.line_ids,
         )
@@ -477,13 +634,19 @@ class Finding:
             "rationale": self.rationale,
             "effective": _date_text(self.effective),
             "deletion": _date_text(self.deletion),
+            "unchecked": self.unchecked,
             "provenance": attrs.asdict(self.provenance),
         }
 
 
 @attrs.frozen(kw_only=True)
 class EditReport:
-    """The findings of one claim, in a stable order, plus notes on what could not be checked."""
+    """The findings of one claim, in a stable order, plus notes on what could not be checked.
+
+    A report is :attr:`clean` only when it has no finding at all, and :attr:`verified` only
+    when every edit could run: a claim whose tables are missing carries one ``unverifiable``
+    finding per edit kind not checked (``unchecked=True``), so it is neither.
+    """
 
     claim_id: str
     findings: tuple[Finding, ...] = ()
@@ -496,6 +659,21 @@ class EditReport:
         return any(f.severity == "deny" for f in self.findings)
 
     @property
+    def clean(self) -> bool:
+        """Whether the claim was fully checked and nothing fired."""
+        return not self.findings
+
+    @property
+    def verified(self) -> bool:
+        """Whether every edit could run (no table was missing for the claim's lines)."""
+        return not any(f.unchecked for f in self.findings)
+
+    @property
+    def unchecked(self) -> tuple[Finding, ...]:
+        """The findings that say an edit could not run (what is missing, how to install it)."""
+        return tuple(f for f in self.findings if f.unchecked)
+
+    @property
     def denied_line_ids(self) -> tuple[str, ...]:
         """Every line with denied units, in first-seen order."""
         seen: dict[str, None] = {}
@@ -503,6 +681,15 @@ class EditReport:
             for line_id in finding.denied_line_ids:
                 seen[line_id] = None
         return tuple(seen)
+
+    @property
+    def verdict(self) -> str:
+        """``denied``, ``unverified`` (an edit could not run), ``findings`` or ``clean``."""
+        if self.denied:
+            return "denied"
+        if not self.verified:
+            return "unverified"
+        return "findings" if self.findings else "clean"
 
     def by_severity(self, severity: Severity) -> tuple[Finding, ...]:
         """The findings of one severity."""
@@ -512,6 +699,8 @@ class EditReport:
         """A JSON-ready dictionary."""
         return {
             "claim_id": self.claim_id,
+            "clean": self.clean,
+            "verified": self.verified,
             "denied": self.denied,
             "denied_line_ids": list(self.denied_line_ids),
             "findings": [f.to_dict() for f in self.findings],
@@ -533,7 +722,7 @@ class EditReport:
             for f in self.findings
         )
         notes = "".join(f"<li>{esc(note)}</li>" for note in self.notes)
-        verdict = "denied" if self.denied else ("findings" if self.findings else "clean")
+        verdict = self.verdict
         return (
             f"<div class='codekit-edit-report'><h4>Claim {esc(self.claim_id or '(no id)')}: "
             f"{verdict}</h4><table>{head}{rows}</table>"

@@ -7,6 +7,8 @@
   :meth:`codekit.plugins.Registrar.add_aoc_primaries` for AOC types 2 and 3.
 * ``ptp_modifiers`` (default ``None``): replace the versioned list of PTP-associated
   modifiers (:data:`codekit._ncci.rules.PTP_MODIFIERS`) with a fixed set.
+* ``validate_codes`` (default ``True``): the validity of codes, modifiers and diagnoses
+  (:mod:`codekit._ncci.validity`).
 """
 
 from __future__ import annotations
@@ -36,11 +38,23 @@ def _modifier_set(value: object) -> frozenset[str] | None:
 
 @attrs.frozen(kw_only=True)
 class Policy:
-    """Options of :func:`codekit.check_claim` (see the module docstring)."""
+    """Options of :func:`codekit.check_claim` and :func:`codekit.check_claims`.
+
+    ``column1_modifier_bypasses`` (default ``False``): a PTP-associated modifier bypasses an
+    indicator-1 edit when it is on the column 2 line (NCCI); with this option one on the
+    column 1 line also counts. ``contractor_primaries`` (default ``True``): consult the
+    primaries plugins register with :meth:`codekit.plugins.Registrar.add_aoc_primaries` for
+    AOC types 2 and 3. ``ptp_modifiers`` (default ``None``: the versioned list
+    :data:`codekit.ncci.PTP_MODIFIERS`): a fixed set of PTP-associated modifiers instead.
+    ``validate_codes`` (default ``True``): check that every line's code and modifiers and
+    every diagnosis are valid on the date of service (``validity`` findings; a code set with
+    no release for the date gives an unverifiable, unchecked finding).
+    """
 
     column1_modifier_bypasses: bool = False
     contractor_primaries: bool = True
     ptp_modifiers: frozenset[str] | None = attrs.field(default=None, converter=_modifier_set)
+    validate_codes: bool = True
 
     def modifiers_on(self, day: dt.date) -> frozenset[str]:
         """The PTP-associated modifiers in force on a date of service."""

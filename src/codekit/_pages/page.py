@@ -399,7 +399,26 @@ def _ncci(code_set: str, code: str, day: dt.date | None) -> dict[str, PagePart]:
         [(None, partial(aoc[0], code, as_of=day))],
         _aoc_row,
     )
-    return {"ptp": ptp, "mue": mues, "addons": addons}
+    return {"ptp": ptp, "mue": mues, "addons": _with_addon_codes(addons, code, day)}
+
+
+def _with_addon_codes(part: PagePart, code: str, day: dt.date | None) -> PagePart:
+    """The add-on part plus a row per add-on code that names ``code`` as its primary
+    (99213 -> G2211): ``{"primary": code, "add_on": ..., "type": ...}``. Rows where ``code``
+    is itself the add-on have no ``add_on`` key."""
+    found = _capability("codekit._ncci.engine", ["addons_of"])
+    if found is None or not part.available:
+        return part
+    try:
+        edits = found[0](code, as_of=day)
+    except CodekitError:
+        return part
+    rows = [
+        {"primary": code, "add_on": row.pop("add_on"), "type": row.pop("aoc_type"), **row}
+        for row in (_plain_row(edit) for edit in edits)
+        if row.pop("primary", None) is not None
+    ]
+    return attrs.evolve(part, rows=(*part.rows, *rows)) if rows else part
 
 
 def _ptp_row(code: str, item: Any) -> dict[str, Any]:
