@@ -160,7 +160,11 @@ def _icd_title(place: tuple[str, str, object, str]) -> bool:
     the same words: such a title belongs to the ICD code, not to the AMA.
     """
     name, table, _key, text = place
-    return name.startswith(("icd9", "icd10")) and table == "items" and len(text.split()) <= 4
+    return (
+        name.startswith(("icd9", "icd10"))
+        and table in ("items", "texts")
+        and len(text.split()) <= 4
+    )
 
 
 # -- licensing ------------------------------------------------------------------------------

@@ -305,4 +305,5 @@ def test_dates_of_service_refuse_anything_else(given: object) -> None:
 def test_lookup_refuses_a_date_with_trailing_text() -> None:
     with pytest.raises(InvalidDateError):
         codekit.lookup("E11.9", as_of="2021-09-30 garbage")
-    assert codekit.lookup("M54.5", as_of="2021-09-30 23:59:00").release == "FY2021"
+    # 2021-09-30 lies in the January 2021 update (FY2021-01)
+    assert codekit.lookup("M54.5", as_of="2021-09-30 23:59:00").release == "FY2021-01"
