@@ -13,6 +13,7 @@ from codekit.exceptions import (
     CodekitError,
     InvalidCodeError,
     InvalidDateError,
+    StaleDataWarning,
     UnknownCodeError,
     UnknownCodeSetError,
     UnknownReleaseError,
@@ -307,3 +308,13 @@ def test_lookup_refuses_a_date_with_trailing_text() -> None:
         codekit.lookup("E11.9", as_of="2021-09-30 garbage")
     # 2021-09-30 lies in the January 2021 update (FY2021-01)
     assert codekit.lookup("M54.5", as_of="2021-09-30 23:59:00").release == "FY2021-01"
+
+
+def test_a_repeated_lookup_past_the_newest_release_warns_every_time() -> None:
+    # The answer is remembered; the warning that it may be out of date is not forgotten.
+    newest = codekit.data_releases("icd10cm")[-1]
+    assert newest.until is not None
+    day = newest.until + dt.timedelta(days=30)
+    for _ in range(3):
+        with pytest.warns(StaleDataWarning):
+            assert codekit.is_valid("I10", code_set="icd10cm", as_of=day)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from codekit.exceptions import (
     AmbiguousCodeError,
     InvalidCodeError,
     MissingTitleError,
+    StaleDataWarning,
     UnknownCodeError,
     UnknownReleaseError,
 )
@@ -159,7 +161,42 @@ def lookup(
         raise UnknownReleaseError(
             code_set or "", f"release= takes a release id such as 'FY2024', not {release!r}"
         )
-    return _cached_lookup(code, code_set, names, day, release, _registry.generation())
+    generation = _registry.generation()
+    if day is None:
+        return _cached_lookup(code, code_set, names, day, release, generation)
+    misses = _cached_lookup.cache_info().misses
+    found = _cached_lookup(code, code_set, names, day, release, generation)
+    if _cached_lookup.cache_info().misses == misses:
+        # A remembered answer: the release chooser warned when it was first computed; a
+        # date past the newest release says so on every call, never silently.
+        _warn_if_stale(found, day, generation)
+    return found
+
+
+def _warn_if_stale(found: Code, day: dt.date, generation: int) -> None:
+    global _ends_generation
+    if _ends_generation != generation:
+        _ends.clear()
+        _ends_generation = generation
+    key = (found.code_set, found.release)
+    if key not in _ends:
+        infos = [r.info for r in _registry.current().releases(found.code_set)]
+        _ends[key] = next((i.until for i in infos if i.release == found.release), None)
+    until = _ends[key]
+    if until is not None and day > until:
+        warnings.warn(
+            f"codekit: {found.code_set} {found.release} ends {until.isoformat()}; "
+            f"{day.isoformat()} is after it, so the answer comes from that release (the "
+            "newest) and may be out of date. Install a newer release (`codekit releases` "
+            "shows what is covered)",
+            StaleDataWarning,
+            stacklevel=3,
+        )
+
+
+# The end of each release a dated lookup answered from, per registry generation.
+_ends: dict[tuple[str, str], dt.date | None] = {}
+_ends_generation = -1
 
 
 def _newest(code: str, code_set: str | None) -> Code:
