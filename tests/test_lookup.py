@@ -318,3 +318,27 @@ def test_a_repeated_lookup_past_the_newest_release_warns_every_time() -> None:
     for _ in range(3):
         with pytest.warns(StaleDataWarning):
             assert codekit.is_valid("I10", code_set="icd10cm", as_of=day)
+
+
+def test_preload_raises_a_plugins_data_error_at_start_up() -> None:
+    from codekit.exceptions import PluginError
+    from codekit.models import DataRelease
+    from codekit.plugins import CodeSetSpec, Registrar, hookimpl
+    from codekit.testing import isolated_registry
+
+    def broken() -> object:
+        raise OSError("descriptor file is gone")
+
+    class Broken:
+        @hookimpl
+        def codekit_register(self, registrar: Registrar) -> None:
+            registrar.add_code_set(CodeSetSpec(name="zz", title="ZZ", pattern="ZZ[0-9]"))
+            registrar.add_release(
+                DataRelease(
+                    code_set="zz", release="1", effective=dt.date(2000, 1, 1), origin="plugin"
+                ),
+                source=broken,  # type: ignore[arg-type]
+            )
+
+    with isolated_registry(Broken()), pytest.raises(PluginError, match="descriptor file is gone"):
+        codekit.preload(["zz"])

@@ -366,7 +366,7 @@ def preload(code_sets: Iterable[str] | None = None) -> None:
     names = list(code_sets) if code_sets is not None else [s.name for s in registry.specs()]
     for name in names:
         for release in registry.releases(name):
-            release.source()
+            release.open()  # a plugin's data error is raised now, not at first lookup
 
 
 def code_sets() -> tuple[CodeSet, ...]:
