@@ -731,3 +731,20 @@ def test_whatever_a_plugin_source_answers_only_codekit_errors_escape(answer: Any
             "LB002",
         ]
         assert "LB002" in codekit.search("glucose").codes()
+
+
+def test_a_plugins_page_info_overrides_the_builtin_one() -> None:
+    # Same precedence rule for page sections: the built-in cpt plugin says which section of
+    # the code book a number's range belongs to; a plugin's own value wins.
+    class Sections:
+        @hookimpl
+        def codekit_register(self, registrar: Registrar) -> None:
+            registrar.add_extension("page_info", ("cpt", lambda code: {"section": "Site's own"}))
+
+    from codekit._codesets.cpt import info
+
+    assert info("99213")["section"] == "Evaluation and Management"
+    with isolated_registry(Sections()):
+        assert codekit.page("99213", code_set="cpt").info["section"] == "Site's own"
+    with isolated_registry():
+        assert codekit.page("99213", code_set="cpt").info["section"] == "Evaluation and Management"

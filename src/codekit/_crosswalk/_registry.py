@@ -120,7 +120,9 @@ def groups() -> tuple[Group, ...]:
         return cached
     with _cache_lock:
         found: dict[tuple[str, str], list[Entry]] = {}
-        for _, entry in _registry.current().extensions("crosswalk"):
+        # lowest precedence first: among releases of one date and origin, the stable sort
+        # below then leaves the higher-precedence plugin's last (the one chosen)
+        for _, entry in reversed(_registry.current().extensions("crosswalk")):
             if isinstance(entry, Entry):
                 found.setdefault((entry.spec.name.lower(), entry.spec.source), []).append(entry)
         result = []

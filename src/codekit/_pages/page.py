@@ -138,7 +138,8 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
         hierarchy, children = _tree(record, release)
 
     info: dict[str, Any] = {}
-    for _, (info_set, provider) in registry.extensions("page_info"):
+    # lowest precedence first, so a plugin's value overrides a built-in's
+    for _, (info_set, provider) in reversed(registry.extensions("page_info")):
         if info_set == code_set:
             info.update(provider(canonical))
     if record is not None:
