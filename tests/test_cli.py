@@ -179,3 +179,19 @@ def test_pack_text_is_printed_without_terminal_escapes(
         assert "\x9b" not in text
         assert "\u202e" not in text
         assert json.loads(text)["description"] == HOSTILE
+
+
+def test_a_stale_answer_is_one_warning_line(capsys: pytest.CaptureFixture[str]) -> None:
+    import warnings
+
+    newest = codekit.data_releases("hcpcs")[-1]
+    assert newest.until is not None
+    later = (newest.until + dt.timedelta(days=1)).isoformat()
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        assert main(["lookup", "J1100", "--code-set", "hcpcs", "--as-of", later]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("J1100  ")
+    (line,) = captured.err.splitlines()
+    assert line.startswith("codekit: warning: no HCPCS Level II release covers " + later)
+    assert "StaleDataWarning" not in line

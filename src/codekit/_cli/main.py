@@ -9,12 +9,15 @@ arguments returning the exit code). Exit codes: 0 success, 1 not found / denied,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 
 from codekit.exceptions import (
     CodekitError,
+    CodekitWarning,
     DataError,
     PluginError,
     UnknownCodeError,
@@ -73,7 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        code: int = args.handler(args)
+        with _warnings_as_lines():
+            code: int = args.handler(args)
     except CodekitError as error:
         print(f"codekit: {error}", file=sys.stderr)
         code = exit_code(error)
@@ -83,6 +87,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         code = 0
     return code
+
+
+@contextlib.contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """codekit's warnings (stale data, a failing plugin) as one ``codekit: warning:`` line
+    each on stderr, instead of Python's file-and-line format."""
+    shown = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *rest: object, **kw: object) -> None:
+        if issubclass(category, CodekitWarning):
+            text = str(message).removeprefix("codekit: ")
+            print(f"codekit: warning: {text}", file=sys.stderr)
+        else:
+            shown(message, category, *rest, **kw)  # type: ignore[arg-type]
+
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = shown
 
 
 if __name__ == "__main__":  # pragma: no cover
