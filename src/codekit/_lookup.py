@@ -180,22 +180,22 @@ def _warn_if_stale(found: Code, day: dt.date, generation: int) -> None:
         _ends_generation = generation
     key = (found.code_set, found.release)
     if key not in _ends:
-        infos = [r.info for r in _registry.current().releases(found.code_set)]
-        _ends[key] = next((i.until for i in infos if i.release == found.release), None)
-    until = _ends[key]
-    if until is not None and day > until:
+        registry = _registry.current()
+        _ends[key] = next(
+            (r for r in registry.releases(found.code_set) if r.info.release == found.release),
+            None,
+        )
+    chosen = _ends[key]
+    if chosen is not None and chosen.info.until is not None and day > chosen.info.until:
         warnings.warn(
-            f"codekit: {found.code_set} {found.release} ends {until.isoformat()}; "
-            f"{day.isoformat()} is after it, so the answer comes from that release (the "
-            "newest) and may be out of date. Install a newer release (`codekit releases` "
-            "shows what is covered)",
+            _registry.stale_message(_registry.current().spec(found.code_set), chosen, day),
             StaleDataWarning,
             stacklevel=3,
         )
 
 
-# The end of each release a dated lookup answered from, per registry generation.
-_ends: dict[tuple[str, str], dt.date | None] = {}
+# The release each dated lookup answered from, per registry generation.
+_ends: dict[tuple[str, str], Release | None] = {}
 _ends_generation = -1
 
 

@@ -283,9 +283,7 @@ class Registry:
             )
         if ends[-1] is not None and as_of > ends[-1]:
             warnings.warn(
-                f"codekit: no {spec.title} release covers {as_of.isoformat()}; answered from "
-                f"the newest, {newest.info.release}{_from_plugin(newest)} "
-                f"({_period(newest.info)}), which may be out of date. {_newer(spec, newest)}",
+                stale_message(spec, newest, as_of),
                 StaleDataWarning,
                 stacklevel=_caller_level(),
             )
@@ -359,6 +357,15 @@ def _from_plugin(release: Release) -> str:
 
 def _plugins(releases: Iterable[Release]) -> list[str]:
     return sorted({r.plugin for r in releases if not r.plugin.startswith("codekit.")})
+
+
+def stale_message(spec: CodeSetSpec, newest: Release, day: dt.date) -> str:
+    """What a :class:`StaleDataWarning` says when ``newest`` answers a date after its end."""
+    return (
+        f"codekit: no {spec.title} release covers {day.isoformat()}; answered from the "
+        f"newest, {newest.info.release}{_from_plugin(newest)} ({_period(newest.info)}), which "
+        f"may be out of date. {_newer(spec, newest)}"
+    )
 
 
 def _newer(spec: CodeSetSpec, newest: Release) -> str:

@@ -11,7 +11,8 @@ SPEC = CodeSetSpec(
     description="Healthcare Common Procedure Coding System, Level II",
     install_hint=(
         "install CMS's Alpha-Numeric HCPCS file with `codekit data install FILE` or "
-        "`codekit data fetch hcpcs --release 2026-JAN`"
+        "`codekit data fetch hcpcs --release YEAR-QTR` (the quarter of the date of service, such "
+        "as 2026-OCT)"
     ),
 )
 

@@ -12,8 +12,8 @@ SPEC = CodeSetSpec(
     description="HCPCS Level I and Level II modifiers",
     install_hint=(
         "Level II modifiers come with CMS's Alpha-Numeric HCPCS file: `codekit data install "
-        "FILE` or `codekit data fetch hcpcs --release 2026-JAN`; Level I (CPT) modifier "
-        "descriptors are AMA-licensed and never ship"
+        "FILE` or `codekit data fetch hcpcs --release YEAR-QTR` (such as 2026-OCT); "
+        "Level I (CPT) modifier descriptors are AMA-licensed and never ship"
     ),
 )
 

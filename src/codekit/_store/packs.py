@@ -168,8 +168,7 @@ def _check(kind: str, release: str) -> None:
     _check_kind(kind)
     if not isinstance(release, str) or not _RELEASE.fullmatch(release):
         raise DataError(
-            f"pack release {_shown(release)} must be letters, digits, '.', '_' or '-' "
-            "(at most 64)"
+            f"pack release {_shown(release)} must be letters, digits, '.', '_' or '-' (at most 64)"
         )
 
 
