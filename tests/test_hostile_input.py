@@ -15,8 +15,7 @@ It runs offline and writes nowhere but temporary folders: ``CODEKIT_DATA_DIR``,
 name lookup fails at once (so the fetchers meet an offline machine), and paths come from a
 small set of local files or are made relative to the temporary working directory.
 
-Failures in rooms of the code other teams are fixing are marked ``xfail(strict=False)``
-with the input and the exception seen (see :data:`KNOWN`); they pass once those are fixed.
+Every case is strict: a new escape fails the suite (fix its cause; do not mark it).
 """
 
 from __future__ import annotations
@@ -36,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import codekit
@@ -238,79 +237,6 @@ def _tiny() -> Iterator[None]:
 
 # -- what is called ----------------------------------------------------------------------------
 
-#: Known escapes in rooms being fixed by other teams: function -> the input and the exception
-#: seen, and the module it comes from. Each case is ``xfail(strict=False)`` and runs without
-#: shrinking (bounded time); it passes once fixed, and then its line here can go.
-KNOWN: dict[str, str] = {
-    "codekit.Claim": "Claim(lines=None): TypeError 'NoneType' object is not iterable "
-    "(_ncci/model.py)",
-    "codekit.ClaimLine": "ClaimLine(line_id=None, code=None, ...): TypeError from its "
-    "validators (_ncci/model.py)",
-    "codekit.Client": "Client(principal=None): TypeError (_quota/client.py)",
-    "codekit.Code": "Code(code=None, ...) or notes=[...]: TypeError/ValueError (models.py)",
-    "codekit.CodePage": "CodePage(notes=[0], ...): ValueError 'dictionary update sequence' "
-    "(_pages/model.py)",
-    "codekit.Mapping": "Mapping(attributes=[0], ...): ValueError/TypeError (_crosswalk/_values.py)",
-    "codekit.Principal": "Principal(None) / Principal(''): ValueError (_quota/model.py)",
-    "codekit.check_claims": "check_claims('x'): AttributeError 'str' object has no attribute "
-    "'lines'; check_claims(None): TypeError (_ncci/batch.py)",
-    "codekit.crosswalk": "crosswalk('E11.9', to=[]): TypeError unhashable type 'list' "
-    "(_crosswalk/_api.py _entry)",
-    "codekit.crosswalk_frame": "crosswalk_frame(None, to=None): TypeError 'NoneType' object is "
-    "not iterable (_crosswalk/_api.py)",
-    "codekit.data.Pack": "Pack(kind=None, ...): TypeError (_store/packs.py)",
-    "codekit.data.fetch": "fetch(kind=[]): TypeError unhashable type 'list' (_importers/fetch.py)",
-    "codekit.data.install": "install(None) / install(0): TypeError expected str, bytes or "
-    "os.PathLike; install('x' * 5000): OSError File name too long (_importers/api.py)",
-    "codekit.data_releases": "data_releases(code_set=[]): TypeError unhashable type 'list' "
-    "(_registry.py spec)",
-    "codekit.describe": "describe('', release=[]): TypeError unhashable type 'list' (_lookup.py)",
-    "codekit.describe_many": "describe_many(None, code_set=[]): TypeError unhashable type "
-    "'list' (_registry.py spec)",
-    "codekit.get_many": "get_many(None, code_set=[]): TypeError unhashable type 'list' "
-    "(_registry.py spec)",
-    "codekit.get": "get('x', code_set={...}) / code_set=[]: TypeError unhashable type (_lookup.py)",
-    "codekit.is_valid": "is_valid('x', code_set=[]): TypeError unhashable type 'list' (_lookup.py)",
-    "codekit.lookup": "lookup('x', code_set=[]) / release=[]: TypeError unhashable type "
-    "'list' (_lookup.py)",
-    "codekit.normalize": "normalize(None, code_set=[]): TypeError unhashable type 'list' "
-    "(_lookup.py, _registry.py spec)",
-    "codekit.page": "page(None, code_set=[]): TypeError unhashable type 'list' "
-    "(_pages/page.py, _registry.py spec)",
-    "Client.page": "Client.page(None, code_set=[]): TypeError unhashable type 'list' "
-    "(_quota/client.py, _pages/page.py, _registry.py spec)",
-    "codekit.hccs": "hccs(None): TypeError 'NoneType' object is not iterable (_crosswalk/_api.py)",
-    "codekit.preload": "preload(False): TypeError 'bool' object is not iterable (_lookup.py)",
-    "codekit.quota.Allowance": "Allowance(limit=-1): ValueError (_quota/model.py)",
-    "codekit.quota.SqliteStore": "SqliteStore(None): TypeError (_quota/stores.py)",
-    "codekit.quota.TieredPolicy": "TieredPolicy(limits={'': -1}) / limits='x': ValueError, "
-    "AttributeError (_quota/policy.py)",
-    "codekit.quota.Window": "Window(kind=None) / Window(hours='x'): ValueError (_quota/model.py)",
-    "Client.charge": "Client.charge(None): AttributeError 'NoneType' object has no attribute "
-    "'key' (_quota/client.py)",
-    "MemoryStore.charge": "MemoryStore().charge([], None, limit=None, ...): TypeError "
-    "(_quota/stores.py)",
-    "MemoryStore.usage": "MemoryStore().usage([], since=None): TypeError unhashable type "
-    "'list' (_quota/stores.py)",
-    "SqliteStore.charge": "SqliteStore.charge(..., since=2**63): OverflowError Python int too "
-    "large to convert to SQLite INTEGER (_quota/stores.py)",
-    "SqliteStore.usage": "SqliteStore.usage(None, since=None): TypeError (_quota/stores.py)",
-    "TieredPolicy.allowance": "TieredPolicy().allowance(None, None): AttributeError "
-    "'NoneType' object has no attribute 'tier' (_quota/policy.py)",
-    "TieredPolicy.upgrade_message": "TieredPolicy().upgrade_message([]): TypeError unhashable; "
-    "upgrade_message(None): ValueError None is not in list (_quota/policy.py)",
-    "Window.parse": "Window.parse(None): ValueError unknown window (_quota/model.py)",
-    "Window.rolling": "Window.rolling(None) / rolling(False): ValueError (_quota/model.py)",
-}
-
-#: The settings of a known failure: no shrinking (it would take minutes), stop at the first.
-KNOWN_SETTINGS = settings(HOSTILE, phases=[Phase.explicit, Phase.generate],
-                          report_multiple_bugs=False)  # fmt: skip
-
-
-def _settings(name: str) -> settings:
-    return KNOWN_SETTINGS if name in KNOWN else HOSTILE
-
 
 def _call(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """Call ``func``; return normally or by a CodekitError (anything else fails the test)."""
@@ -396,17 +322,12 @@ def _functions() -> list[tuple[str, Callable[..., Any]]]:
 _OVER_TINY = {"codekit.search", "codekit.suggest"}
 
 
-def _marks(name: str) -> list[pytest.MarkDecorator]:
-    reason = KNOWN.get(name)
-    return [pytest.mark.xfail(strict=False, reason=reason)] if reason else []
-
-
-FUNCTIONS = [pytest.param(name, f, id=name, marks=_marks(name)) for name, f in _functions()]
+FUNCTIONS = [pytest.param(name, f, id=name) for name, f in _functions()]
 
 
 @pytest.mark.parametrize(("name", "func"), FUNCTIONS)
 def test_public_functions_raise_only_codekit_errors(name: str, func: Callable[..., Any]) -> None:
-    @_settings(name)
+    @HOSTILE
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
         args, kwargs = _draw_arguments(data, func, SPECIAL)
@@ -494,12 +415,12 @@ METHODS: list[tuple[str, Callable[[], Any], str]] = [
 
 @pytest.mark.parametrize(
     ("name", "make", "method"),
-    [pytest.param(*m, id=m[0], marks=_marks(m[0])) for m in METHODS],
+    [pytest.param(*m, id=m[0]) for m in METHODS],
 )
 def test_public_methods_raise_only_codekit_errors(
     name: str, make: Callable[[], Any], method: str
 ) -> None:
-    @_settings(name)
+    @HOSTILE
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
         bound = getattr(make(), method)
@@ -583,22 +504,11 @@ def _commands() -> dict[str, tuple[list[str], list[str]]]:
     return found
 
 
-#: Commands that print a traceback for some input, in rooms other teams are fixing.
-KNOWN_CLI: dict[str, str] = {
-    "check": "codekit check <a non-UTF-8 claim file>: UnicodeDecodeError traceback "
-    "(_cli/check.py _read)",
-    "data install": "codekit data install <a 5,000-character name>: OSError File name too "
-    "long, raised out of main() (_importers)",
-}
 _CLI_VALUES = ["", "E11.9", "../outside", "%2E%2E", "\x1b[31m", "99999999999999999999", "-1",
                "2021-09-30 garbage", "x" * 5000, "-"]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    "command",
-    [pytest.param(c, id=c, marks=[pytest.mark.xfail(strict=False, reason=KNOWN_CLI[c])]
-                  if c in KNOWN_CLI else []) for c in _commands()],
-)  # fmt: skip
+@pytest.mark.parametrize("command", list(_commands()))
 def test_each_command_takes_any_argument_and_option(command: str) -> None:
     """Each command with each local file or hostile text as its first argument, then each of
     its options with each hostile value: a status, a message, never a traceback."""

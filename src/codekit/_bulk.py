@@ -14,7 +14,7 @@ from codekit import _registry
 from codekit._codes import graph_of, to_code
 from codekit._dates import to_date
 from codekit._identify import candidate_names, choose, code_set_name
-from codekit._normalize import parse_for
+from codekit._normalize import check_codes, parse_for
 from codekit.exceptions import (
     AmbiguousCodeError,
     InvalidCodeError,
@@ -159,6 +159,7 @@ def get_many(
     diagnoses, procedures and modifiers is fine). Faster than a loop of :func:`get` for large
     inputs; notes are not loaded. With ``code_set`` a missing release still raises.
     """
+    check_codes(codes, "get_many")
     names = _names(code_set, code_sets, kind)
     day = to_date(as_of, "as_of") if as_of is not None else None
     registry = _registry.current()
@@ -203,6 +204,7 @@ def describe_many(
     The fast path for a column of codes: no :class:`~codekit.models.Code` values are built.
     A mixed column (``["E11.9", "E1122", "J1100", "99213", "25"]``) needs no ``code_set``.
     """
+    check_codes(codes, "describe_many")
     names = _names(code_set, code_sets, kind)
     day = to_date(as_of, "as_of") if as_of is not None else None
     registry = _registry.current()

@@ -21,6 +21,7 @@ from codekit.exceptions import (
     MissingTitleError,
     StaleDataWarning,
     UnknownCodeError,
+    UnknownCodeSetError,
     UnknownReleaseError,
 )
 from codekit.models import Code, CodeSet, DataRelease
@@ -363,7 +364,19 @@ def preload(code_sets: Iterable[str] | None = None) -> None:
     data or plugin error) to a moment of your choosing. Safe to call from several threads.
     """
     registry = _registry.current()
-    names = list(code_sets) if code_sets is not None else [s.name for s in registry.specs()]
+    if code_sets is None:
+        names = [s.name for s in registry.specs()]
+    elif isinstance(code_sets, str):
+        names = [code_sets]
+    elif isinstance(code_sets, Iterable):
+        names = [code_set_name(name, "code_sets") for name in code_sets]
+    else:
+        raise UnknownCodeSetError(
+            repr(code_sets),
+            [s.name for s in registry.specs()],
+            message=f"preload takes a list of code set names, not {type(code_sets).__name__}; "
+            "such as preload(['icd10cm', 'hcpcs']), or preload() for all of them",
+        )
     for name in names:
         for release in registry.releases(name):
             release.open()  # a plugin's data error is raised now, not at first lookup

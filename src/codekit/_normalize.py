@@ -8,17 +8,16 @@ says whether that shape is one of its codes and what the canonical spelling is.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from codekit.exceptions import AmbiguousCodeError, InvalidCodeError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from codekit.plugins import CodeSetSpec
 
-__all__ = ["compact", "identify", "parse_for"]
+__all__ = ["check_codes", "compact", "identify", "parse_for"]
 
 _ALLOWED = re.compile(r"[0-9A-Z.]{1,16}")
 _SPACE = re.compile(r"\s+")
@@ -33,6 +32,20 @@ def compact(text: str) -> tuple[str, int | None]:
     if not isinstance(text, str):
         raise InvalidCodeError(text, f"a code must be a string, not {type(text).__name__}")
     return _compact(text)
+
+
+def check_codes(value: object, function: str) -> None:
+    """Check that ``value`` is a collection of codes (a list, a Series, a generator, ...).
+
+    One string is not: it would be read letter by letter. Anything that cannot be iterated
+    raises :class:`InvalidCodeError` saying what ``function`` takes.
+    """
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidCodeError(
+            value,
+            f"{function} takes a list (or Series) of codes, not {type(value).__name__}; "
+            f"pass one code as a list of one: {function}(['E11.9'])",
+        )
 
 
 @lru_cache(maxsize=65536)

@@ -22,6 +22,7 @@ __all__ = [
     "InvalidCodeError",
     "InvalidDateError",
     "InvalidQueryError",
+    "InvalidValueError",
     "LicenseNotAcceptedError",
     "MalformedFileError",
     "MissingTitleError",
@@ -337,3 +338,17 @@ class MissingTitleError(CodekitError, LookupError):
             "install that release's CMS order file or CDC tabular XML as a pack "
             "(`codekit data install FILE`) to get one"
         )
+
+
+class InvalidValueError(CodekitError, TypeError):
+    """An argument, or a field of a value (:class:`~codekit.models.Code`, a code page, a
+    crosswalk mapping, a pack), has the wrong type, such as ``notes=True`` where a mapping
+    belongs or ``report=False`` where a function does.
+
+    ``field`` names the argument or field and ``value`` holds what was given.
+    """
+
+    def __init__(self, field: str, value: object, message: str) -> None:
+        self.field = field
+        self.value = value
+        super().__init__(message)

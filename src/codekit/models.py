@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import attrs
 
+from codekit._frozen import frozen_mapping
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
@@ -61,12 +63,14 @@ class LazyNotes(Mapping[str, tuple[str, ...]]):
         return repr(dict(self._get()))
 
 
-def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+def _attributes(value: Any) -> Mapping[str, Any]:
+    return frozen_mapping(value, "Code", "attributes", "{'pricing': '11'}")
+
+
+def _frozen_notes(value: Mapping[str, tuple[str, ...]] | None) -> Mapping[str, Any]:
     if type(value) is LazyNotes:  # not isinstance: an ABC check costs more than the lookup
         return value
-    if not value:
-        return _EMPTY
-    return MappingProxyType(dict(value))
+    return frozen_mapping(value, "Code", "notes", "{'excludes1': ('A00',)}")
 
 
 @attrs.frozen(kw_only=True)
@@ -150,11 +154,9 @@ class Code:
     release: str = ""
     parent: str | None = attrs.field(default=None, repr=False)
     notes: Mapping[str, tuple[str, ...]] = attrs.field(
-        default=_EMPTY, converter=_frozen_mapping, repr=False
+        default=_EMPTY, converter=_frozen_notes, repr=False
     )
-    attributes: Mapping[str, Any] = attrs.field(
-        default=_EMPTY, converter=_frozen_mapping, repr=False
-    )
+    attributes: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_attributes, repr=False)
     title_release: str | None = attrs.field(default=None, repr=False)
     _parent_kind: CodeKind | None = attrs.field(default=None, repr=False, alias="parent_kind")
     _graph: _CodeGraph | None = attrs.field(default=None, repr=False, alias="graph")

@@ -9,7 +9,7 @@ from codekit import _registry
 from codekit._crosswalk._registry import Entry, Group, candidates, groups, select
 from codekit._crosswalk._values import Crosswalk, Hcc, Mapping
 from codekit._dates import to_date
-from codekit._normalize import compact
+from codekit._normalize import check_codes, compact
 from codekit.exceptions import (
     InvalidCodeError,
     UnknownCodeSetError,
@@ -92,6 +92,10 @@ _chosen: dict[tuple[int, object, str | None, str | None], tuple[Group, Entry]] =
 def _entry(
     to: str, source: str | None, code: str | None, as_of: Any, release: str | None
 ) -> tuple[Group, Entry]:
+    if source is not None and not isinstance(source, str):
+        raise UnknownCodeSetError(
+            repr(source), message="source= takes one code set name, such as 'icd10cm'"
+        )
     fast = as_of is None and isinstance(to, str) and isinstance(release, str | None)
     if fast:
         key = (_registry.generation(), to, source, release)
@@ -150,10 +154,6 @@ def crosswalk(
     >>> [(m.target, m.flags) for m in codekit.crosswalk("250.00", to="icd10cm")]
     [('E11.9', '10000')]
     """
-    if source is not None and not isinstance(source, str):
-        raise UnknownCodeSetError(
-            repr(source), message="source= takes one code set name, such as 'icd10cm'"
-        )
     group, entry = _entry(to, source, code, as_of, release)
     spec = _spec(group.spec.source)
     if not isinstance(code, str):
@@ -230,6 +230,7 @@ def crosswalk_frame(
     import numpy as np
     import pandas as pd
 
+    check_codes(codes, "crosswalk_frame")
     series = codes if isinstance(codes, pd.Series) else pd.Series(list(codes), dtype=object)
     first = next((v for v in series if isinstance(v, str)), None) if source is None else None
     group, entry = _entry(to, source, first, as_of, release)
@@ -351,8 +352,7 @@ def hccs(
     >>> [(h.hcc, h.label) for h in codekit.hccs(["E11.9", "E11.22"], payment_year=2026)]
     [('37', 'Diabetes with Chronic Complications')]
     """
-    if isinstance(codes, str):
-        raise InvalidCodeError(codes, "hccs takes a list of codes, not one string")
+    check_codes(codes, "hccs")
     name = _model_name(model)
     try:
         group, entry = _entry(name, "icd10cm", None, None, _year(payment_year))

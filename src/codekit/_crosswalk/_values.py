@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from codekit._frozen import frozen_mapping
+
 if TYPE_CHECKING:
     from collections.abc import Mapping as AbcMapping
 
@@ -20,8 +22,8 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*(:[A-Za-z0-9_]+)?")
 _EMPTY: AbcMapping[str, Any] = MappingProxyType({})
 
 
-def _frozen(value: AbcMapping[str, Any] | None) -> AbcMapping[str, Any]:
-    return MappingProxyType(dict(value)) if value else _EMPTY
+def _attributes(value: Any) -> AbcMapping[str, Any]:
+    return frozen_mapping(value, "Mapping", "attributes", "{'approximate': True}")
 
 
 def _check_name(_: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -88,7 +90,9 @@ class Mapping:
     scenario: int = 0
     choice_list: int = 0
     description: str | None = None
-    attributes: AbcMapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen, hash=False)
+    attributes: AbcMapping[str, Any] = attrs.field(
+        default=_EMPTY, converter=_attributes, hash=False
+    )
 
     @property
     def flags(self) -> str:

@@ -156,7 +156,14 @@ def detect_all(paths: Sequence[Path], workdir: Path) -> list[Detection]:
     budget = ArchiveBudget()
     for given in paths:
         path = Path(given)
-        if not path.is_file():
+        try:
+            is_file = path.is_file()
+        except OSError as exc:  # a name too long for the file system, a loop of links, ...
+            shown = str(path) if len(str(path)) <= 80 else f"{str(path)[:77]}..."
+            raise DataFileError(
+                shown, f"cannot be read ({exc.strerror or exc}); check the path and try again"
+            ) from None
+        if not is_file:
             raise DataFileError(str(path), "does not exist or is not a file")
         is_zip = zipfile.is_zipfile(path) and not _is_xlsx(path)
         if is_zip or (path.suffix.lower() == ".zip" and path.stat().st_size > 0):

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codekit._store import packs as _packs
+from codekit.exceptions import InvalidValueError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -81,6 +82,13 @@ def install(
     from codekit._importers.fetch import download
     from codekit._store.packs import manifest_extra
 
+    if report is not None and not callable(report):
+        raise InvalidValueError(
+            "report",
+            report,
+            f"report= takes a function called with each line (such as print), not "
+            f"{type(report).__name__}",
+        )
     items = _paths_or_urls(paths_or_urls)
     with tempfile.TemporaryDirectory(prefix="codekit-download-") as tmp:
         paths: list[Path] = []

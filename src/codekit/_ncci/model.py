@@ -281,15 +281,14 @@ def _diagnoses(value: object) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _int_tuple(value: Iterable[int]) -> tuple[int, ...]:
-    return tuple(value)
-
-
-def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
-
-
 def _line_tuple(value: Iterable[ClaimLine]) -> tuple[ClaimLine, ...]:
+    if not isinstance(value, Iterable) or isinstance(value, str | bytes | Mapping):
+        raise InvalidClaimError(
+            f"lines must be a list of ClaimLine values, not {type(value).__name__}; "
+            "use Claim.from_dict to read lines from mappings",
+            field="lines",
+            value=value,
+        )
     return tuple(value)
 
 
@@ -323,12 +322,12 @@ class ClaimLine:
 
     line_id: str
     code: str = attrs.field(validator=_line_code)
-    modifiers: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    modifiers: tuple[str, ...] = attrs.field(default=(), converter=_modifiers)
     units: int = attrs.field(default=1, validator=_line_units)
     date_of_service: dt.date
     place_of_service: str | None = None
     #: 1-based positions in the claim's ``diagnoses`` of the diagnoses this line treats.
-    diagnosis_pointers: tuple[int, ...] = attrs.field(default=(), converter=_int_tuple)
+    diagnosis_pointers: tuple[int, ...] = attrs.field(default=(), converter=_pointers)
 
     KEYS = frozenset(
         [

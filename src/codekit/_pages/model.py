@@ -10,13 +10,19 @@ from typing import Any
 
 import attrs
 
+from codekit._frozen import frozen_mapping
+
 __all__ = ["CodePage", "Description", "HierarchyEntry", "HistoryEntry", "PagePart"]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-def _frozen(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return MappingProxyType(dict(value)) if value else _EMPTY
+def _notes(value: Any) -> Mapping[str, Any]:
+    return frozen_mapping(value, "CodePage", "notes", "{'excludes1': ('A00',)}")
+
+
+def _info(value: Any) -> Mapping[str, Any]:
+    return frozen_mapping(value, "CodePage", "info", "{'pricing': '11'}")
 
 
 def _rows(value: Any) -> tuple[Mapping[str, Any], ...]:
@@ -110,8 +116,8 @@ class CodePage:
     descriptions: tuple[Description, ...] = ()
     hierarchy: tuple[HierarchyEntry, ...] = ()
     children: tuple[HierarchyEntry, ...] = ()
-    notes: Mapping[str, tuple[str, ...]] = attrs.field(default=_EMPTY, converter=_frozen)
-    info: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen)
+    notes: Mapping[str, tuple[str, ...]] = attrs.field(default=_EMPTY, converter=_notes)
+    info: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_info)
     history: PagePart
     crosswalks: PagePart
     ptp: PagePart

@@ -188,6 +188,11 @@ class Client:
 
     def charge(self, resource: Resource) -> QuotaStatus:
         """Count one use of ``resource``; raises :class:`QuotaExceededError` when refused."""
+        if not isinstance(resource, Resource):
+            raise QuotaConfigError(
+                f"charge takes a Resource, not {type(resource).__name__}; "
+                "pass Resource('cpt', '0628T') (a code set and a canonical code)"
+            )
         allowance = self._allowance(resource)
         if allowance.limit is None:
             return _status(allowance, Tally(True, 0), self._now())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Protocol, runtime_checkable
@@ -58,6 +59,10 @@ def _messages(value: Mapping[str, str] | None) -> Mapping[str, str]:
     return MappingProxyType(found)
 
 
+def _shown(value: object) -> str:
+    return reprlib.repr(value)
+
+
 @attrs.frozen(kw_only=True)
 class TieredPolicy:
     """A limit per tier over one window; ``None`` means unlimited.
@@ -78,6 +83,16 @@ class TieredPolicy:
     messages: Mapping[str, str] = attrs.field(factory=dict, converter=_messages)
 
     def allowance(self, principal: Principal, resource: Resource) -> Allowance:
+        if not isinstance(principal, Principal):
+            raise QuotaConfigError(
+                f"allowance takes a Principal, not {type(principal).__name__}; "
+                "pass Principal('user-42', tier='registered')"
+            )
+        if not isinstance(resource, Resource):
+            raise QuotaConfigError(
+                f"allowance takes a Resource, not {type(resource).__name__}; "
+                "pass Resource('cpt', '0628T')"
+            )
         if principal.tier not in self.limits:
             raise QuotaConfigError(
                 f"quota policy {self.name!r} has no tier {principal.tier!r}; "
@@ -92,6 +107,11 @@ class TieredPolicy:
 
     def upgrade_message(self, tier: str) -> str:
         """What a principal of ``tier`` is told when refused."""
+        if not isinstance(tier, str) or tier not in self.limits:
+            raise QuotaConfigError(
+                f"quota policy {self.name!r} has no tier {_shown(tier)}; "
+                f"its tiers are {', '.join(self.limits)}"
+            )
         if tier in self.messages:
             return self.messages[tier]
         tiers = list(self.limits)

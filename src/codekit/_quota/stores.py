@@ -19,11 +19,11 @@ import sqlite3
 import threading
 import time
 import uuid
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
+from codekit._quota._checks import checked, instant, sqlite_path, text
 from codekit.exceptions import QuotaConfigError, QuotaStoreError
 
 if TYPE_CHECKING:
@@ -122,6 +122,9 @@ class MemoryStore:
         now: float,
         free_repeat: bool,
     ) -> Tally:
+        account, resource, limit, since, now, free_repeat = checked(
+            account, resource, limit=limit, since=since, now=now, repeat=free_repeat
+        )
         with self._lock:
             entry = self._accounts.get(account)
             if entry is None:
@@ -138,6 +141,7 @@ class MemoryStore:
             return Tally(True, used, oldest)
 
     def usage(self, account: str, *, since: float) -> Tally:
+        account, since = text(account, "account"), instant(since, "since", infinite=True)
         with self._lock:
             entry = self._accounts.get(account)
             used, oldest = entry.window(since) if entry is not None else (0, None)
@@ -184,7 +188,7 @@ class SqliteStore:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
-        self.path = Path(path)
+        self.path = sqlite_path(path)
         self.url = f"sqlite:///{self.path}"
         self.timeout = timeout
         self._lock = threading.Lock()
@@ -254,6 +258,9 @@ class SqliteStore:
         now: float,
         free_repeat: bool,
     ) -> Tally:
+        account, resource, limit, since, now, free_repeat = checked(
+            account, resource, limit=limit, since=since, now=now, repeat=free_repeat
+        )
         start = _finite(since)
 
         def work(conn: sqlite3.Connection) -> Tally:
@@ -280,7 +287,7 @@ class SqliteStore:
         return self._run(work)
 
     def usage(self, account: str, *, since: float) -> Tally:
-        start = _finite(since)
+        account, start = text(account, "account"), _finite(instant(since, "since", infinite=True))
 
         def work(conn: sqlite3.Connection) -> Tally:
             used, oldest = conn.execute(
@@ -389,6 +396,9 @@ class RedisStore:
         now: float,
         free_repeat: bool,
     ) -> Tally:
+        account, resource, limit, since, now, free_repeat = checked(
+            account, resource, limit=limit, since=since, now=now, repeat=free_repeat
+        )
         self._ready()
         args = [
             "-inf" if math.isinf(since) else repr(since),
@@ -405,6 +415,7 @@ class RedisStore:
         return Tally(bool(granted), int(used), float(oldest) if oldest else None, bool(repeat))
 
     def usage(self, account: str, *, since: float) -> Tally:
+        account, since = text(account, "account"), instant(since, "since", infinite=True)
         client = self._ready()
         low = "-inf" if math.isinf(since) else repr(since)
         events = self._keys(account)[0]

@@ -49,11 +49,11 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import attrs
 
+from codekit._frozen import frozen_mapping
 from codekit._store import generation
 from codekit._store._txn import OLD_PREFIX as _OLD_PREFIX
 from codekit._store._txn import (
@@ -125,8 +125,8 @@ def data_dir() -> Path:
     return base_dir / "codekit"
 
 
-def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType(dict(value))
+def _manifest(value: Any) -> Mapping[str, Any]:
+    return frozen_mapping(value, "Pack", "manifest", "{'kind': 'hcpcs', 'release': '2026-01'}")
 
 
 @attrs.frozen
@@ -138,7 +138,7 @@ class Pack:
     effective: dt.date
     until: dt.date | None
     path: Path
-    manifest: Mapping[str, Any] = attrs.field(converter=_frozen, eq=False, repr=False)
+    manifest: Mapping[str, Any] = attrs.field(converter=_manifest, eq=False, repr=False)
 
     @property
     def code_set(self) -> str | None:
