@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 import codekit
+import codekit.data
+from codekit import _registry
 from codekit._cli.main import main
 from codekit.exceptions import CodekitWarning, StaleDataWarning, UnknownReleaseError
 from codekit.models import DataRelease
@@ -176,3 +178,70 @@ def test_a_pack_of_a_newer_quarter_answers_from_its_first_day(
         assert codekit.lookup("J1100", code_set="hcpcs", as_of="2026-06-30").release == "2026-APR"
     newest = codekit.data_releases("hcpcs", newest=True)
     assert [(r.release, r.origin) for r in newest] == [("2026-JUL", "pack")]
+
+
+# -- precedence: of the releases covering a date, pack > plugin > packaged --------------------
+
+
+class HcpcsOverride:
+    """A third-party plugin with an HCPCS release for the whole of 2026."""
+
+    __name__ = "hcpcs_override"
+
+    @hookimpl
+    def codekit_register(self, registrar: Registrar) -> None:
+        registrar.add_release(
+            DataRelease(
+                code_set="hcpcs",
+                release="2026",
+                effective=dt.date(2026, 1, 1),
+                until=dt.date(2026, 12, 31),
+                origin="plugin",
+            ),
+            records=[CodeRecord(code="J1100", description="Plugin text")],
+        )
+
+
+def test_a_pack_beats_a_plugin_which_beats_packaged_on_every_date_they_cover(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    # issue 12's rule: an installed pack overrides a plugin, a plugin overrides what ships
+    # with codekit, whatever their effective dates; outside their periods packaged answers.
+    pack = tmp_path / "HCPC2026_APR_ANWEB.txt"
+    shutil.copyfile(PACKS / "HCPC2030_JAN_ANWEB.txt", pack)
+
+    def origin(day: str | None) -> tuple[str, str]:
+        registry = _registry.current()
+        chosen = registry.select("hcpcs", as_of=dt.date.fromisoformat(day) if day else None)
+        return chosen.info.origin, chosen.info.release
+
+    with isolated_registry(HcpcsOverride()):
+        assert origin("2025-12-31") == ("packaged", "2025-OCT")
+        # the plugin over packaged 2026-JAN and 2026-APR (which begins later than it)
+        for day in ("2026-01-01", "2026-05-01", "2026-06-30", None):
+            assert origin(day) == ("plugin", "2026"), day
+        assert codekit.describe("J1100", code_set="hcpcs", as_of="2026-05-01") == "Plugin text"
+        codekit.data.install(pack, force=True)  # a few codes as 2026-APR: refused without force
+        # the pack (open-ended: no later release begins) over the plugin and packaged 2026-APR
+        for day in ("2026-04-01", "2026-06-30", "2026-12-31", None):
+            assert origin(day) == ("pack", "2026-APR"), day
+        assert codekit.get("J1100", code_set="hcpcs", as_of="2026-05-01") is None
+        assert codekit.lookup("A9999", code_set="hcpcs", as_of="2026-05-01").release == "2026-APR"
+        (newest,) = codekit.data_releases("hcpcs", newest=True)
+        assert (newest.origin, newest.release) == ("pack", "2026-APR")
+    # without the plugin, the plugin's dates fall back to packaged
+    assert origin("2026-01-01") == ("packaged", "2026-JAN")
+
+
+def test_an_open_ended_pack_is_ended_by_the_next_packaged_quarter(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    # "until superseded" counts a later release of any origin: an old pack never answers
+    # the dates of a newer packaged quarter.
+    pack = tmp_path / "HCPC2020_JAN_ANWEB.txt"
+    shutil.copyfile(PACKS / "HCPC2030_JAN_ANWEB.txt", pack)
+    codekit.data.install(pack, force=True)
+    registry = _registry.current()
+    assert registry.select("hcpcs", as_of=dt.date(2020, 3, 31)).info.origin == "pack"
+    assert registry.select("hcpcs", as_of=dt.date(2020, 4, 1)).info.release == "2020-APR"
+    assert registry.select("hcpcs").info.release == "2026-APR"

@@ -131,10 +131,10 @@ def _valid_in_ioce(code: str, day: dt.date) -> bool:
     return any(start <= day <= end for start, end, _ in windows.get(code, ()))
 
 
-def _packaged_texts() -> list[tuple[str, str, object, str]]:
+def _packaged_texts(data: Path = DATA) -> list[tuple[str, str, object, str]]:
     """Every text value in every packaged dataset: (file, table, the row's key, text lowered)."""
     found: list[tuple[str, str, object, str]] = []
-    for path in sorted(DATA.iterdir()):
+    for path in sorted(data.iterdir()):
         if path.suffix == ".json":
             found.append((path.name, "", None, path.read_text("utf-8").lower()))
         if path.suffix != ".sqlite":
@@ -170,7 +170,8 @@ def _icd_title(place: tuple[str, str, object, str]) -> bool:
 # -- licensing ------------------------------------------------------------------------------
 
 
-def test_no_cpt_or_cdt_descriptor_is_packaged() -> None:
+def _leaks(data: Path) -> list[tuple[str, str, object, str]]:
+    """Texts in the datasets of ``data`` that are IOCE CPT or CDT descriptors."""
     windows, _ = _ioce()
     public = {
         " ".join(str(r["description"]).split()).lower()
@@ -187,12 +188,50 @@ def test_no_cpt_or_cdt_descriptor_is_packaged() -> None:
     assert len(licensed) > 10_000  # the IOCE rows really are there to look for
     # A text CMS also uses for a Level II code is public (e.g. a HCPCS twin of a CPT code).
     licensed -= public
-    places = _packaged_texts()
+    places = _packaged_texts(data)
     leaked = [p for p in places if p[3] in licensed and not _icd_title(p)]
-    assert leaked == []
-    joined = "\n".join(p[3] for p in places)
-    for phrase in KNOWN_PHRASES:
-        assert phrase not in joined
+    leaked += [p for p in places if any(phrase in p[3] for phrase in KNOWN_PHRASES)]
+    return leaked
+
+
+def test_no_cpt_or_cdt_descriptor_is_packaged() -> None:
+    assert _leaks(DATA) == []
+
+
+def test_cpt_numbers_and_modifiers_are_packaged_without_any_text() -> None:
+    # The CPT numbers come from the IOCE rows that carry AMA descriptors: none is kept,
+    # nor any text at all (a modifier's CPT descriptor is the AMA's too).
+    for name in ("cpt", "modifier"):
+        con = sqlite3.connect(f"file:{DATA / name}.sqlite?mode=ro&immutable=1", uri=True)
+        try:
+            texts = con.execute(
+                "SELECT count(*) FROM items WHERE description != '' OR coalesce(short, '') != ''"
+            ).fetchone()
+            extra = [
+                con.execute(f"SELECT count(*) FROM {t}").fetchone() for t in ("notes", "texts")
+            ]
+        finally:
+            con.close()
+        assert (texts, extra) == ((0,), [(0,), (0,)]), name
+
+
+@pytest.mark.parametrize("where", ["items", "texts"])
+def test_the_licensing_check_finds_a_descriptor_built_in(tmp_path: Path, where: str) -> None:
+    # The check above must fail if a build ever writes a CPT descriptor (here: the IOCE's
+    # own text of 99213) into a dataset, as a code's title or as a per-release text.
+    from codekit._store.format import Item, Text, write_dataset
+
+    windows, _ = _ioce()
+    text = str(windows["99213"][-1][2]["description"]).strip()
+    title = text if where == "items" else ""
+    texts = [Text("99213", "code", 1, text, "", None)] if where == "texts" else []
+    write_dataset(
+        tmp_path / "cpt.sqlite",
+        meta={"code_set": "cpt", "releases": ["2026-APR"]},
+        items=[Item("99213", "code", title, "", None, None, 1, 1, 0)],
+        texts=texts,
+    )
+    assert {p[0] for p in _leaks(tmp_path)} == {"cpt.sqlite"}
 
 
 def test_packaged_hcpcs_holds_only_level_ii_codes() -> None:
@@ -318,3 +357,25 @@ def test_lookup_after_a_plain_install(data_dir: Path, capsys: pytest.CaptureFixt
     out = capsys.readouterr().out
     assert out.startswith(f"J1100  {newest}\n")
     assert "hcpcs 2026-APR" in out
+
+
+# -- CPT numbers and modifier codes: validity only ---------------------------------------------
+
+
+@pytest.mark.parametrize("code_set", ["cpt", "modifier"])
+def test_cpt_numbers_and_modifiers_by_quarter_match_the_ioce_windows(
+    code_set: str, ioce_windows: dict[str, dict[str, list[tuple[dt.date, dt.date]]]]
+) -> None:
+    windows = ioce_windows[code_set]
+    codes = sorted(windows)
+    assert len(codes) > (10_000 if code_set == "cpt" else 400)
+    assert [(r.effective, r.until) for r in codekit.data_releases(code_set)] == _quarters()
+    disagreements = []
+    for start, end in _quarters():
+        for day in (start, end):
+            found = codekit.get_many(codes, code_set=code_set, as_of=day)
+            for code, hit in zip(codes, found, strict=True):
+                valid = any(a <= day <= b for a, b in windows[code])
+                if (hit is not None and hit.billable) != valid:
+                    disagreements.append((code, day))
+    assert disagreements == []

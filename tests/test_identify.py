@@ -19,6 +19,8 @@ from codekit.exceptions import (
     AmbiguousCodeError,
     CodekitError,
     InvalidCodeError,
+    MissingTitleError,
+    UnknownCodeError,
     UnknownCodeSetError,
     UnknownReleaseError,
 )
@@ -270,15 +272,20 @@ def test_icd9_shapes_say_they_look_like_icd9() -> None:
         codekit.lookup("250.00")
 
 
-@pytest.mark.parametrize("code", ["11", "25"])
-def test_two_digits_say_what_they_could_be(code: str, data_dir: Path) -> None:
-    place = codekit.lookup(code, code_set="pos")
-    with pytest.raises(UnknownReleaseError) as caught:
-        codekit.lookup(code)
+def test_two_digits_say_what_they_could_be(data_dir: Path) -> None:
+    # The packaged modifier codes are CMS's IOCE list (tests/test_hcpcs_packaged.py): 25 is
+    # a CPT (Level I) modifier there, 11 is none; both are Places of Service.
+    office = codekit.lookup("11", code_set="pos")
+    with pytest.raises(UnknownCodeError) as caught:
+        codekit.lookup("11")
     message = str(caught.value)
-    assert f"Place of Service {code} {place.description!r} (code_set='pos')" in message
-    assert "CPT" in message
-    assert "AMA-licensed" in message
+    assert "11 is not a code in modifier" in message
+    assert f"Place of Service 11 {office.description!r} (code_set='pos')" in message
+    modifier = codekit.lookup("25")
+    assert (modifier.code_set, modifier.title_release) == ("modifier", None)
+    with pytest.raises(MissingTitleError, match="AMA-licensed") as untitled:
+        codekit.describe("25")
+    assert "CPT" in str(untitled.value)
 
 
 @pytest.mark.parametrize("name", [["icd10cm"], None, 3])

@@ -8,7 +8,9 @@ modifiers, among them the CPT modifier 59).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,9 @@ import codekit
 from codekit import _registry
 from codekit._cli.main import main
 from codekit._importers import install_files
-from codekit.exceptions import InvalidClaimError
+from codekit.exceptions import InvalidClaimError, StaleDataWarning
+
+Windows = dict[str, list[tuple[dt.date, dt.date]]]
 
 HCPCS_2019 = "hcpcs/HCPC2019_CONTR_ANWEB.txt"
 DOS = "2019-06-03"
@@ -112,13 +116,14 @@ def test_diagnoses_are_validated_on_the_lines_pointing_to_them(hcpcs: Path) -> N
 
 
 def test_a_code_set_without_a_release_for_the_date_is_unverifiable(hcpcs: Path) -> None:
-    # CPT numbers are not packaged; ICD-10-CM and the 2019 HCPCS file do not cover 2010
+    # The packaged CPT numbers begin with the first IOCE quarter, 2019-07-01; ICD-10-CM and
+    # the 2019 HCPCS file do not cover 2010
     report = codekit.check_claim(_claim([_line("1", "99213")]))
     ((severity, _, codes),) = validity(report)
     assert (severity, codes) == ("unverifiable", ("99213",))
     (finding,) = [f for f in report.findings if f.kind == "validity"]
     assert finding.unchecked
-    assert "no CPT data is installed" in finding.message
+    assert "no CPT release is in force on 2019-06-03" in finding.message
     old = codekit.check_claim(
         codekit.Claim.from_dict(
             {
@@ -132,6 +137,98 @@ def test_a_code_set_without_a_release_for_the_date_is_unverifiable(hcpcs: Path) 
         ("unverifiable", ("1",), ("J1100",)),
     ]
     assert not old.verified
+
+
+def _quarter_edges(windows: Windows) -> list[dt.date]:
+    """The first and last day of every IOCE quarter the windows mention."""
+    starts = sorted({a for spans in windows.values() for a, _ in spans})
+    ends = sorted({b for spans in windows.values() for _, b in spans})
+    return sorted(set(starts) | set(ends))
+
+
+def test_cpt_numbers_and_modifiers_get_a_verdict_in_the_ioce_windows(
+    hcpcs: Path, ioce_windows: dict[str, Windows]
+) -> None:
+    # issue 11 / room validity: every CPT line and modifier was "unverifiable" (exit 3).
+    # Truth: CMS's IOCE windows (pyoce); codes that come and go, on each quarter's edges.
+    cpt, modifiers = ioce_windows["cpt"], ioce_windows["modifier"]
+    days = _quarter_edges(cpt)
+    always = next(
+        c
+        for c, spans in sorted(cpt.items())
+        if spans[0][0] == days[0] and max(b for _, b in spans) == days[-1]
+    )
+    changing = sorted(
+        c
+        for c, spans in cpt.items()
+        if min(a for a, _ in spans) > days[0] or max(b for _, b in spans) < days[-1]
+    )
+    coming = random.Random(11).sample(changing, 40)
+    mods = sorted(
+        m
+        for m, spans in modifiers.items()
+        if min(a for a, _ in spans) > days[0] or max(b for _, b in spans) < days[-1]
+    )
+    assert {"QQ"} <= set(mods)  # IOCE: QQ ends 2024-12-31
+    for day in days:
+        lines = [
+            _line(f"c{i}", code, date_of_service=day.isoformat()) for i, code in enumerate(coming)
+        ]
+        lines += [
+            _line(f"m{i}", always, m, date_of_service=day.isoformat()) for i, m in enumerate(mods)
+        ]
+        report = codekit.check_claim(_claim(lines))
+        found = {codes[0]: severity for severity, _, codes in validity(report)}
+        expected = {
+            code: "deny"
+            for code, spans in [*((c, cpt[c]) for c in coming), *((m, modifiers[m]) for m in mods)]
+            if not any(a <= day <= b for a, b in spans)
+        }
+        assert found == expected, day
+
+
+def test_codekit_check_passes_a_clean_claim_with_the_genuine_ncci_tables(
+    cms_corpus: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The corpus PTP and MUE excerpts are 2026Q3 (from 2026-07-01), after the newest packaged
+    # quarter (2026-04-01 to 2026-06-30): the code validity is answered from that quarter,
+    # with a StaleDataWarning, and a clean claim exits 0 (no --allow-unverified).
+    monkeypatch.setenv("CODEKIT_DATA_DIR", str(tmp_path / "data"))
+    _registry.reset()
+    try:
+        install_files(
+            [
+                cms_corpus / "ptp/ccipra-v322r0-f1.excerpt.txt",
+                cms_corpus / "mue/MCR_MUE_PractitionerServices_Eff_07-01-2026.excerpt.csv",
+                cms_corpus / "aoc/AOC_V2026Q2-MCR.xlsx",
+            ]
+        )
+        day = "2026-07-01"
+        claim: dict[str, Any] = {
+            "claim_id": "R1",
+            "beneficiary_id": "B1",
+            "diagnoses": ["I10", "E11.9"],
+            "lines": [
+                _line("1", "99213", "25", date_of_service=day, diagnosis_pointers=[1, 2]),
+                _line("2", "G2211", date_of_service=day, diagnosis_pointers=[1]),
+                _line("3", "0001U", date_of_service=day, diagnosis_pointers=[2]),
+            ],
+        }
+        path = tmp_path / "claim.json"
+        path.write_text(json.dumps(claim))
+        with pytest.warns(StaleDataWarning, match="2026-06-30"):
+            assert main(["check", str(path)]) == 0
+        assert "claim R1: clean" in capsys.readouterr().out
+        claim["lines"][0]["modifiers"] = ["25", "QQ"]  # IOCE: QQ ended 2024-12-31
+        path.write_text(json.dumps(claim))
+        with pytest.warns(StaleDataWarning):
+            assert main(["check", str(path)]) == 1
+        assert "modifier QQ is not valid on 2026-07-01" in capsys.readouterr().out
+    finally:
+        _registry.reset()
 
 
 def test_diagnosis_pointers_and_counts_are_checked() -> None:

@@ -69,10 +69,12 @@ def test_cpt_category_i_sections(code: str, category: str, section: str) -> None
 
 
 def test_cpt_page_without_licensed_text() -> None:
+    # The packaged CPT numbers hold 0628T (valid in the IOCE quarters, see
+    # test_hcpcs_packaged.py), with no descriptor: the page has the number, not the text.
     page = codekit.page(" 0628t ")
-    assert (page.code, page.code_set, page.found, page.description) == ("0628T", "cpt", False, None)
+    assert (page.code, page.code_set, page.found, page.description) == ("0628T", "cpt", True, None)
     assert page.info["category"].startswith("Category III")
-    assert codekit.page("1234F").info["category"].startswith("Category II ")
+    assert codekit.page("1036F").info["category"].startswith("Category II ")
     assert codekit.page("0001U").info["section"] == "Pathology and Laboratory"
     assert not page.descriptions
     assert any("AMA-licensed" in m and "CODEKIT_CPT_DESCRIPTORS" in m for m in page.missing)
@@ -285,9 +287,11 @@ def test_cpt_plugin_registers_licensee_descriptors(
         assert page.info["category"].startswith("Category III")
         assert not any("AMA-licensed" in m for m in page.missing)
         assert [d.text for d in codekit.page("99213").descriptions] == [f"{SYNTHETIC} E/M"]
-        # the licensee's file is the release: a number it does not hold is not in it
-        with pytest.raises(UnknownCodeError, match="0628T"):
-            codekit.page("0627T")
+        # the licensee's file is the release in force (a plugin wins over the packaged
+        # numbers): a number it does not hold is not in it, though earlier releases list it
+        assert not codekit.page("0627T").found
+        with pytest.raises(UnknownCodeError, match="9999T"):
+            codekit.page("9999T")  # in no release at all
 
 
 def test_cpt_plugin_file_problems_are_clear(
@@ -517,21 +521,33 @@ def test_cpt_plugin_descriptors_reach_every_face(
 def test_cpt_plugin_release_year_bounds_the_dates(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from codekit.exceptions import UnknownReleaseError
+    from codekit.exceptions import MissingTitleError, StaleDataWarning, UnknownReleaseError
 
     plugin = plugin_module("codekit-cpt", "codekit_cpt", monkeypatch)
     try:
         plugin.configure(write_descriptors(tmp_path / "cpt.tsv"), release="2026")
         with isolated_registry(plugin):
-            (release,) = codekit.data_releases("cpt")
+            (release,) = [r for r in codekit.data_releases("cpt") if r.origin == "plugin"]
             assert (release.release, release.effective, release.until) == (
                 "2026",
                 dt.date(2026, 1, 1),
                 dt.date(2026, 12, 31),
             )
-            assert codekit.describe("99213", as_of="2026-06-30") == f"{SYNTHETIC} E/M"
-            with pytest.raises(UnknownReleaseError, match="2026"):
+            # On every date it covers, the licensee's release wins over the packaged CPT
+            # numbers (2026-JAN and 2026-APR also cover 2026-01-01 to 2026-06-30) ...
+            for day in ("2026-01-01", "2026-06-30", "2026-08-01", "2026-12-31"):
+                assert codekit.describe("99213", as_of=day) == f"{SYNTHETIC} E/M"
+                assert codekit.lookup("99213", as_of=day).release == "2026"
+            assert codekit.describe("99213") == f"{SYNTHETIC} E/M"  # dateless, too
+            assert codekit.data_releases("cpt", newest=True) == (release,)
+            # ... and outside them the packaged numbers answer, with no descriptor
+            assert codekit.lookup("99213", as_of="2025-12-31").release == "2025-OCT"
+            with pytest.raises(MissingTitleError, match="plugins/codekit-cpt"):
                 codekit.describe("99213", as_of="2025-12-31")
+            with pytest.warns(StaleDataWarning, match="2026"):
+                assert codekit.describe("99213", as_of="2027-01-04") == f"{SYNTHETIC} E/M"
+            with pytest.raises(UnknownReleaseError, match="2019-07-01"):
+                codekit.describe("99213", as_of="2019-06-30")
         with pytest.raises(DataError, match="CPT year"):
             plugin.configure(tmp_path / "cpt.tsv", release="last year")
     finally:
@@ -539,10 +555,13 @@ def test_cpt_plugin_release_year_bounds_the_dates(
 
 
 def test_cpt_without_a_licensed_file_says_how_to_get_one() -> None:
-    from codekit.exceptions import UnknownReleaseError
+    from codekit.exceptions import MissingTitleError
 
-    with pytest.raises(UnknownReleaseError) as caught:
-        codekit.lookup("99213")
+    # The packaged release has the number and its validity, never a descriptor.
+    assert codekit.lookup("99213").title_release is None
+    with pytest.raises(MissingTitleError) as caught:
+        codekit.describe("99213")
     message = str(caught.value)
+    assert "AMA" in message
     assert "plugins/codekit-cpt" in message
     assert "CODEKIT_CPT_DESCRIPTORS" in message

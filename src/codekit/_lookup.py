@@ -274,8 +274,14 @@ def describe(
         code, code_set=code_set, code_sets=code_sets, kind=kind, as_of=as_of, release=release
     )
     if not found.description:
-        raise MissingTitleError(found.code, code_set=found.code_set, release=found.release)
+        raise missing_title(found)
     return found.description
+
+
+def missing_title(code: Code) -> MissingTitleError:
+    """The error for a code with no title, with its code set's advice on getting one."""
+    hint = _registry.current().spec(code.code_set).title_hint
+    return MissingTitleError(code.code, code_set=code.code_set, release=code.release, hint=hint)
 
 
 def is_valid(
@@ -397,10 +403,10 @@ def data_releases(code_set: str | None = None, *, newest: bool = False) -> tuple
         :class:`~codekit.exceptions.StaleDataWarning` (``codekit releases`` shows this for
         every code set).
     """
-    releases = _registry.current().releases(code_set)
+    registry = _registry.current()
+    releases = registry.releases(code_set)
     if not newest:
         return tuple(r.info for r in releases)
-    last: dict[str, DataRelease] = {}
-    for release in releases:  # oldest first: the last one of each code set is the newest
-        last[release.info.code_set] = release.info
-    return tuple(last.values())
+    names = dict.fromkeys(r.info.code_set for r in releases)  # in order, once each
+    found = (registry.newest(name) for name in names)
+    return tuple(r.info for r in found if r is not None)

@@ -33,7 +33,16 @@ __all__ = ["Registry", "current", "generation", "open_plugin_data", "refresh", "
 
 _T = TypeVar("_T")
 
-# When the same release id is offered twice, the more local origin wins.
+# Which release answers a date (the one rule; ``Registry.select`` applies it):
+#  1. a release's period runs from its effective date to its ``until``; an open-ended one
+#     (``until=None``) is in force until a release of the code set with a later effective
+#     date begins, whatever that release's origin;
+#  2. among the releases whose period covers the date, the more local origin wins: an
+#     installed pack over a plugin's release over a packaged one (the user's own files
+#     first, then a third-party plugin, then what ships with codekit);
+#  3. then the later effective date, then the plugin of higher precedence.
+# A dateless question is asked on the latest effective date of the code set's releases. The
+# same origin order picks between two releases offered under one release id.
 _ORIGIN_RANK = {"pack": 0, "plugin": 1, "packaged": 2}
 
 
@@ -116,6 +125,8 @@ class Registry:
         self._extensions: dict[str, list[tuple[str, Any]]] = {}
         #: plugin name -> rank in precedence (0 first merged: highest).
         self._precedence: dict[str, int] = {}
+        #: code set -> each release's last day (``None``: open-ended), as ordered.
+        self._ends: dict[str, list[dt.date | None]] = {}
 
     # -- building -----------------------------------------------------------------------
     def fail(self, plugin: str, message: str, registrar: Registrar | None = None) -> None:
@@ -165,8 +176,8 @@ class Registry:
                         stacklevel=3,
                     )
         # Oldest first; of two releases of one date, the more local origin, then the plugin
-        # of higher precedence, comes last (which is what "newest" and "in force" pick).
-        for releases in self._releases.values():
+        # of higher precedence, comes last. Each release's last day is worked out once.
+        for name, releases in self._releases.items():
             releases.sort(
                 key=lambda r: (
                     r.info.effective,
@@ -174,6 +185,35 @@ class Registry:
                     -self._precedence.get(r.plugin, 0),
                 )
             )
+            self._ends[name] = _ends(releases)
+
+    def _wins(self, release: Release) -> tuple[int, dt.date, int]:
+        """How a release ranks among those covering a date (rules 2 and 3): highest wins."""
+        return (
+            -_ORIGIN_RANK[release.info.origin],
+            release.info.effective,
+            -self._precedence.get(release.plugin, 0),
+        )
+
+    def _in_force(self, code_set: str, day: dt.date) -> Release | None:
+        """The release that answers ``day`` (the rule above), ``None`` if none covers it."""
+        candidates = self._releases.get(code_set, [])
+        ends = self._ends.get(code_set) or _ends(candidates)
+        covering = [
+            r
+            for r, end in zip(candidates, ends, strict=True)
+            if r.info.effective <= day and (end is None or day <= end)
+        ]
+        if not covering:
+            return None
+        return max(covering, key=self._wins)
+
+    def newest(self, code_set: str) -> Release | None:
+        """The release a dateless question is answered from (``None``: no release)."""
+        candidates = self._releases.get(code_set, [])
+        if not candidates:
+            return None
+        return self._in_force(code_set, max(r.info.effective for r in candidates))
 
     # -- reading ------------------------------------------------------------------------
     def specs(self) -> list[CodeSetSpec]:
@@ -227,10 +267,13 @@ class Registry:
     ) -> Release:
         """The release asked for by id, or in force on ``as_of``, or the newest.
 
-        A release without an end date is in force until a release with a later effective
-        date begins. A date after the end of the newest release is answered by the newest
-        release, with a :class:`~codekit.exceptions.StaleDataWarning`; a date before the
-        oldest release (or between two releases) raises :class:`UnknownReleaseError`.
+        Which release is in force is the one rule at the top of this module: of the releases
+        covering the date, an installed pack wins over a plugin's release, which wins over
+        a packaged one; then the later effective date. A release without an end date is in
+        force until a release with a later effective date begins. A date after the end of
+        every release is answered by the release that ends last, with a
+        :class:`~codekit.exceptions.StaleDataWarning`; a date before the oldest release (or
+        between two releases) raises :class:`UnknownReleaseError`.
         """
         spec = self.spec(code_set)
         candidates = self._releases.get(code_set, [])
@@ -258,30 +301,26 @@ class Registry:
                 )
             return chosen
         if as_of is None:
-            return candidates[-1]
-        covering = [r for r in candidates if r.info.covers(as_of)]
-        if covering and not _superseded(covering[-1], candidates, as_of):
-            return covering[-1]
-        # Rare: an open-ended release that a later one ended, a date after the newest
-        # release, or no release at all on that date.
-        ends = _ends(candidates)
-        covering = [
-            r
-            for r, end in zip(candidates, ends, strict=True)
-            if r.info.effective <= as_of and (end is None or as_of <= end)
-        ]
-        if covering:
-            return covering[-1]
-        newest = candidates[-1]
-        if ends[-1] is not None and as_of > ends[-1] and spec.retired:
+            return self.newest(code_set) or candidates[-1]
+        in_force = self._in_force(code_set, as_of)
+        if in_force is not None:
+            return in_force
+        ends = self._ends.get(code_set) or _ends(candidates)
+        # After every release's end (none open-ended): the one that ends last answers.
+        last = None if None in ends else max(end for end in ends if end is not None)
+        if last is not None and as_of > last and spec.retired:
             raise UnknownReleaseError(
                 code_set,
-                f"{spec.title} is retired: its last release ends {ends[-1].isoformat()}, "
+                f"{spec.title} is retired: its last release ends {last.isoformat()}, "
                 f"before {as_of.isoformat()}; codes of later dates belong to its successor "
                 "(see `codekit map`)",
                 ids,
             )
-        if ends[-1] is not None and as_of > ends[-1]:
+        if last is not None and as_of > last:
+            newest = max(
+                (r for r, end in zip(candidates, ends, strict=True) if end == last),
+                key=self._wins,
+            )
             warnings.warn(
                 stale_message(spec, newest, as_of),
                 StaleDataWarning,
@@ -310,14 +349,6 @@ def _period(info: DataRelease) -> str:
     return f"{info.effective.isoformat()} to {end}"
 
 
-def _superseded(release: Release, candidates: list[Release], day: dt.date) -> bool:
-    """Whether an open-ended release is no longer in force on ``day``: a later one began."""
-    if release.info.until is not None:
-        return False
-    start = release.info.effective
-    return any(start < r.info.effective <= day for r in candidates)
-
-
 def _ends(candidates: list[Release]) -> list[dt.date | None]:
     """Each release's last day: its ``until``, else the eve of the next later release."""
     ends: list[dt.date | None] = []
@@ -340,7 +371,7 @@ def _coverage(candidates: list[Release], ends: list[dt.date | None]) -> str:
     ):
         start = release.info.effective
         last = spans[-1] if spans else None
-        if last is not None and (last[1] is None or start <= last[1] + dt.timedelta(days=1)):
+        if last is not None and (last[1] is None or start - dt.timedelta(days=1) <= last[1]):
             if last[1] is not None and (end is None or end > last[1]):
                 last[1] = end
             continue

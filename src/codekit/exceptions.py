@@ -329,14 +329,16 @@ class MissingTitleError(CodekitError, LookupError):
     """The code exists in the release, but no title for it is packaged (a new code of a
     release whose titles no package ships, such as FY2027 ICD-10-CM)."""
 
-    def __init__(self, code: str, *, code_set: str, release: str) -> None:
+    def __init__(self, code: str, *, code_set: str, release: str, hint: str | None = None) -> None:
         self.code = code
         self.code_set = code_set
         self.release = release
-        super().__init__(
-            f"{code} is a code in {code_set} {release}, but no title for it is packaged; "
+        advice = hint or (
             "install that release's CMS order file or CDC tabular XML as a pack "
             "(`codekit data install FILE`) to get one"
+        )
+        super().__init__(
+            f"{code} is a code in {code_set} {release}, but no title for it is packaged; {advice}"
         )
 
 

@@ -98,7 +98,9 @@ class CodeSetSpec:
     collide with common ones (ICD-9-CM ``E119`` and ICD-10-CM ``E11.9``). ``install_hint``
     is what an error says when no release of the code set is available. ``retired=True``
     marks a code set no longer in use (ICD-9-CM): a date of service after its last release
-    raises instead of being answered from it with a ``StaleDataWarning``.
+    raises instead of being answered from it with a ``StaleDataWarning``. ``title_hint``
+    is what :class:`~codekit.exceptions.MissingTitleError` says when a code exists but no
+    title for it is available (``None``: install the release's CMS file as a pack).
     """
 
     name: str = attrs.field(validator=_check_name)
@@ -113,6 +115,7 @@ class CodeSetSpec:
     )
     parser: Callable[[str, int | None], str | None] | None = attrs.field(default=None, eq=False)
     retired: bool = False
+    title_hint: str | None = None
     compiled: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False)
 
     @compiled.default

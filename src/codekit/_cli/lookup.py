@@ -98,10 +98,9 @@ def _print(code: Code) -> None:
         if value:
             say(f"  {label}: {value}")
     if not code.description:
-        from codekit.exceptions import MissingTitleError
+        from codekit._lookup import missing_title
 
-        hint = MissingTitleError(code.code, code_set=code.code_set, release=code.release)
-        say(f"  note: {hint}")
+        say(f"  note: {missing_title(code)}")
     for kind, texts in code.notes.items():
         say(f"  {kind.replace('_', ' ')}:")
         for text in texts:

@@ -16,6 +16,7 @@ from codekit._cli.output import print_json, print_table
 if TYPE_CHECKING:
     import argparse
 
+    from codekit._registry import Release
     from codekit.models import CodeSet, DataRelease
 
 EXIT_OK, EXIT_STALE = 0, 1
@@ -44,7 +45,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _row(code_set: CodeSet, day: dt.date) -> dict[str, Any]:
     from codekit import _registry
 
-    newest: DataRelease | None = code_set.releases[-1] if code_set.releases else None
+    found = _registry.current().newest(code_set.name)
+    newest: DataRelease | None = found.info if found is not None else None
     row: dict[str, Any] = {
         "code_set": code_set.name,
         "title": code_set.title,
@@ -80,7 +82,12 @@ def _row(code_set: CodeSet, day: dt.date) -> dict[str, Any]:
     return row
 
 
+def _is(newest: Release | None, info: DataRelease) -> bool:
+    return newest is not None and newest.info is info
+
+
 def _releases(args: argparse.Namespace) -> int:
+    from codekit import _registry
     from codekit._convert import converter
     from codekit._dates import to_date
     from codekit._lookup import code_sets
@@ -91,11 +98,13 @@ def _releases(args: argparse.Namespace) -> int:
     if args.code_set is not None and not chosen:
         raise UnknownCodeSetError(str(args.code_set), [cs.name for cs in code_sets()])
     rows = [_row(cs, day) for cs in chosen]
+    registry = _registry.current()
+    newest = {cs.name: registry.newest(cs.name) for cs in chosen}
     if args.json:  # every release, as ``codekit.data_releases()`` gives them, plus currency
         print_json(
             [
                 converter.unstructure(r)
-                | {"newest": r is cs.releases[-1], "in_force_on": day, "covers": r.covers(day)}
+                | {"newest": _is(newest[cs.name], r), "in_force_on": day, "covers": r.covers(day)}
                 for cs in chosen
                 for r in cs.releases
             ]

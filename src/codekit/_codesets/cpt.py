@@ -2,7 +2,9 @@
 vaccine administration ``NNNNA`` and administrative MAAA ``NNNNM``.
 
 Only the numbers are known to codekit: CPT descriptors are AMA-licensed and come only from a
-licensee's own file through a plugin. What the number itself tells (its category and, for
+licensee's own file through a plugin. The numbers and their quarterly validity windows are
+packaged (from CMS's IOCE tables, ``scripts/build_cpt.py``) with no descriptor at all, so
+validity is answered without a licence. What the number itself tells (its category and, for
 category I, the section of the code book its range belongs to) is shown on code pages.
 """
 
@@ -12,16 +14,23 @@ from typing import Any
 
 from codekit.plugins import CodeSetSpec, Registrar, hookimpl
 
+_PLUGIN = (
+    "installs the codekit-cpt plugin from codekit's source repository (plugins/codekit-cpt;"
+    " it is not on PyPI) and sets CODEKIT_CPT_DESCRIPTORS to their descriptor file"
+)
+
 SPEC = CodeSetSpec(
     name="cpt",
     title="CPT",
     pattern=r"[0-9]{4}[0-9AFMTU]",
     description="Current Procedural Terminology code numbers (descriptors are AMA-licensed)",
     install_hint=(
-        "CPT descriptors are licensed by the AMA and never ship with codekit: a licensee "
-        "installs the codekit-cpt plugin from codekit's source repository (plugins/codekit-cpt;"
-        " it is not on PyPI) and sets CODEKIT_CPT_DESCRIPTORS to their descriptor file; "
-        "`codekit page CODE` shows what is known about a CPT code number without it"
+        f"CPT descriptors are licensed by the AMA and never ship with codekit: a licensee "
+        f"{_PLUGIN}; `codekit page CODE` shows what is known about a CPT code number without it"
+    ),
+    title_hint=(
+        "codekit packages CPT code numbers and their validity only: descriptors are licensed "
+        f"by the AMA and come only from a licensee's own file, for which a licensee {_PLUGIN}"
     ),
 )
 

@@ -1,5 +1,7 @@
-"""HCPCS modifiers (two characters). Level II modifiers come from the HCPCS file packs;
-CPT (Level I) modifier descriptors are AMA-licensed and never ship."""
+"""HCPCS modifiers (two characters). The codes and their quarterly validity windows, Level I
+and Level II, are packaged without descriptions (from CMS's IOCE tables,
+``scripts/build_cpt.py``); Level II descriptions come from the HCPCS file packs, and CPT
+(Level I) modifier descriptors are AMA-licensed and never ship."""
 
 from __future__ import annotations
 
@@ -14,6 +16,11 @@ SPEC = CodeSetSpec(
         "Level II modifiers come with CMS's Alpha-Numeric HCPCS file: `codekit data install "
         "FILE` or `codekit data fetch hcpcs --release YEAR-QTR` (such as 2026-OCT); "
         "Level I (CPT) modifier descriptors are AMA-licensed and never ship"
+    ),
+    title_hint=(
+        "codekit packages modifier codes and their validity only: Level II descriptions come "
+        "with CMS's Alpha-Numeric HCPCS file (`codekit data install FILE` or `codekit data "
+        "fetch hcpcs`), and Level I (CPT) modifier descriptors are AMA-licensed and never ship"
     ),
 )
 

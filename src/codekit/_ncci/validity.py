@@ -4,10 +4,19 @@ Each value is asked of the lookup layer with an explicit code set, on the line's
 service: a line's code is a CPT number (``cpt``) when it has a CPT number's shape and a HCPCS
 Level II code (``hcpcs``) otherwise; modifiers are ``modifier``; diagnoses ``icd10cm``.
 The verdict is ``valid``, ``invalid`` (unknown, deleted, not yet in force, or a header code
-that is not billable: a ``deny`` finding) or ``unverifiable`` (no installed release covers
-the date: an ``unchecked`` finding, never silence). CPT (Level I) modifiers are AMA-licensed
-and not in CMS's HCPCS file: a two-digit modifier unknown to the modifier code set counts as
-valid when NCCI names it PTP-associated, and is unverifiable otherwise.
+that is not billable: a ``deny`` finding) or ``unverifiable`` (no release covers the date:
+an ``unchecked`` finding, never silence). The packaged CPT numbers and modifier codes (CMS's
+IOCE lists, 2019-07-01 to 2026-06-30) answer every date they cover. The packaged modifiers
+include the CPT (Level I) ones; an installed CMS HCPCS file lists Level II modifiers only, so
+on a date its release answers, a two-digit modifier it does not list counts as valid when
+NCCI names it PTP-associated, and is unverifiable otherwise.
+
+A date after the newest release of a code set (after 2026-06-30 for the packaged CPT, HCPCS
+and modifier quarters, unless a newer pack or plugin release covers it) is answered from
+that newest release with a :class:`~codekit.exceptions.StaleDataWarning`, as every lookup
+is: codes change quarterly at most, so a verdict from the last quarter is far more useful
+than none, and the warning (which a pipeline can turn into an error) says it may be out of
+date. A date before the first release stays ``unverifiable``.
 
 Both the per-claim and the batch path ask :func:`verdict`, once per distinct value and day.
 """
@@ -54,15 +63,17 @@ def verdict(kind: str, value: str, day: dt.date) -> tuple[str, str, str, str]:
 
 
 @lru_cache(maxsize=1 << 12)
-def _release(code_set: str, day: dt.date, _generation: int) -> tuple[str | None, str]:
-    """The release of a code set in force on a day, or ``None`` and why there is none."""
+def _release(code_set: str, day: dt.date, _generation: int) -> tuple[str | None, str, str]:
+    """The release of a code set in force on a day and its origin, or ``None`` and why
+    there is none."""
     from codekit import _registry
     from codekit.exceptions import CodekitError
 
     try:
-        return _registry.current().select(code_set, as_of=day).info.release, ""
+        info = _registry.current().select(code_set, as_of=day).info
     except CodekitError as exc:
-        return None, str(exc)
+        return None, "", str(exc)
+    return info.release, info.origin, ""
 
 
 @lru_cache(maxsize=1 << 16)
@@ -73,7 +84,7 @@ def _verdict(kind: str, value: str, day: dt.date, _generation: int) -> tuple[str
 
     code_set = code_set_of(kind, value)
     title = _TITLES[code_set]
-    release, problem = _release(code_set, day, _generation)
+    release, origin, problem = _release(code_set, day, _generation)
     if release is None:  # no release covers the day: the same answer for every value
         return "unverifiable", f"{title} validity was not checked: {problem}", code_set, ""
     try:
@@ -87,7 +98,7 @@ def _verdict(kind: str, value: str, day: dt.date, _generation: int) -> tuple[str
     except CodekitError:
         found = None
     if found is None:
-        if kind == "modifier" and value.isdigit():
+        if kind == "modifier" and value.isdigit() and origin != "packaged":
             if value in ptp_modifiers_on(day):
                 return "valid", "", code_set, release
             return (

@@ -119,8 +119,9 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
         record = found[0] if found else None
 
     descriptions: list[Description] = []
-    if record is not None and release is not None:
-        # A plugin's release (a licensee's CPT file) is labelled by its source.
+    if record is not None and release is not None and record.description:
+        # A plugin's release (a licensee's CPT file) is labelled by its source; a packaged
+        # numbers-only release (CPT numbers, modifiers) has no text to show.
         label = release.info.source if release.info.origin == "plugin" else ""
         label = label or f"{spec.title} {release.info.release}"
         descriptions.append(Description(record.description, "official", label))
@@ -173,7 +174,7 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
         release=release.info.release if release is not None else None,
         as_of=day,
         found=record is not None,
-        description=record.description if record is not None else None,
+        description=(record.description or None) if record is not None else None,
         kind=record.kind if record is not None else None,
         billable=record.billable if record is not None else None,
         descriptions=tuple(descriptions),

@@ -86,9 +86,10 @@ def release() -> DataRelease | None:
     return DataRelease(
         code_set="cpt",
         release=str(year) if year else "licensed",
-        # CPT editions take effect on January 1; an undated file answers for every date.
+        # CPT editions take effect on January 1; an undated file answers for every date (to
+        # the last one: an open end would be superseded by codekit's packaged CPT numbers).
         effective=dt.date(year, 1, 1) if year else dt.date(1966, 1, 1),
-        until=dt.date(year, 12, 31) if year else None,
+        until=dt.date(year, 12, 31) if year else dt.date.max,
         origin="plugin",
         source=SOURCE,
         source_file=path.name,
