@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -87,14 +89,6 @@ def test_console_script_runs_as_module() -> None:
 
 
 # -- issue 11: codes of several code sets, the CLI's own words, hostile pack text -----------
-
-
-def _install_hcpcs_2019(cms_corpus: object) -> None:
-    from pathlib import Path
-
-    import codekit.data
-
-    codekit.data.install(Path(str(cms_corpus)) / "hcpcs" / "HCPC2019_CONTR_ANWEB.txt")
 
 
 def test_a_code_of_two_code_sets_lists_both_entries(
@@ -181,17 +175,29 @@ def test_pack_text_is_printed_without_terminal_escapes(
         assert json.loads(text)["description"] == HOSTILE
 
 
-def test_a_stale_answer_is_one_warning_line(capsys: pytest.CaptureFixture[str]) -> None:
-    import warnings
-
+def test_a_stale_answer_is_one_warning_line(tmp_path: Path) -> None:
     newest = codekit.data_releases("hcpcs")[-1]
     assert newest.until is not None
     later = (newest.until + dt.timedelta(days=1)).isoformat()
-    with warnings.catch_warnings():
-        warnings.simplefilter("always")
-        assert main(["lookup", "J1100", "--code-set", "hcpcs", "--as-of", later]) == 0
-    captured = capsys.readouterr()
-    assert captured.out.startswith("J1100  ")
-    (line,) = captured.err.splitlines()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "codekit",
+            "lookup",
+            "J1100",
+            "--code-set",
+            "hcpcs",
+            "--as-of",
+            later,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "CODEKIT_DATA_DIR": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("J1100  ")
+    (line,) = done.stderr.splitlines()
     assert line.startswith("codekit: warning: no HCPCS Level II release covers " + later)
     assert "StaleDataWarning" not in line

@@ -76,8 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        with _warnings_as_lines():
-            code: int = args.handler(args)
+        code: int = args.handler(args)
     except CodekitError as error:
         print(f"codekit: {error}", file=sys.stderr)
         code = exit_code(error)
@@ -114,5 +113,7 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point (codekit's warnings shown as ``codekit: warning:`` lines)."""
+    with _warnings_as_lines():
+        code = main()
+    sys.exit(code)
