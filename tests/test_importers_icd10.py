@@ -131,32 +131,32 @@ def test_synthetic_pcs_codes_file(data_dir: Path) -> None:
 
 @pytest.mark.slow
 def test_addenda_derive_the_next_release_from_the_one_before(data_dir: Path) -> None:
-    newest = codekit.data_releases("icd10cm")[-1]
-    if newest.release != "FY2026":
-        pytest.skip(f"packaged ICD-10-CM ends at {newest.release}")
-    packs = codekit.data.install(FIXTURES / "icd10cm_codes_addenda_2027.txt")
+    # The packaged newest release is FY2027 (2026-10-01 to 2027-03-31, the validity data's
+    # horizon); a synthetic FY2028 addenda file is applied to it.
+    assert codekit.data_releases("icd10cm")[-1].release == "FY2027"
+    packs = codekit.data.install(FIXTURES / "icd10cm_codes_addenda_2028.txt")
     assert [(p.kind, p.release) for p in packs] == [
-        ("icd10cm_addenda", "FY2027"),
-        ("icd10cm", "FY2027"),
+        ("icd10cm_addenda", "FY2028"),
+        ("icd10cm", "FY2028"),
     ]
-    assert packs[1].manifest["source"].endswith("applied to FY2026 (packaged)")
-    # Delete: A000 — valid in FY2026, not from October 1, 2026.
-    assert codekit.is_valid("A00.0", code_set="icd10cm", as_of="2026-09-30")
-    assert not codekit.is_valid("A00.0", code_set="icd10cm", as_of="2026-10-01")
+    assert packs[1].manifest["source"].endswith("applied to FY2027 (packaged)")
+    # Delete: A000 — valid in FY2027, not from October 1, 2027.
+    assert codekit.is_valid("A00.0", code_set="icd10cm", as_of="2027-03-31")
+    assert not codekit.is_valid("A00.0", code_set="icd10cm", as_of="2027-10-01")
     # Add: A002.
-    assert codekit.get("A00.2", code_set="icd10cm", as_of="2026-09-30") is None
-    assert codekit.is_valid("A00.2", code_set="icd10cm", as_of="2026-10-01")
+    assert codekit.get("A00.2", code_set="icd10cm", as_of="2027-03-31") is None
+    assert codekit.is_valid("A00.2", code_set="icd10cm", as_of="2027-10-01")
     # Revise from/to: A001.
-    assert codekit.describe("A00.1", code_set="icd10cm", as_of="2026-10-01") == (
+    assert codekit.describe("A00.1", code_set="icd10cm", as_of="2027-10-01") == (
         "Synthetic revised cholera title"
     )
     # Everything else carries over.
-    assert codekit.describe("E11.9", code_set="icd10cm", as_of="2027-01-01") == codekit.describe(
-        "E11.9", code_set="icd10cm", as_of="2026-01-01"
+    assert codekit.describe("E11.9", code_set="icd10cm", as_of="2028-01-01") == codekit.describe(
+        "E11.9", code_set="icd10cm", as_of="2027-01-01"
     )
-    a009 = codekit.lookup("A00.9", code_set="icd10cm", as_of="2027-01-01")
-    before = codekit.lookup("A00.9", code_set="icd10cm", as_of="2026-01-01")
-    assert a009.release == "FY2027"
+    a009 = codekit.lookup("A00.9", code_set="icd10cm", as_of="2028-01-01")
+    before = codekit.lookup("A00.9", code_set="icd10cm", as_of="2027-01-01")
+    assert a009.release == "FY2028"
     assert a009.parent == "A00"
     assert a009.notes == before.notes
     assert [a.code for a in a009.ancestors()] == [a.code for a in before.ancestors()]
