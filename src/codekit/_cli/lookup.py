@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from codekit._cli.output import cli_message, print_json, report, say
 from codekit.exceptions import AmbiguousCodeError, CodekitError
@@ -53,15 +54,37 @@ def _lookup(args: argparse.Namespace) -> int:
     from codekit._lookup import lookup
 
     when = {"as_of": args.as_of, "release": args.release}
+    return show_every_reading(
+        args,
+        lambda **which: lookup(args.code, **which, **when),
+        _print,
+    )
+
+
+class _Entry(Protocol):
+    @property
+    def code_set(self) -> str: ...
+
+    def to_dict(self) -> Any: ...
+
+
+_E = TypeVar("_E", bound=_Entry)
+
+
+def show_every_reading(
+    args: argparse.Namespace, fetch: Callable[..., _E], show: Callable[[_E], None]
+) -> int:
+    """Fetch the entry ``--code-set``/``--kind`` name and show it; when the code is a code of
+    several code sets, fetch and show each one instead of failing (``lookup`` and ``page``).
+    """
+    problems: list[tuple[str, CodekitError]] = []
     try:
-        found = [lookup(args.code, **identity(args), **when)]  # type: ignore[arg-type]
-        problems: list[tuple[str, CodekitError]] = []
+        found = [fetch(**identity(args))]
     except AmbiguousCodeError as ambiguous:
-        # A code of several code sets: list each entry rather than fail.
-        found, problems = [], []
+        found = []
         for name in ambiguous.candidates:
             try:
-                found.append(lookup(args.code, code_set=name, **when))
+                found.append(fetch(code_set=name))
             except CodekitError as failed:
                 problems.append((name, failed))
         if not found:
@@ -69,16 +92,16 @@ def _lookup(args: argparse.Namespace) -> int:
     except CodekitError as exc:
         return report(exc)
     if args.json:
-        entries = [code.to_dict() for code in found]
+        entries = [entry.to_dict() for entry in found]
         print_json(entries[0] if len(entries) == 1 and not problems else entries)
         return 0
     if len(found) + len(problems) > 1:
-        names = ", ".join([c.code_set for c in found] + [name for name, _ in problems])
+        names = ", ".join([e.code_set for e in found] + [name for name, _ in problems])
         say(f"{args.code!r} fits {len(found) + len(problems)} code sets ({names}); pass --code-set")
-    for index, code in enumerate(found):
+    for index, entry in enumerate(found):
         if index:
             say("")
-        _print(code)
+        show(entry)
     for name, problem in problems:
         say(f"({name}: {cli_message(problem)})")
     return 0

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from codekit._cli.lookup import add_identity_options, identity
-from codekit._cli.output import cli_message, print_json, report, say
-from codekit.exceptions import AmbiguousCodeError, CodekitError
+from codekit._cli.lookup import add_identity_options, show_every_reading
+from codekit._cli.output import say
 
 if TYPE_CHECKING:
     from codekit._pages.model import CodePage
@@ -27,35 +26,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _page(args: argparse.Namespace) -> int:
     from codekit._pages.page import page
 
-    problems: list[tuple[str, CodekitError]] = []
-    try:
-        pages = [page(args.code, **identity(args), as_of=args.as_of)]  # type: ignore[arg-type]
-    except AmbiguousCodeError as ambiguous:
-        # A code of several code sets: show each page rather than fail.
-        pages = []
-        for name in ambiguous.candidates:
-            try:
-                pages.append(page(args.code, code_set=name, as_of=args.as_of))
-            except CodekitError as failed:
-                problems.append((name, failed))
-        if not pages:
-            return report(ambiguous)
-    except CodekitError as exc:
-        return report(exc)
-    if args.json:
-        entries = [found.to_dict() for found in pages]
-        print_json(entries[0] if len(entries) == 1 and not problems else entries)
-        return 0
-    if len(pages) + len(problems) > 1:
-        names = ", ".join([p.code_set for p in pages] + [name for name, _ in problems])
-        say(f"{args.code!r} fits {len(pages) + len(problems)} code sets ({names}); pass --code-set")
-    for index, found in enumerate(pages):
-        if index:
-            say("")
-        _print(found)
-    for name, problem in problems:
-        say(f"({name}: {cli_message(problem)})")
-    return 0
+    return show_every_reading(
+        args, lambda **which: page(args.code, **which, as_of=args.as_of), _print
+    )
 
 
 def _print(found: CodePage) -> None:
