@@ -26,12 +26,10 @@ input and vacuumed: same input, same bytes.
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import zlib
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from codekit._store.sqlite import FORMAT_VERSION
+from codekit._store.format import new_dataset
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -100,33 +98,17 @@ def write_crosswalks(
     groups: Iterable[Group] = (),
 ) -> dict[str, int]:
     """Write a crosswalk dataset at ``path`` (which must not exist); returns row counts."""
-    if path.exists():
-        raise FileExistsError(path)
     rows: dict[str, list[tuple[Any, ...]]] = {
         "pairs": sorted(pairs, key=lambda p: (p[0], p[1])),
         "labels": sorted(labels),
         "hierarchy": sorted(hierarchy),
         "groups": sorted(groups),
     }
-    con = sqlite3.connect(path)
-    try:
-        con.execute("PRAGMA page_size = 4096")
-        con.execute("PRAGMA journal_mode = OFF")
-        con.execute("PRAGMA synchronous = OFF")
-        con.executescript(_SCHEMA)
-        con.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
-        con.executemany(
-            "INSERT INTO meta VALUES (?, ?)",
-            sorted((key, json.dumps(value, sort_keys=True)) for key, value in meta.items()),
-        )
+    with new_dataset(path, _SCHEMA, meta) as con:
         con.executemany("INSERT INTO pairs VALUES (?, ?, ?)", _pack_pairs(rows["pairs"]))
         con.executemany("INSERT INTO labels VALUES (?, ?, ?)", rows["labels"])
         con.executemany("INSERT INTO hierarchy VALUES (?, ?, ?, ?)", rows["hierarchy"])
         con.executemany("INSERT INTO groups VALUES (?, ?)", _pack_groups(rows["groups"]))
-        con.commit()
-        con.execute("VACUUM")
-    finally:
-        con.close()
     return {name: len(values) for name, values in rows.items() if values}
 
 

@@ -27,9 +27,10 @@ release is a new file, put in place by rename.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -150,6 +151,20 @@ def write_dataset(
     texts: Iterable[Text] = (),
 ) -> None:
     """Write a dataset file at ``path`` (which must not exist), deterministically."""
+    with new_dataset(path, _SCHEMA, meta) as con:
+        item_rows: list[Item] = sorted(items, key=lambda item: (item.code, item.kind))
+        note_rows: list[Note] = sorted(notes, key=lambda note: (note.code, note.kind, note.seq))
+        con.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", item_rows)
+        con.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?)", note_rows)
+        text_rows = sorted((Text(*row) for row in texts), key=lambda t: t[:3])
+        con.executemany("INSERT INTO texts VALUES (?, ?, ?, ?, ?, ?)", text_rows)
+
+
+@contextlib.contextmanager
+def new_dataset(path: Path, schema: str, meta: dict[str, Any]) -> Iterator[sqlite3.Connection]:
+    """A new SQLite file at ``path`` (which must not exist) with ``schema`` and the ``meta``
+    table filled; the caller inserts its rows, then it is committed and vacuumed, so the
+    same input gives the same bytes (for a given SQLite version)."""
     if path.exists():
         raise FileExistsError(path)
     con = sqlite3.connect(path)
@@ -157,18 +172,13 @@ def write_dataset(
         con.execute("PRAGMA page_size = 4096")
         con.execute("PRAGMA journal_mode = OFF")
         con.execute("PRAGMA synchronous = OFF")
-        con.executescript(_SCHEMA)
+        con.executescript(schema)
         con.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
         con.executemany(
             "INSERT INTO meta VALUES (?, ?)",
             sorted((key, json.dumps(value, sort_keys=True)) for key, value in meta.items()),
         )
-        item_rows: list[Item] = sorted(items, key=lambda item: (item.code, item.kind))
-        note_rows: list[Note] = sorted(notes, key=lambda note: (note.code, note.kind, note.seq))
-        con.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", item_rows)
-        con.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?)", note_rows)
-        text_rows = sorted((Text(*row) for row in texts), key=lambda t: t[:3])
-        con.executemany("INSERT INTO texts VALUES (?, ?, ?, ?, ?, ?)", text_rows)
+        yield con
         con.commit()
         con.execute("VACUUM")
     finally:
