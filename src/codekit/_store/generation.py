@@ -15,6 +15,8 @@ import os
 import uuid
 from pathlib import Path
 
+from codekit._store._dirs import data_dir
+
 __all__ = ["INTERVAL", "STAMP", "bump", "local", "stamp"]
 
 #: The stamp file's name inside the data directory.
@@ -44,8 +46,6 @@ def bump(root: Path) -> None:
 
 def stamp() -> tuple[object, ...]:
     """What identifies the data directory's current state (compared, never interpreted)."""
-    from codekit._store.packs import data_dir
-
     root = data_dir()
     try:
         info = (root / STAMP).stat()

@@ -43,7 +43,6 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -55,6 +54,7 @@ import attrs
 
 from codekit._frozen import frozen_mapping
 from codekit._store import generation
+from codekit._store._dirs import DATA_DIR_ENV, data_dir
 from codekit._store._txn import OLD_PREFIX as _OLD_PREFIX
 from codekit._store._txn import (
     Staged,
@@ -68,6 +68,7 @@ from codekit._store._txn import transaction as _transaction
 from codekit.exceptions import DataError
 
 __all__ = [
+    "DATA_DIR_ENV",
     "MANIFEST",
     "Pack",
     "data_dir",
@@ -82,8 +83,6 @@ __all__ = [
 
 #: The name of every pack's manifest file.
 MANIFEST = "manifest.json"
-#: Environment variable overriding the data directory.
-DATA_DIR_ENV = "CODEKIT_DATA_DIR"
 PACK_FORMAT = 1
 
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -103,26 +102,6 @@ def manifest_extra(fields: Mapping[str, Any]) -> Iterator[None]:
         yield
     finally:
         _EXTRA.reset(token)
-
-
-def data_dir() -> Path:
-    """Where packs live: ``$CODEKIT_DATA_DIR``, else the platform's user data directory.
-
-    Linux and other Unixes: ``$XDG_DATA_HOME/codekit`` (default ``~/.local/share/codekit``);
-    macOS: ``~/Library/Application Support/codekit``; Windows: ``%LOCALAPPDATA%\\codekit``.
-    The directory is not created here.
-    """
-    raw = os.environ.get(DATA_DIR_ENV)
-    if raw:
-        return Path(raw).expanduser()
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "codekit"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "codekit"
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base_dir = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
-    return base_dir / "codekit"
 
 
 def _manifest(value: Any) -> Mapping[str, Any]:
