@@ -642,7 +642,7 @@ def test_registrar_refuses_what_is_not_a_code() -> None:
     with pytest.raises(TypeError, match="program"):
         registrar.add_aoc_primaries("12345", ["12346"], program="tricare")
     registrar.add_aoc_primaries(" 12345 ", ["j1100", "12346"], source="list")
-    (value,) = registrar._extensions["ncci_aoc_primaries"]
+    (value,) = registrar._sections["ncci_aoc_primaries"]
     assert (value.add_on, value.primaries) == ("12345", ("12346", "J1100"))
 
 

@@ -73,12 +73,21 @@ def _frozen_notes(value: Mapping[str, tuple[str, ...]] | None) -> Mapping[str, A
     return frozen_mapping(value, "Code", "notes", "{'excludes1': ('A00',)}")
 
 
+def _release_facets(value: Any) -> Mapping[str, str]:
+    return frozen_mapping(value, "DataRelease", "attributes", "{'setting': 'practitioner'}")
+
+
 @attrs.frozen(kw_only=True)
 class DataRelease:
-    """One release of one code set (or table), with the period in which it is in force.
+    """One release of one versioned table, with the period in which it is in force.
 
-    ``effective`` and ``until`` are dates of service, both inclusive; ``until`` is ``None``
-    while the release is in force until a newer one supersedes it.
+    Every selectable dataset is described by one: a code set's release (``kind`` is
+    ``"code_set"``), a crosswalk's (``"crosswalk"``), an NCCI table's (``"ncci_ptp"``,
+    ``"ncci_mue"``, ``"ncci_aoc"``) or a plugin's own kind. ``code_set`` is the table's
+    name within its kind (also readable as :attr:`name`); ``attributes`` holds the facets a
+    selection may ask for (NCCI ``setting`` and ``program``). ``effective`` and ``until``
+    are dates of service, both inclusive; ``until`` is ``None`` while the release is in
+    force until a newer one supersedes it.
     """
 
     code_set: str
@@ -91,6 +100,15 @@ class DataRelease:
     sha256: str = ""
     licence: str = ""
     rows: int = 0
+    #: What kind of table this is a release of (``"code_set"``, ``"crosswalk"``, ...).
+    kind: str = "code_set"
+    #: Facets a selection may ask for (``{"setting": "practitioner"}``); not hashed.
+    attributes: Mapping[str, str] = attrs.field(factory=dict, converter=_release_facets, hash=False)
+
+    @property
+    def name(self) -> str:
+        """The table's name within its kind (a code set's name: :attr:`code_set`)."""
+        return self.code_set
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], **overrides: Any) -> DataRelease:

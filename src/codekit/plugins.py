@@ -33,9 +33,17 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import attrs
 import pluggy
 
+from codekit._crosswalk._source import crosswalk_source
 from codekit._crosswalk._values import CrosswalkSpec
 from codekit._plugin.checks import check_record, check_release
 from codekit._plugin.loading import contained
+from codekit._tables.sections import (
+    AOC_PRIMARIES,
+    DESCRIPTIONS,
+    QUOTA_POLICIES,
+    QUOTA_STORES,
+    Section,
+)
 from codekit.models import CodeKind, DataRelease, LazyNotes
 
 if TYPE_CHECKING:
@@ -286,10 +294,11 @@ class AocPrimaries:
 
 
 @attrs.frozen
-class _ReleaseEntry:
+class _TableEntry:
     release: DataRelease
-    factory: SourceFactory
+    factory: Callable[[], Any]
     plugin: str
+    spec: Any = None
 
 
 class Registrar:
@@ -301,13 +310,42 @@ class Registrar:
     def __init__(self, plugin: str) -> None:
         self.plugin = plugin
         self._code_sets: list[tuple[CodeSetSpec, bool]] = []
-        self._releases: list[_ReleaseEntry] = []
-        self._extensions: dict[str, list[Any]] = {}
+        self._tables: list[_TableEntry] = []
+        self._sections: dict[str, list[Any]] = {}
 
     @property
     def empty(self) -> bool:
         """Whether nothing has been registered through this registrar."""
-        return not (self._code_sets or self._releases or self._extensions)
+        return not (self._code_sets or self._tables or self._sections)
+
+    def add_table(
+        self, kind: str, release: DataRelease, source: Callable[[], Any], *, spec: Any = None
+    ) -> None:
+        """Register one release of a versioned table of any kind (the one registrar call).
+
+        ``kind`` is the table's kind (``"code_set"``, ``"crosswalk"``, ``"ncci_ptp"``, or a
+        plugin's own such as ``"fee_schedule"``); ``release.code_set`` names the table
+        within it and ``release.attributes`` its facets. ``source`` is a zero-argument
+        callable returning the release's data, called once, on first use. The registry
+        picks among a table's releases by the one rule (``codekit._tables.rule``): a pack
+        over a plugin over packaged data, then the later release. ``add_release``,
+        ``add_crosswalk`` and codekit's NCCI tables register through this call.
+
+        .. versionadded:: 0.2
+        """
+        check_release(release, "add_table")
+        if not isinstance(kind, str) or not _NAME.fullmatch(kind) or ":" in kind:
+            raise TypeError(f"a table kind is lower-case letters, digits and _: {kind!r}")
+        if not callable(source):
+            raise TypeError("add_table needs source=, a callable returning the release's data")
+        if release.kind != kind:
+            release = attrs.evolve(release, kind=kind)
+        # a code set's source is memoised by add_release already (and checked per call)
+        factory = source if kind == "code_set" else _memoised(source)
+        self._tables.append(_TableEntry(release, factory, self.plugin, spec))
+
+    def _add(self, section: Section[Any], value: Any) -> None:
+        self._sections.setdefault(section.name, []).append(value)
 
     def add_code_set(self, spec: CodeSetSpec, *, fallback: bool = False) -> None:
         """Register a code set. A ``fallback`` registration yields to another plugin's."""
@@ -352,11 +390,19 @@ class Registrar:
             factory = _memoised(source)
         else:
             raise TypeError("source must be a CodeSource or a callable returning one")
-        self._releases.append(_ReleaseEntry(release, factory, self.plugin))
+        self.add_table("code_set", release, factory)
 
     def add_extension(self, kind: str, value: Any) -> None:
-        """Register a value for a capability that reads ``kind`` (used by later capabilities)."""
-        self._extensions.setdefault(kind, []).append(value)
+        """Register a value in the registrar section named ``kind`` (the generic form).
+
+        A kept escape hatch for plugin-defined capabilities: a capability reads it back
+        with ``registry.section(Section(kind, ...))``. codekit's own sections have typed
+        methods (``add_quota_policy``, ``add_descriptions``, ...); a value given here
+        under one of their names (``"page_info"``) lands in that section unchecked.
+        """
+        if not isinstance(kind, str) or not kind:
+            raise TypeError(f"add_extension needs a section name, not {kind!r}")
+        self._sections.setdefault(kind, []).append(value)
 
     def add_crosswalk(
         self,
@@ -376,12 +422,9 @@ class Registrar:
 
         .. versionadded:: 0.1
         """
-        from codekit._crosswalk._registry import make_entry
-
         check_release(release, "add_crosswalk")
-        self.add_extension(
-            "crosswalk", make_entry(spec, release, rows=rows, source=source, plugin=self.plugin)
-        )
+        factory = crosswalk_source(spec, release, rows=rows, source=source)
+        self.add_table("crosswalk", release, factory, spec=spec)
 
     def add_descriptions(
         self,
@@ -409,8 +452,8 @@ class Registrar:
             raise TypeError(f"kind must be lower-case letters, digits and _: {kind!r}")
         if not isinstance(descriptions, Mapping) and not callable(descriptions):
             raise TypeError("descriptions must be a mapping of code to text or a function")
-        self.add_extension(
-            "descriptions",
+        self._add(
+            DESCRIPTIONS,
             DescriptionProvider(
                 code_set=code_set, source=source, kind=kind, descriptions=descriptions
             ),
@@ -432,7 +475,7 @@ class Registrar:
             raise TypeError(
                 f"quota policy {name!r} must have an allowance(principal, resource) method"
             )
-        self.add_extension("quota_policy", (name, policy))
+        self._add(QUOTA_POLICIES, (name, policy))
 
     def add_quota_store(self, scheme: str, factory: QuotaStoreFactory) -> None:
         """Register a quota store for URLs ``scheme://...`` (``factory(url)`` opens one).
@@ -447,7 +490,7 @@ class Registrar:
             raise TypeError(f"a store scheme is lower-case letters and digits: {scheme!r}")
         if not callable(factory):
             raise TypeError("add_quota_store needs a callable factory(url) -> QuotaStore")
-        self.add_extension("quota_store", (scheme, factory))
+        self._add(QUOTA_STORES, (scheme, factory))
 
     def add_aoc_primaries(
         self,
@@ -475,8 +518,8 @@ class Registrar:
             raise TypeError("add_aoc_primaries takes 5-character HCPCS/CPT codes")
         if program not in ("medicare", "medicaid"):
             raise TypeError(f"program must be 'medicare' or 'medicaid', not {program!r}")
-        self.add_extension(
-            "ncci_aoc_primaries",
+        self._add(
+            AOC_PRIMARIES,
             AocPrimaries(add_on=add_on, primaries=codes, program=program, source=source),
         )
 

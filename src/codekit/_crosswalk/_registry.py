@@ -1,92 +1,49 @@
 """Which crosswalks are registered, and which release of which one a call means.
 
 Plugins (the built-in one included) register through :meth:`Registrar.add_crosswalk`, which
-stores an :class:`Entry` as the ``"crosswalk"`` extension; this module groups the entries of
-the current registry by crosswalk and picks a release: the one named, else the newest in
-force on ``as_of`` (or the newest that started before it), else the newest.
+adds a table of kind ``"crosswalk"`` named ``"<source>><name>"``; this module groups the
+current registry's crosswalk tables and picks a release by the one table rule
+(:mod:`codekit._tables.rule`).
 """
 
 from __future__ import annotations
 
-import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
 from codekit import _registry
-from codekit._crosswalk._table import CrosswalkTable
 from codekit._crosswalk._values import Crosswalk, CrosswalkSpec
-from codekit._registry import open_plugin_data
+from codekit._tables import rule
 from codekit.exceptions import PluginError, UnknownCrosswalkError, UnknownReleaseError
-from codekit.models import DataRelease
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["Entry", "Group", "groups", "make_entry", "select"]
+    from codekit._crosswalk._table import CrosswalkTable
+    from codekit._tables.registry import Release
+    from codekit.models import DataRelease
 
-# When the same release id is offered twice, the more local origin wins.
-_ORIGIN_RANK = {"pack": 0, "plugin": 1, "packaged": 2}
-
-
-class _Memo:
-    def __init__(self, factory: Callable[[], Any]) -> None:
-        self._factory = factory
-        self._lock = threading.Lock()
-        self._value: CrosswalkTable | None = None
-
-    def __call__(self) -> CrosswalkTable:
-        if self._value is None:
-            with self._lock:
-                if self._value is None:
-                    value = self._factory()
-                    if not isinstance(value, CrosswalkTable):
-                        raise TypeError(
-                            f"a crosswalk source must return a CrosswalkTable, "
-                            f"not {type(value).__name__}"
-                        )
-                    self._value = value
-        return self._value
+__all__ = ["Entry", "Group", "groups", "select"]
 
 
 @attrs.frozen
 class Entry:
-    """One registered release of one crosswalk."""
+    """One registered release of one crosswalk (a view of its table release)."""
 
     spec: CrosswalkSpec
     release: DataRelease
     plugin: str
-    _factory: Callable[[], CrosswalkTable] = attrs.field(alias="factory", eq=False)
+    _table: Release = attrs.field(alias="table", eq=False, repr=False)
+
+    @property
+    def info(self) -> DataRelease:
+        """The release (as the table rule reads it)."""
+        return self.release
 
     def table(self) -> CrosswalkTable:
         """The release's rows (read once); third-party failures become PluginError."""
-        return open_plugin_data(
-            self.plugin, f"crosswalk {self.spec.name} {self.release.release}", self._factory
-        )
-
-
-def make_entry(
-    spec: CrosswalkSpec,
-    release: DataRelease,
-    *,
-    rows: Iterable[Sequence[Any]] | None,
-    source: Callable[[], Any] | None,
-    plugin: str,
-) -> Entry:
-    """Validate what a plugin passed to ``add_crosswalk`` and wrap it."""
-    if not isinstance(spec, CrosswalkSpec):
-        raise TypeError(f"add_crosswalk takes a CrosswalkSpec, not {type(spec).__name__}")
-    if not isinstance(release, DataRelease):
-        raise TypeError(f"add_crosswalk takes a DataRelease, not {type(release).__name__}")
-    if (rows is None) == (source is None):
-        raise TypeError("add_crosswalk needs exactly one of rows= or source=")
-    if rows is not None:
-        table = CrosswalkTable.from_rows(rows)
-        return Entry(spec, release, plugin, lambda: table)
-    if not callable(source):
-        raise TypeError("source must be a callable returning a CrosswalkTable")
-    return Entry(spec, release, plugin, _Memo(source))
+        return self._table.source()  # type: ignore[no-any-return]
 
 
 @attrs.frozen
@@ -108,52 +65,40 @@ class Group:
         )
 
 
-_cache_lock = threading.Lock()
-_cache: dict[int, tuple[Group, ...]] = {}
+def _groups(registry: _registry.Registry) -> tuple[Group, ...]:
+    found: dict[tuple[str, str], list[Entry]] = {}
+    for release in registry.tables("crosswalk"):
+        spec = release.spec
+        if isinstance(spec, CrosswalkSpec):
+            entry = Entry(spec, release.info, release.plugin, release)
+            found.setdefault((spec.name.lower(), spec.source), []).append(entry)
+    result = []
+    for key in sorted(found):
+        entries = found[key]  # oldest first, as the registry orders a table's releases
+        newest = entries[-1]
+        result.append(Group(newest.spec, newest.plugin, tuple(entries)))
+    return tuple(result)
 
 
 def groups() -> tuple[Group, ...]:
     """Every registered crosswalk, by name then source (rebuilt when the registry is)."""
-    generation = _registry.generation()
-    cached = _cache.get(generation)
-    if cached is not None:
-        return cached
-    with _cache_lock:
-        found: dict[tuple[str, str], list[Entry]] = {}
-        # lowest precedence first: among releases of one date and origin, the stable sort
-        # below then leaves the higher-precedence plugin's last (the one chosen)
-        for _, entry in reversed(_registry.current().extensions("crosswalk")):
-            if isinstance(entry, Entry):
-                found.setdefault((entry.spec.name.lower(), entry.spec.source), []).append(entry)
-        result = []
-        for key in sorted(found):
-            entries = sorted(
-                found[key],
-                key=lambda e: (e.release.effective, -_ORIGIN_RANK.get(e.release.origin, 1)),
-            )
-            newest = entries[-1]
-            result.append(Group(newest.spec, newest.plugin, tuple(entries)))
-        _cache.clear()
-        _cache[generation] = tuple(result)
-        return _cache[generation]
+    registry = _registry.current()
+    return registry.memo("crosswalk.groups", lambda: _groups(registry))
 
 
-_index: dict[int, dict[str, list[Group]]] = {}
+def _index(registry: _registry.Registry) -> dict[str, list[Group]]:
+    index: dict[str, list[Group]] = {}
+    for group in groups():
+        index.setdefault(group.spec.name.lower(), []).append(group)
+    for group in groups():
+        index.setdefault(group.spec.name, index[group.spec.name.lower()])
+    return index
 
 
 def _by_name() -> dict[str, list[Group]]:
-    """Groups by lower-cased name (and by the name as registered), per registry generation."""
-    generation = _registry.generation()
-    index = _index.get(generation)
-    if index is None:
-        index = {}
-        for group in groups():
-            index.setdefault(group.spec.name.lower(), []).append(group)
-        for group in groups():
-            index.setdefault(group.spec.name, index[group.spec.name.lower()])
-        _index.clear()
-        _index[generation] = index
-    return index
+    """Groups by lower-cased name (and by the name as registered), per registry."""
+    registry = _registry.current()
+    return registry.memo("crosswalk.by_name", lambda: _index(registry))
 
 
 def names() -> list[str]:
@@ -190,30 +135,36 @@ def candidates(to: str, source: str | None) -> list[Group]:
 
 
 def select(group: Group, *, as_of: dt.date | None = None, release: str | None = None) -> Entry:
-    """The release named, else the newest in force on ``as_of``, else the newest."""
+    """The release named, else the one answering ``as_of`` by the one table rule
+    (:mod:`codekit._tables.rule`), else the newest."""
     entries = group.entries
     ids = [e.release.release for e in entries]
     label = f"crosswalk {group.spec.name} from {group.spec.source}"
     if release is not None:
-        matches = [e for e in entries if e.release.release.lower() == str(release).lower()]
-        if not matches:
+        chosen = rule.by_id(entries, release)
+        if chosen is None:
             raise UnknownReleaseError(
                 group.spec.name,
                 f"{label} has no release {release!r}; available: {', '.join(ids)}",
                 ids,
             )
-        return min(matches, key=lambda e: _ORIGIN_RANK.get(e.release.origin, 1))
-    if as_of is None:
-        return entries[-1]
-    covering = [e for e in entries if e.release.covers(as_of)]
-    if covering:
-        return covering[-1]
-    started = [e for e in entries if e.release.effective <= as_of]
-    if started:
-        return started[-1]
+        return chosen
+    registry = _registry.current()
+    releases = [e._table for e in entries]
+    choice = rule.choose(releases, rule.ends(releases), as_of, registry.rank)
+    # A date after every release's end is answered by the last (a crosswalk CMS no longer
+    # updates, such as the GEMs, stays in use); the one rule marks it stale, silently here.
+    if choice is not None:
+        chosen_release = choice.release
+        for entry in entries:
+            if entry._table is chosen_release:
+                return entry
+    assert as_of is not None
+    before = all(as_of < e.release.effective for e in entries)
+    what = "starts on or before" if before else "is in force on"
     raise UnknownReleaseError(
         group.spec.name,
-        f"no release of {label} starts on or before {as_of.isoformat()} (releases: "
+        f"no release of {label} {what} {as_of.isoformat()} (releases: "
         f"{', '.join(f'{e.release.release} from {e.release.effective}' for e in entries)})",
         ids,
     )

@@ -50,6 +50,7 @@ def register_dataset(
                 sha256=rel.get("sha256", ""),
                 licence=rel.get("licence", ""),
                 rows=int(rel.get("rows", 0)),
+                kind="crosswalk",
             )
             registrar.add_crosswalk(
                 spec, release, source=_loader(data, int(part["part"]), int(rel["bit"]))

@@ -70,6 +70,7 @@ _cache: dict[str, object] = {"generation": None, "map": {}}
 def contractor_primaries(program: str) -> dict[str, tuple[frozenset[str], str]]:
     """``add-on code -> (primaries, "plugin: source")`` from every plugin, merged."""
     from codekit import _registry
+    from codekit._tables.sections import AOC_PRIMARIES
 
     registry = _registry.current()
     key = (_registry.generation(), id(registry))
@@ -77,7 +78,7 @@ def contractor_primaries(program: str) -> dict[str, tuple[frozenset[str], str]]:
         if _cache["generation"] != key:
             merged: dict[str, dict[str, tuple[set[str], list[str]]]] = {}
             entry: AocPrimaries
-            for plugin, entry in registry.extensions("ncci_aoc_primaries"):
+            for plugin, entry in registry.section(AOC_PRIMARIES).entries():
                 codes, sources = merged.setdefault(entry.program, {}).setdefault(
                     entry.add_on, (set(), [])
                 )

@@ -20,6 +20,7 @@ from codekit._dates import to_date
 from codekit._identify import candidate_names, choose, code_set_name
 from codekit._normalize import parse_for
 from codekit._pages.model import CodePage, Description, HierarchyEntry, PagePart
+from codekit._tables.sections import DESCRIPTIONS, PAGE_INFO
 from codekit.exceptions import CodekitError, UnknownCodeError, UnknownReleaseError
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
 
     info: dict[str, Any] = {}
     # lowest precedence first, so a plugin's value overrides a built-in's
-    for _, (info_set, provider) in reversed(registry.extensions("page_info")):
+    for _, (info_set, provider) in reversed(registry.section(PAGE_INFO).entries()):
         if info_set == code_set:
             info.update(provider(canonical))
     if record is not None:
@@ -193,7 +194,7 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
 
 def _plugin_descriptions(registry: Registry, code_set: str, code: str) -> list[Description]:
     found: list[Description] = []
-    for plugin, provider in registry.extensions("descriptions"):
+    for plugin, provider in registry.section(DESCRIPTIONS).entries():
         entry: DescriptionProvider = provider
         if entry.code_set != code_set:
             continue

@@ -10,7 +10,7 @@ Registration runs in pluggy's own call order: ``tryfirst`` hooks, then the other
 last registered first, then ``trylast`` ones (every built-in). What is registered first has
 precedence, so a third-party plugin overrides a built-in: its code set replaces a built-in
 one of that name, and its quota policies and stores are chosen over built-ins of the same
-name (see :meth:`codekit._registry.Registry.extensions`).
+name (see :mod:`codekit._tables.sections`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pluggy
 from codekit import hookspecs
 from codekit._plugin import entrypoints
 from codekit._plugin.loading import contained, describe_failure, hooked_classes, plugin_object
-from codekit._registry import Registry
+from codekit._tables.registry import Registry
 from codekit.exceptions import PluginWarning
 from codekit.plugins import Registrar
 
@@ -48,6 +48,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "codekit._codesets.icd9cm",
     "codekit._codesets.icd9pcs",
     "codekit._crosswalk.plugin",
+    "codekit._ncci.store",
     "codekit._codesets.packs",
     "codekit._codesets.packaged",
     "codekit._quota.plugin",

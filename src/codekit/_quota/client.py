@@ -11,6 +11,7 @@ from codekit import _registry
 from codekit._plugin.loading import contained, describe_failure
 from codekit._quota.model import Allowance, Principal, QuotaStatus, Resource
 from codekit._quota.stores import Tally, open_store
+from codekit._tables.sections import QUOTA_POLICIES, QUOTA_STORES, Section
 from codekit.exceptions import (
     CodekitError,
     PluginError,
@@ -35,24 +36,20 @@ __all__ = ["Client", "policies", "store_schemes"]
 _ANY_PAGE = Resource("*", "*")
 
 
-def _registered(kind: str) -> dict[str, tuple[str, Any]]:
-    """name -> (plugin, value) of one registrar section; the first of a name wins, and the
-    registry lists a third-party plugin's values before a built-in's."""
-    found: dict[str, tuple[str, Any]] = {}
-    for plugin, (name, value) in _registry.current().extensions(kind):
-        found.setdefault(name, (plugin, value))
-    return found
+def _registered(section: Section[Any]) -> dict[str, tuple[str, Any]]:
+    """name -> (plugin, value) of one keyed registrar section (a plugin's value wins)."""
+    return _registry.current().section(section).by_key()
 
 
 def policies() -> dict[str, QuotaPolicy]:
     """Every registered quota policy by name (a plugin's wins over a built-in of that name)."""
-    return {name: policy for name, (_, policy) in _registered("quota_policy").items()}
+    return {name: policy for name, (_, policy) in _registered(QUOTA_POLICIES).items()}
 
 
 def store_schemes() -> dict[str, Callable[[str], Any]]:
     """Every registered quota store URL scheme with its factory (a plugin's wins over a
     built-in of that scheme)."""
-    return {scheme: factory for scheme, (_, factory) in _registered("quota_store").items()}
+    return {scheme: factory for scheme, (_, factory) in _registered(QUOTA_STORES).items()}
 
 
 def _third_party(plugin: str | None) -> bool:
@@ -99,7 +96,7 @@ class Client:
         """The policy's name, the policy, and the plugin that registered it (if any)."""
         if policy is None or isinstance(policy, str):
             name = policy or "default"
-            known = _registered("quota_policy")
+            known = _registered(QUOTA_POLICIES)
             if name not in known:
                 raise QuotaConfigError(
                     f"no quota policy named {name!r}; registered policies: "
@@ -118,7 +115,7 @@ class Client:
     def _open_store(store: str | QuotaStore) -> QuotaStore:
         if not isinstance(store, str):
             return open_store(store, {})
-        schemes = _registered("quota_store")
+        schemes = _registered(QUOTA_STORES)
         plugin = schemes.get(store.partition("://")[0].lower(), (None, None))[0]
         try:
             with contained():

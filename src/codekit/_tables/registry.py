@@ -1,0 +1,507 @@
+"""The registry: what every plugin registered, merged and validated.
+
+Built once per process on first use (never at import) by :mod:`codekit._plugin.manager`
+from the plugins' registrars; the process-wide one is :func:`codekit._registry.current`.
+It holds three things:
+
+* the code-set specs (:meth:`Registry.spec`);
+* the **tables**: every release of every versioned dataset, whatever its kind (code sets,
+  crosswalks, NCCI tables, a plugin's own kinds), each a :class:`Release` chosen by the one
+  rule of :mod:`codekit._tables.rule` (:meth:`Registry.choose`, :meth:`Registry.select_table`,
+  and :meth:`Registry.select` for code sets);
+* the typed **sections** (:mod:`codekit._tables.sections`): quota policies and stores, page
+  sections, descriptor providers, AOC primaries (:meth:`Registry.section`).
+
+It also owns the process's caches that depend on what is registered (:meth:`Registry.memo`):
+a rebuilt registry starts with none, so nothing keyed by it can go stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import warnings
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+from codekit._tables import rule
+from codekit._tables.messages import coverage_hint, from_plugin, stale_message
+from codekit._tables.sections import Section, SectionView
+from codekit.exceptions import (
+    PluginError,
+    PluginWarning,
+    StaleDataWarning,
+    UnknownCodeSetError,
+    UnknownReleaseError,
+)
+from codekit.models import CodeSet, DataRelease
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from codekit._tables.rule import Choice
+    from codekit.plugins import CodeSetSpec, CodeSource, Registrar
+
+__all__ = ["CODE_SET", "Registry", "Release", "build", "open_plugin_data"]
+
+_T = TypeVar("_T")
+
+#: The table kind of code-set releases.
+CODE_SET = "code_set"
+
+
+def _builtin(plugin: str) -> bool:
+    return plugin.startswith("codekit.")
+
+
+@attrs.frozen
+class Release:
+    """One selectable release of one table: its description and how to open its data.
+
+    A third-party plugin's data is handed out checked and contained: a code set's through
+    :class:`codekit._plugin.sources.CheckedSource` (a failure names the plugin, and work
+    over every code set leaves the plugin out instead of failing), any other kind's through
+    :func:`open_plugin_data`. ``spec`` is what the table's kind needs besides the release
+    (a crosswalk's :class:`~codekit.plugins.CrosswalkSpec`).
+    """
+
+    info: DataRelease
+    plugin: str
+    _factory: Callable[[], Any] = attrs.field(alias="factory")
+    spec: Any = attrs.field(default=None, eq=False, repr=False)
+    _checked: Any = attrs.field(init=False, default=None, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not _builtin(self.plugin) and self.info.kind == CODE_SET:
+            from codekit._plugin.sources import CheckedSource
+
+            what = f"{self.info.code_set} {self.info.release}"
+            object.__setattr__(self, "_checked", CheckedSource(self.plugin, what, self._factory))
+
+    @property
+    def kind(self) -> str:
+        """The kind of table (``"code_set"``, ``"crosswalk"``, ``"ncci_ptp"``, ...)."""
+        return self.info.kind
+
+    def source(self) -> Any:
+        """The release's data (a built-in's opened here; a plugin's checked, on first use)."""
+        if self._checked is not None:
+            return self._checked
+        if self.info.kind != CODE_SET:
+            what = f"{self.info.kind} {self.info.code_set} {self.info.release}"
+            return open_plugin_data(self.plugin, what, self._factory)
+        return self._factory()
+
+    def open(self) -> CodeSource:
+        """Open a code-set release's data now; a plugin's failure raises PluginError."""
+        if self._checked is not None:
+            self._checked.open()
+            return self._checked  # type: ignore[no-any-return]
+        return self.source()  # type: ignore[no-any-return]
+
+
+def open_plugin_data(plugin: str, what: str, factory: Callable[[], _T]) -> _T:
+    """Run a plugin's data factory; a third-party plugin's failure becomes a PluginError
+    (``sys.exit()`` in it too).
+
+    codekit's own plugins raise their own errors (``DataError`` and friends) unchanged.
+    """
+    if _builtin(plugin):
+        return factory()
+    from codekit._plugin.loading import contained, describe_failure
+
+    try:
+        with contained():
+            return factory()
+    except PluginError:
+        raise
+    except Exception as exc:
+        raise PluginError(plugin, f"failed to open {what}: {describe_failure(exc)}") from exc
+
+
+@attrs.frozen
+class _CodeSetEntry:
+    spec: CodeSetSpec
+    plugin: str
+    fallback: bool = False
+
+
+def _facets_match(info: DataRelease, facets: dict[str, str]) -> bool:
+    attributes = info.attributes
+    return all(attributes.get(key) == value for key, value in facets.items())
+
+
+class Registry:
+    """Everything the loaded plugins registered."""
+
+    def __init__(self) -> None:
+        self._code_sets: dict[str, _CodeSetEntry] = {}
+        #: kind -> table name -> releases (oldest first once finished).
+        self._tables: dict[str, dict[str, list[Release]]] = {CODE_SET: {}}
+        #: code set -> releases: the ``code_set`` kind of ``_tables`` (the hot path's).
+        self._releases: dict[str, list[Release]] = self._tables[CODE_SET]
+        self._failed_code_sets: dict[str, tuple[str, str]] = {}
+        self.failures: dict[str, str] = {}
+        self._sections: dict[str, list[tuple[str, Any]]] = {}
+        #: plugin name -> rank in precedence (0 first merged: highest).
+        self._precedence: dict[str, int] = {}
+        #: (kind, name) -> each release's last day (``None``: open-ended), as ordered.
+        self._table_ends: dict[tuple[str, str], list[dt.date | None]] = {}
+        self._ends: dict[str, list[dt.date | None]] = {}
+        self._memo: dict[object, Any] = {}
+        self._memo_lock = threading.RLock()
+
+    # -- building -----------------------------------------------------------------------
+    def fail(self, plugin: str, message: str, registrar: Registrar | None = None) -> None:
+        """Record that ``plugin`` failed; what it declared becomes a PluginError on use."""
+        self.failures[plugin] = message
+        warnings.warn(f"codekit plugin {plugin!r} failed: {message}", PluginWarning, stacklevel=4)
+        if registrar is not None:
+            for spec, _ in registrar._code_sets:
+                self._failed_code_sets.setdefault(spec.name, (plugin, message))
+
+    def merge(self, registrar: Registrar) -> None:
+        """Take in one plugin's registrations, all or nothing (its hook already succeeded).
+
+        Plugins are merged in order of precedence, highest first: a code set stays with the
+        first plugin that registers it (a ``fallback`` registration yields to any other), a
+        keyed section's value of one key likewise.
+        """
+        for spec, fallback in registrar._code_sets:
+            existing = self._code_sets.get(spec.name)
+            if existing is not None and not fallback and not existing.fallback:
+                self.fail(
+                    registrar.plugin,
+                    f"code set {spec.name!r} is already registered by {existing.plugin!r}",
+                )
+                return
+        for spec, fallback in registrar._code_sets:
+            existing = self._code_sets.get(spec.name)
+            if existing is None or (existing.fallback and not fallback):
+                self._code_sets[spec.name] = _CodeSetEntry(spec, registrar.plugin, fallback)
+        self._precedence.setdefault(registrar.plugin, len(self._precedence))
+        for entry in registrar._tables:
+            info = entry.release
+            self._tables.setdefault(info.kind, {}).setdefault(info.code_set, []).append(
+                Release(info, entry.plugin, entry.factory, entry.spec)
+            )
+        for name, values in registrar._sections.items():
+            self._sections.setdefault(name, []).extend((registrar.plugin, v) for v in values)
+
+    def finish(self) -> None:
+        """Drop releases of code sets nobody registered; order every table's releases."""
+        for name in list(self._releases):
+            if name not in self._code_sets:
+                plugins = sorted({r.plugin for r in self._releases.pop(name)})
+                if name not in self._failed_code_sets:
+                    warnings.warn(
+                        f"codekit: releases of unregistered code set {name!r} from "
+                        f"{', '.join(plugins)} were ignored",
+                        PluginWarning,
+                        stacklevel=3,
+                    )
+        # Oldest first; of two releases of one date, the more local origin, then the plugin
+        # of higher precedence, comes last. Each release's last day is worked out once.
+        for kind, tables in self._tables.items():
+            for name, releases in tables.items():
+                releases.sort(
+                    key=lambda r: (
+                        r.info.effective,
+                        -rule.ORIGIN_RANK.get(r.info.origin, 1),
+                        -self._precedence.get(r.plugin, 0),
+                    )
+                )
+                self._table_ends[kind, name] = rule.ends(releases)
+        self._ends = {name: self._table_ends[CODE_SET, name] for name in self._releases}
+
+    def rank(self, release: Release) -> tuple[int, dt.date, int]:
+        """How a release ranks among those covering a date (rule 2): highest wins."""
+        return (
+            -rule.ORIGIN_RANK.get(release.info.origin, 1),
+            release.info.effective,
+            -self._precedence.get(release.plugin, 0),
+        )
+
+    # -- the tables ---------------------------------------------------------------------
+    def kinds(self) -> list[str]:
+        """Every kind of table with at least one release."""
+        return sorted(kind for kind, tables in self._tables.items() if tables)
+
+    def tables(self, kind: str, name: str | None = None, **facets: str) -> tuple[Release, ...]:
+        """The releases of one kind (of one table if ``name`` is given, with these facets),
+        oldest first per table, tables by name."""
+        tables = self._tables.get(kind, {})
+        names = sorted(tables) if name is None else [name]
+        return tuple(
+            r
+            for table in names
+            for r in tables.get(table, ())
+            if not facets or _facets_match(r.info, facets)
+        )
+
+    def choose(
+        self, kind: str, name: str, as_of: dt.date | None = None, **facets: str
+    ) -> Choice[Release] | None:
+        """The release of a table answering ``as_of`` by the one rule (``None``: none)."""
+        releases = self._tables.get(kind, {}).get(name)
+        if not releases:
+            return None
+        if facets:
+            releases = [r for r in releases if _facets_match(r.info, facets)]
+            ends = rule.ends(releases)
+        else:
+            ends = self._table_ends.get((kind, name)) or rule.ends(releases)
+        return rule.choose(releases, ends, as_of, self.rank)
+
+    def select_table(
+        self,
+        kind: str,
+        *,
+        name: str | None = None,
+        as_of: dt.date | None = None,
+        release: str | None = None,
+        **facets: str,
+    ) -> Release:
+        """The release of a table asked for by id, or answering ``as_of``, or the newest.
+
+        ``name`` may be left out when the kind has one table. The one rule of
+        :mod:`codekit._tables.rule` decides; a date after every release's end is answered
+        by the release that ends last with a :class:`~codekit.exceptions.StaleDataWarning`,
+        and no release raises :class:`~codekit.exceptions.UnknownReleaseError`.
+        """
+        if kind == CODE_SET and name is not None and not facets:
+            return self.select(name, as_of=as_of, release=release)
+        tables = self._tables.get(kind, {})
+        if name is None:
+            if len(tables) != 1:
+                known = ", ".join(sorted(tables)) or "none is registered"
+                raise UnknownReleaseError(kind, f"name which {kind} table: {known}")
+            name = next(iter(tables))
+        label = f"{kind} {name}"
+        releases = list(self.tables(kind, name, **facets))
+        ids = [r.info.release for r in releases]
+        if not releases:
+            raise UnknownReleaseError(
+                name, f"no {label} release is registered{_facet_text(facets)}"
+            )
+        if release is not None:
+            chosen = rule.by_id(releases, release)
+            if chosen is None:
+                raise UnknownReleaseError(
+                    name, f"{label} has no release {release!r}; available: {', '.join(ids)}", ids
+                )
+            if as_of is not None and not chosen.info.covers(as_of):
+                raise UnknownReleaseError(
+                    name,
+                    f"{label} {chosen.info.release} is not in force on {as_of.isoformat()} "
+                    f"({rule.period(chosen.info)}); leave out release= to use the release "
+                    "in force on that date",
+                    ids,
+                )
+            return chosen
+        choice = self.choose(kind, name, as_of, **facets)
+        if choice is None:
+            assert as_of is not None
+            raise UnknownReleaseError(
+                name,
+                f"no {label} release is in force on {as_of.isoformat()} (the releases cover "
+                f"{rule.coverage(releases, rule.ends(releases))})",
+                ids,
+            )
+        if choice.stale:
+            assert as_of is not None
+            warnings.warn(
+                f"codekit: no {label} release covers {as_of.isoformat()}; answered from the "
+                f"newest, {choice.release.info.release}{from_plugin(choice.release)} "
+                f"({rule.period(choice.release.info)}), which may be out of date",
+                StaleDataWarning,
+                stacklevel=2,
+            )
+        return choice.release
+
+    # -- the sections -------------------------------------------------------------------
+    def section(self, section: Section[_T]) -> SectionView[_T]:
+        """What the plugins registered in one typed section, highest precedence first."""
+        return SectionView(section, self._sections.get(section.name, ()))
+
+    def extensions(self, kind: str) -> list[tuple[str, Any]]:
+        """Values registered under a section's name, with the plugin that registered each,
+        highest precedence first (the generic form of :meth:`section`)."""
+        return list(self._sections.get(kind, ()))
+
+    # -- caches -------------------------------------------------------------------------
+    def memo(self, key: object, compute: Callable[[], _T]) -> _T:
+        """A value computed once per registry (the process's one cache context).
+
+        Everything cached here goes with the registry when it is rebuilt (a pack installed
+        or removed, ``codekit.refresh()``, a test's isolated registry).
+        """
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        with self._memo_lock:
+            if key not in self._memo:
+                self._memo[key] = compute()
+            return self._memo[key]  # type: ignore[no-any-return]
+
+    # -- code sets ----------------------------------------------------------------------
+    def _in_force(self, code_set: str, day: dt.date) -> Release | None:
+        """The code-set release that answers ``day`` (rules 1 and 2), ``None`` if none."""
+        candidates = self._releases.get(code_set, [])
+        ends = self._ends.get(code_set) or rule.ends(candidates)
+        covering = [
+            r
+            for r, end in zip(candidates, ends, strict=True)
+            if r.info.effective <= day and (end is None or day <= end)
+        ]
+        if not covering:
+            return None
+        return max(covering, key=self.rank)
+
+    def newest(self, code_set: str) -> Release | None:
+        """The release a dateless question is answered from (``None``: no release)."""
+        candidates = self._releases.get(code_set, [])
+        if not candidates:
+            return None
+        return self._in_force(code_set, max(r.info.effective for r in candidates))
+
+    def specs(self) -> list[CodeSetSpec]:
+        """Every registered code set's spec, by name."""
+        return [self._code_sets[name].spec for name in sorted(self._code_sets)]
+
+    def spec(self, name: str) -> CodeSetSpec:
+        """The spec of one code set; raises if unknown or if its plugin failed."""
+        entry = self._code_sets.get(name) if isinstance(name, str) else None
+        if entry is not None:
+            return entry.spec
+        self._raise_missing(name)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _raise_missing(self, name: str) -> None:
+        if not isinstance(name, str):  # None, a list...: not a name at all
+            raise UnknownCodeSetError(repr(name), sorted(self._code_sets))
+        failed = self._failed_code_sets.get(name)
+        if failed is not None:
+            raise PluginError(failed[0], f"could not provide code set {name!r}: {failed[1]}")
+        if self.failures:
+            culprits = "; ".join(f"{p}: {m}" for p, m in sorted(self.failures.items()))
+            raise PluginError(
+                ", ".join(sorted(self.failures)),
+                f"code set {name!r} is unknown and these plugins failed to load: {culprits}",
+            )
+        raise UnknownCodeSetError(name, sorted(self._code_sets))
+
+    def code_sets(self) -> tuple[CodeSet, ...]:
+        """Public view of every code set with its releases."""
+        return tuple(
+            CodeSet(
+                name=spec.name,
+                title=spec.title,
+                plugin=self._code_sets[spec.name].plugin,
+                description=spec.description,
+                releases=tuple(r.info for r in self._releases.get(spec.name, ())),
+            )
+            for spec in self.specs()
+        )
+
+    def releases(self, code_set: str | None = None) -> tuple[Release, ...]:
+        """Releases of one code set (oldest first), or of all."""
+        if code_set is not None:
+            self.spec(code_set)
+            return tuple(self._releases.get(code_set, ()))
+        return tuple(r for name in sorted(self._releases) for r in self._releases[name])
+
+    def select(
+        self, code_set: str, *, as_of: dt.date | None = None, release: str | None = None
+    ) -> Release:
+        """The code-set release asked for by id, or in force on ``as_of``, or the newest.
+
+        The one rule of :mod:`codekit._tables.rule`, told in code-set words: a date after
+        the end of every release is answered by the release that ends last, with a
+        :class:`~codekit.exceptions.StaleDataWarning` (a retired code set raises instead);
+        a date before the oldest release (or between two) raises
+        :class:`UnknownReleaseError`.
+        """
+        spec = self.spec(code_set)
+        candidates = self._releases.get(code_set, [])
+        if not candidates:
+            raise UnknownReleaseError(
+                code_set, f"no {spec.title} data is installed; {spec.install_hint}"
+            )
+        if release is not None:
+            chosen = rule.by_id(candidates, release)
+            ids = [r.info.release for r in candidates]
+            if chosen is None:
+                raise UnknownReleaseError(
+                    code_set,
+                    f"{spec.title} has no release {release!r}; available: {', '.join(ids)}",
+                    ids,
+                )
+            if as_of is not None and not chosen.info.covers(as_of):
+                raise UnknownReleaseError(
+                    code_set,
+                    f"{spec.title} {chosen.info.release}{from_plugin(chosen)} is not in force "
+                    f"on {as_of.isoformat()} ({rule.period(chosen.info)}); leave out release= "
+                    "to use the release in force on that date",
+                    ids,
+                )
+            return chosen
+        if as_of is None:
+            return self.newest(code_set) or candidates[-1]
+        in_force = self._in_force(code_set, as_of)
+        if in_force is not None:
+            return in_force
+        ends = self._ends.get(code_set) or rule.ends(candidates)
+        choice = rule.choose(candidates, ends, as_of, self.rank)
+        ids = [r.info.release for r in candidates]
+        if choice is not None and spec.retired:
+            last = max(end for end in ends if end is not None)
+            raise UnknownReleaseError(
+                code_set,
+                f"{spec.title} is retired: its last release ends {last.isoformat()}, "
+                f"before {as_of.isoformat()}; codes of later dates belong to its successor "
+                "(see `codekit map`)",
+                ids,
+            )
+        if choice is not None:
+            warnings.warn(
+                stale_message(spec, choice.release, as_of),
+                StaleDataWarning,
+                stacklevel=_caller_level(),
+            )
+            return choice.release
+        raise UnknownReleaseError(
+            code_set,
+            f"no {spec.title} release is in force on {as_of.isoformat()} (the releases "
+            f"cover {rule.coverage(candidates, ends)}); {coverage_hint(candidates)}",
+            ids,
+        )
+
+
+def _facet_text(facets: dict[str, str]) -> str:
+    if not facets:
+        return ""
+    return " for " + ", ".join(f"{k}={v}" for k, v in sorted(facets.items()))
+
+
+def _caller_level() -> int:
+    """The stack level of the first frame outside codekit (where the warning points)."""
+    import sys
+
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("codekit"):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
+
+
+def build(registrars: Iterable[Registrar]) -> Registry:
+    """A registry from registrars whose hooks already ran successfully."""
+    registry = Registry()
+    for registrar in registrars:
+        registry.merge(registrar)
+    registry.finish()
+    return registry
