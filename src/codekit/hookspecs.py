@@ -33,8 +33,9 @@ def codekit_register(registrar: Registrar) -> None:
     everything it registered is discarded; the other plugins keep working.
 
     :param registrar: collects the plugin's registrations; see
-        :meth:`~codekit.plugins.Registrar.add_code_set` and
-        :meth:`~codekit.plugins.Registrar.add_release`.
+        :meth:`~codekit.plugins.Registrar.add_code_set`,
+        :meth:`~codekit.plugins.Registrar.add_release` and, for a release of any kind of
+        versioned table, :meth:`~codekit.plugins.Registrar.add_table`.
     :returns: nothing; registrations go through ``registrar``.
 
     .. versionadded:: 0.1

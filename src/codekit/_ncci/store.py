@@ -26,8 +26,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from codekit import _registry
-from codekit._ncci.model import Provenance
-from codekit._ncci.tables import AocTable, MueTable, PtpTable, open_table
 from codekit._store.packs import Pack, list_packs
 from codekit.models import DataRelease
 from codekit.plugins import Registrar, hookimpl
@@ -35,6 +33,8 @@ from codekit.plugins import Registrar, hookimpl
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from codekit._ncci.model import Provenance
+    from codekit._ncci.tables import AocTable, MueTable, PtpTable
     from codekit._tables.registry import Registry
 
 __all__ = ["PACK_KINDS", "Installed", "installed", "release_id", "select"]
@@ -62,6 +62,8 @@ class Installed:
 
     @provenance.default
     def _provenance(self) -> Provenance:
+        from codekit._ncci.model import Provenance
+
         return Provenance(
             table=_TITLES[self.table],  # type: ignore[arg-type]
             setting=self.setting,
@@ -129,9 +131,14 @@ def codekit_register(registrar: Registrar) -> None:
     for kind in PACK_KINDS.values():
         for pack in list_packs(kind):
             entry = Installed(info=_release(kind, pack), path=pack.path, manifest=pack.manifest)
-            registrar.add_table(
-                kind, entry.info, functools.partial(open_table, pack.path), spec=entry
-            )
+            registrar.add_table(kind, entry.info, functools.partial(_open, pack.path), spec=entry)
+
+
+def _open(path: Path) -> PtpTable | MueTable | AocTable:
+    """Open a table's files (the NCCI readers are imported only when a check needs them)."""
+    from codekit._ncci.tables import open_table
+
+    return open_table(path)
 
 
 def _installed(registry: Registry) -> tuple[Installed, ...]:
@@ -154,7 +161,7 @@ def installed() -> tuple[Installed, ...]:
 def load(entry: Installed) -> PtpTable | MueTable | AocTable:
     """The loaded table of an installed entry (opened once per registry)."""
     registry = _registry.current()
-    return registry.memo(("ncci.table", entry.path), lambda: open_table(entry.path))
+    return registry.memo(("ncci.table", entry.path), lambda: _open(entry.path))
 
 
 def select(table: str, setting: str, program: str, day: dt.date) -> Installed | None:
