@@ -173,3 +173,47 @@ def test_a_plugin_overrides_the_builtin_policy_store_and_icd10cm() -> None:
         assert next(c for c in codekit.code_sets() if c.name == "icd10cm").plugin == "site_icd"
         assert registry.spec("icd10cm").title == "Site ICD"
         assert codekit.describe("Z99.9", code_set="icd10cm", release="site") == "Site's own title"
+
+
+class OwnSection:
+    __name__ = "own_section"
+
+    @hookimpl
+    def codekit_register(self, registrar: Registrar) -> None:
+        registrar.add_extension("site_colours", ("E11.9", "blue"))
+        registrar.add_quota_policy("site", TieredPolicy(limits={"guest": 2}))
+
+
+def test_sections_are_read_typed_and_a_plugin_may_bring_its_own() -> None:
+    from codekit._tables.sections import QUOTA_POLICIES, Section
+
+    colours: Section[tuple[str, str]] = Section("site_colours", "own_section")
+    with isolated_registry(OwnSection()) as registry:
+        assert registry.section(colours).entries() == [("own_section", ("E11.9", "blue"))]
+        winners = registry.section(QUOTA_POLICIES).by_key()
+        assert winners["site"] == ("own_section", TieredPolicy(limits={"guest": 2}))
+        assert winners["default"][0] == "codekit._quota.plugin"  # the built-in, unshadowed
+
+
+def test_caches_go_with_the_registry_and_reset_callbacks_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from codekit import _registry
+
+    monkeypatch.setattr(_registry, "_on_reset", [])  # this test's callback goes afterwards
+    calls: list[int] = []
+    cleared: list[str] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    _registry.on_reset(lambda: cleared.append("x"))
+    first = _registry.current()
+    assert first.memo("k", compute) == 1
+    assert first.memo("k", compute) == 1  # computed once
+    codekit.refresh()
+    assert cleared == ["x"]
+    second = _registry.current()
+    assert second is not first
+    assert second.memo("k", compute) == 2  # a new registry
