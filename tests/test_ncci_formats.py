@@ -195,3 +195,18 @@ def test_an_aoc_note_with_byte_0x85_stays_one_line(
     assert pack.manifest["rows"] == len(AOC)
     rows, _ = formats.read_aoc(path)
     assert rows.notes[1] == f"Contractor Defined Primary Codes{ELLIPSIS} (see manual)"
+
+
+def test_an_mue_code_given_twice_is_refused_naming_both_lines(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    path = write_mue(tmp_path, [MUE[0], MUE[1], ("11111", 3, 1, "Policy")])
+    lines = [
+        n for n, line in enumerate(path.read_bytes().split(b"\n"), 1) if line[:5] == b"11111"
+    ]
+    assert len(lines) == 2
+    with pytest.raises(
+        DataFileError, match=rf"line {lines[1]}: code 11111 appears twice \(lines {lines[0]} and"
+    ):
+        install_files([path])
+    assert codekit.data.list() == []

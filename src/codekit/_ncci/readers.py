@@ -17,7 +17,7 @@ from codekit._ncci.filenames import AOC_NAME, MUE_NAME, PTP_NAME, identify
 from codekit._ncci.rows import AOC_COLUMNS, AocRows, MueRows, PtpRows
 from codekit._ncci.rules import NEVER, OPEN
 from codekit._read.archive import zip_members
-from codekit._read.fields import At, julian, ymd
+from codekit._read.fields import At, Unique, julian, ymd
 from codekit._read.records import column_starts, csv_records, header_cut
 from codekit._read.sheet import row_cells, sheet_rows
 from codekit._read.text import text_lines
@@ -175,7 +175,7 @@ def read_mue(path: Path) -> tuple[MueRows, list[str]]:
     for name, data in _members(Path(path), MUE_NAME):
         names.append(name)
         header = False
-        once: dict[str, int] = {}
+        once = Unique(name, "code", unit="row" if _is_xlsx(name) else "line")
         for where, fields in _mue_records(name, data):
             if not header:
                 if fields and _norm(fields[0]).startswith("hcpcs") and len(fields) >= 3:
@@ -192,9 +192,7 @@ def read_mue(path: Path) -> tuple[MueRows, list[str]]:
                 raise where.bad(f"MUE value {value_text!r} is not a whole number")
             if mai_text[:1] not in ("1", "2", "3"):
                 raise where.bad(f"MUE adjudication indicator {mai_text!r} is not 1, 2 or 3")
-            first = once.setdefault(code, where.number)
-            if first != where.number:
-                raise where.bad(f"{code} appears twice ({where.unit}s {first} and {where.number})")
+            once.add(code, where.number)
             rows.code.append(code)
             rows.value.append(int(value_text))
             rows.mai.append(int(mai_text[0]))
