@@ -22,6 +22,7 @@ from codekit._importers.icd10cm.order import (
     SOURCE_ORDER,
     april_update,
     dotted,
+    fiscal_detection,
     fiscal_period,
     fiscal_release,
     order_items,
@@ -59,16 +60,7 @@ class _OrderImporter:
         if not head or ORDER_LINE.fullmatch(head[0]) is None:
             raise DataFileError(path.name, "is named like an order file but its lines are not")
         year = int(found["year"])
-        return Detection(
-            importer=self.name,
-            kind="icd10cm",
-            release=f"FY{year}",
-            effective=fiscal_period(year)[0],
-            until=fiscal_period(year)[1],
-            path=path,
-            origin=path.name,
-            summary=f"ICD-10-CM order file, FY{year}",
-        )
+        return fiscal_detection(self.name, "icd10cm", path, year, "ICD-10-CM order file")
 
     def install(self, detections: Sequence[Detection], *, force: bool) -> list[Pack]:
         packs = []
@@ -124,16 +116,7 @@ class _AddendaImporter:
         if not head or ADDENDA_LINE.fullmatch(head[0].rstrip()) is None:
             raise DataFileError(path.name, "is named like an addenda file but its lines are not")
         year = int(found["year"])
-        return Detection(
-            importer=self.name,
-            kind="icd10cm_addenda",
-            release=f"FY{year}",
-            effective=fiscal_period(year)[0],
-            until=fiscal_period(year)[1],
-            path=path,
-            origin=path.name,
-            summary=f"ICD-10-CM code addenda, FY{year}",
-        )
+        return fiscal_detection(self.name, "icd10cm_addenda", path, year, "ICD-10-CM code addenda")
 
     def install(self, detections: Sequence[Detection], *, force: bool) -> list[Pack]:
         packs = []

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from codekit._importers._base import Detection
 from codekit._importers._codeset import item
 from codekit._read.fields import Unique
 from codekit._read.text import read_lines
@@ -31,6 +32,7 @@ __all__ = [
     "OrderEntry",
     "april_update",
     "dotted",
+    "fiscal_detection",
     "fiscal_period",
     "fiscal_release",
     "kind_of",
@@ -55,6 +57,24 @@ def fiscal_period(fiscal_year: int, april: bool = False) -> tuple[dt.date, dt.da
 def dotted(code: str) -> str:
     """ICD-10-CM canonical spelling (dot after the third character)."""
     return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
+
+
+def fiscal_detection(
+    importer: str, kind: str, path: Path, year: int, what: str, *, role: str = "main"
+) -> Detection:
+    """The detection of a file of fiscal year ``year`` (release ``FYyyyy``)."""
+    effective, until = fiscal_period(year)
+    return Detection(
+        importer=importer,
+        kind=kind,
+        release=f"FY{year}",
+        effective=effective,
+        until=until,
+        path=path,
+        origin=path.name,
+        summary=f"{what}, FY{year}",
+        role=role,
+    )
 
 
 def fiscal_release(release: str) -> tuple[int, bool]:

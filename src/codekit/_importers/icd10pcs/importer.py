@@ -9,6 +9,7 @@ from codekit._importers._base import Detection, FetchSource
 from codekit._importers._codeset import already_installed, install_code_set, item
 from codekit._importers.icd10cm.order import (
     april_update,
+    fiscal_detection,
     fiscal_period,
     fiscal_release,
     parse_order,
@@ -91,17 +92,8 @@ class _PcsImporter:
         if not head or pattern.fullmatch(head[0].rstrip()) is None:
             raise DataFileError(path.name, f"is named like a {what} file but its lines are not")
         year = int(found["year"])
-        effective, until = fiscal_period(year)
-        return Detection(
-            importer=self.name,
-            kind="icd10pcs",
-            release=f"FY{year}",
-            effective=effective,
-            until=until,
-            path=path,
-            origin=path.name,
-            summary=f"ICD-10-PCS {what} file, FY{year}",
-            role=what,
+        return fiscal_detection(
+            self.name, "icd10pcs", path, year, f"ICD-10-PCS {what} file", role=what
         )
 
     def install(self, detections: Sequence[Detection], *, force: bool) -> list[Pack]:
