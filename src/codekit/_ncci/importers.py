@@ -111,36 +111,21 @@ def _mue_names(release: str) -> list[str]:
     return fetch.candidates(release)["mue_practitioner"][0]
 
 
+def _source(kind: str, title: str, **how: Any) -> FetchSource:
+    """An NCCI fetch source: every NCCI file holds CPT codes (the AMA licence applies)."""
+    return FetchSource(
+        kind=kind, title=title, release_help="2026Q3", ama_license=True, page=fetch.NCCI_PAGE, **how
+    )
+
+
 FETCH_SOURCES = (
-    FetchSource(
-        kind="ncci_mue",
-        title="NCCI MUE (practitioner)",
-        release_help="2026Q3",
-        names=_mue_names,
-        ama_license=True,
-        page=fetch.NCCI_PAGE,
-    ),
-    FetchSource(
-        kind="ncci_ptp",
-        title="NCCI PTP",
-        release_help="2026Q3",
-        ama_license=True,
-        page=fetch.NCCI_PAGE,
-    ),
-    FetchSource(
-        kind="ncci_aoc",
-        title="NCCI add-on codes",
-        release_help="2026Q3",
-        ama_license=True,
-        page=fetch.NCCI_PAGE,
-    ),
-    FetchSource(
-        kind="ncci",
-        title="NCCI PTP, MUE and add-on codes (every table of a quarter)",
-        release_help="2026Q3",
+    _source("ncci_mue", "NCCI MUE (practitioner)", names=_mue_names),
+    _source("ncci_ptp", "NCCI PTP"),  # file names carry a version: not derived
+    _source("ncci_aoc", "NCCI add-on codes"),
+    _source(
+        "ncci",
+        "NCCI PTP, MUE and add-on codes (every table of a quarter)",
         fetch=fetch.fetch_ncci,
-        ama_license=True,
-        page=fetch.NCCI_PAGE,
     ),
 )
 
