@@ -201,9 +201,7 @@ def test_an_mue_code_given_twice_is_refused_naming_both_lines(
     tmp_path: Path, data_dir: Path
 ) -> None:
     path = write_mue(tmp_path, [MUE[0], MUE[1], ("11111", 3, 1, "Policy")])
-    lines = [
-        n for n, line in enumerate(path.read_bytes().split(b"\n"), 1) if line[:5] == b"11111"
-    ]
+    lines = [n for n, line in enumerate(path.read_bytes().split(b"\n"), 1) if line[:5] == b"11111"]
     assert len(lines) == 2
     with pytest.raises(
         DataFileError, match=rf"line {lines[1]}: code 11111 appears twice \(lines {lines[0]} and"
