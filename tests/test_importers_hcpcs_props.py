@@ -65,7 +65,7 @@ def test_fixed_width_reads_back_and_agrees_with_the_table_reader(
         parsed = hcpcs.parse_text(path)
     assert parsed.stats["preamble"] == preamble
     assert parsed.stats["lines"] == len(lines)
-    table = hcpcs._rows(rows, "table")
+    table = hcpcs.parse_rows(rows, "table")
     assert [(e.code, e.modifier, e.long, e.short) for e in parsed.entries] == [
         (code, modifier, " ".join(long.split()), short)
         for code, modifier, long, short, _ in entries

@@ -153,3 +153,58 @@ def test_medicaid_tables_stay_apart(tmp_path: Path, data_dir: Path) -> None:
     lines = [{"code": "11111", "units": 4, "date_of_service": "2026-08-03"}]
     assert codekit.check_claim({"lines": lines}).denied
     assert not codekit.check_claim({"program": "medicaid", "lines": lines}).denied
+
+
+# -- CMS text is Windows-1252: byte 0x85 is an ellipsis, not a line break ---------------
+
+#: What Windows-1252 (CMS's encoding) makes of the byte 0x85: the ellipsis, U+2026.
+ELLIPSIS = b"\x85".decode("cp1252")
+
+
+def _with_ellipsis(path: Path, text: str) -> Path:
+    """The file with ``text`` followed by the byte 0x85 where ``text`` first appears."""
+    data = path.read_bytes()
+    assert text.encode() in data
+    path.write_bytes(data.replace(text.encode(), text.encode() + b"\x85 (see manual)", 1))
+    return path
+
+
+def test_a_ptp_rationale_with_byte_0x85_stays_one_line(tmp_path: Path, data_dir: Path) -> None:
+    path = _with_ellipsis(write_ptp(tmp_path, PTP), "Mutually exclusive procedures")
+    (pack,) = install_files([path])
+    assert pack.manifest["rows"] == len(PTP)
+    rows, _ = formats.read_ptp([path])
+    assert rows.rationale[0] == f"Mutually exclusive procedures{ELLIPSIS} (see manual)"
+    assert rows.column2 == [r[1] for r in PTP]
+
+
+def test_an_mue_rationale_with_byte_0x85_stays_one_record(tmp_path: Path, data_dir: Path) -> None:
+    path = _with_ellipsis(write_mue(tmp_path, MUE), "Anatomic Consideration")
+    (pack,) = install_files([path])
+    assert pack.manifest["rows"] == len(MUE)
+    rows, _ = formats.read_mue(path)
+    assert rows.rationale == [f"Anatomic Consideration{ELLIPSIS} (see manual)", MUE[1][3]]
+
+
+@pytest.mark.parametrize("fmt", ["tab", "fixed"])
+def test_an_aoc_note_with_byte_0x85_stays_one_line(
+    tmp_path: Path, data_dir: Path, fmt: str
+) -> None:
+    path = _with_ellipsis(write_aoc(tmp_path, AOC, fmt=fmt), "Contractor Defined Primary Codes")
+    (pack,) = install_files([path])
+    assert pack.manifest["rows"] == len(AOC)
+    rows, _ = formats.read_aoc(path)
+    assert rows.notes[1] == f"Contractor Defined Primary Codes{ELLIPSIS} (see manual)"
+
+
+def test_an_mue_code_given_twice_is_refused_naming_both_lines(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    path = write_mue(tmp_path, [MUE[0], MUE[1], ("11111", 3, 1, "Policy")])
+    lines = [n for n, line in enumerate(path.read_bytes().split(b"\n"), 1) if line[:5] == b"11111"]
+    assert len(lines) == 2
+    with pytest.raises(
+        DataFileError, match=rf"line {lines[1]}: code 11111 appears twice \(lines {lines[0]} and"
+    ):
+        install_files([path])
+    assert codekit.data.list() == []

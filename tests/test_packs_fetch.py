@@ -15,7 +15,7 @@ import pytest
 import codekit
 import codekit.data
 from codekit._cli.main import main
-from codekit._importers import fetch as fetch_module
+from codekit._read import download as fetch_module
 from codekit.exceptions import (
     ChecksumError,
     DataError,
@@ -96,7 +96,7 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_Handler]]:
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     monkeypatch.setenv("CODEKIT_CMS_BASE_URL", f"http://127.0.0.1:{httpd.server_port}/files/zip")
-    monkeypatch.setattr("codekit._importers.fetch.time.sleep", lambda _: None)  # no back-off
+    monkeypatch.setattr("codekit._read.download.time.sleep", lambda _: None)  # no back-off
     try:
         yield _Handler
     finally:

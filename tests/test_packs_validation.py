@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 
 import codekit
 import codekit.data
-from codekit import _filecheck
 from codekit._cli.main import main
+from codekit._read import archive as _archive
 from codekit._store import generation
 from codekit.exceptions import (
     CodekitError,
@@ -288,7 +288,7 @@ def test_a_zip_bomb_is_refused_before_extraction(data_dir: Path, tmp_path: Path)
 def test_a_zip_beyond_the_size_cap_is_refused(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_filecheck, "MAX_TOTAL", JAN.stat().st_size - 1)
+    monkeypatch.setattr(_archive, "MAX_TOTAL", JAN.stat().st_size - 1)
     archive = _zip(tmp_path / "hcpcs.zip", {JAN.name: JAN.read_bytes()})
     with pytest.raises(MalformedFileError, match="would extract to"):
         codekit.data.install(archive)

@@ -18,19 +18,17 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from codekit._crosswalk._store import Pair, read_gem_file, write_crosswalks
-from codekit.exceptions import DataFileError
+from codekit._importers._base import Detection
+from codekit._read.text import head_lines, read_lines
+from codekit.exceptions import DataFileError, MalformedFileError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from pathlib import Path
 
-    from codekit._importers._base import Detection
     from codekit._store.packs import Pack
 
-# ``codekit._importers`` imports this module to list it in IMPORTERS, so its modules are
-# imported inside the methods (importing this module first must not be circular).
-
-__all__ = ["GEMS"]
+__all__ = ["FILES", "GEMS", "IMPORTERS"]
 
 _NAME = re.compile(
     r"(?:(?P<year>20[0-9]{2})_?)?(?P<what>I9gem|I10gem|gem_i9pcs|gem_pcsi9)\b", re.IGNORECASE
@@ -64,14 +62,11 @@ class _GemImporter:
     name = "gem"
 
     def detect(self, path: Path) -> Detection | None:
-        from codekit._importers._base import Detection
-        from codekit._importers._text import read_lines
-
         found = _NAME.search(path.name)
         if found is None or path.suffix.lower() not in (".txt", ""):
             return None
         role = found["what"].lower()
-        head = list(read_lines(path, limit=4096))
+        head = head_lines(path, 4096)
         if not head or _LINE.fullmatch(head[0].strip()) is None:
             raise DataFileError(path.name, "is named like a CMS GEM file but its lines are not")
         if found["year"]:
@@ -94,7 +89,6 @@ class _GemImporter:
         )
 
     def install(self, detections: Sequence[Detection], *, force: bool) -> list[Pack]:
-        from codekit._importers._text import read_lines
         from codekit._store.packs import install_pack, list_packs
 
         first = detections[0]
@@ -173,8 +167,6 @@ def check_lines(lines: Sequence[str], role: str, origin: str) -> None:
     holding the other direction's content is refused at its first row whose codes give it
     away (ICD-9-CM codes are digits or V/E codes, ICD-10-CM codes a letter and a digit).
     """
-    from codekit.exceptions import MalformedFileError
-
     _, _, source_set, target_set, title = _ROLES[role]
     source_shape, target_shape = _SHAPES[source_set], _SHAPES[target_set]
     for number, line in enumerate(lines, 1):
@@ -225,3 +217,7 @@ def _installed_parts(
 
 
 GEMS = _GemImporter()
+
+#: Declared for :mod:`codekit._importers._discover`.
+IMPORTERS = (GEMS,)
+FILES = "GEM files (yyyy_I9gem.txt, yyyy_I10gem.txt and the procedure GEMs)"

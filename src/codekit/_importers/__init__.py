@@ -21,12 +21,14 @@ The contract every importer follows (the NCCI and GEM importers plug in the same
   may give several packs: HCPCS codes and
   modifiers).
 
-:data:`IMPORTERS` lists them, most specific first; append new ones there.
+There is no central list: each importer is declared next to its code, in a module called
+``importer`` or ``importers`` (:mod:`codekit._importers._discover` finds them), so adding a
+file format is one new module. The files are read and checked through
+:mod:`codekit._read`, the one reading layer.
 """
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -34,17 +36,19 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from codekit._crosswalk.importer import GEMS
-from codekit._filecheck import ArchiveBudget, check_archive, member_name
 from codekit._importers._base import Detection, Importer
-from codekit._importers.hcpcs import HCPCS
-from codekit._importers.icd10cm import ICD10CM_ADDENDA, ICD10CM_ORDER
-from codekit._importers.icd10pcs import ICD10PCS
-from codekit._ncci.importers import NCCI_AOC, NCCI_MUE, NCCI_PTP
+from codekit._importers._discover import importers, known_files
+from codekit._read.archive import (
+    ArchiveBudget,
+    check_archive,
+    check_workbook,
+    extract_member,
+    is_xlsx,
+    member_name,
+)
 from codekit.exceptions import (
     CodekitError,
     DataFileError,
-    MalformedFileError,
     UnrecognizedFileError,
 )
 
@@ -53,28 +57,7 @@ if TYPE_CHECKING:
 
     from codekit._store.packs import Pack
 
-__all__ = ["IMPORTERS", "Detection", "Importer", "detect_all", "detect_file", "install_files"]
-
-#: Every importer, tried in order (most specific first). Other capabilities append
-#: theirs here (NCCI PTP/MUE/AOC, GEMs); importer modules must be cheap to import.
-IMPORTERS: tuple[Importer, ...] = (
-    HCPCS,
-    ICD10CM_ORDER,
-    ICD10CM_ADDENDA,
-    ICD10PCS,
-    NCCI_PTP,
-    NCCI_MUE,
-    NCCI_AOC,
-    GEMS,
-)
-
-
-def _is_xlsx(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return "[Content_Types].xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError):
-        return False
+__all__ = ["Detection", "Importer", "detect_all", "detect_file", "importers", "install_files"]
 
 
 def detect_file(path: Path, origin: str | None = None) -> Detection:
@@ -86,17 +69,14 @@ def detect_file(path: Path, origin: str | None = None) -> Detection:
         raise DataFileError(origin, f"cannot be read ({exc.strerror or exc})") from exc
     if size == 0:
         raise DataFileError(origin, "is empty; download the file again")
-    for importer in IMPORTERS:
+    for importer in importers():
         found = importer.detect(path)
         if found is not None:
             return attrs.evolve(found, origin=origin)
     raise UnrecognizedFileError(
         origin,
-        "is not an official release file codekit can read (known: HCPCS Level II "
-        "HCPCyyyy_*ANWEB .txt/.xlsx/.csv and proc_notes, ICD-10-CM icd10cm_order_yyyy.txt and "
-        "code addenda, ICD-10-PCS icd10pcs_order_yyyy.txt / icd10pcs_codes_yyyy.txt, NCCI PTP "
-        "(ccipra/ccioph), MUE and AOC tables, GEM files (yyyy_I9gem.txt, yyyy_I10gem.txt and "
-        "the procedure GEMs), or a zip of them); nothing was installed",
+        f"is not an official release file codekit can read (known: {known_files()}, "
+        "or a zip of them); nothing was installed",
     )
 
 
@@ -105,7 +85,7 @@ def _extract(
 ) -> list[Detection]:
     """Detections of every recognised member of a zip (nested zips once more).
 
-    The archive is checked first (:func:`codekit._filecheck.check_archive`: encryption,
+    The archive is checked first (:func:`codekit._read.archive.check_archive`: encryption,
     compression method, sizes); a member's CRC is checked as it is extracted.
     """
     found: list[Detection] = []
@@ -120,13 +100,7 @@ def _extract(
                     continue
                 target = into / f"{depth}-{index}" / name
                 target.parent.mkdir(parents=True)
-                try:
-                    with archive.open(info) as src, target.open("wb") as dst:
-                        shutil.copyfileobj(src, dst, 1 << 20)
-                except (RuntimeError, NotImplementedError, OSError) as exc:
-                    raise MalformedFileError(
-                        origin, None, f"member {info.filename!r} cannot be extracted ({exc})"
-                    ) from exc
+                extract_member(archive, info, target, origin)
                 member = f"{origin}!{info.filename}"
                 if target.suffix.lower() == ".zip" and depth < 1:
                     found.extend(_extract(target, member, into, budget, depth + 1))
@@ -165,14 +139,13 @@ def detect_all(paths: Sequence[Path], workdir: Path) -> list[Detection]:
             ) from None
         if not is_file:
             raise DataFileError(str(path), "does not exist or is not a file")
-        is_zip = zipfile.is_zipfile(path) and not _is_xlsx(path)
+        is_zip = zipfile.is_zipfile(path) and not is_xlsx(path)
         if is_zip or (path.suffix.lower() == ".zip" and path.stat().st_size > 0):
             folder = workdir / f"zip{len(found)}-{member_name(path.stem)}"
             found.extend(_extract(path, path.name, folder, budget))
         else:
-            if _is_xlsx(path):  # a workbook is a zip too: same limits before openpyxl
-                with zipfile.ZipFile(path) as book:
-                    check_archive(book, path.name, ArchiveBudget())
+            if is_xlsx(path):  # a workbook is a zip too: same limits before openpyxl
+                check_workbook(path, path.name)
             found.append(detect_file(path))
     return found
 
@@ -186,7 +159,7 @@ def install_files(
     """Detect, group and install official files; see the module docstring."""
     from codekit._store.packs import transaction
 
-    by_name = {importer.name: importer for importer in IMPORTERS}
+    by_name = {importer.name: importer for importer in importers()}
     with tempfile.TemporaryDirectory(prefix="codekit-install-") as tmp:
         detections = detect_all(paths, Path(tmp))
         groups: dict[tuple[str, str], list[Detection]] = {}

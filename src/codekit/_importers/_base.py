@@ -8,12 +8,12 @@ import attrs
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from codekit._store.packs import Pack
 
-__all__ = ["Detection", "Importer"]
+__all__ = ["AMA_NOTICE", "Detection", "FetchSource", "Importer"]
 
 
 @attrs.frozen(kw_only=True)
@@ -32,7 +32,7 @@ class Detection:
 
 
 class Importer(Protocol):
-    """One kind of official file (see the module docstring for the contract)."""
+    """One kind of official file (see :mod:`codekit._importers` for the contract)."""
 
     @property
     def name(self) -> str:
@@ -42,3 +42,44 @@ class Importer(Protocol):
     def detect(self, path: Path) -> Detection | None: ...
 
     def install(self, detections: Sequence[Detection], *, force: bool) -> list[Pack]: ...
+
+
+class FetchRelease(Protocol):
+    """A source that downloads and installs a release itself (several files, say)."""
+
+    def __call__(
+        self,
+        release: str,
+        *,
+        accept_ama_license: bool,
+        force: bool,
+        progress: bool,
+        report: Callable[[str], None] | None,
+    ) -> list[Pack]: ...
+
+
+@attrs.frozen(kw_only=True)
+class FetchSource:
+    """How one kind of release is found on CMS's site (``codekit data fetch KIND``).
+
+    Either ``names`` gives the candidate file names of a release (tried in order under
+    the download folder; the first found is installed), or ``fetch`` downloads and
+    installs the release itself; with neither, the kind cannot be fetched and the error
+    points to ``page``. ``aliases`` are other kinds the same download installs.
+    """
+
+    kind: str
+    title: str
+    release_help: str
+    names: Callable[[str], list[str]] | None = None
+    fetch: FetchRelease | None = None
+    ama_license: bool = False
+    page: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+AMA_NOTICE = (
+    "NCCI files contain CPT codes, which are copyrighted by the American Medical Association; "
+    "CMS lets you download them only after you accept the AMA licence. Pass "
+    "--accept-ama-license (accept_ama_license=True) to confirm that you accept it"
+)

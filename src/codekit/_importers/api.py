@@ -79,7 +79,7 @@ def install(
     :raises DownloadError: a URL could not be downloaded or names no file.
     """
     from codekit._importers import install_files
-    from codekit._importers.fetch import download
+    from codekit._read.download import download
     from codekit._store.packs import manifest_extra
 
     if report is not None and not callable(report):

@@ -22,16 +22,19 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from codekit.exceptions import DataError
+from codekit.exceptions import DataError, DownloadError, LicenseNotAcceptedError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from codekit._store.packs import Pack
 
-__all__ = ["BASE_URL", "candidates", "fetch_ncci", "parse_release", "ptp_version"]
+__all__ = ["NCCI_PAGE", "candidates", "fetch_ncci", "parse_release", "ptp_version"]
 
-BASE_URL = "https://www.cms.gov/files/zip"
+#: CMS's NCCI pages (where the files whose names cannot be derived are found).
+NCCI_PAGE = (
+    "https://www.cms.gov/medicare/coding-billing/national-correct-coding-initiative-ncci-edits"
+)
 PTP_PARTS = 4
 REVISIONS = 3
 _MUE_SETTINGS = ("practitioner-services", "outpatient-hospital-services", "dme-supplier-services")
@@ -95,9 +98,9 @@ def fetch_ncci(
     from pathlib import Path
 
     from codekit._importers import install_files
-    from codekit._importers.fetch import AMA_NOTICE, _NotFound, base_url, download
+    from codekit._importers._base import AMA_NOTICE
+    from codekit._read.download import base_url, download_first
     from codekit._store.packs import manifest_extra
-    from codekit.exceptions import DownloadError, LicenseNotAcceptedError
 
     if not accept_ama_license:
         raise LicenseNotAcceptedError(AMA_NOTICE)
@@ -106,14 +109,7 @@ def fetch_ncci(
         got = []
         for table, parts in candidates(release).items():
             for number, options in enumerate(parts, 1):
-                found = None
-                for name in options:
-                    url = f"{base_url()}/{name}"
-                    try:
-                        found = download(url, Path(tmp), progress=progress)
-                        break
-                    except _NotFound:
-                        say(f"{url}: not found")
+                found = download_first(options, Path(tmp), progress=progress, report=say)
                 if found is None:
                     if table.startswith("ptp") and number > 1:
                         say(f"NCCI {table}: {number - 1} part(s) found")

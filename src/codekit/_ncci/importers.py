@@ -19,17 +19,25 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from codekit._ncci import formats, tables
+from codekit._importers._base import Detection, FetchSource
+from codekit._ncci import fetch, formats, tables
 from codekit._ncci.store import PACK_KINDS, release_id
 from codekit.exceptions import DataError, DataFileError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from codekit._importers._base import Detection
     from codekit._store.packs import Pack
 
-__all__ = ["NCCI_AOC", "NCCI_MUE", "NCCI_PTP", "install_tables"]
+__all__ = [
+    "FETCH_SOURCES",
+    "FILES",
+    "IMPORTERS",
+    "NCCI_AOC",
+    "NCCI_MUE",
+    "NCCI_PTP",
+    "install_tables",
+]
 
 _MARKERS = {"ptp": b"column", "mue": b"hcpcs", "aoc": b"aoc_edit_type"}
 _SUFFIXES = {"ptp": (".txt", ".xlsx"), "mue": (".csv", ".xlsx"), "aoc": (".txt", ".xlsx")}
@@ -43,8 +51,6 @@ class NcciImporter:
     table: str
 
     def detect(self, path: Path) -> Detection | None:
-        from codekit._importers._base import Detection
-
         info = formats.identify(path.name)
         if info is None or info.table != self.table:
             return None
@@ -95,6 +101,33 @@ class NcciImporter:
 NCCI_PTP = NcciImporter("ncci_ptp", "ptp")
 NCCI_MUE = NcciImporter("ncci_mue", "mue")
 NCCI_AOC = NcciImporter("ncci_aoc", "aoc")
+
+#: Declared for :mod:`codekit._importers._discover`.
+IMPORTERS = (NCCI_PTP, NCCI_MUE, NCCI_AOC)
+FILES = "NCCI PTP (ccipra/ccioph), MUE and AOC tables"
+
+
+def _mue_names(release: str) -> list[str]:
+    return fetch.candidates(release)["mue_practitioner"][0]
+
+
+def _source(kind: str, title: str, **how: Any) -> FetchSource:
+    """An NCCI fetch source: every NCCI file holds CPT codes (the AMA licence applies)."""
+    return FetchSource(
+        kind=kind, title=title, release_help="2026Q3", ama_license=True, page=fetch.NCCI_PAGE, **how
+    )
+
+
+FETCH_SOURCES = (
+    _source("ncci_mue", "NCCI MUE (practitioner)", names=_mue_names),
+    _source("ncci_ptp", "NCCI PTP"),  # file names carry a version: not derived
+    _source("ncci_aoc", "NCCI add-on codes"),
+    _source(
+        "ncci",
+        "NCCI PTP, MUE and add-on codes (every table of a quarter)",
+        fetch=fetch.fetch_ncci,
+    ),
+)
 
 
 def install_tables(

@@ -1,34 +1,31 @@
-"""ICD-10-PCS from CMS's release files: the codes file or the order file, any year.
-
-Codes file ``icd10pcs_codes_YYYY.txt``: ``<7-character code> <long description>``.
-Order file ``icd10pcs_order_YYYY.txt``: the ICD-10-CM order-file layout (order number 1-5,
-code 7-13, flag 15 — ``0`` for the three-character table headers, ``1`` for codes — short
-description 17-76, long from 78); table headers are counted, not stored (codekit's
-ICD-10-PCS items are the seven-character codes). Either becomes an ``icd10pcs`` pack of
-release ``FYYYYY`` (October 1 of the year before to September 30), or ``FYYYYY-APR`` (from
-April 1) when the file or its zip is named as the April update.
-"""
+"""The ICD-10-PCS importer and where CMS publishes its files (``codekit data fetch icd10pcs``)."""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
 
-from codekit._filecheck import Unique
-from codekit._importers._base import Detection
+from codekit._importers._base import Detection, FetchSource
 from codekit._importers._codeset import already_installed, install_code_set, item
-from codekit._importers._text import read_lines
-from codekit._importers.icd10cm import april_update, fiscal_period, parse_order
+from codekit._importers.icd10cm.order import (
+    april_update,
+    fiscal_detection,
+    fiscal_period,
+    fiscal_release,
+    parse_order,
+)
+from codekit._read.fields import Unique
+from codekit._read.text import head_lines, read_lines
 from codekit.exceptions import DataFileError, MalformedFileError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
     from pathlib import Path
 
     from codekit._store.packs import Pack
     from codekit._store.sqlite import Item
 
-__all__ = ["ICD10PCS", "parse_codes"]
+__all__ = ["FETCH_SOURCES", "FILES", "ICD10PCS", "IMPORTERS", "codes_from_lines", "parse_codes"]
 
 _NAME = re.compile(r"icd10pcs_(?P<what>codes|order)_(?P<year>20[0-9]{2})", re.I)
 _PCS = re.compile(r"[0-9BCDFGHX][0-9A-HJ-NP-Z]{6}")
@@ -39,22 +36,29 @@ LICENCE = "Public domain (CMS, US government work)"
 
 def parse_codes(path: Path) -> tuple[list[tuple[str, str]], dict[str, int]]:
     """(code, description) of every line of a codes file."""
+    return codes_from_lines(read_lines(path), path.name)
+
+
+def codes_from_lines(
+    lines: Iterable[str], where: str
+) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """(code, description) of every line of a codes file's lines (``where`` names it)."""
     rows: list[tuple[str, str]] = []
     stats = {"lines": 0, "codes": 0, "blank": 0}
-    once = Unique(path.name, "code")
-    for number, line in enumerate(read_lines(path), 1):
+    once = Unique(where, "code")
+    for number, line in enumerate(lines, 1):
         stats["lines"] += 1
         if not line.strip():
             stats["blank"] += 1
             continue
         found = _CODES_LINE.fullmatch(line.rstrip())
         if found is None or not _PCS.fullmatch(found[1]):
-            raise MalformedFileError(path.name, number, f"is not a codes-file line: {line[:40]!r}")
+            raise MalformedFileError(where, number, f"is not a codes-file line: {line[:40]!r}")
         once.add(found[1], number)
         rows.append((found[1], found[2]))
         stats["codes"] += 1
     if not rows:
-        raise DataFileError(path.name, "holds no ICD-10-PCS codes")
+        raise DataFileError(where, "holds no ICD-10-PCS codes")
     return rows, stats
 
 
@@ -74,7 +78,7 @@ def _items(path: Path, what: str) -> tuple[list[Item], dict[str, int]]:
 
 
 class _PcsImporter:
-    """ICD-10-PCS codes and order files (see the module docstring)."""
+    """ICD-10-PCS codes and order files (see :mod:`codekit._importers.icd10pcs`)."""
 
     name = "icd10pcs"
 
@@ -82,23 +86,14 @@ class _PcsImporter:
         found = _NAME.search(path.name)
         if found is None:
             return None
-        head = list(read_lines(path, limit=4096))
+        head = head_lines(path, 4096)
         what = found["what"].lower()
         pattern = _CODES_LINE if what == "codes" else re.compile(r"[0-9]{5} [0-9A-Z]{3,7} +[01] .*")
         if not head or pattern.fullmatch(head[0].rstrip()) is None:
             raise DataFileError(path.name, f"is named like a {what} file but its lines are not")
         year = int(found["year"])
-        effective, until = fiscal_period(year)
-        return Detection(
-            importer=self.name,
-            kind="icd10pcs",
-            release=f"FY{year}",
-            effective=effective,
-            until=until,
-            path=path,
-            origin=path.name,
-            summary=f"ICD-10-PCS {what} file, FY{year}",
-            role=what,
+        return fiscal_detection(
+            self.name, "icd10pcs", path, year, f"ICD-10-PCS {what} file", role=what
         )
 
     def install(self, detections: Sequence[Detection], *, force: bool) -> list[Pack]:
@@ -134,3 +129,28 @@ class _PcsImporter:
 
 
 ICD10PCS = _PcsImporter()
+
+#: Declared for :mod:`codekit._importers._discover`.
+IMPORTERS = (ICD10PCS,)
+FILES = "ICD-10-PCS icd10pcs_order_yyyy.txt / icd10pcs_codes_yyyy.txt"
+
+
+def download_names(release: str) -> list[str]:
+    """CMS's file names of an ICD-10-PCS release (the order file, then the codes file;
+    the April update with an ``april-1-`` prefix), to try in order."""
+    year, april = fiscal_release(release)
+    prefix = "april-1-" if april else ""
+    return [
+        f"{prefix}{year}-icd-10-pcs-order-file-long-and-abbreviated-titles.zip",
+        f"{prefix}{year}-icd-10-pcs-codes-file.zip",
+    ]
+
+
+FETCH_SOURCES = (
+    FetchSource(
+        kind="icd10pcs",
+        title="ICD-10-PCS",
+        release_help="FY2026 or FY2026-APR",
+        names=download_names,
+    ),
+)
