@@ -251,7 +251,7 @@ def test_batch_fallbacks_find_what_check_claim_finds(
     """The batch path's slower branches (no pair bitmap, codes not read as characters)."""
     from unittest import mock
 
-    from codekit._ncci import batch
+    from codekit._ncci import batch, ptp
 
     values = [make(items, claim_id=f"C{i}", bene=f"B{i}") for i, items in enumerate(claims)]
     expected = {
@@ -261,9 +261,9 @@ def test_batch_fallbacks_find_what_check_claim_finds(
         for row in _rows(c, f)
     }
     with (
-        mock.patch.object(batch, "_BITMAP_BITS", 0),
+        mock.patch.object(ptp, "_BITMAP_BITS", 0),
         mock.patch.object(batch, "_canonical_codes", return_value=None),
-        mock.patch.object(batch, "SMALL", 0),  # every group joined on its listed pairs
+        mock.patch.object(ptp, "SMALL", 0),  # every group joined on its listed pairs
     ):
         found = codekit.check_claims(values, policy=policy)
     assert _comparable(found) == expected
