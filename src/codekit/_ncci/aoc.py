@@ -52,7 +52,7 @@ def _names(codes: frozenset[int]) -> tuple[str, ...]:
     return tuple(sorted(decode(c) for c in codes))
 
 
-def on_claim(  # noqa: PLR0917 - hot path, called positionally
+def on_claim(  # noqa: PLR0917, PLR0915 - hot path, called positionally; one pass per step
     by_code: dict[int, list[ClaimLine]],
     dos: dt.date,
     day: int,
@@ -105,14 +105,18 @@ def on_claim(  # noqa: PLR0917 - hot path, called positionally
                 )
             )
         lost = [
-            item[0].line_id
+            item
             for item, verdict in zip(add_ons, results, strict=True)
             if verdict == AOC_DENY and item[0].line_id in payable
         ]
         if not lost:
             break
-        for line_id in lost:
-            del payable[line_id]
+        for item in lost:
+            del payable[item[0].line_id]
+        # the verdicts change only if a lost line may be another add-on's primary
+        gone = {item[1] for item in lost}
+        if not extra and all(item[3].isdisjoint(gone) for item in add_ons):
+            break
     notes_text = table.meta["notes"]
     for (line, _, kind, listed, active), verdict in zip(add_ons, results, strict=True):
         if verdict == AOC_PASS:

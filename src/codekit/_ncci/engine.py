@@ -20,7 +20,7 @@ from codekit._ncci import policy as _policy
 from codekit._ncci import ptp as _ptp
 from codekit._ncci.claim import Claim, ClaimLine
 from codekit._ncci.codes import encode
-from codekit._ncci.fields import _date, normalize_setting
+from codekit._ncci.fields import SETTINGS, Setting, _date, normalize_setting
 from codekit._ncci.finding import EditReport, Finding, Provenance
 from codekit._ncci.policy import Policy
 from codekit._ncci.questions import addon_primaries, addons_of, aoc_edits, mue, ptp_edits
@@ -30,6 +30,9 @@ from codekit.exceptions import InvalidClaimError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+
+#: Settings spelled canonically (the usual argument): no need to read them.
+_SETTINGS: dict[str, Setting] = {s: s for s in SETTINGS}
 
 __all__ = ["addon_primaries", "addons_of", "aoc_edits", "check_claim", "mue", "ptp_edits"]
 
@@ -103,7 +106,8 @@ def check_claim(
     """
     if not isinstance(claim, Claim):
         claim = Claim.from_dict(claim)
-    chosen = claim.setting or normalize_setting(setting)
+    known = _SETTINGS.get(setting) if isinstance(setting, str) else None
+    chosen = claim.setting or known or normalize_setting(setting)
     day = None if as_of is None else _date(as_of)
     policy = policy or _policy.DEFAULT_POLICY
     if not isinstance(policy, Policy):
