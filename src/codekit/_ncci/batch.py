@@ -1,12 +1,12 @@
 """The batch path: a DataFrame of claim lines in, a DataFrame of findings out, vectorised.
 
 Lines are compared per beneficiary + rendering provider + date of service (+ setting and
-program), across claims. The semantics are those of :mod:`codekit._ncci.engine` — the test
-suite checks that both paths give the same findings — computed with numpy over all lines at
-once: codes become integers, each group's ordered line pairs are looked up in the sorted PTP
-keys with one ``searchsorted``, MUE units are summed per group and code with ``bincount``, and
-AOC primaries are matched as sorted ``(rule, primary)`` keys, iterating while an AOC denial
-removes a primary.
+program), across claims. Each edit's array path sits beside its single-claim path in its own
+module (:mod:`~codekit._ncci.ptp`, :mod:`~codekit._ncci.mue`, :mod:`~codekit._ncci.aoc`,
+:mod:`~codekit._ncci.validity`), over the same rules (:mod:`~codekit._ncci.rules`); the test
+suite checks that both paths give the same findings. Here the frame is read into arrays
+(:mod:`~codekit._ncci.frame`), lines are grouped and given their tables, and the edits run in
+NCCI's order: PTP and MUE per table, then AOC (which needs every PTP/MUE denial).
 """
 
 from __future__ import annotations
