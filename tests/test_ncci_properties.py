@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 import codekit
 from codekit import _registry
 from codekit._importers import install_files
+from codekit._ncci.fields import UNITS_CAP
 from codekit._ncci.policy import Policy
 from codekit._ncci.synthetic import julian, write_aoc, write_mue, write_ptp
 from codekit.exceptions import InvalidClaimError
@@ -175,29 +176,69 @@ def test_a_claim_with_no_table_entries_yields_no_findings(items: list[dict[str, 
     assert report.notes == ()
 
 
-def _comparable(frame: Any) -> set[tuple[Any, ...]]:
+#: The rule values of a finding, compared between the two paths besides who and what.
+RULE_VALUES = (
+    "carc",
+    "indicator",
+    "mai",
+    "mue_value",
+    "units",
+    "appealable",
+    "aoc_type",
+    "primaries",
+    "rationale",
+    "effective",
+    "deletion",
+    "unchecked",
+)
+
+
+def _plain(x: Any, name: str = "") -> Any:
+    """A batch cell as the per-claim finding holds it (NA -> None, Timestamp -> date).
+
+    Units from :data:`UNITS_CAP` on are not compared: the batch's int64 column counts each
+    line's units up to the cap, the per-claim finding the units as written.
+    """
     import pandas as pd
 
-    def value(x: Any) -> Any:
-        return None if x is None or (not isinstance(x, tuple) and pd.isna(x)) else x
+    if name == "units" and x is not None and not pd.isna(x) and x >= UNITS_CAP:
+        return "capped"
+    if x is None or (not isinstance(x, tuple) and pd.isna(x)):
+        return None
+    if isinstance(x, pd.Timestamp):
+        return x.date()
+    if isinstance(x, tuple):
+        return x or None
+    return x.item() if hasattr(x, "item") else x
 
+
+def _comparable(frame: Any) -> set[tuple[Any, ...]]:
     return {
         (
             r.claim_id,
             r.kind,
             r.severity,
             r.line_id,
-            value(r.other_line_id),
+            _plain(r.other_line_id),
             r.code,
-            value(r.other_code),
-            value(r.bypass_modifier),
+            _plain(r.other_code),
+            _plain(r.bypass_modifier),
+            r.table,
+            r.release,
+            *(_plain(getattr(r, name), name) for name in RULE_VALUES),
         )
         for r in frame.itertuples()
     }
 
 
 def _rows(claim: codekit.Claim, finding: codekit.Finding) -> list[tuple[Any, ...]]:
-    """The batch rows a per-claim finding corresponds to (one per line it is about)."""
+    """The batch rows a per-claim finding corresponds to (one per line it is about), with the
+    provenance and every rule value the finding carries."""
+    rest = (
+        finding.provenance.table,
+        finding.provenance.release,
+        *(_plain(getattr(finding, name), name) for name in RULE_VALUES),
+    )
     if finding.kind == "ptp":
         return [
             (
@@ -209,12 +250,13 @@ def _rows(claim: codekit.Claim, finding: codekit.Finding) -> list[tuple[Any, ...
                 finding.codes[1],
                 finding.codes[0],
                 finding.bypass_modifier,
+                *rest,
             )
         ]
     # one code per line (a missing table's finding) or the code of every line (MUE, AOC)
     codes = finding.codes if len(finding.codes) == len(finding.line_ids) else finding.codes * 99
     return [
-        (claim.claim_id, finding.kind, finding.severity, line, None, code, None, None)
+        (claim.claim_id, finding.kind, finding.severity, line, None, code, None, None, *rest)
         for line, code in zip(finding.line_ids, codes, strict=False)
     ]
 
@@ -251,7 +293,7 @@ def test_batch_fallbacks_find_what_check_claim_finds(
     """The batch path's slower branches (no pair bitmap, codes not read as characters)."""
     from unittest import mock
 
-    from codekit._ncci import batch
+    from codekit._ncci import batch, ptp
 
     values = [make(items, claim_id=f"C{i}", bene=f"B{i}") for i, items in enumerate(claims)]
     expected = {
@@ -261,9 +303,9 @@ def test_batch_fallbacks_find_what_check_claim_finds(
         for row in _rows(c, f)
     }
     with (
-        mock.patch.object(batch, "_BITMAP_BITS", 0),
+        mock.patch.object(ptp, "_BITMAP_BITS", 0),
         mock.patch.object(batch, "_canonical_codes", return_value=None),
-        mock.patch.object(batch, "SMALL", 0),  # every group joined on its listed pairs
+        mock.patch.object(ptp, "SMALL", 0),  # every group joined on its listed pairs
     ):
         found = codekit.check_claims(values, policy=policy)
     assert _comparable(found) == expected

@@ -63,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _read(path: Path) -> list[Any]:
-    from codekit._ncci.model import Claim
+    from codekit._ncci.claim import Claim
 
     try:
         content = path.read_bytes()

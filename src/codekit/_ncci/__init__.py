@@ -1,8 +1,18 @@
 """The NCCI edit engine: PTP, MUE and add-on code (AOC) edits over CMS's quarterly tables.
 
-Rooms: ``model`` (public values), ``rules`` (the date boundary rule, PTP-associated modifiers,
-CARC hints: the NCCI semantics that are data, in one place), ``codes`` (codes as integers),
-``formats`` (reading CMS's files), ``tables`` (codekit's on-disk format and loading),
-``importers`` (data packs), ``engine`` (one claim, per-code questions), ``batch``
-(a DataFrame of lines), ``policy`` (documented options and plugin-supplied primaries).
+What any claim edit shares (an MCE edit module could sit beside the NCCI ones):
+``fields`` (reading a claim's fields), ``claim`` (``Claim``/``ClaimLine``), ``finding``
+(``Finding``, severities, ``Provenance``, ``EditReport``), ``frame`` (reading a DataFrame of
+lines into arrays), ``lines`` (those arrays and the findings DataFrame), ``codes`` (codes as
+integers), ``model`` (the public values, gathered).
+
+NCCI: ``rules`` (every rule, written once for both paths: date boundaries, PTP-associated
+modifiers, the PTP, MUE and AOC verdicts, CARC hints), one module per edit holding the
+single-claim path and the array path over those rules (``ptp``, ``mue``, ``aoc``,
+``validity``; ``pairs`` finds a frame's line pairs), ``engine`` (one claim) and ``batch`` (a
+DataFrame of lines) running them in NCCI's order, ``selection`` (the tables in force),
+``questions`` (per-code questions), ``edits`` (the table rows they answer), ``policy``
+(documented options, plugin-supplied primaries), ``tables`` (codekit's on-disk format),
+``store`` (installed tables), ``formats``/``readers``/``rows``/``filenames``/``importers``/``fetch`` (CMS's files), ``synthetic``
+(CMS-layout files for tests and benchmarks).
 """

@@ -7,22 +7,40 @@
 * :func:`ptp_applies` — :func:`in_force` plus PTP modifier indicator ``9``: the edit never
   applied, on any date (CMS uses it exactly when deletion == effective).
 * :data:`PTP_MODIFIERS` — the PTP-associated modifiers, versioned by effective date.
+* The verdict of each edit, written once for both paths (one claim and a frame of lines):
+  :func:`ptp_bypassed`, :func:`mue_per_line` / :func:`mue_exceeds` / :func:`mue_appealable`
+  and :func:`aoc_verdict`. Each takes scalars or numpy arrays alike (the AOC verdict is
+  tabulated over its small domain for arrays: :func:`aoc_verdicts`).
 * CARC hints per finding.
+
+A rule change is an edit here; the edit modules (:mod:`~codekit._ncci.ptp`,
+:mod:`~codekit._ncci.mue`, :mod:`~codekit._ncci.aoc`) only gather the lines the rules
+compare and write the findings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any, TypeVar
 
 __all__ = [
+    "AOC_DENY",
+    "AOC_PASS",
+    "AOC_UNVERIFIABLE",
     "CARC",
     "NEVER",
     "OPEN",
     "PTP_MODIFIERS",
+    "aoc_verdict",
+    "aoc_verdicts",
     "from_ordinal",
     "in_force",
+    "mue_appealable",
+    "mue_exceeds",
+    "mue_per_line",
     "ptp_applies",
+    "ptp_bypassed",
     "ptp_modifiers_on",
 ]
 
@@ -51,6 +69,81 @@ def ptp_applies(effective: Any, deletion: Any, indicator: Any, dos: Any) -> Any:
     return in_force(effective, deletion, dos) & (indicator != 9)
 
 
+def ptp_bypassed(indicator: Any, has_modifier: Any) -> Any:
+    """Whether a PTP-associated modifier turns an edit that fired into a warning: only
+    modifier indicator ``1`` allows one (``0`` never does; ``9`` rows never fire)."""
+    return (indicator == 1) & has_modifier
+
+
+def mue_per_line(mai: Any) -> Any:
+    """MAI ``1`` (line edit): each line's units are compared alone. MAI ``2`` and ``3`` (date
+    of service edits) compare the units summed over the code's lines of the date."""
+    return mai == 1
+
+
+def mue_exceeds(units: Any, value: Any) -> Any:
+    """Whether units are over an MUE value (the value itself is allowed)."""
+    return units > value
+
+
+def mue_appealable(mai: Any) -> Any:
+    """MAI ``3`` (clinical) may be paid on appeal with documentation; ``2`` is absolute."""
+    return mai == 3
+
+
+#: The verdicts of :func:`aoc_verdict`.
+AOC_PASS, AOC_DENY, AOC_UNVERIFIABLE = 0, 1, 2
+
+
+def aoc_verdict(
+    aoc_type: int, listed_present: bool, has_contractor_list: bool, contractor_present: bool
+) -> int:
+    """The verdict on an add-on line: :data:`AOC_PASS`, :data:`AOC_DENY` or
+    :data:`AOC_UNVERIFIABLE`.
+
+    ``listed_present``: a payable line (another line) carries a primary CMS lists;
+    ``has_contractor_list``: a plugin registered primaries for the add-on (types 2 and 3
+    only); ``contractor_present``: a payable line carries one of those. Type ``0`` is "no
+    edit in force". Type 1 needs a listed primary; type 3 passes with one, else a contractor
+    list decides, else it cannot be verified; type 2 has no CMS list: a contractor list
+    decides (deny without one of its primaries), else it cannot be verified.
+    """
+    if aoc_type == 1:
+        return AOC_PASS if listed_present else AOC_DENY
+    if aoc_type not in (2, 3) or (aoc_type == 3 and listed_present):
+        return AOC_PASS
+    if has_contractor_list:
+        if contractor_present:
+            return AOC_PASS
+        return AOC_DENY if aoc_type == 2 else AOC_UNVERIFIABLE
+    return AOC_UNVERIFIABLE
+
+
+_AOC_TABLE: list[Any] = []
+
+
+def aoc_verdicts(
+    aoc_type: Any, listed_present: Any, has_contractor_list: Any, contractor_present: Any
+) -> Any:
+    """:func:`aoc_verdict` element-wise over numpy arrays: its values over the whole domain
+    (4 types x 2 x 2 x 2), looked up."""
+    import numpy as np
+
+    if not _AOC_TABLE:
+        table = np.zeros((4, 2, 2, 2), dtype=np.int64)
+        for index in np.ndindex(*table.shape):
+            kind, listed, has, present = index
+            table[index] = aoc_verdict(kind, bool(listed), bool(has), bool(present))
+        _AOC_TABLE.append(table)
+    return _AOC_TABLE[0][
+        aoc_type,
+        listed_present.astype(np.intp),
+        has_contractor_list.astype(np.intp),
+        contractor_present.astype(np.intp),
+    ]
+
+
+@lru_cache(maxsize=1 << 14)
 def from_ordinal(value: int) -> dt.date | None:
     """The date of a stored day ordinal (``None`` for :data:`OPEN` / :data:`NEVER`)."""
     if value in (OPEN, NEVER):

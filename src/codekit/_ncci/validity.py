@@ -29,7 +29,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from codekit._ncci.model import Claim, Finding
+    from codekit._ncci.claim import Claim
+    from codekit._ncci.finding import Finding
 
 __all__ = ["CARC", "KINDS", "code_set_of", "verdict"]
 
@@ -126,7 +127,7 @@ def _verdict(kind: str, value: str, day: dt.date, _generation: int) -> tuple[str
 
 def _finding(kind: str, value: str, line_ids: tuple[str, ...], day: dt.date) -> Finding | None:
     """The finding of one value on the lines it concerns (``None`` when it is valid)."""
-    from codekit._ncci.model import Finding, Provenance
+    from codekit._ncci.finding import Finding, Provenance
 
     answer, reason, code_set, release = verdict(kind, value, day)
     if answer == "valid":
@@ -190,7 +191,7 @@ class _Entry:
     """The provenance a batch row of a validity finding names (the code set asked)."""
 
     def __init__(self, code_set: str, release: str) -> None:
-        from codekit._ncci.model import Provenance
+        from codekit._ncci.finding import Provenance
 
         self.provenance = Provenance(table="code_set", setting=code_set, release=release)
         self.setting = code_set
@@ -204,7 +205,7 @@ def frame_validity(ctx: Any, frame: Any, mod_index: Any, modifier_lists: list[li
     import numpy as np
     import pandas as pd
 
-    from codekit._ncci.model import _diagnoses, _pointers
+    from codekit._ncci.fields import _diagnoses, _pointers
 
     items: list[tuple[Any, str, Any, Any]] = []  # (rows, kind, value per row, day per row)
     # codes: once per distinct (code, day)

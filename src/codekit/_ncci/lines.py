@@ -1,0 +1,211 @@
+"""The batch path's lines as arrays, and the findings recorded about them as a DataFrame.
+
+Shared by every claim edit's array path: :class:`Lines` holds one array per line field; an
+edit records findings about rows with :meth:`Lines.block`, and :meth:`Lines.frame` returns
+them as one DataFrame of :data:`FINDING_COLUMNS` in a stable order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from codekit._ncci.finding import EDIT_KINDS
+from codekit._ncci.rules import NEVER, OPEN
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from codekit._ncci.policy import Policy
+
+__all__ = ["FINDING_COLUMNS", "NONE", "Lines", "MissingEntry"]
+
+
+#: The columns of the findings DataFrame.
+FINDING_COLUMNS = (
+    "claim_id",
+    "line_id",
+    "beneficiary_id",
+    "provider_id",
+    "date_of_service",
+    "kind",
+    "severity",
+    "code",
+    "other_claim_id",
+    "other_line_id",
+    "other_code",
+    "carc",
+    "bypass_modifier",
+    "indicator",
+    "mai",
+    "mue_value",
+    "units",
+    "appealable",
+    "aoc_type",
+    "primaries",
+    "rationale",
+    "effective",
+    "deletion",
+    "table",
+    "setting",
+    "program",
+    "release",
+    "source_file",
+    "unchecked",
+)
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+NONE: Any = None  # a missing value in an object column
+
+
+class Lines:
+    """The lines of a frame as arrays (one element per row), and the findings recorded about
+    them: each edit's :func:`on_frame` reads the arrays and calls :meth:`block`."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+    code: np.ndarray[Any, Any]
+    day: np.ndarray[Any, Any]
+    units: np.ndarray[Any, Any]
+    group: np.ndarray[Any, Any]
+    line_ids: np.ndarray[Any, Any]
+    claim_ids: np.ndarray[Any, Any]
+    bene: np.ndarray[Any, Any]
+    prov: np.ndarray[Any, Any]
+    canonical: np.ndarray[Any, Any]
+    code_index: np.ndarray[Any, Any]
+    bypass: np.ndarray[Any, Any]
+    has_bypass: np.ndarray[Any, Any]
+    policy: Policy
+    out: list[dict[str, Any]]
+    denied: np.ndarray[Any, Any]
+    prog_names: list[str]
+    prog_index: np.ndarray[Any, Any]
+
+    group_rank: np.ndarray[Any, Any]
+    group_order: np.ndarray[Any, Any]
+    in_order: bool
+    ids_are_text: bool
+    code_rank: np.ndarray[Any, Any]
+    distinct: np.ndarray[Any, Any]
+
+    def _ids(self, rows: Any) -> Any:
+        """The line ids of ``rows`` as text."""
+        if self.ids_are_text:
+            return self.line_ids[rows]
+        return self.line_ids[rows].astype(str).astype(object)
+
+    def block(
+        self,
+        rows: Any,
+        *,
+        entry: Any,
+        kind: str,
+        severity: Any,
+        other: Any = None,
+        **columns: Any,
+    ) -> None:
+        """Record findings about ``rows`` (arrays of row numbers), one output row each."""
+        import numpy as np
+
+        if len(rows) == 0:
+            return
+        block: dict[str, Any] = {
+            "claim_id": self.claim_ids[rows],
+            "line_id": self._ids(rows),
+            "beneficiary_id": self.bene[rows],
+            "provider_id": self.prov[rows],
+            "date_of_service": self.day[rows],
+            "kind": kind,
+            "severity": severity,
+            "code": self.canonical[self.code_index[rows]],
+            "table": entry.provenance.table,
+            "setting": entry.setting,
+            "program": entry.program,
+            "release": entry.release,
+            "source_file": ", ".join(entry.source_files),
+            **columns,
+        }
+        if other is not None:
+            block["other_claim_id"] = self.claim_ids[other]
+            block["other_line_id"] = self._ids(other)
+            block["other_code"] = self.canonical[self.code_index[other]]
+        rank = EDIT_KINDS.index(kind)
+        second = self.code[other] if other is not None else np.zeros(len(rows), dtype=np.int64)
+        block["_sort"] = (
+            self.group_rank[rows],
+            np.full(len(rows), rank),
+            self.code[rows],
+            second,
+            rows,
+        )
+        block["_n"] = len(rows)
+        self.out.append(block)
+
+    def frame(self) -> pd.DataFrame:
+        """The findings recorded, as a DataFrame in a stable order."""
+        import numpy as np
+        import pandas as pd
+
+        if not self.out:
+            return pd.DataFrame(columns=list(FINDING_COLUMNS))
+        defaults: dict[str, Any] = {
+            "other_claim_id": None,
+            "other_line_id": None,
+            "other_code": None,
+            "carc": None,
+            "bypass_modifier": None,
+            "indicator": -1,
+            "mai": -1,
+            "mue_value": -1,
+            "units": -1,
+            "appealable": False,
+            "aoc_type": -1,
+            "primaries": None,
+            "rationale": "",
+            "effective": NEVER,
+            "deletion": OPEN,
+            "unchecked": False,
+        }
+        data: dict[str, Any] = {}
+        for name in FINDING_COLUMNS:
+            parts = []
+            for block in self.out:
+                value = block.get(name, defaults.get(name))
+                if not isinstance(value, np.ndarray):
+                    filled = np.empty(
+                        block["_n"],
+                        dtype=object if not isinstance(value, int | bool) else type(value),
+                    )
+                    filled[:] = value if not isinstance(value, tuple) else [value] * block["_n"]
+                    value = filled
+                parts.append(value)
+            data[name] = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        keys = [np.concatenate([b["_sort"][i] for b in self.out]) for i in range(5)]
+        order = np.lexsort(keys[::-1])
+        for name in FINDING_COLUMNS:
+            data[name] = data[name][order]
+        epoch = np.datetime64("1970-01-01", "D")
+        data["date_of_service"] = epoch + (data["date_of_service"].astype(np.int64) - _EPOCH)
+        for name in ("effective", "deletion"):
+            raw = data[name].astype(np.int64)
+            dates = epoch + (np.where((raw == OPEN) | (raw == NEVER), _EPOCH, raw) - _EPOCH)
+            data[name] = np.where((raw == OPEN) | (raw == NEVER), np.datetime64("NaT"), dates)
+        frame = pd.DataFrame(data, columns=list(FINDING_COLUMNS))
+        for name in ("indicator", "mai", "mue_value", "units", "aoc_type"):
+            frame[name] = frame[name].astype(np.int64).where(frame[name] >= 0).astype("Int64")
+        return frame
+
+
+class MissingEntry:
+    """Provenance of a table that is not installed (an ``unchecked`` finding names it)."""
+
+    def __init__(self, provenance: Any) -> None:
+        self.provenance = provenance
+        self.setting = provenance.setting
+        self.program = provenance.program
+        self.release = ""
+        self.source_files = ()
