@@ -13,6 +13,6 @@ single-claim path and the array path over those rules (``ptp``, ``mue``, ``aoc``
 DataFrame of lines) running them in NCCI's order, ``selection`` (the tables in force),
 ``questions`` (per-code questions), ``edits`` (the table rows they answer), ``policy``
 (documented options, plugin-supplied primaries), ``tables`` (codekit's on-disk format),
-``store`` (installed tables), ``formats``/``readers``/``rows``/``filenames``/``importers``/``fetch`` (CMS's files), ``synthetic``
-(CMS-layout files for tests and benchmarks).
+``store`` (installed tables), ``formats``/``readers``/``rows``/``filenames``/``importers``/
+``fetch`` (CMS's files), ``synthetic`` (CMS-layout files for tests and benchmarks).
 """
