@@ -6,9 +6,9 @@ out (:mod:`~codekit._ncci.finding`), and the table rows the per-code questions a
 from __future__ import annotations
 
 from codekit._ncci.claim import Claim, ClaimLine
+from codekit._ncci.edits import AocEdit, MueLimit, PtpEdit
 from codekit._ncci.fields import Program, Setting, normalize_setting
 from codekit._ncci.finding import EditKind, EditReport, Finding, Provenance, Severity
-from codekit._ncci.edits import AocEdit, MueLimit, PtpEdit
 
 __all__ = [
     "AocEdit",
