@@ -8,7 +8,7 @@ the public API, :mod:`.build` and :mod:`.model` hold the cited statements, and
 
 from __future__ import annotations
 
-from codekit._assistant.ask import Conversation, ask
+from codekit._assistant.asking import Conversation, ask
 from codekit._assistant.backend import BACKEND_EXTENSION, AskBackend
 from codekit._assistant.intent import INTENTS
 from codekit._assistant.model import Answer, Citation, Fact, Statement

@@ -9,8 +9,9 @@ would show instead: objects with ``text`` (a str) and ``citation`` (the index, i
 ``answer.citations``, of the citation the sentence rests on), such as
 :class:`~codekit._assistant.model.Statement`. codekit keeps a sentence only when its
 citation exists and every fact-like token in it (anything with a digit, code-like
-upper-case words, number words, quoted text) already occurs in the answer's own sentences of that citation; anything else is
-dropped. The default is no backend: answers are codekit's own sentences.
+upper-case words, number words, quoted text) already occurs in the answer's own
+sentences of that citation; anything else is dropped. The default is no backend:
+answers are codekit's own sentences.
 """
 
 from __future__ import annotations

@@ -73,6 +73,7 @@ def _intent(p: Parsed) -> str:
         return "addon"
     if n and (
         p.has("mue", "units", "unit", "maximum", "max", "limit", "limits", "per day", "daily")
+        or p.has("medically unlikely")
         or p.has("how many times")
         or (_UNITS.search(p.text) is not None and not p.has("together"))
     ):

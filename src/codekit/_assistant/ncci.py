@@ -6,12 +6,10 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from codekit._assistant.build import QUESTION, Builder, ncci_citation, quarter
-from codekit._assistant.codes import resolved_codes
 from codekit._assistant.intent import Request
 from codekit._assistant.model import Citation, FactValue
 
 if TYPE_CHECKING:
-    from codekit.models import Code
     from codekit.ncci import Provenance, PtpEdit
 
 __all__ = ["addon", "mue", "ptp"]
@@ -74,6 +72,24 @@ def _check_quarter(builder: Builder, provenance: Provenance, day: dt.date | None
             builder.answered = False
 
 
+def procedure_codes(builder: Builder, request: Request) -> list[str]:
+    """The question's codes that NCCI tables may hold (CPT and HCPCS shapes), as written.
+
+    NCCI tables carry their own codes (deleted ones included), so the codes are not looked
+    up in a code set first.
+    """
+    out = []
+    for written, shape in request.codes:
+        if shape in ("procedure", "hcpcs_or_icd"):
+            out.append(written.upper().replace(".", ""))
+        else:
+            builder.say(
+                f"{written} is not a CPT or HCPCS code, and NCCI edits apply only to those",
+                QUESTION,
+            )
+    return out
+
+
 def _setting(request: Request) -> str:
     return request.setting or "practitioner"
 
@@ -86,7 +102,7 @@ def ptp(builder: Builder, request: Request) -> None:
     import codekit.ncci
     from codekit.exceptions import UnknownReleaseError
 
-    codes = resolved_codes(builder, request, procedure=True)
+    codes = procedure_codes(builder, request)
     if not codes:
         return
     setting = _setting(request)
@@ -95,7 +111,7 @@ def ptp(builder: Builder, request: Request) -> None:
         return
     day, newest = _table_day("ptp", setting, request.as_of)
     try:
-        edits = codekit.ncci.ptp_edits(codes[0].code, setting=setting, as_of=day)
+        edits = codekit.ncci.ptp_edits(codes[0], setting=setting, as_of=day)
     except UnknownReleaseError:
         _missing_table(builder, "ptp", setting, request.as_of)
         return
@@ -105,10 +121,13 @@ def ptp(builder: Builder, request: Request) -> None:
     if len(codes) == 1:
         _single(builder, codes[0], edits, when)
         return
-    a, b = codes[0].code, codes[1].code
+    a, b = codes[0], codes[1]
     rows = _pair_rows(edits, a, b)
     if not rows:
         history = _pair_rows(codekit.ncci.ptp_edits(a, setting=setting), a, b)
+        if history and history[-1].modifier_indicator == 9:
+            _say_edit(builder, history[-1], when, request.modifiers, day or dt.date.today())
+            return
         if history:
             row = history[-1]
             builder.say(
@@ -213,24 +232,23 @@ def _say_edit(
             )
 
 
-def _single(builder: Builder, code: Code, edits: tuple[PtpEdit, ...], when: str) -> None:
+def _single(builder: Builder, code: str, edits: tuple[PtpEdit, ...], when: str) -> None:
     if not edits:
-        builder.say(f"No NCCI PTP edit names {code.code} {when}", QUESTION, edits=0)
+        builder.say(f"No NCCI PTP edit names {code} {when}", QUESTION, edits=0)
         return
     cite = ncci_citation(edits[0].provenance)
-    as_one = tuple(dict.fromkeys(e.column2 for e in edits if e.column1 == code.code))
-    as_two = tuple(dict.fromkeys(e.column1 for e in edits if e.column2 == code.code))
+    as_one = tuple(dict.fromkeys(e.column2 for e in edits if e.column1 == code))
+    as_two = tuple(dict.fromkeys(e.column1 for e in edits if e.column2 == code))
     if as_one:
         builder.say(
-            f"{code.code} is column 1 of {len(as_one)} PTP edits {when}; the column 2 codes "
+            f"{code} is column 1 of {len(as_one)} PTP edits {when}; the column 2 codes "
             f"denied with it include {', '.join(as_one[:12])}",
             cite,
             column2_codes=as_one,
         )
     if as_two:
         builder.say(
-            f"{code.code} is column 2 of {len(as_two)} PTP edits {when}, under "
-            f"{', '.join(as_two[:12])}",
+            f"{code} is column 2 of {len(as_two)} PTP edits {when}, under {', '.join(as_two[:12])}",
             cite,
             column1_codes=as_two,
         )
@@ -242,16 +260,16 @@ def mue(builder: Builder, request: Request) -> None:
 
     setting = _setting(request)
     day, _newest = _table_day("mue", setting, request.as_of)
-    for code in resolved_codes(builder, request, procedure=True):
+    for code in procedure_codes(builder, request):
         try:
-            limit = codekit.ncci.mue(code.code, setting=setting, as_of=day)
+            limit = codekit.ncci.mue(code, setting=setting, as_of=day)
         except UnknownReleaseError:
             _missing_table(builder, "mue", setting, request.as_of)
             return
         where = _SETTING_WORDS.get(setting, setting)
         if limit is None:
             builder.say(
-                f"The {where} MUE table has no published limit for {code.code} (no published "
+                f"The {where} MUE table has no published limit for {code} (no published "
                 "limit is not the same as no limit: some MUEs are confidential)",
                 _table_citation("mue", setting, day),
                 mue_value=None,
@@ -260,11 +278,11 @@ def mue(builder: Builder, request: Request) -> None:
         cite = ncci_citation(limit.provenance)
         _check_quarter(builder, limit.provenance, request.as_of)
         builder.say(
-            f"The {where} MUE of {code.code} is {limit.value} unit"
+            f"The {where} MUE of {code} is {limit.value} unit"
             f"{'s' if limit.value != 1 else ''} per day, {limit.mai_text}, rationale "
             f'"{limit.rationale}"',
             cite,
-            code=code.code,
+            code=code,
             mue_value=limit.value,
             mai=limit.mai,
             rationale=limit.rationale,
@@ -301,22 +319,22 @@ def addon(builder: Builder, request: Request) -> None:
     import codekit.ncci
     from codekit.exceptions import UnknownReleaseError
 
-    codes = resolved_codes(builder, request, procedure=True)
+    codes = procedure_codes(builder, request)
     if not codes:
         return
     day, _ = _table_day("aoc", "all", request.as_of)
     try:
-        rows = {c.code: codekit.ncci.aoc_edits(c.code, as_of=day) for c in codes}
+        rows = {c: codekit.ncci.aoc_edits(c, as_of=day) for c in codes}
     except UnknownReleaseError:
         _missing_table(builder, "aoc", "all", request.as_of)
         return
-    addons = [c for c in codes if rows[c.code]]
+    addons = [c for c in codes if rows[c]]
     if not addons:
         primary = codes[0]
-        found = codekit.ncci.addons_of(primary.code, as_of=day)
+        found = codekit.ncci.addons_of(primary, as_of=day)
         if not found:
             builder.say(
-                f"{primary.code} is not an add-on code, and no add-on code lists it as a primary",
+                f"{primary} is not an add-on code, and no add-on code lists it as a primary",
                 _table_citation("aoc", "all", day),
                 is_addon=False,
                 addons=(),
@@ -324,7 +342,7 @@ def addon(builder: Builder, request: Request) -> None:
             return
         names = tuple(dict.fromkeys(e.add_on for e in found))
         builder.say(
-            f"{primary.code} is not an add-on code; the add-on codes that list it as a primary "
+            f"{primary} is not an add-on code; the add-on codes that list it as a primary "
             f"are {', '.join(names[:20])}"
             + (f" and {len(names) - 20} more" if len(names) > 20 else ""),
             ncci_citation(found[0].provenance),
@@ -333,9 +351,9 @@ def addon(builder: Builder, request: Request) -> None:
         )
         return
     code = addons[0]
-    first = rows[code.code][0]
+    first = rows[code][0]
     cite = ncci_citation(first.provenance)
-    primaries = codekit.ncci.addon_primaries(code.code, as_of=day)
+    primaries = codekit.ncci.addon_primaries(code, as_of=day)
     kind = first.aoc_type
     meaning = {
         1: "it is payable only when one of its listed primary codes is payable for the same "
@@ -344,10 +362,10 @@ def addon(builder: Builder, request: Request) -> None:
         3: "CMS lists some primaries, but the list is not exclusive",
     }.get(kind, "")
     builder.say(
-        f"{code.code} is an add-on code of AOC type {kind}: {meaning}",
+        f"{code} is an add-on code of AOC type {kind}: {meaning}",
         cite,
         is_addon=True,
-        add_on=code.code,
+        add_on=code,
         aoc_type=kind,
     )
     if primaries:
@@ -357,13 +375,13 @@ def addon(builder: Builder, request: Request) -> None:
             cite,
             primaries=primaries,
         )
-    others = [c for c in codes if c.code != code.code]
+    others = [c for c in codes if c != code]
     if others:
-        other = others[0].code
+        other = others[0]
         listed = other in primaries
         if listed:
             builder.say(
-                f"{other} is one of its primaries: {code.code} is payable with it, and denied "
+                f"{other} is one of its primaries: {code} is payable with it, and denied "
                 f"without {other} or another listed primary"
                 if kind == 1
                 else f"{other} is one of its listed primaries",

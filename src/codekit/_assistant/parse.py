@@ -267,6 +267,8 @@ def _correct(word: str) -> str:
 def parse(question: str) -> Parsed:
     """Read ``question`` (any string; at most its first 2,000 characters)."""
     text = question[:2000].replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-")
+    text = re.sub(r"(?i)\b(what|that|it|who|where|how)'s\b", r"\1 is", text)
+    text = re.sub(r"'s\b", "", text)
     as_of, rest = _find_date(text)
     setting = next((name for pattern, name in _SETTINGS if pattern.search(rest)), None)
     hints = tuple(name for pattern, name in _HINTS if pattern.search(rest))

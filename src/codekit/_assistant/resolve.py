@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 import attrs
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["Resolved", "cpt_descriptor", "describe_code", "resolve"]
 
 _PROCEDURE_SETS = ("cpt", "hcpcs", "icd10pcs")
+_ICD9 = re.compile(r"(?:[0-9]{3}|V[0-9]{2}|E[0-9]{3})\.[0-9]{1,2}")
 
 
 @attrs.frozen
@@ -35,7 +37,27 @@ def resolve(
     procedure: bool = False,
     code_set: str | None = None,
 ) -> Resolved:
-    """Look ``written`` up as a code of its shape (procedures first when ``procedure``)."""
+    """Look ``written`` up as a code of its shape (procedures first when ``procedure``).
+
+    A code of ICD-9-CM's shape that no detected code set holds (``V58.67``) is looked up
+    in ICD-9-CM, which is never identified by shape alone.
+    """
+    found = _resolve(written, shape, as_of=as_of, procedure=procedure, code_set=code_set)
+    if found.code is None and not found.readings and code_set is None and _ICD9.fullmatch(written):
+        icd9 = _resolve(written, "icd9cm", as_of=None, code_set="icd9cm")
+        if icd9.code is not None:
+            return icd9
+    return found
+
+
+def _resolve(
+    written: str,
+    shape: str,
+    *,
+    as_of: dt.date | None,
+    procedure: bool = False,
+    code_set: str | None = None,
+) -> Resolved:
     import codekit
     from codekit.exceptions import (
         AmbiguousCodeError,

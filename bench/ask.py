@@ -1,0 +1,122 @@
+"""``codekit.ask`` on the project's question set: intent accuracy, fact accuracy, latency.
+
+Run with ``python -m bench ask``. The question set (``tests/fixtures/ask_questions.jsonl``)
+holds over 200 questions in lay and coder phrasing, with typos and abbreviations, each with
+the intent and the facts expected from CMS files, peer libraries or coding knowledge (its
+``source``). NCCI and GEM questions need the corpus files (``$CODEKIT_CMS_CORPUS``), installed
+into a temporary data folder; without the corpus those questions are left out (and the
+report says so). Targets (issue 14): intent and fact accuracy >= 0.9 each,
+p50 latency <= 20 ms (each question timed once after one warm-up pass).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+QUESTIONS = HERE.parent / "tests" / "fixtures" / "ask_questions.jsonl"
+#: The corpus files the ``corpus`` questions need installed (NCCI tables, 2018 GEMs).
+CORPUS_FILES = (
+    "ptp/ccipra-v322r0-f1.excerpt.txt",
+    "mue/MCR_MUE_PractitionerServices_Eff_07-01-2026.excerpt.csv",
+    "aoc/AOC_V2026Q2-MCR.xlsx",
+    "gems/2018_I9gem.txt",
+    "gems/2018_I10gem.txt",
+)
+
+
+def load_questions() -> list[dict[str, Any]]:
+    """The question set, one mapping per question."""
+    lines = QUESTIONS.read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip() and not line.startswith("//")]
+
+
+def _values(answer: Any, name: str) -> list[Any]:
+    out: list[Any] = []
+    for value in answer.facts_named(name):
+        out += list(value) if isinstance(value, tuple) else [value]
+    return out
+
+
+def fact_ok(answer: Any, key: str, expected: Any) -> bool:
+    """Whether ``answer`` states the expected fact (see the question set's header)."""
+    if key.endswith("~"):
+        found = _values(answer, key[:-1])
+        return all(item in found for item in expected)
+    if key.endswith("|"):
+        found = _values(answer, key[:-1])
+        return any(item in found for item in expected)
+    value = answer.fact(key)
+    if isinstance(value, tuple):
+        value = list(value)
+    return bool(value == expected)
+
+
+def facts_ok(answer: Any, facts: Mapping[str, Any]) -> bool:
+    """Whether every expected fact is stated."""
+    return all(fact_ok(answer, key, value) for key, value in facts.items())
+
+
+def install_corpus(corpus: Path) -> None:
+    """Install the corpus files the question set needs into the current data folder."""
+    import codekit.data
+
+    codekit.data.install([corpus / name for name in CORPUS_FILES])
+
+
+def score(questions: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], Any, float]]:
+    """Each question with its answer and the seconds it took."""
+    import codekit
+
+    for item in questions:
+        start = time.perf_counter()
+        answer = codekit.ask(item["question"])
+        yield item, answer, time.perf_counter() - start
+
+
+def main() -> None:
+    corpus = Path(os.environ.get("CODEKIT_CMS_CORPUS", "") or "/nonexistent")
+    questions = load_questions()
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["CODEKIT_DATA_DIR"] = folder
+        import codekit
+
+        codekit.refresh()
+        if all((corpus / name).is_file() for name in CORPUS_FILES):
+            install_corpus(corpus)
+            codekit.refresh()
+        else:
+            skipped = [q for q in questions if q["corpus"]]
+            questions = [q for q in questions if not q["corpus"]]
+            print(f"no CMS corpus: {len(skipped)} questions that need its files left out")
+        for _ in score(questions):  # warm-up: open every dataset and index once
+            pass
+        results = list(score(questions))
+    n = len(results)
+    intents = sum(a.intent == q["intent"] for q, a, _ in results) / n
+    facts = sum(facts_ok(a, q["facts"]) for q, a, _ in results) / n
+    times = sorted(t * 1000 for _, _, t in results)
+    p50 = statistics.median(times)
+    p95 = times[int(0.95 * (n - 1))]
+    print(f"{n} questions ({len({q['intent'] for q, _, _ in results})} intents)")
+    print(f"{'figure':<18}{'codekit':>10}{'target':>10}")
+    print(f"{'intent accuracy':<18}{intents:>10.3f}{'>= 0.9':>10}")
+    print(f"{'fact accuracy':<18}{facts:>10.3f}{'>= 0.9':>10}")
+    print(f"{'p50 latency ms':<18}{p50:>10.2f}{'<= 20':>10}")
+    print(f"{'p95 latency ms':<18}{p95:>10.2f}{'':>10}")
+    misses = [
+        (q, a) for q, a, _ in results if a.intent != q["intent"] or not facts_ok(a, q["facts"])
+    ]
+    for q, a in misses[:40]:
+        print(f"  miss: {q['question']!r}: intent {a.intent} (expected {q['intent']})")
+
+
+if __name__ == "__main__":
+    main()
