@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import tempfile
 import time
@@ -64,6 +65,38 @@ def facts_ok(answer: Any, facts: Mapping[str, Any]) -> bool:
     return all(fact_ok(answer, key, value) for key, value in facts.items())
 
 
+#: One sentence of an answer's text: no brackets inside, its citation number at the end.
+SENTENCE = re.compile(r"[^\[\]]+? \[(\d+)\][.?!]")
+
+
+def citation_problems(answer: Any) -> list[str]:
+    """What is wrong with an answer's citations (empty: every sentence carries one).
+
+    The text must be a sequence of sentences each ending with the number of an existing
+    citation; every statement and fact must point at a citation; code-set, crosswalk and
+    NCCI citations must name their release.
+    """
+    problems = []
+    if not answer.statements:
+        problems.append("no sentence at all")
+    sentences = SENTENCE.findall(answer.text)
+    if len(sentences) != len(answer.statements):
+        problems.append(f"{len(sentences)} cited sentences for {len(answer.statements)} statements")
+    if not re.fullmatch(rf"(?:{SENTENCE.pattern} ?)+", answer.text):
+        problems.append("text is not a sequence of cited sentences")
+    if any(not 1 <= int(n) <= len(answer.citations) for n in sentences):
+        problems.append("a sentence cites a number with no citation")
+    pointers = [s.citation for s in answer.statements] + [f.citation for f in answer.facts]
+    if any(not 0 <= i < len(answer.citations) for i in pointers):
+        problems.append("a statement or fact points at no citation")
+    for citation in answer.citations:
+        if not citation.source.strip():
+            problems.append("a citation without a source")
+        if citation.kind in ("code_set", "crosswalk", "ncci") and not citation.release:
+            problems.append(f"citation {citation.source!r} names no release")
+    return problems
+
+
 def install_corpus(corpus: Path) -> None:
     """Install the corpus files the question set needs into the current data folder."""
     import codekit.data
@@ -111,6 +144,8 @@ def main() -> None:
     print(f"{'fact accuracy':<18}{facts:>10.3f}{'>= 0.9':>10}")
     print(f"{'p50 latency ms':<18}{p50:>10.2f}{'<= 20':>10}")
     print(f"{'p95 latency ms':<18}{p95:>10.2f}{'':>10}")
+    cited = sum(not citation_problems(a) for _, a, _ in results) / n
+    print(f"{'answers cited':<18}{cited:>10.3f}{'= 1':>10}")
     misses = [
         (q, a) for q, a, _ in results if a.intent != q["intent"] or not facts_ok(a, q["facts"])
     ]

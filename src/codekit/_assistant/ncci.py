@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from codekit._assistant.build import QUESTION, Builder, ncci_citation, quarter
 from codekit._assistant.intent import Request
@@ -40,15 +40,27 @@ def _missing_table(builder: Builder, table: str, setting: str, day: dt.date | No
     )
 
 
-def _table_day(table: str, setting: str, day: dt.date | None) -> tuple[dt.date | None, str]:
-    """The date to ask the tables about, and the release of the installed table chosen."""
+def _packs(table: str, setting: str) -> list[Any]:
+    """The installed Medicare NCCI packs of a table kind (and setting, but for AOC)."""
     import codekit.data
 
-    packs = [
-        p
-        for p in codekit.data.list(f"ncci_{table}")
-        if table == "aoc" or p.release.endswith(setting.replace("_", "-")) or setting in p.release
-    ]
+    out = []
+    for pack in codekit.data.list(f"ncci_{table}"):
+        info = pack.manifest
+        if info.get("program", "medicare") != "medicare":
+            continue
+        if table == "aoc" or info.get("setting") == setting:
+            out.append(pack)
+    return out
+
+
+def _table_day(table: str, setting: str, day: dt.date | None) -> tuple[dt.date | None, str]:
+    """The date to ask the tables about, and the release of the installed table chosen.
+
+    Without a date the newest table answers as of its own effective date, so an answer
+    does not change with the day it is asked.
+    """
+    packs = _packs(table, setting)
     if day is not None or not packs:
         return day, ""
     newest = max(packs, key=lambda p: p.effective)
@@ -119,7 +131,7 @@ def ptp(builder: Builder, request: Request) -> None:
     if newest:
         when += f" (the effective date of the newest table, {newest})"
     if len(codes) == 1:
-        _single(builder, codes[0], edits, when)
+        _single(builder, codes[0], edits, when, _table_citation("ptp", setting, day))
         return
     a, b = codes[0], codes[1]
     rows = _pair_rows(edits, a, b)
@@ -142,7 +154,7 @@ def ptp(builder: Builder, request: Request) -> None:
         builder.say(
             f"No NCCI PTP edit pairs {a} and {b} {when}: the PTP table does not stop them "
             "being billed together",
-            _table_citation("ptp", setting, day),
+            ncci_citation(edits[0].provenance) if edits else _table_citation("ptp", setting, day),
             edit=False,
         )
         return
@@ -232,9 +244,11 @@ def _say_edit(
             )
 
 
-def _single(builder: Builder, code: str, edits: tuple[PtpEdit, ...], when: str) -> None:
+def _single(
+    builder: Builder, code: str, edits: tuple[PtpEdit, ...], when: str, table: Citation
+) -> None:
     if not edits:
-        builder.say(f"No NCCI PTP edit names {code} {when}", QUESTION, edits=0)
+        builder.say(f"No NCCI PTP edit names {code} {when}", table, edits=0)
         return
     cite = ncci_citation(edits[0].provenance)
     as_one = tuple(dict.fromkeys(e.column2 for e in edits if e.column1 == code))
@@ -300,19 +314,19 @@ def mue(builder: Builder, request: Request) -> None:
 
 def _table_citation(table: str, setting: str, day: dt.date | None) -> Citation:
     """The installed NCCI table in force on ``day`` (else the newest) of a kind and setting."""
-    import codekit.data
-
-    packs = [
-        p
-        for p in codekit.data.list(f"ncci_{table}")
-        if table == "aoc" or setting.replace("_", "-") in p.release or setting in p.release
-    ]
+    packs = _packs(table, setting)
     packs = [p for p in packs if day is None or p.effective <= day] or packs
     where = "" if table == "aoc" else f" {setting}"
     if not packs:
         return Citation("ncci", f"NCCI {_KIND[table]} medicare{where}")
     pack = max(packs, key=lambda p: p.effective)
-    return Citation("ncci", f"NCCI {_KIND[table]} medicare{where} {pack.release}", pack.release)
+    files = pack.manifest.get("source_files") or ()
+    return Citation(
+        "ncci",
+        f"NCCI {_KIND[table]} medicare{where} {pack.release}",
+        pack.release,
+        ", ".join(str(f) for f in files),
+    )
 
 
 def addon(builder: Builder, request: Request) -> None:
