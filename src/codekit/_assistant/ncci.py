@@ -167,6 +167,10 @@ def _end(row: PtpEdit) -> str:
     return row.deletion.isoformat() if row.deletion else "no end date"
 
 
+def _until(row: PtpEdit) -> str:
+    return f" to {row.deletion.isoformat()}" if row.deletion else " with no deletion date"
+
+
 def _say_edit(
     builder: Builder, row: PtpEdit, when: str, modifiers: tuple[str, ...], day: dt.date
 ) -> None:
@@ -193,7 +197,7 @@ def _say_edit(
         return
     builder.say(
         f"Yes, there is an NCCI PTP edit {when}: column 1 {row.column1}, column 2 "
-        f"{row.column2}, in force from {row.effective.isoformat()} to {_end(row)}, rationale "
+        f"{row.column2}, in force from {row.effective.isoformat()}{_until(row)}, rationale "
         f'"{row.rationale}", modifier indicator {row.modifier_indicator}',
         cite,
         **facts,
