@@ -46,14 +46,18 @@ def _values(answer: Any, name: str) -> list[Any]:
     return out
 
 
+def _accepts(pattern: str, value: str) -> bool:
+    return value.startswith(pattern[:-1]) if pattern.endswith("*") else value == pattern
+
+
 def fact_ok(answer: Any, key: str, expected: Any) -> bool:
     """Whether ``answer`` states the expected fact (see the question set's header)."""
     if key.endswith("~"):
         found = _values(answer, key[:-1])
         return all(item in found for item in expected)
     if key.endswith("|"):
-        found = _values(answer, key[:-1])
-        return any(item in found for item in expected)
+        found = [str(v) for v in _values(answer, key[:-1])]
+        return any(_accepts(item, value) for item in expected for value in found)
     value = answer.fact(key)
     if isinstance(value, tuple):
         value = list(value)

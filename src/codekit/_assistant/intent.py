@@ -10,8 +10,8 @@ import attrs
 from codekit._assistant.parse import Parsed
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
+def _words(text: str, *phrases: str) -> tuple[str, ...]:
+    return (*text.split(), *phrases)
 
 
 __all__ = ["INTENTS", "Request", "classify"]
@@ -62,6 +62,25 @@ class Request:
         }
 
 
+_PTP_WORDS = _words(
+    "together bundle bundled bundling ptp ncci column separately bypass bypasses unbundle "
+    "edit edits claim deny denied denial",
+    "same day",
+    "same date",
+    "same claim",
+)
+_VALIDITY_WORDS = _words(
+    "valid invalid active effective deleted deletion expired discontinued terminated "
+    "replaced replacement replaces retired still billable current good ok okay usable"
+)
+_HIERARCHY_WORDS = _words(
+    "under children child subcodes subcategories below hierarchy parent inside list "
+    "contain contains includes above",
+    "more specific",
+    "what in",
+)
+
+
 def _procedure_codes(parsed: Parsed) -> int:
     return sum(shape in ("procedure", "hcpcs_or_icd") for _, shape in parsed.codes)
 
@@ -78,23 +97,7 @@ def _intent(p: Parsed) -> str:
         or (_UNITS.search(p.text) is not None and not p.has("together"))
     ):
         return "mue"
-    ptp_words = p.has(
-        "together",
-        "bundle",
-        "bundled",
-        "bundling",
-        "ptp",
-        "ncci",
-        "column",
-        "separately",
-        "bypass",
-        "bypasses",
-        "same day",
-        "same date",
-        "edit",
-        "edits",
-        "unbundle",
-    )
+    ptp_words = p.has(*_PTP_WORDS)
     if n >= 2 and _procedure_codes(p) >= 2 and (ptp_words or p.has("bill", "billed", "with")):
         return "ptp"
     if n == 1 and ptp_words and not p.has("valid", "map", "maps"):
@@ -109,45 +112,9 @@ def _intent(p: Parsed) -> str:
         or _asks_other_code_set(p)
     ):
         return "map"
-    if n and p.has(
-        "valid",
-        "invalid",
-        "active",
-        "effective",
-        "deleted",
-        "deletion",
-        "expired",
-        "discontinued",
-        "terminated",
-        "replaced",
-        "replacement",
-        "replaces",
-        "retired",
-        "still",
-        "billable",
-        "current",
-        "good",
-    ):
+    if n and p.has(*_VALIDITY_WORDS):
         return "validity"
-    if n and p.has(
-        "under",
-        "children",
-        "child",
-        "subcodes",
-        "subcategories",
-        "below",
-        "hierarchy",
-        "parent",
-        "more specific",
-        "what's in",
-        "whats in",
-        "inside",
-        "list",
-        "contain",
-        "contains",
-        "includes",
-        "above",
-    ):
+    if n and p.has(*_HIERARCHY_WORDS):
         return "hierarchy"
     if n >= 2:
         return "compare"

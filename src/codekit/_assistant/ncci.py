@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from codekit._assistant.build import QUESTION, Builder, ncci_citation, quarter
+from codekit._assistant.build import Builder, ncci_citation
 from codekit._assistant.intent import Request
 from codekit._assistant.model import Citation, FactValue
+from codekit._assistant.tables import (
+    RULE,
+    SETTING_WORDS,
+    check_quarter,
+    missing_table,
+    procedure_codes,
+    request_setting,
+    table_citation,
+    table_day,
+)
 
 if TYPE_CHECKING:
-    from codekit.ncci import Provenance, PtpEdit
+    from codekit.ncci import PtpEdit
 
 __all__ = ["addon", "mue", "ptp"]
 
-_SETTING_WORDS = {
-    "practitioner": "practitioner",
-    "outpatient_hospital": "outpatient hospital",
-    "dme": "DME supplier",
-}
 _MAI = {
     1: "MAI 1, a line edit: each line's units are compared with the limit alone",
     2: "MAI 2, a date of service edit (policy): the units of all lines of the code on the "
@@ -26,84 +31,6 @@ _MAI = {
     3: "MAI 3, a date of service edit (clinical): the units of all lines of the code on the "
     "date of service are summed; units over the limit may be paid on appeal with documentation",
 }
-_RULE = Citation("rule", "NCCI edit semantics (CMS NCCI policy; codekit docs/ncci.md)")
-_KIND = {"ptp": "PTP", "mue": "MUE", "aoc": "AOC"}
-
-
-def _missing_table(builder: Builder, table: str, setting: str, day: dt.date | None) -> None:
-    which = quarter(day) if day else quarter(dt.date.today())
-    where = "" if table == "aoc" else f" {_SETTING_WORDS.get(setting, setting)}"
-    builder.missing(
-        f"codekit cannot answer this without the NCCI {_KIND[table]}{where} table: install "
-        f"the {which[:4]} Q{which[-1]} {_KIND[table]} tables (`codekit data fetch ncci --release "
-        f"{which} --accept-ama-license`, or `codekit data install FILE` with CMS's file)"
-    )
-
-
-def _packs(table: str, setting: str) -> list[Any]:
-    """The installed Medicare NCCI packs of a table kind (and setting, but for AOC)."""
-    import codekit.data
-
-    out = []
-    for pack in codekit.data.list(f"ncci_{table}"):
-        info = pack.manifest
-        if info.get("program", "medicare") != "medicare":
-            continue
-        if table == "aoc" or info.get("setting") == setting:
-            out.append(pack)
-    return out
-
-
-def _table_day(table: str, setting: str, day: dt.date | None) -> tuple[dt.date | None, str]:
-    """The date to ask the tables about, and the release of the installed table chosen.
-
-    Without a date the newest table answers as of its own effective date, so an answer
-    does not change with the day it is asked.
-    """
-    packs = _packs(table, setting)
-    if day is not None or not packs:
-        return day, ""
-    newest = max(packs, key=lambda p: p.effective)
-    return newest.effective, newest.release
-
-
-def _check_quarter(builder: Builder, provenance: Provenance, day: dt.date | None) -> None:
-    """Say so when the table that answered is not the one in force on the date asked."""
-    import codekit.data
-
-    if day is None:
-        return
-    kind = provenance.table.lower()
-    for pack in codekit.data.list(f"ncci_{kind}"):
-        if pack.release == provenance.release and pack.effective > day:
-            builder.say(
-                f"The {provenance.table} table in force on {day.isoformat()} "
-                f"({quarter(day)}) is not installed; the {provenance.release} table answered",
-                Citation("inventory", "installed data (codekit.data.list())"),
-            )
-            builder.answered = False
-
-
-def procedure_codes(builder: Builder, request: Request) -> list[str]:
-    """The question's codes that NCCI tables may hold (CPT and HCPCS shapes), as written.
-
-    NCCI tables carry their own codes (deleted ones included), so the codes are not looked
-    up in a code set first.
-    """
-    out = []
-    for written, shape in request.codes:
-        if shape in ("procedure", "hcpcs_or_icd"):
-            out.append(written.upper().replace(".", ""))
-        else:
-            builder.say(
-                f"{written} is not a CPT or HCPCS code, and NCCI edits apply only to those",
-                QUESTION,
-            )
-    return out
-
-
-def _setting(request: Request) -> str:
-    return request.setting or "practitioner"
 
 
 def _pair_rows(edits: tuple[PtpEdit, ...], a: str, b: str) -> list[PtpEdit]:
@@ -117,21 +44,21 @@ def ptp(builder: Builder, request: Request) -> None:
     codes = procedure_codes(builder, request)
     if not codes:
         return
-    setting = _setting(request)
+    setting = request_setting(request)
     if setting == "dme":
-        builder.say("CMS publishes no PTP table for DME suppliers", _RULE, ptp_table=False)
+        builder.say("CMS publishes no PTP table for DME suppliers", RULE, ptp_table=False)
         return
-    day, newest = _table_day("ptp", setting, request.as_of)
+    day, newest = table_day("ptp", setting, request.as_of)
     try:
         edits = codekit.ncci.ptp_edits(codes[0], setting=setting, as_of=day)
     except UnknownReleaseError:
-        _missing_table(builder, "ptp", setting, request.as_of)
+        missing_table(builder, "ptp", setting, request.as_of)
         return
     when = f"on {day.isoformat()}" if day else "in the newest table"
     if newest:
         when += f" (the effective date of the newest table, {newest})"
     if len(codes) == 1:
-        _single(builder, codes[0], edits, when, _table_citation("ptp", setting, day))
+        _single(builder, codes[0], edits, when, table_citation("ptp", setting, day))
         return
     a, b = codes[0], codes[1]
     rows = _pair_rows(edits, a, b)
@@ -154,12 +81,12 @@ def ptp(builder: Builder, request: Request) -> None:
         builder.say(
             f"No NCCI PTP edit pairs {a} and {b} {when}: the PTP table does not stop them "
             "being billed together",
-            ncci_citation(edits[0].provenance) if edits else _table_citation("ptp", setting, day),
+            ncci_citation(edits[0].provenance) if edits else table_citation("ptp", setting, day),
             edit=False,
         )
         return
     row = rows[-1]
-    _check_quarter(builder, row.provenance, request.as_of)
+    check_quarter(builder, row.provenance, request.as_of)
     _say_edit(builder, row, when, request.modifiers, day or dt.date.today())
 
 
@@ -205,7 +132,7 @@ def _say_edit(
     builder.say(
         f"Reported together for the same patient, provider and date of service, {row.column2} "
         "(column 2) is denied (CARC CO-236) unless the edit is bypassed",
-        _RULE,
+        RULE,
         denied=row.column2,
     )
     associated = codekit.ncci.ptp_modifiers_on(day)
@@ -227,7 +154,7 @@ def _say_edit(
         if modifier not in associated:
             builder.say(
                 f"{modifier} is not an NCCI PTP-associated modifier, so it bypasses no edit",
-                _RULE,
+                RULE,
                 bypass=False,
                 modifier=modifier,
             )
@@ -276,25 +203,25 @@ def mue(builder: Builder, request: Request) -> None:
     import codekit.ncci
     from codekit.exceptions import UnknownReleaseError
 
-    setting = _setting(request)
-    day, _newest = _table_day("mue", setting, request.as_of)
+    setting = request_setting(request)
+    day, _newest = table_day("mue", setting, request.as_of)
     for code in procedure_codes(builder, request):
         try:
             limit = codekit.ncci.mue(code, setting=setting, as_of=day)
         except UnknownReleaseError:
-            _missing_table(builder, "mue", setting, request.as_of)
+            missing_table(builder, "mue", setting, request.as_of)
             return
-        where = _SETTING_WORDS.get(setting, setting)
+        where = SETTING_WORDS.get(setting, setting)
         if limit is None:
             builder.say(
                 f"The {where} MUE table has no published limit for {code} (no published "
                 "limit is not the same as no limit: some MUEs are confidential)",
-                _table_citation("mue", setting, day),
+                table_citation("mue", setting, day),
                 mue_value=None,
             )
             continue
         cite = ncci_citation(limit.provenance)
-        _check_quarter(builder, limit.provenance, request.as_of)
+        check_quarter(builder, limit.provenance, request.as_of)
         builder.say(
             f"The {where} MUE of {code} is {limit.value} unit"
             f"{'s' if limit.value != 1 else ''} per day, {limit.mai_text}, rationale "
@@ -305,7 +232,7 @@ def mue(builder: Builder, request: Request) -> None:
             mai=limit.mai,
             rationale=limit.rationale,
         )
-        builder.say(_MAI.get(limit.mai, f"MAI {limit.mai}"), _RULE)
+        builder.say(_MAI.get(limit.mai, f"MAI {limit.mai}"), RULE)
         if request.units is not None:
             over = request.units > limit.value
             verdict = "exceed" if over else "are within"
@@ -316,23 +243,6 @@ def mue(builder: Builder, request: Request) -> None:
             )
 
 
-def _table_citation(table: str, setting: str, day: dt.date | None) -> Citation:
-    """The installed NCCI table in force on ``day`` (else the newest) of a kind and setting."""
-    packs = _packs(table, setting)
-    packs = [p for p in packs if day is None or p.effective <= day] or packs
-    where = "" if table == "aoc" else f" {setting}"
-    if not packs:
-        return Citation("ncci", f"NCCI {_KIND[table]} medicare{where}")
-    pack = max(packs, key=lambda p: p.effective)
-    files = pack.manifest.get("source_files") or ()
-    return Citation(
-        "ncci",
-        f"NCCI {_KIND[table]} medicare{where} {pack.release}",
-        pack.release,
-        ", ".join(str(f) for f in files),
-    )
-
-
 def addon(builder: Builder, request: Request) -> None:
     import codekit.ncci
     from codekit.exceptions import UnknownReleaseError
@@ -340,11 +250,11 @@ def addon(builder: Builder, request: Request) -> None:
     codes = procedure_codes(builder, request)
     if not codes:
         return
-    day, _ = _table_day("aoc", "all", request.as_of)
+    day, _ = table_day("aoc", "all", request.as_of)
     try:
         rows = {c: codekit.ncci.aoc_edits(c, as_of=day) for c in codes}
     except UnknownReleaseError:
-        _missing_table(builder, "aoc", "all", request.as_of)
+        missing_table(builder, "aoc", "all", request.as_of)
         return
     addons = [c for c in codes if rows[c]]
     if not addons:
@@ -353,7 +263,7 @@ def addon(builder: Builder, request: Request) -> None:
         if not found:
             builder.say(
                 f"{primary} is not an add-on code, and no add-on code lists it as a primary",
-                _table_citation("aoc", "all", day),
+                table_citation("aoc", "all", day),
                 is_addon=False,
                 addons=(),
             )
