@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from codekit._cli.output import print_json
@@ -22,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "number. Exits 1 when the question could not be answered (the answer says what "
         "data is missing).",
     )
-    ask.add_argument("question", nargs="+", help="the question (quote it, or write it bare)")
+    ask.add_argument(
+        "question", nargs="+", help="the question (quote it, or write it bare); - reads stdin"
+    )
     ask.add_argument("--as-of", help="date of service YYYY-MM-DD when the question names none")
     ask.add_argument(
         "--setting",
@@ -35,9 +38,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _ask(args: argparse.Namespace) -> int:
     from codekit._assistant import ask
 
-    answer = ask(" ".join(args.question), as_of=args.as_of, setting=args.setting)
+    question = " ".join(args.question)
+    if question == "-":
+        question = sys.stdin.read()
+    answer = ask(question, as_of=args.as_of, setting=args.setting)
     if args.json:
         print_json(answer.to_dict())
     else:
         print(str(answer))
-    return EXIT_OK if answer.answered else EXIT_UNANSWERED
+    if answer.answered:
+        return EXIT_OK
+    print("codekit: the question could not be fully answered (see the answer)", file=sys.stderr)
+    return EXIT_UNANSWERED
