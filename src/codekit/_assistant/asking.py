@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import threading
 from collections.abc import Callable
@@ -39,6 +40,8 @@ _SETTINGS = {
     "outpatient-hospital": "outpatient_hospital",
     "dme": "dme",
 }
+#: How many answers a Conversation keeps in its history.
+_KEPT = 100
 #: Follow-ups that carry no intent of their own keep the previous one.
 _WEAK = frozenset({"describe", "compare", "modifier", "unknown"})
 
@@ -193,7 +196,12 @@ class Conversation:
         self._setting = _setting(setting)
         self._lock = threading.Lock()
         self._last: Request | None = None
-        self.history: list[Answer] = []
+        self._history: collections.deque[Answer] = collections.deque(maxlen=_KEPT)
+
+    @property
+    def history(self) -> tuple[Answer, ...]:
+        """The last answers, oldest first (at most 100 are kept)."""
+        return tuple(self._history)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -224,5 +232,5 @@ class Conversation:
             answer = _run(request, text)
             if request.codes or request.intent == "modifier":
                 self._last = request
-            self.history.append(answer)
+            self._history.append(answer)
             return answer

@@ -25,12 +25,12 @@ def _code_set_hint(request: Request) -> str | None:
     return None
 
 
-def resolved_codes(builder: Builder, request: Request, *, procedure: bool = False) -> list[Code]:
+def resolved_codes(builder: Builder, request: Request) -> list[Code]:
     """The question's codes that name one code each (problems are said)."""
     out = []
     hint = _code_set_hint(request)
     for written, shape in request.codes:
-        found = resolve(written, shape, as_of=request.as_of, procedure=procedure)
+        found = resolve(written, shape, as_of=request.as_of)
         if found.code is None and hint is not None:
             named = resolve(written, shape, as_of=request.as_of, code_set=hint)
             found = named if named.code is not None else found

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Resolved", "cpt_descriptor", "describe_code", "resolve"]
 
-_PROCEDURE_SETS = ("cpt", "hcpcs", "icd10pcs")
 _ICD9 = re.compile(r"(?:[0-9]{3}|V[0-9]{2}|E[0-9]{3})\.[0-9]{1,2}")
 
 
@@ -34,15 +33,14 @@ def resolve(
     shape: str,
     *,
     as_of: dt.date | None,
-    procedure: bool = False,
     code_set: str | None = None,
 ) -> Resolved:
-    """Look ``written`` up as a code of its shape (procedures first when ``procedure``).
+    """Look ``written`` up as a code of its shape (ICD-9-shaped codes in ICD-9-CM).
 
     A code of ICD-9-CM's shape that no detected code set holds (``V58.67``) is looked up
     in ICD-9-CM, which is never identified by shape alone.
     """
-    found = _resolve(written, shape, as_of=as_of, procedure=procedure, code_set=code_set)
+    found = _resolve(written, shape, as_of=as_of, code_set=code_set)
     if found.code is None and not found.readings and code_set is None and _ICD9.fullmatch(written):
         icd9 = _resolve(written, "icd9cm", as_of=None, code_set="icd9cm")
         if icd9.code is not None:
@@ -55,7 +53,6 @@ def _resolve(
     shape: str,
     *,
     as_of: dt.date | None,
-    procedure: bool = False,
     code_set: str | None = None,
 ) -> Resolved:
     import codekit
@@ -68,9 +65,8 @@ def _resolve(
 
     if code_set is None and shape in ("icd9cm", "icd9pcs", "icd10pcs"):
         code_set = shape
-    code_sets = _PROCEDURE_SETS if procedure and code_set is None else None
     try:
-        found = codekit.lookup(written, code_set=code_set, code_sets=code_sets, as_of=as_of)
+        found = codekit.lookup(written, code_set=code_set, as_of=as_of)
     except AmbiguousCodeError as error:
         readings = []
         for name, canonical in error.candidates.items():
