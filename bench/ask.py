@@ -3,10 +3,11 @@
 Run with ``python -m bench ask``. The question set (``tests/fixtures/ask_questions.jsonl``)
 holds over 200 questions in lay and coder phrasing, with typos and abbreviations, each with
 the intent and the facts expected from CMS files, peer libraries or coding knowledge (its
-``source``); ``bench/_ask_truth.py`` writes it without calling codekit. NCCI and GEM questions need the corpus files (``$CODEKIT_CMS_CORPUS``), installed
-into a temporary data folder; without the corpus those questions are left out (and the
-report says so). Targets (issue 14): intent and fact accuracy >= 0.9 each,
-p50 latency <= 20 ms (each question timed once after one warm-up pass).
+``source``); ``bench/_ask_truth.py`` writes it without calling codekit. NCCI and GEM
+questions need the corpus files (``$CODEKIT_CMS_CORPUS``), installed into a temporary data
+folder; without the corpus those questions are left out (and the report says so). Targets
+(issue 14): intent and fact accuracy >= 0.9 each, p50 latency <= 20 ms (each question
+timed once after one warm-up pass).
 """
 
 from __future__ import annotations
