@@ -122,21 +122,51 @@ def score(questions: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], Any
 def main() -> None:
     corpus = Path(os.environ.get("CODEKIT_CMS_CORPUS", "") or "/nonexistent")
     questions = load_questions()
+    previous = os.environ.get("CODEKIT_DATA_DIR")
     with tempfile.TemporaryDirectory() as folder:
         os.environ["CODEKIT_DATA_DIR"] = folder
-        import codekit
+        try:
+            results, left_out = _run(corpus, questions)
+        finally:
+            if previous is None:
+                os.environ.pop("CODEKIT_DATA_DIR", None)
+            else:
+                os.environ["CODEKIT_DATA_DIR"] = previous
+            import codekit
 
-        codekit.refresh()
-        if all((corpus / name).is_file() for name in CORPUS_FILES):
+            codekit.refresh()
+    if left_out:
+        print(left_out)
+    _report(results)
+
+
+def _run(
+    corpus: Path, questions: list[dict[str, Any]]
+) -> tuple[list[tuple[dict[str, Any], Any, float]], str]:
+    """Install the corpus packs (if any), warm up, then time every question once."""
+    import codekit
+    from codekit.exceptions import CodekitError
+
+    codekit.refresh()
+    left_out = ""
+    found = all((corpus / name).is_file() for name in CORPUS_FILES)
+    try:
+        if found:
             install_corpus(corpus)
             codekit.refresh()
-        else:
-            skipped = [q for q in questions if q["corpus"]]
-            questions = [q for q in questions if not q["corpus"]]
-            print(f"no CMS corpus: {len(skipped)} questions that need its files left out")
-        for _ in score(questions):  # warm-up: open every dataset and index once
-            pass
-        results = list(score(questions))
+    except (CodekitError, ImportError) as error:  # openpyxl missing, a file changed
+        left_out = f"the corpus files could not be installed: {error}\n"
+        found = False
+    if not found:
+        skipped = [q for q in questions if q["corpus"]]
+        questions = [q for q in questions if not q["corpus"]]
+        left_out += f"no CMS corpus: {len(skipped)} questions that need its files left out"
+    for _ in score(questions):  # warm-up: open every dataset and index once
+        pass
+    return list(score(questions)), left_out
+
+
+def _report(results: list[tuple[dict[str, Any], Any, float]]) -> None:
     n = len(results)
     intents = sum(a.intent == q["intent"] for q, a, _ in results) / n
     facts = sum(facts_ok(a, q["facts"]) for q, a, _ in results) / n
