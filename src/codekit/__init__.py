@@ -14,6 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from codekit._assistant import Answer, Conversation, ask
     from codekit._crosswalk._api import crosswalk, crosswalk_frame, crosswalks, hccs
     from codekit._crosswalk._values import Crosswalk, Hcc, Mapping
     from codekit._lookup import (
@@ -47,12 +48,14 @@ if TYPE_CHECKING:
     from codekit.models import Code, CodeSet, DataRelease
 
 __all__ = [
+    "Answer",
     "Claim",
     "ClaimLine",
     "Client",
     "Code",
     "CodePage",
     "CodeSet",
+    "Conversation",
     "Crosswalk",
     "DataRelease",
     "EditReport",
@@ -66,6 +69,7 @@ __all__ = [
     "Suggestions",
     "__version__",
     "addon_primaries",
+    "ask",
     "check_claim",
     "check_claims",
     "code_sets",
@@ -91,6 +95,9 @@ __all__ = [
 ]
 
 _LAZY: dict[str, str] = {
+    "Answer": "codekit._assistant",
+    "Conversation": "codekit._assistant",
+    "ask": "codekit._assistant",
     "Claim": "codekit._ncci.model",
     "ClaimLine": "codekit._ncci.model",
     "EditReport": "codekit._ncci.model",

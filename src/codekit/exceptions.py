@@ -22,6 +22,7 @@ __all__ = [
     "InvalidCodeError",
     "InvalidDateError",
     "InvalidQueryError",
+    "InvalidQuestionError",
     "InvalidValueError",
     "LicenseNotAcceptedError",
     "MalformedFileError",
@@ -348,6 +349,19 @@ class InvalidValueError(CodekitError, TypeError):
     belongs or ``report=False`` where a function does.
 
     ``field`` names the argument or field and ``value`` holds what was given.
+    """
+
+    def __init__(self, field: str, value: object, message: str) -> None:
+        self.field = field
+        self.value = value
+        super().__init__(message)
+
+
+class InvalidQuestionError(CodekitError, ValueError):
+    """A question given to :func:`codekit.ask` is not a string, or an argument of it (such
+    as ``setting=``) is not one codekit knows; the message says what to pass.
+
+    ``field`` names the argument and ``value`` holds what was given.
     """
 
     def __init__(self, field: str, value: object, message: str) -> None:

@@ -39,6 +39,7 @@ from codekit._plugin.checks import check_record, check_release
 from codekit._plugin.loading import contained
 from codekit._tables.sections import (
     AOC_PRIMARIES,
+    ASK_BACKENDS,
     DESCRIPTIONS,
     QUOTA_POLICIES,
     QUOTA_STORES,
@@ -522,6 +523,21 @@ class Registrar:
             AOC_PRIMARIES,
             AocPrimaries(add_on=add_on, primaries=codes, program=program, source=source),
         )
+
+    def add_ask_backend(self, backend: object) -> None:
+        """Register a language-model backend that rephrases :func:`codekit.ask` answers.
+
+        ``backend`` has a ``rephrase(question, answer)`` method returning the sentences to
+        show, each with a ``text`` and the index of its ``citation`` in
+        ``answer.citations``. codekit keeps only sentences that state nothing beyond the
+        cited facts, so a backend can reword an answer but never add to it. The backend of
+        the highest-precedence plugin is used.
+
+        .. versionadded:: 0.2
+        """
+        if not callable(getattr(backend, "rephrase", None)):
+            raise TypeError("add_ask_backend needs an object with a rephrase(question, answer)")
+        self._add(ASK_BACKENDS, backend)
 
 
 def _memoised(factory: SourceFactory) -> SourceFactory:

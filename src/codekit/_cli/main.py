@@ -35,6 +35,7 @@ COMMANDS: tuple[str, ...] = (
     "codekit._cli.search",
     "codekit._cli.page",
     "codekit._cli.releases",
+    "codekit._cli.ask",
 )
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT, EXIT_DATA = 0, 1, 2, 3

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AOC_PRIMARIES",
+    "ASK_BACKENDS",
     "DESCRIPTIONS",
     "PAGE_INFO",
     "QUOTA_POLICIES",
@@ -93,8 +94,11 @@ PAGE_INFO: Section[tuple[str, Callable[[str], dict[str, Any]]]] = Section(
 DESCRIPTIONS: Section[DescriptionProvider] = Section("descriptions", "pages", "all")
 #: ``add_aoc_primaries``: contractor primaries, merged over every plugin.
 AOC_PRIMARIES: Section[AocPrimaries] = Section("ncci_aoc_primaries", "ncci", "all")
+#: ``add_ask_backend``: the highest-precedence plugin's backend rephrases answers.
+ASK_BACKENDS: Section[object] = Section("ask_backend", "assistant", "all")
 
 #: Every section codekit's capabilities read, by name.
 SECTIONS: dict[str, Section[Any]] = {
-    s.name: s for s in (QUOTA_POLICIES, QUOTA_STORES, PAGE_INFO, DESCRIPTIONS, AOC_PRIMARIES)
+    s.name: s
+    for s in (QUOTA_POLICIES, QUOTA_STORES, PAGE_INFO, DESCRIPTIONS, AOC_PRIMARIES, ASK_BACKENDS)
 }
