@@ -18,6 +18,7 @@ __all__ = [
     "DataFileError",
     "DownloadError",
     "IncompleteReleaseError",
+    "IntegrationError",
     "InvalidClaimError",
     "InvalidCodeError",
     "InvalidDateError",
@@ -354,3 +355,9 @@ class InvalidValueError(CodekitError, TypeError):
         self.field = field
         self.value = value
         super().__init__(message)
+
+
+class IntegrationError(CodekitError, RuntimeError):
+    """An optional integration (Spark, Polars, pyarrow, FHIR) cannot run as asked: its extra
+    is not installed (``pip install 'codekit[spark]'``), or the session or value given cannot
+    be used (the message says what to do instead)."""
