@@ -10,15 +10,26 @@ missing answer.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import codekit
-from codekit.exceptions import InvalidValueError
+from codekit.exceptions import InvalidCodeError, InvalidValueError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["crosswalk", "describe", "hcc", "is_valid", "mapped_lists"]
+__all__ = [
+    "FLAGS",
+    "crosswalk",
+    "describe",
+    "describe_list",
+    "hcc",
+    "hcc_lists",
+    "is_valid",
+    "mapped_lists",
+    "valid_list",
+]
 
 #: The GEM flags of a crosswalk mapping, in the order ``crosswalk_frame`` gives them.
 FLAGS = ("approximate", "no_map", "combination", "scenario", "choice_list")
@@ -36,6 +47,20 @@ def _series(values: Any) -> pd.Series[Any]:
             f"expected a column of codes (a pandas Series or a list), not {type(values).__name__}",
         )
     return pd.Series(list(values), dtype=object)
+
+
+def describe_list(
+    values: Sequence[Any],
+    *,
+    code_set: str | None = None,
+    as_of: dt.date | str | None = None,
+    release: str | None = None,
+) -> list[str | None]:
+    """Per code, :func:`codekit.describe_many`'s answer (``None`` for a missing code)."""
+    distinct = list(dict.fromkeys(v for v in values if isinstance(v, str)))
+    texts = codekit.describe_many(distinct, code_set=code_set, as_of=as_of, release=release)
+    found = dict(zip(distinct, texts, strict=True))
+    return [found[v] if isinstance(v, str) else None for v in values]
 
 
 def describe(
@@ -62,20 +87,41 @@ def describe(
 
 
 def _day(value: object) -> dt.date | str | None:
-    """One date of a date column (``None`` when missing)."""
-    import pandas as pd
-
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
+    """One date of a date column (``None`` when missing: ``None``, NaN, NaT)."""
+    if value is None or (not isinstance(value, str) and value != value):  # noqa: PLR0124 - NaN, NaT
         return None
-    if isinstance(value, pd.Timestamp | dt.datetime):
+    if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date | str):
         return value
-    import numpy as np
-
-    if isinstance(value, np.datetime64):
-        return pd.Timestamp(value).date()
+    if type(value).__name__ == "datetime64":  # numpy, without importing it
+        return str(value)[:10]
     return str(value)  # the scalar function says what is wrong with it
+
+
+def valid_list(
+    codes: Sequence[Any],
+    days: Sequence[Any] | None,
+    *,
+    code_set: str | None = None,
+    kind: str | None = None,
+) -> list[bool | None]:
+    """Per code (and its date, when ``days`` is given), :func:`codekit.is_valid`; ``None``
+    for a missing code or date. Each distinct pair is asked once."""
+    answers: dict[tuple[str, Any], bool] = {}
+    out: list[bool | None] = []
+    on = [_day(d) for d in days] if days is not None else [None] * len(codes)
+    for code, day in zip(codes, on, strict=True):
+        if not isinstance(code, str) or (days is not None and day is None):
+            out.append(None)
+            continue
+        found = answers.get((code, day))
+        if found is None:
+            found = answers[(code, day)] = codekit.is_valid(
+                code, code_set=code_set, kind=kind, as_of=day
+            )
+        out.append(found)
+    return out
 
 
 def is_valid(
@@ -90,14 +136,15 @@ def is_valid(
     ``as_of`` is one date for every row or a column of dates (a Series aligned with the codes,
     or a sequence of the same length). Raises what :func:`codekit.is_valid` raises.
     """
-    import numpy as np
     import pandas as pd
 
     series = _series(values)
     n = len(series)
-    if as_of is None or isinstance(as_of, dt.date | str | pd.Timestamp):
-        days: list[Any] = [_day(as_of) if as_of is not None else None] * n
-        dated = as_of is not None
+    days: list[Any] | None
+    if as_of is None:
+        days = None
+    elif isinstance(as_of, dt.date | str | pd.Timestamp):
+        days = [as_of] * n
     else:
         column = as_of.reindex(series.index) if isinstance(as_of, pd.Series) else list(as_of)
         if len(column) != n:
@@ -107,24 +154,9 @@ def is_valid(
                 f"the date column has {len(column)} rows and the code column {n}: "
                 "give one date per code, or one date for all",
             )
-        days = [_day(v) for v in column]
-        dated = True
-    codes = [v if isinstance(v, str) else None for v in series]
-    answers: dict[tuple[str, Any], bool] = {}
-    out = np.zeros(n, dtype=bool)
-    missing = np.zeros(n, dtype=bool)
-    for i, (code, day) in enumerate(zip(codes, days, strict=True)):
-        if code is None or (dated and day is None):
-            missing[i] = True
-            continue
-        key = (code, day)
-        found = answers.get(key)
-        if found is None:
-            found = answers[key] = codekit.is_valid(code, code_set=code_set, kind=kind, as_of=day)
-        out[i] = found
-    result = pd.array(out, dtype="boolean")
-    result[missing] = pd.NA
-    return pd.Series(result, index=series.index, name=series.name)
+        days = list(column)
+    found = valid_list(series.tolist(), days, code_set=code_set, kind=kind)
+    return pd.Series(pd.array(found, dtype="boolean"), index=series.index, name=series.name)
 
 
 def crosswalk(
@@ -149,34 +181,45 @@ def crosswalk(
 
 
 def mapped_lists(
-    values: Any,
+    values: Sequence[Any],
     *,
     to: str,
     source: str | None = None,
     as_of: dt.date | str | None = None,
     release: str | None = None,
 ) -> list[list[dict[str, Any]] | None]:
-    """Per row, its crosswalk targets as ``{"target", flags...}`` dicts (``[]`` unmapped,
-    ``None`` for a missing code): the shape of a Spark/Arrow list-of-struct column."""
-    import pandas as pd
-
-    series = _series(values).reset_index(drop=True)
-    frame = codekit.crosswalk_frame(
-        series, to=to, source=source, as_of=as_of, release=release, keep_unmapped=False
-    )
-    out: list[list[dict[str, Any]] | None] = [
-        None if not isinstance(v, str) else [] for v in series
-    ]
-    positions = frame.index.to_numpy()
-    targets = frame["target"].tolist()
-    flags = [frame[name].tolist() for name in FLAGS]
-    for row, (position, target) in enumerate(zip(positions, targets, strict=True)):
-        found = out[int(position)]
-        if found is not None and not pd.isna(target):
-            found.append(
-                {"target": str(target)} | {n: f[row] for n, f in zip(FLAGS, flags, strict=True)}
-            )
+    """Per code, its targets in ``to`` as ``{"target", flags...}`` dicts (``[]`` unmapped or
+    not a code of the source code set, ``None`` for a missing code): the shape of a
+    Spark/Arrow list-of-struct column. Each distinct code is asked once."""
+    answers: dict[str, list[dict[str, Any]]] = {}
+    out: list[list[dict[str, Any]] | None] = []
+    for code in values:
+        if not isinstance(code, str):
+            out.append(None)
+            continue
+        found = answers.get(code)
+        if found is None:
+            try:
+                mapped = codekit.crosswalk(code, to=to, source=source, as_of=as_of, release=release)
+            except InvalidCodeError:
+                mapped = ()
+            found = answers[code] = [
+                {"target": m.target} | {name: getattr(m, name) for name in FLAGS}
+                for m in mapped
+                if m.target is not None
+            ]
+        out.append(found)
     return out
+
+
+def hcc_lists(
+    values: Sequence[Any], *, model: str = "V28", payment_year: int | None = None
+) -> list[list[str] | None]:
+    """Per ICD-10-CM code, the sorted HCCs it maps to in ``model`` (``None`` when missing)."""
+    name = model if ":" in model else "rxhcc:V08" if model == "RxHCC" else f"hcc:{model}"
+    release = None if payment_year is None else str(payment_year)
+    lists = mapped_lists(values, to=name, release=release)
+    return [None if found is None else sorted({m["target"] for m in found}) for found in lists]
 
 
 def hcc(
@@ -191,9 +234,5 @@ def hcc(
     import pandas as pd
 
     series = _series(values)
-    name = model if ":" in model else "rxhcc:V08" if model == "RxHCC" else f"hcc:{model}"
-    lists = mapped_lists(
-        series, to=name, release=None if payment_year is None else str(payment_year)
-    )
-    hccs = [None if found is None else sorted({m["target"] for m in found}) for found in lists]
-    return pd.Series(hccs, index=series.index, name=series.name, dtype=object)
+    lists = hcc_lists(series.tolist(), model=model, payment_year=payment_year)
+    return pd.Series(lists, index=series.index, name=series.name, dtype=object)
