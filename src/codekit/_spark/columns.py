@@ -71,13 +71,14 @@ def is_valid(
     """Whether each code may be reported on its date (``dates``: a column of dates, or none
     for the newest release); a ``boolean`` column, null for a missing code or date."""
     F, pandas_udf = _spark()
+    dated = dates is not None  # the closure must not hold a Column (it is not picklable)
 
     @pandas_udf("boolean")  # type: ignore[untyped-decorator]
     def run(values: Series, days: Series) -> Series:
         from codekit._frames import columns
 
         activate(data)
-        on = None if dates is None else days
+        on = days if dated else None
         return columns.is_valid(values, as_of=on, code_set=code_set, kind=kind).astype(object)
 
     return run(_column(codes), F.lit(None).cast("date") if dates is None else _column(dates))
