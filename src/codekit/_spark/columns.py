@@ -101,7 +101,7 @@ def crosswalk(
         from codekit._frames import columns
 
         activate(data)
-        lists = columns.mapped_lists(values, to=to, source=source, as_of=as_of)
+        lists = columns.mapped_lists(values.tolist(), to=to, source=source, as_of=as_of)
         return pd.Series(lists, dtype=object)
 
     return run(_column(codes))
