@@ -30,10 +30,14 @@ def as_pandas_lines(value: Any) -> Any:
     """``value`` as a pandas DataFrame when it is an Arrow table or a Polars frame, else as is.
 
     Dates stay ``datetime64`` (the engine's fast path) and list columns (``modifiers``,
-    ``diagnoses``) become arrays per row, which the engine reads as lists.
+    ``diagnoses``) become Python lists (the engine reads them faster than arrays).
     """
     if is_polars(value):
         value = value.to_arrow()
     if is_arrow(value):
-        return value.to_pandas(date_as_object=False)
+        frame = value.to_pandas(date_as_object=False)
+        for field in value.schema:
+            if "list" in str(field.type):  # lists as Python lists, as a pandas user has them
+                frame[field.name] = value.column(field.name).to_pylist()
+        return frame
     return value

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from codekit._frames.convert import as_pandas_lines
 from codekit._frames.findings import findings_to_arrow, spark_ddl
 from codekit._spark.ship import activate
 from codekit.exceptions import IntegrationError, InvalidClaimError
@@ -34,7 +35,7 @@ def _checker(
         import codekit
 
         activate(data)
-        lines = table.drop_columns([_BUCKET]).to_pandas(date_as_object=False)
+        lines = as_pandas_lines(table.drop_columns([_BUCKET]))
         return findings_to_arrow(
             codekit.check_claims(lines, setting=setting, as_of=as_of, policy=policy)
         )
