@@ -25,6 +25,9 @@ MODULES = (
     "codekit.data",
     "codekit.ncci",
     "codekit.quota",
+    "codekit.frames",
+    "codekit.spark",
+    "codekit.fhir",
 )
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 

@@ -18,6 +18,7 @@ __all__ = [
     "DataFileError",
     "DownloadError",
     "IncompleteReleaseError",
+    "IntegrationError",
     "InvalidClaimError",
     "InvalidCodeError",
     "InvalidDateError",
@@ -368,3 +369,9 @@ class InvalidQuestionError(CodekitError, ValueError):
         self.field = field
         self.value = value
         super().__init__(message)
+
+
+class IntegrationError(CodekitError, RuntimeError):
+    """An optional integration (Spark, Polars, pyarrow, FHIR) cannot run as asked: its extra
+    is not installed (``pip install 'codekit[spark]'``), or the session or value given cannot
+    be used (the message says what to do instead)."""

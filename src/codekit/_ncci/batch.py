@@ -63,7 +63,8 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
     ``datetime64`` (``NaT`` = open-ended).
 
     :param frame: one row per line with the columns of :class:`~codekit.Claim` /
-        :class:`~codekit.ClaimLine` (``code`` and ``date_of_service`` required; ``modifiers``
+        :class:`~codekit.ClaimLine` (a pandas or Polars DataFrame or a pyarrow Table;
+        ``code`` and ``date_of_service`` required; ``modifiers``
         a list or a space/comma separated string; ``units`` default 1), or an iterable of
         :class:`~codekit.Claim`. A ``date_of_service`` column of ``datetime64`` is fastest.
     :param setting: the setting of rows without a ``setting`` column / value.
@@ -85,6 +86,9 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
         raise InvalidClaimError(
             f"policy must be a codekit.ncci.Policy, not {type(policy).__name__}", field="policy"
         )
+    from codekit._frames.convert import as_pandas_lines
+
+    frame = as_pandas_lines(frame)  # a pyarrow Table or a Polars DataFrame: as pandas
     if not isinstance(frame, pd.DataFrame):
         frame = _frame_of_claims(_claims_of(frame))
     n = len(frame)

@@ -1,0 +1,230 @@
+"""codekit.spark in real local-mode PySpark (``local[2]``) on a few thousand synthetic claims.
+
+The truth is :func:`codekit.check_claims` on the same lines in pandas (in the driver):
+every finding Spark returns must be one of its findings, field for field, and none missing.
+The NCCI tables are the genuine CMS files of the corpus, installed once; the executors
+see them only through :func:`codekit.spark.ship_data` (they start with an empty data
+directory of their own).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import codekit
+import codekit.data
+import codekit.ncci
+from codekit import _registry
+from codekit._frames.synthetic import claim_lines
+from codekit.exceptions import IntegrationError, InvalidCodeError
+
+pyspark = pytest.importorskip("pyspark")
+pa = pytest.importorskip("pyarrow")
+pd = pytest.importorskip("pandas")
+
+pytestmark = [pytest.mark.spark, pytest.mark.corpus]
+
+PTP = "ptp/ccipra-v322r0-f1.excerpt.txt"
+MUE = "mue/MCR_MUE_PractitionerServices_Eff_07-01-2026.excerpt.csv"
+AOC = "aoc/AOC_V2026Q2-MCR.xlsx"
+RULES_ONLY = codekit.ncci.Policy(validate_codes=False)
+
+
+@pytest.fixture(scope="session")
+def installed(cms_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding the corpus's PTP, MUE and AOC tables."""
+    folder = tmp_path_factory.mktemp("spark-data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CODEKIT_DATA_DIR", str(folder))
+        _registry.reset()
+        codekit.data.install([cms_corpus / PTP, cms_corpus / MUE, cms_corpus / AOC])
+    _registry.reset()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One local[2] session for the whole test session; its executors' data dir is empty."""
+    from pyspark.sql import SparkSession
+
+    empty = tmp_path_factory.mktemp("executor-data")
+    with pytest.MonkeyPatch.context() as patch:
+        # the JVM and its Python workers inherit the environment of this moment
+        patch.setenv("CODEKIT_DATA_DIR", str(empty))
+        patch.setenv("PYSPARK_PYTHON", sys.executable)
+        session = (
+            SparkSession.builder.master("local[2]")
+            .appName("codekit-tests")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .getOrCreate()
+        )
+    yield session
+    session.stop()
+
+
+@pytest.fixture
+def tables(installed: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The driver uses the installed tables (the executors do only through shipping)."""
+    monkeypatch.setenv("CODEKIT_DATA_DIR", str(installed))
+    _registry.reset()
+    yield installed
+    _registry.reset()
+
+
+def _ptp_codes(corpus: Path) -> list[str]:
+    rows = (corpus / PTP).read_bytes().decode("ascii").split("\r\n")[6:]
+    return sorted({field for row in rows if row for field in row.split("\t")[:2]})
+
+
+@pytest.fixture(scope="session")
+def lines(cms_corpus: Path) -> Any:
+    """3,000 lines over the PTP pairs' codes, two add-ons and their primaries (CMS's AOC
+    2026Q2 lists G2211 with 99213 and 0628T with 0627T), around the MUE table's first day."""
+    codes = [*_ptp_codes(cms_corpus), "G2211", "99213", "0627T", "0628T"] * 1
+    columns = claim_lines(codes, 3000, first_day=dt.date(2026, 6, 28), days=8)
+    return pa.table(columns)
+
+
+def _key(frame: Any) -> list[tuple[Any, ...]]:
+    """Findings as sorted tuples of every column (missing values made comparable)."""
+    rows = []
+    for record in frame.to_dict("records"):
+        row = []
+        for name in codekit.ncci.FINDING_COLUMNS:
+            value = record[name]
+            if isinstance(value, list | tuple) or hasattr(value, "tolist"):
+                value = tuple(str(v) for v in list(value))
+            elif value is None or (not isinstance(value, str) and pd.isna(value)):
+                value = None
+            elif isinstance(value, pd.Timestamp | dt.datetime):
+                value = value.date()
+            elif not isinstance(value, str | bool | dt.date):
+                value = int(value)
+            row.append(value)
+        rows.append(tuple(row))
+    return sorted(rows, key=repr)
+
+
+def _spark_findings(spark: Any, lines: Any, **options: Any) -> Any:
+    import codekit.spark
+
+    frame = spark.createDataFrame(lines)
+    found = codekit.spark.check_claims(frame, **options)
+    return found.toArrow().to_pandas()
+
+
+# the packaged CPT numbers end 2026-06-30: validity on later dates warns that it is stale
+@pytest.mark.filterwarnings("ignore::codekit.exceptions.StaleDataWarning")
+@pytest.mark.parametrize("policy", [RULES_ONLY, None], ids=["rules-only", "default-policy"])
+def test_spark_findings_equal_check_claims_in_pandas(
+    spark: Any, lines: Any, tables: Path, policy: codekit.ncci.Policy | None
+) -> None:
+    import codekit.spark
+
+    truth = codekit.check_claims(lines.to_pandas(date_as_object=False), policy=policy)
+    assert set(truth["kind"]) >= {"ptp", "mue", "aoc"}  # the data exercises every edit
+    assert truth["unchecked"].any()  # and lines before the MUE table's first day
+    data = codekit.spark.ship_data(spark)
+    found = _spark_findings(spark, lines, policy=policy, data=data)
+    assert list(found.columns) == list(codekit.ncci.FINDING_COLUMNS)
+    assert len(found) == len(truth)
+    assert _key(found) == _key(truth)
+
+
+def test_executors_see_only_the_shipped_tables(spark: Any, lines: Any, tables: Path) -> None:
+    """Without ``data=`` the executors have no tables (every edit kind is unverifiable);
+    with it they open the unpacked archive, not the driver's directory."""
+    import codekit.spark
+
+    bare = _spark_findings(spark, lines, policy=RULES_ONLY)
+    assert len(bare) > 0
+    assert bare["unchecked"].all()
+    data = codekit.spark.ship_data(spark)
+    assert codekit.spark.ship_data(spark) == data  # the same data is shipped once
+
+    def where(batches: Iterator[Any]) -> Iterator[Any]:
+        from codekit._spark.ship import activate
+
+        activate(data)
+        for batch in batches:
+            folder = os.environ["CODEKIT_DATA_DIR"]
+            packs = sorted(p.kind + "/" + p.release for p in codekit.data.list())
+            yield pa.RecordBatch.from_pydict(
+                {"folder": [folder] * batch.num_rows, "packs": [" ".join(packs)] * batch.num_rows}
+            )
+
+    seen = spark.range(8, numPartitions=2).mapInArrow(where, "folder string, packs string")
+    rows = {tuple(r) for r in seen.distinct().collect()}
+    expected = " ".join(sorted(p.kind + "/" + p.release for p in codekit.data.list()))
+    assert {packs for _, packs in rows} == {expected}
+    assert all(Path(folder).name == data and folder != str(tables) for folder, _ in rows)
+
+
+def test_line_functions_equal_the_scalar_functions(spark: Any) -> None:
+    import codekit.spark
+
+    codes = ["E11.9", "E1122", "I10", "Z99.999", None, "250.00", "J45.909", "E11.9"]
+    days = [dt.date(2020, 1, 1), dt.date(2015, 10, 1), None, dt.date(2024, 1, 1)] * 2
+    frame = spark.createDataFrame(
+        pa.table({"code": codes, "day": pa.array(days, type=pa.date32())})
+    )
+    out = frame.select(
+        "code",
+        codekit.spark.describe("code").alias("describe"),
+        codekit.spark.is_valid("code", "day", code_set="icd10cm").alias("valid"),
+        codekit.spark.hcc("code", model="V28", payment_year=2026).alias("hcc"),
+        codekit.spark.crosswalk("code", to="icd10cm", source="icd9cm").alias("gem"),
+    ).toArrow()
+    got = out.to_pylist()
+    for row, day in zip(got, days, strict=True):
+        code = row["code"]
+        if code is None:
+            assert row["describe"] is None
+            assert row["valid"] is None
+            continue
+        assert row["describe"] == codekit.describe_many([code])[0]
+        if day is None:
+            assert row["valid"] is None
+        else:
+            assert row["valid"] == codekit.is_valid(code, code_set="icd10cm", as_of=day)
+        try:
+            mapped = codekit.crosswalk(code, to="hcc:V28", release="2026")
+        except InvalidCodeError:
+            mapped = ()
+        assert row["hcc"] == sorted({str(m.target) for m in mapped})
+        try:
+            targets = codekit.crosswalk(code, to="icd10cm", source="icd9cm")
+        except InvalidCodeError:
+            targets = ()
+        assert [(g["target"], g["approximate"], g["scenario"]) for g in row["gem"]] == [
+            (m.target, m.approximate, m.scenario) for m in targets
+        ]
+
+
+def test_check_claims_rejects_what_is_not_a_spark_frame() -> None:
+    import codekit.spark
+
+    with pytest.raises(IntegrationError, match="Spark DataFrame"):
+        codekit.spark.check_claims([{"code": "11111"}])
+
+
+def test_the_spark_guide_runs(spark: Any, tables: Path) -> None:
+    """docs/spark.md's example, executed as written (its asserts compare with pandas)."""
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "spark.md").read_text()
+    code = guide.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "docs/spark.md", "exec"), namespace)
+    # NCCI.md: the column 2 line is denied unless a PTP-associated modifier (59) bypasses
+    # it; a type 1 add-on without its primary is denied
+    counts = {(r["kind"], r["severity"]): r["count"] for r in namespace["summary"].collect()}
+    assert counts == {("ptp", "deny"): 1, ("ptp", "warn"): 1, ("aoc", "deny"): 1}
+    assert namespace["described"].count() == 6
