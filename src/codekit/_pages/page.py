@@ -25,6 +25,7 @@ from codekit.exceptions import CodekitError, UnknownCodeError, UnknownReleaseErr
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from codekit._codesets.spec import CodeSetSpec
     from codekit._registry import Registry, Release
     from codekit.models import Code
     from codekit.plugins import CodeRecord, DescriptionProvider
@@ -33,19 +34,10 @@ __all__ = ["NCCI_SETTINGS", "build_page", "page", "resolve_code"]
 
 #: The NCCI settings a page shows (see NCCI.md); there is no DME PTP table.
 NCCI_SETTINGS: tuple[str, ...] = ("practitioner", "outpatient_hospital", "dme")
-#: Code sets NCCI edits are keyed by (HCPCS Level II and CPT numbers).
-_NCCI_CODE_SETS = frozenset({"cpt", "hcpcs"})
 _NCCI_HINT = (
     "NCCI {what} are not installed; install the CMS file with "
     "`codekit data install FILE` (see the NCCI guide)"
 )
-_DESCRIPTOR_HINT = {
-    "cpt": (
-        "CPT descriptors are AMA-licensed and never shipped with codekit; licensees install "
-        "the codekit-cpt plugin (from codekit's source repository, plugins/codekit-cpt) and "
-        "point CODEKIT_CPT_DESCRIPTORS at their descriptor file"
-    ),
-}
 
 DateArg = dt.date | str | None
 
@@ -112,7 +104,7 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
     try:
         release = registry.select(code_set, as_of=day)
     except UnknownReleaseError as exc:
-        if code_set not in _DESCRIPTOR_HINT:
+        if not spec.licensed:  # a licensed code list is no missing install
             missing.append(str(exc))
     if release is not None:
         found = release.source().find(canonical)
@@ -130,8 +122,8 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
     plugin_texts = _plugin_descriptions(registry, code_set, canonical)
     shown = {(d.text, d.source) for d in descriptions}
     descriptions += [d for d in plugin_texts if (d.text, d.source) not in shown]
-    if not plugin_texts and code_set in _DESCRIPTOR_HINT:
-        missing.append(_DESCRIPTOR_HINT[code_set])
+    if not descriptions and spec.descriptor_hint:
+        missing.append(spec.descriptor_hint)
 
     hierarchy: tuple[HierarchyEntry, ...] = ()
     children: tuple[HierarchyEntry, ...] = ()
@@ -163,7 +155,7 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
     parts = {
         "history": history,
         "crosswalks": _crosswalks(code_set, canonical, day),
-        **_ncci(code_set, canonical, day),
+        **_ncci(spec, canonical, day),
     }
     missing += [part.message for part in parts.values() if not part.available]
     missing = list(dict.fromkeys(missing))
@@ -228,7 +220,7 @@ def _tree(
 def _history(registry: Registry, code_set: str, code: str) -> PagePart:
     releases = registry.releases(code_set)
     title = "Validity history"
-    if not releases and code_set in _DESCRIPTOR_HINT:
+    if not releases and registry.spec(code_set).licensed:
         return PagePart(
             name="history",
             title=title,
@@ -348,13 +340,14 @@ def _crosswalks(code_set: str, code: str, day: dt.date | None) -> PagePart:
     )
 
 
-def _ncci(code_set: str, code: str, day: dt.date | None) -> dict[str, PagePart]:
+def _ncci(spec: CodeSetSpec, code: str, day: dt.date | None) -> dict[str, PagePart]:
     titles = {
         "ptp": "NCCI procedure-to-procedure edits",
         "mue": "NCCI medically unlikely edits",
         "addons": "NCCI add-on code edits",
     }
-    if code_set not in _NCCI_CODE_SETS:
+    code_set = spec.name
+    if "ncci" not in spec.claim_edits:
         return {
             name: PagePart(
                 name=name,
