@@ -17,6 +17,7 @@ import pytest
 
 import codekit
 from codekit import _registry
+from codekit._pages import builtin as page_sections
 from codekit.exceptions import UnknownCodeSetError
 from codekit.models import DataRelease
 from codekit.plugins import CodeRecord, CodeSetSpec, Registrar, hookimpl
@@ -70,9 +71,9 @@ def test_search_leaves_out_a_retired_code_set_unless_asked() -> None:
 
 def test_a_licensed_code_set_says_where_descriptors_come_from() -> None:
     spec = _spec("zeta", licensed=True, descriptor_hint=HINT)
-    with isolated_registry(_plugin(spec), builtins=False):
+    with isolated_registry(_plugin(spec), page_sections, builtins=False):
         assert HINT in codekit.page("ZE001").missing
-    with isolated_registry(_plugin(spec, describe=True), builtins=False):
+    with isolated_registry(_plugin(spec, describe=True), page_sections, builtins=False):
         shown = codekit.page("ZE001")
         assert HINT not in shown.missing
         assert [d.text for d in shown.descriptions] == ["Zeta widget"]
@@ -86,7 +87,7 @@ def test_a_licensed_code_set_without_releases_has_no_install_hint_but_a_licence_
         def codekit_register(self, registrar: Registrar) -> None:
             registrar.add_code_set(spec)
 
-    with isolated_registry(SpecOnly(), builtins=False):
+    with isolated_registry(SpecOnly(), page_sections, builtins=False):
         shown = codekit.page("ZE001", code_set="zeta")
         assert not shown.found
         assert "licensed" in shown.history.message
@@ -104,7 +105,9 @@ def test_cpt_is_licensed_and_names_its_plugin() -> None:
 
 @pytest.mark.parametrize("edits", [(), ("ncci",)])
 def test_ncci_parts_follow_the_claim_edits_trait(edits: tuple[str, ...]) -> None:
-    with isolated_registry(_plugin(_spec("kappa", claim_edits=edits)), builtins=False):
+    with isolated_registry(
+        _plugin(_spec("kappa", claim_edits=edits)), page_sections, builtins=False
+    ):
         shown = codekit.page("KA001")
     says_no = "NCCI edits do not apply to kappa codes"
     for part in (shown.ptp, shown.mue, shown.addons):

@@ -37,6 +37,8 @@ from codekit._codesets.spec import NAME as _NAME
 from codekit._codesets.spec import CodeGrammar, CodeSetSpec, kind_rank
 from codekit._crosswalk._values import CrosswalkSpec
 from codekit._normalize import compact_key
+from codekit._pages.model import PagePart
+from codekit._pages.section import PageContext, PageSection
 from codekit._plugin.checks import check_record, check_release
 from codekit._plugin.loading import contained
 from codekit.models import CodeKind, DataRelease, LazyNotes
@@ -59,6 +61,9 @@ __all__ = [
     "CrosswalkSpec",
     "DescriptionProvider",
     "MemoryCodeSource",
+    "PageContext",
+    "PagePart",
+    "PageSection",
     "Registrar",
     "hookimpl",
 ]
