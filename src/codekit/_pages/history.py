@@ -5,13 +5,12 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from codekit._pages.section import PageContext, PageSection
+from codekit._pages.section import PageContext, PageSection, span
 
 if TYPE_CHECKING:
     from codekit._pages.model import PagePart
-    from codekit._registry import Registry
 
-__all__ = ["SECTION", "span"]
+__all__ = ["SECTION"]
 
 
 def _build(context: PageContext) -> PagePart:
@@ -63,12 +62,6 @@ def _build(context: PageContext) -> PagePart:
         rows=rows,
         message=f"releases {covered}" if rows else f"not in any release from {covered}",
     )
-
-
-def span(registry: Registry, code_set: str) -> str:
-    """The installed releases of a code set, oldest to newest (``FY2016 to FY2026``)."""
-    releases = registry.releases(code_set)
-    return f"{releases[0].info.release} to {releases[-1].info.release}"
 
 
 def _comparable(text: str) -> str:

@@ -18,10 +18,8 @@ from codekit import _registry
 from codekit._dates import to_date
 from codekit._identify import candidate_names, choose, code_set_name
 from codekit._normalize import parse_for
-from codekit._pages.history import span
 from codekit._pages.model import CodePage, Description, HierarchyEntry, PagePart
-from codekit._pages.ncci import NCCI_SETTINGS
-from codekit._pages.section import PageContext, page_sections
+from codekit._pages.section import PageContext, page_sections, span
 from codekit._plugin.loading import contained, describe_failure
 from codekit.exceptions import CodekitError, PluginError, UnknownCodeError, UnknownReleaseError
 
@@ -33,7 +31,7 @@ if TYPE_CHECKING:
     from codekit.models import Code
     from codekit.plugins import CodeRecord, DescriptionProvider
 
-__all__ = ["NCCI_SETTINGS", "build_page", "page", "resolve_code"]
+__all__ = ["build_page", "page", "resolve_code"]
 
 
 DateArg = dt.date | str | None

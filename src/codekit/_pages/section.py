@@ -30,6 +30,7 @@ __all__ = [
     "items",
     "page_sections",
     "plain_row",
+    "span",
 ]
 
 
@@ -93,6 +94,12 @@ def page_sections(registry: Registry) -> list[tuple[str, PageSection]]:
             chosen[section.name] = (index, plugin, section)
     ranked = sorted(chosen.values(), key=lambda entry: (entry[2].order, entry[0]))
     return [(plugin, section) for _, plugin, section in ranked]
+
+
+def span(registry: Registry, code_set: str) -> str:
+    """The installed releases of a code set, oldest to newest (``FY2016 to FY2026``)."""
+    releases = registry.releases(code_set)
+    return f"{releases[0].info.release} to {releases[-1].info.release}"
 
 
 def capability(module: str, names: Iterable[str]) -> list[Callable[..., Any]] | None:
