@@ -51,7 +51,7 @@ def _check_length(_: object, attribute: attrs.Attribute[int], value: int) -> Non
         raise ValueError(f"{attribute.name} must be a whole number from 1 to 64, not {value!r}")
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class CodeGrammar:
     """What a code set's codes are written with, and how typed text is compacted.
 
@@ -152,23 +152,23 @@ def shapes(text: str, specs: Iterable[CodeSetSpec]) -> list[tuple[CodeSetSpec, s
     list is empty.
     """
     found: list[tuple[CodeSetSpec, str]] = []
-    compacted: dict[CodeGrammar, tuple[str, int | None] | None] = {}
-    error: InvalidCodeError | None = None
+    compacted: dict[int, tuple[str, int | None] | InvalidCodeError] = {}
     for spec in specs:
         grammar = spec.grammar
-        if grammar not in compacted:
-            try:
-                compacted[grammar] = compact(text, grammar)
-            except InvalidCodeError as exc:
-                compacted[grammar] = None
-                if error is None or grammar == DEFAULT_GRAMMAR:
-                    error = exc
-        shape = compacted[grammar]
+        shape = compacted.get(id(grammar))
         if shape is None:
-            continue
-        canonical = spec.parse(*shape)
-        if canonical is not None:
-            found.append((spec, canonical))
-    if error is not None and all(shape is None for shape in compacted.values()):
-        raise error
+            try:
+                shape = compact(text, grammar)
+            except InvalidCodeError as exc:
+                shape = exc
+            compacted[id(grammar)] = shape
+        if type(shape) is tuple:
+            canonical = spec.parse(*shape)
+            if canonical is not None:
+                found.append((spec, canonical))
+    if not found and compacted:
+        errors = [shape for shape in compacted.values() if isinstance(shape, InvalidCodeError)]
+        if len(errors) == len(compacted):  # no grammar takes the text
+            default = compacted.get(id(DEFAULT_GRAMMAR))
+            raise default if isinstance(default, InvalidCodeError) else errors[0]
     return found

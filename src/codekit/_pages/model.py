@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from codekit._frozen import frozen_mapping
+from codekit.exceptions import InvalidValueError
 
 if TYPE_CHECKING:
     from codekit._pages.section import PageSection
@@ -41,7 +42,20 @@ def _rows(value: Any) -> tuple[Mapping[str, Any], ...]:
 
 
 def _parts(value: Any) -> tuple[PagePart, ...]:
-    return tuple(value)
+    """The page's parts: ``None`` or an iterable of :class:`PagePart` values."""
+    found = () if value is None else value
+    if isinstance(found, str | bytes | Mapping) or not isinstance(found, Iterable):
+        found = (found,)
+    parts = tuple(found)
+    wrong = [part for part in parts if not isinstance(part, PagePart)]
+    if wrong:
+        raise InvalidValueError(
+            "parts",
+            value,
+            f"CodePage(parts=...) takes PagePart values, not {type(wrong[0]).__name__}; "
+            "pass a section's parts or leave parts out",
+        )
+    return parts
 
 
 @attrs.frozen
