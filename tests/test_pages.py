@@ -12,11 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import attrs
 import pytest
 
 import codekit
+from codekit._cli.main import main
 from codekit._codesets import cpt
 from codekit.exceptions import (
     AmbiguousCodeError,
@@ -25,6 +27,7 @@ from codekit.exceptions import (
     PluginError,
     UnknownCodeError,
 )
+from codekit.plugins import PageContext, PagePart, PageSection, Registrar, hookimpl
 from codekit.quota import MemoryStore
 from codekit.testing import isolated_registry
 
@@ -328,7 +331,7 @@ def test_plain_language_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_failing_description_plugin_is_a_plugin_error() -> None:
-    from codekit.plugins import Registrar, hookimpl
+    from codekit.plugins import hookimpl
 
     class Broken:
         @hookimpl
@@ -405,7 +408,7 @@ for code in ["0627T", "0628T", " 0628t ", "99213", "99214"]:
 
 
 def test_html_escapes_plugin_text() -> None:
-    from codekit.plugins import Registrar, hookimpl
+    from codekit.plugins import hookimpl
 
     class Markup:
         @hookimpl
@@ -444,7 +447,7 @@ def test_page_html_escapes_every_field_kind_included() -> None:
     from collections.abc import Iterator
 
     from codekit.models import DataRelease
-    from codekit.plugins import CodeRecord, CodeSetSpec, Registrar, hookimpl
+    from codekit.plugins import CodeRecord, CodeSetSpec, hookimpl
 
     record = CodeRecord(code="ZZ1", description="<i>desc</i>")
 
@@ -565,3 +568,90 @@ def test_cpt_without_a_licensed_file_says_how_to_get_one() -> None:
     assert "AMA" in message
     assert "plugins/codekit-cpt" in message
     assert "CODEKIT_CPT_DESCRIPTORS" in message
+
+
+# -- page sections -----------------------------------------------------------------------
+
+
+def _fees(context: PageContext) -> PagePart | None:
+    """A capability's section for HCPCS codes only (synthetic amounts, clearly fake)."""
+    if context.code_set != "hcpcs":
+        return None
+    return FEES.part(available=True, rows=[{"locality": "01", "amount": "12.34"}])
+
+
+FEES = PageSection(
+    name="fees",
+    title="Fee schedule",
+    build=_fees,
+    text=lambda part: [f"  {part.title}: {part.rows[0]['amount']} (synthetic)"],
+)
+
+
+class _SectionPlugin:
+    __name__ = "section_plugin"
+
+    def __init__(self, *sections: PageSection) -> None:
+        self.sections = sections
+
+    @hookimpl
+    def codekit_register(self, registrar: Registrar) -> None:
+        for section in self.sections:
+            registrar.add_page_section(section)
+
+
+def test_a_plugin_adds_a_page_section_without_editing_pages(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 12: a new capability supplies its own section; the built-in parts stay."""
+    with isolated_registry(_SectionPlugin(FEES)):
+        shown = codekit.page("G0008")
+        names = [part.name for part in shown.parts]
+        assert names == ["history", "crosswalks", "ptp", "mue", "addons", "fees"]
+        assert shown.part("fees").rows[0]["amount"] == "12.34"
+        assert shown.to_dict()["parts"]["fees"]["title"] == "Fee schedule"
+        assert "<h4>Fee schedule</h4>" in shown._repr_html_()
+        assert main(["page", "G0008"]) == 0
+        assert "  Fee schedule: 12.34 (synthetic)" in capsys.readouterr().out.splitlines()
+        # a section for one code set leaves the others' pages alone
+        assert "fees" not in [part.name for part in codekit.page("E11.9").parts]
+
+
+def test_a_plugin_section_of_a_built_in_name_replaces_it() -> None:
+    mine = PageSection(
+        name="crosswalks",
+        title="Our crosswalks",
+        order=20,
+        build=lambda context: PagePart(name="crosswalks", title="Our crosswalks", available=True),
+    )
+    with isolated_registry(_SectionPlugin(mine)):
+        shown = codekit.page("E11.9")
+    assert [part.name for part in shown.parts] == ["history", "crosswalks", "ptp", "mue", "addons"]
+    assert shown.crosswalks.title == "Our crosswalks"
+    assert shown.crosswalks.section is mine
+
+
+@pytest.mark.parametrize(
+    ("build", "reason"),
+    [
+        (lambda context: 1 / 0, "ZeroDivisionError"),
+        (lambda context: sys.exit(4), r"sys\.exit\(4\)"),
+        (lambda context: "a row", "returned str, not a PagePart"),
+    ],
+)
+def test_a_failing_plugin_section_is_named(build: Any, reason: str) -> None:
+    broken = PageSection(name="broken", title="Broken", build=build)
+    with (
+        isolated_registry(_SectionPlugin(broken)),
+        pytest.raises(PluginError, match=rf"section_plugin.*'broken'.*{reason}"),
+    ):
+        codekit.page("E11.9")
+
+
+def test_a_page_without_a_section_says_so() -> None:
+    """A page built while a section's plugin is blocked still answers its old attribute."""
+    empty = codekit.CodePage(
+        code="X", code_set="x", code_set_title="X", release=None, found=False, description=None
+    )
+    assert not empty.ptp.available
+    assert "no page section 'ptp'" in empty.ptp.message

@@ -36,6 +36,7 @@ from codekit.quota import (
     Client,
     Principal,
     Resource,
+    Tally,
     TieredPolicy,
     Window,
     policies,
@@ -578,3 +579,44 @@ def test_quota_values_and_clients_raise_only_codekit_errors(a: Any, b: Any, c: A
     _only_codekit_errors(lambda: Client(a))
     _only_codekit_errors(lambda: Client(Principal("p"), policy=a, store=b).remaining())
     _only_codekit_errors(lambda: Client(Principal("p"), clock=lambda: a).remaining())
+
+
+class _FaultyStore:
+    """A plugin store that opens but fails inside its methods (not with QuotaStoreError)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def charge(self, account: str, resource: str, **_: object) -> Tally:
+        raise KeyError(account)
+
+    def usage(self, account: str, *, since: float) -> Tally:
+        raise SystemExit(3)
+
+    def close(self) -> None:
+        raise OSError("socket already closed")
+
+
+class _FaultyStores:
+    __name__ = "faulty_stores"
+
+    @hookimpl
+    def codekit_register(self, registrar: Registrar) -> None:
+        registrar.add_quota_store("faulty", _FaultyStore)
+
+
+def test_a_plugin_store_failing_inside_is_contained_and_named() -> None:
+    """Reproduces issue 12: a plugin store raising anything but QuotaStoreError escaped."""
+    from codekit._codesets import cpt
+    from codekit._quota import plugin
+
+    with isolated_registry(cpt, plugin, _FaultyStores(), builtins=False):
+        client = Client(Principal("v"), store="faulty://x")
+        with pytest.raises(PluginError, match=r"faulty_stores.*faulty://x.*KeyError"):
+            client.page("0628T")
+        with pytest.raises(PluginError, match=r"faulty_stores.*sys\.exit\(3\)"):
+            client.remaining()
+        with pytest.raises(PluginError, match=r"faulty_stores.*socket already closed"):
+            client.close()
+        # a built-in store's own errors stay what they are
+        assert Client(Principal("v"), store="memory://faulty-check").remaining() == 1

@@ -14,85 +14,52 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from codekit._assistant import Answer, Conversation, ask
-    from codekit._crosswalk._api import crosswalk, crosswalk_frame, crosswalks, hccs
-    from codekit._crosswalk._values import Crosswalk, Hcc, Mapping
-    from codekit._lookup import (
-        code_sets,
-        data_releases,
-        describe,
-        describe_many,
-        get,
-        get_many,
-        is_valid,
-        lookup,
-        normalize,
-        preload,
-    )
-    from codekit._ncci.batch import check_claims
-    from codekit._ncci.engine import addon_primaries, check_claim, mue, ptp_edits
-    from codekit._ncci.model import Claim, ClaimLine, EditReport, Finding
-    from codekit._pages.model import CodePage
-    from codekit._pages.page import page
-    from codekit._quota.client import Client
-    from codekit._quota.model import Principal
-    from codekit._registry import refresh
-    from codekit._search import (
-        SearchHit,
-        SearchResults,
-        Suggestion,
-        Suggestions,
-        search,
-        suggest,
-    )
-    from codekit.models import Code, CodeSet, DataRelease
-
-__all__ = [
-    "Answer",
-    "Claim",
-    "ClaimLine",
-    "Client",
-    "Code",
-    "CodePage",
-    "CodeSet",
-    "Conversation",
-    "Crosswalk",
-    "DataRelease",
-    "EditReport",
-    "Finding",
-    "Hcc",
-    "Mapping",
-    "Principal",
-    "SearchHit",
-    "SearchResults",
-    "Suggestion",
-    "Suggestions",
-    "__version__",
-    "addon_primaries",
-    "ask",
-    "check_claim",
-    "check_claims",
-    "code_sets",
-    "crosswalk",
-    "crosswalk_frame",
-    "crosswalks",
-    "data_releases",
-    "describe",
-    "describe_many",
-    "get",
-    "get_many",
-    "hccs",
-    "is_valid",
-    "lookup",
-    "mue",
-    "normalize",
-    "page",
-    "preload",
-    "ptp_edits",
-    "refresh",
-    "search",
-    "suggest",
-]
+    # What type checkers see: every name of ``_LAZY`` (the one list of public names) from
+    # the module ``_LAZY`` gives, re-exported explicitly (``name as name``) because
+    # ``__all__`` is derived. tests/test_import.py checks that the two agree.
+    from codekit._assistant import Answer as Answer
+    from codekit._assistant import Conversation as Conversation
+    from codekit._assistant import ask as ask
+    from codekit._crosswalk._api import crosswalk as crosswalk
+    from codekit._crosswalk._api import crosswalk_frame as crosswalk_frame
+    from codekit._crosswalk._api import crosswalks as crosswalks
+    from codekit._crosswalk._api import hccs as hccs
+    from codekit._crosswalk._values import Crosswalk as Crosswalk
+    from codekit._crosswalk._values import Hcc as Hcc
+    from codekit._crosswalk._values import Mapping as Mapping
+    from codekit._lookup import code_sets as code_sets
+    from codekit._lookup import data_releases as data_releases
+    from codekit._lookup import describe as describe
+    from codekit._lookup import describe_many as describe_many
+    from codekit._lookup import get as get
+    from codekit._lookup import get_many as get_many
+    from codekit._lookup import is_valid as is_valid
+    from codekit._lookup import lookup as lookup
+    from codekit._lookup import normalize as normalize
+    from codekit._lookup import preload as preload
+    from codekit._ncci.batch import check_claims as check_claims
+    from codekit._ncci.engine import addon_primaries as addon_primaries
+    from codekit._ncci.engine import check_claim as check_claim
+    from codekit._ncci.engine import mue as mue
+    from codekit._ncci.engine import ptp_edits as ptp_edits
+    from codekit._ncci.model import Claim as Claim
+    from codekit._ncci.model import ClaimLine as ClaimLine
+    from codekit._ncci.model import EditReport as EditReport
+    from codekit._ncci.model import Finding as Finding
+    from codekit._pages.model import CodePage as CodePage
+    from codekit._pages.page import page as page
+    from codekit._quota.client import Client as Client
+    from codekit._quota.model import Principal as Principal
+    from codekit._registry import refresh as refresh
+    from codekit._search import SearchHit as SearchHit
+    from codekit._search import SearchResults as SearchResults
+    from codekit._search import Suggestion as Suggestion
+    from codekit._search import Suggestions as Suggestions
+    from codekit._search import search as search
+    from codekit._search import suggest as suggest
+    from codekit.models import Code as Code
+    from codekit.models import CodeSet as CodeSet
+    from codekit.models import DataRelease as DataRelease
 
 _LAZY: dict[str, str] = {
     "Answer": "codekit._assistant",
@@ -139,6 +106,10 @@ _LAZY: dict[str, str] = {
     "search": "codekit._search",
     "suggest": "codekit._search",
 }
+
+
+#: Every public name: what ``_LAZY`` resolves, and the version.
+__all__ = sorted([*_LAZY, "__version__"])  # noqa: PLE0605 - derived, so _LAZY is the one list
 
 
 def __getattr__(name: str) -> Any:

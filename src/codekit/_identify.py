@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from codekit import _registry
-from codekit._normalize import compact
+from codekit._normalize import compact, shapes
 from codekit.exceptions import (
     AmbiguousCodeError,
     InvalidCodeError,
@@ -30,16 +30,20 @@ if TYPE_CHECKING:
     from codekit._registry import Registry, Release
     from codekit.plugins import CodeSetSpec
 
-__all__ = ["KINDS", "candidate_names", "choose", "code_set_name"]
+__all__ = ["also_fits", "candidate_names", "choose", "code_set_name", "kinds"]
 
-#: What ``kind=`` accepts: the code sets a column of that kind may hold. Names that are not
-#: registered are skipped, so a kind never fails for a code set a plugin did not provide.
-KINDS: dict[str, tuple[str, ...]] = {
-    "diagnosis": ("icd10cm", "icd9cm"),
-    "procedure": ("cpt", "hcpcs", "icd10pcs", "icd9pcs"),
-    "modifier": ("modifier",),
-    "place_of_service": ("pos",),
-}
+
+def kinds(registry: Registry) -> dict[str, tuple[str, ...]]:
+    """What ``kind=`` accepts: each claim-column kind with the code sets of that ``role``.
+
+    Read from the registered specs (:attr:`~codekit.plugins.CodeSetSpec.role`), so a
+    plugin's code set joins its kind, and a kind never names a code set not registered.
+    """
+    found: dict[str, list[str]] = {}
+    for spec in registry.specs():
+        if spec.role is not None:
+            found.setdefault(spec.role, []).append(spec.name)
+    return {role: tuple(names) for role, names in found.items()}
 
 
 def code_set_name(value: object, parameter: str = "code_set") -> str:
@@ -86,30 +90,20 @@ def candidate_names(
         if not names:
             raise UnknownCodeSetError("[]", known, message="code_sets= is empty: name at least one")
     if kind is not None:
-        if not isinstance(kind, str) or kind not in KINDS:
+        roles = kinds(registry)
+        if not isinstance(kind, str) or kind not in roles:
             raise UnknownCodeSetError(
                 repr(kind),
                 known,
-                message=f"unknown kind {kind!r}; kinds are: {', '.join(KINDS)}",
+                message=f"unknown kind {kind!r}; kinds are: {', '.join(sorted(roles))}",
             )
-        of_kind = tuple(n for n in KINDS[kind] if n in known)
+        of_kind = roles[kind]
         names = of_kind if names is None else tuple(n for n in names if n in of_kind)
         if not names:
             raise UnknownCodeSetError(
                 repr(kind), known, message=f"no registered code set is of kind {kind!r}"
             )
     return names
-
-
-def _shapes(
-    code: str, dot: int | None, specs: Iterable[CodeSetSpec]
-) -> list[tuple[CodeSetSpec, str]]:
-    found = []
-    for spec in specs:
-        canonical = spec.parse(code, dot)
-        if canonical is not None:
-            found.append((spec, canonical))
-    return found
 
 
 def _release(
@@ -138,23 +132,24 @@ def choose(
     (:class:`AmbiguousCodeError` or :class:`UnknownReleaseError`).
     """
     registry = _registry.current()
-    code, dot = compact(text)
     if names is None:
         specs = [spec for spec in registry.specs() if spec.detect]
     else:
         specs = [registry.spec(name) for name in names]
-    shapes = _shapes(code, dot, specs)
-    if not shapes:
-        raise InvalidCodeError(text, _no_shape_message(registry, text, code, dot, names))
-    if len(shapes) == 1:
-        return shapes[0]
+    if not specs:
+        compact(text)  # input that is no code at all says so first
+    fits = shapes(text, specs)
+    if not fits:
+        raise InvalidCodeError(text, _no_shape_message(registry, text, names))
+    if len(fits) == 1:
+        return fits[0]
     existing: list[tuple[CodeSetSpec, str]] = []
     checked: list[tuple[CodeSetSpec, str, Release]] = []
     # A code set with releases, none of them in force then, holds no code on that date
     # (ICD-9-CM after 2015); one with no release at all cannot tell (HCPCS not installed).
     unchecked: list[tuple[CodeSetSpec, str]] = []
     out_of_force: list[tuple[CodeSetSpec, str]] = []
-    for spec, canonical in shapes:
+    for spec, canonical in fits:
         chosen = _release(registry, spec.name, day, release)
         if chosen is None:
             (out_of_force if registry.releases(spec.name) else unchecked).append((spec, canonical))
@@ -204,16 +199,16 @@ def choose(
     )
 
 
-def _no_shape_message(
-    registry: Registry, text: str, code: str, dot: int | None, names: tuple[str, ...] | None
-) -> str:
+def _no_shape_message(registry: Registry, text: str, names: tuple[str, ...] | None) -> str:
     """What ``text`` could be when no candidate code set fits: the code sets that are not
     identified by shape (ICD-9-CM, Place of Service) are named when the code fits them."""
     asked = set(names) if names is not None else {s.name for s in registry.specs() if s.detect}
     others = [s for s in registry.specs() if s.name not in asked]
-    hints = []
-    for spec, canonical in _shapes(code, dot, others):
-        hints.append(f"{spec.title} {canonical} (code_set={spec.name!r})")
+    try:
+        fits = shapes(text, others)
+    except InvalidCodeError:  # none of the others' grammars takes it either
+        fits = []
+    hints = [f"{spec.title} {canonical} (code_set={spec.name!r})" for spec, canonical in fits]
     if names is not None:
         where = f"any of {', '.join(names)}"
     else:
@@ -228,13 +223,13 @@ def also_fits(text: str, chosen: str) -> list[str]:
     """Code sets not identified by shape whose release holds ``text`` (for hints such as
     "``11`` is also the Place of Service Office")."""
     registry = _registry.current()
+    others = [s for s in registry.specs() if not s.detect and s.name != chosen]
     try:
-        code, dot = compact(text)
+        fits = shapes(text, others)
     except InvalidCodeError:
         return []
-    others = [s for s in registry.specs() if not s.detect and s.name != chosen]
     found = []
-    for spec, canonical in _shapes(code, dot, others):
+    for spec, canonical in fits:
         release = _release(registry, spec.name, None, None)
         if release is None:
             continue

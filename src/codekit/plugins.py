@@ -33,14 +33,20 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import attrs
 import pluggy
 
+from codekit._codesets.spec import NAME as _NAME
+from codekit._codesets.spec import CodeGrammar, CodeSetSpec, kind_rank
 from codekit._crosswalk._source import crosswalk_source
 from codekit._crosswalk._values import CrosswalkSpec
+from codekit._normalize import compact_key
+from codekit._pages.model import PagePart
+from codekit._pages.section import PageContext, PageSection
 from codekit._plugin.checks import check_record, check_release
 from codekit._plugin.loading import contained
 from codekit._tables.sections import (
     AOC_PRIMARIES,
     ASK_BACKENDS,
     DESCRIPTIONS,
+    PAGE_SECTIONS,
     QUOTA_POLICIES,
     QUOTA_STORES,
     Section,
@@ -58,87 +64,22 @@ QuotaStoreFactory = Callable[[str], "QuotaStore"]
 
 __all__ = [
     "AocPrimaries",
+    "CodeGrammar",
     "CodeRecord",
     "CodeSetSpec",
     "CodeSource",
     "CrosswalkSpec",
     "DescriptionProvider",
     "MemoryCodeSource",
+    "PageContext",
+    "PagePart",
+    "PageSection",
     "Registrar",
     "hookimpl",
 ]
 
 #: Marker for plugin hook implementations: ``@hookimpl def codekit_register(registrar): ...``
 hookimpl = pluggy.HookimplMarker("codekit")
-
-_NAME = re.compile(r"[a-z][a-z0-9_]*(:[a-z0-9_]+)?")
-_KIND_RANK: Mapping[str, int] = MappingProxyType(
-    {"code": 0, "category": 1, "block": 2, "chapter": 3}
-)
-
-
-def _check_name(_: object, attribute: attrs.Attribute[str], value: str) -> None:
-    if not _NAME.fullmatch(value):
-        raise ValueError(f"{attribute.name} must be lower-case letters, digits and _: {value!r}")
-
-
-def _default_parse(spec: CodeSetSpec, code: str, dot: int | None) -> str | None:
-    if not spec.compiled.fullmatch(code):
-        return None
-    if spec.dot_after is None:
-        return code if dot is None else None
-    if dot is not None and dot != spec.dot_after:
-        return None
-    if len(code) > spec.dot_after:
-        return f"{code[: spec.dot_after]}.{code[spec.dot_after :]}"
-    return code
-
-
-@attrs.frozen(kw_only=True)
-class CodeSetSpec:
-    """What a code set is called and what its codes look like.
-
-    ``pattern`` is a regular expression the *compact* code (upper case, no white space, no
-    dot) must match in full. ``dot_after`` gives the canonical dot position for code sets
-    written with a dot (ICD-10-CM: 3); input may then carry the dot only there. Code sets with
-    irregular spellings pass ``parser``: a function of ``(compact_code, dot_index)`` returning
-    the canonical code or ``None``. ``detect=False`` keeps the code set out of identification
-    by shape (its codes are then found only with ``code_set=``), for code sets whose shapes
-    collide with common ones (ICD-9-CM ``E119`` and ICD-10-CM ``E11.9``). ``install_hint``
-    is what an error says when no release of the code set is available. ``retired=True``
-    marks a code set no longer in use (ICD-9-CM): a date of service after its last release
-    raises instead of being answered from it with a ``StaleDataWarning``. ``title_hint``
-    is what :class:`~codekit.exceptions.MissingTitleError` says when a code exists but no
-    title for it is available (``None``: install the release's CMS file as a pack).
-    """
-
-    name: str = attrs.field(validator=_check_name)
-    title: str
-    pattern: str
-    dot_after: int | None = None
-    description: str = ""
-    detect: bool = True
-    #: What to tell a user who asks for this code set while no release is installed.
-    install_hint: str = (
-        "install a release with `codekit data install FILE` (see `codekit data --help`)"
-    )
-    parser: Callable[[str, int | None], str | None] | None = attrs.field(default=None, eq=False)
-    retired: bool = False
-    title_hint: str | None = None
-    compiled: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False)
-
-    @compiled.default
-    def _compile(self) -> re.Pattern[str]:
-        try:
-            return re.compile(self.pattern)
-        except re.error as exc:
-            raise ValueError(f"pattern of code set {self.name!r} is not a regex: {exc}") from exc
-
-    def parse(self, code: str, dot: int | None) -> str | None:
-        """Canonical spelling of a compact code (see :func:`codekit._normalize.compact`)."""
-        if self.parser is not None:
-            return self.parser(code, dot)
-        return _default_parse(self, code, dot)
 
 
 def _tuple_notes(value: Mapping[str, Iterable[str]] | None) -> Mapping[str, tuple[str, ...]]:
@@ -221,7 +162,7 @@ class MemoryCodeSource:
                 parent_kind = record.parent_kind or "code"
                 kids.setdefault((record.parent, parent_kind), []).append(record)
         self._by_code = {
-            code: tuple(sorted(items, key=lambda r: _KIND_RANK[r.kind]))
+            code: tuple(sorted(items, key=lambda r: kind_rank(r.kind)))
             for code, items in by_code.items()
         }
         self._children = {key: tuple(items) for key, items in kids.items()}
@@ -251,10 +192,6 @@ class MemoryCodeSource:
 SourceFactory = Callable[[], CodeSource]
 
 
-def _compact_key(code: str) -> str:
-    return "".join(code.split()).upper().replace(".", "")
-
-
 @attrs.frozen(kw_only=True)
 class DescriptionProvider:
     """Descriptions a plugin registered with :meth:`Registrar.add_descriptions`."""
@@ -272,8 +209,8 @@ class DescriptionProvider:
                 return _as_texts(self.descriptions(code))
         if not self._index:
             for key, value in self.descriptions.items():
-                self._index[_compact_key(key)] = _as_texts(value)
-        return self._index.get(_compact_key(code), ())
+                self._index[compact_key(key)] = _as_texts(value)
+        return self._index.get(compact_key(code), ())
 
 
 def _as_texts(value: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -523,6 +460,20 @@ class Registrar:
             AOC_PRIMARIES,
             AocPrimaries(add_on=add_on, primaries=codes, program=program, source=source),
         )
+
+    def add_page_section(self, section: PageSection) -> None:
+        """Register a part of every code page (:class:`PageSection`).
+
+        ``section.build(context)`` returns ``section.part(available=..., rows=...,
+        message=...)``, or ``None`` to leave a page without it; ``order`` places it and
+        ``html``/``text`` render it. A section of a built-in's name (``history``,
+        ``crosswalks``, ``ptp``, ``mue``, ``addons``) replaces the built-in one.
+
+        .. versionadded:: 0.2
+        """
+        if not isinstance(section, PageSection):
+            raise TypeError(f"add_page_section takes a PageSection, not {type(section).__name__}")
+        self._add(PAGE_SECTIONS, section)
 
     def add_ask_backend(self, backend: object) -> None:
         """Register a language-model backend that rephrases :func:`codekit.ask` answers.

@@ -48,9 +48,6 @@ def _print(found: CodePage) -> None:
         say(f"  {kind.replace('_', ' ')}:")
         for text in texts:
             say(f"    - {text}")
-    for part in found.parts:
-        say(f"  {part.title}:")
-        if part.message and (not part.available or not part.rows):
-            say(f"    {part.message}")
-        for row in part.rows:
-            say("    " + ", ".join(f"{k}={v}" for k, v in row.items() if v not in (None, "")))
+    for part in found.parts:  # each rendered by the section that built it
+        for line in part.text():
+            say(line)

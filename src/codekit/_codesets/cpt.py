@@ -24,6 +24,14 @@ SPEC = CodeSetSpec(
     title="CPT",
     pattern=r"[0-9]{4}[0-9AFMTU]",
     description="Current Procedural Terminology code numbers (descriptors are AMA-licensed)",
+    role="procedure",
+    claim_edits=("ncci",),
+    licensed=True,
+    descriptor_hint=(
+        "CPT descriptors are AMA-licensed and never shipped with codekit; licensees install "
+        "the codekit-cpt plugin (from codekit's source repository, plugins/codekit-cpt) and "
+        "point CODEKIT_CPT_DESCRIPTORS at their descriptor file"
+    ),
     install_hint=(
         f"CPT descriptors are licensed by the AMA and never ship with codekit: a licensee "
         f"{_PLUGIN}; `codekit page CODE` shows what is known about a CPT code number without it"

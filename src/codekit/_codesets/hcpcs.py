@@ -9,6 +9,8 @@ SPEC = CodeSetSpec(
     title="HCPCS Level II",
     pattern=r"[A-V][0-9]{4}",
     description="Healthcare Common Procedure Coding System, Level II",
+    role="procedure",
+    claim_edits=("ncci",),
     install_hint=(
         "install CMS's Alpha-Numeric HCPCS file with `codekit data install FILE` or "
         "`codekit data fetch hcpcs --release YEAR-QTR` (the quarter of the date of service, such "

@@ -13,6 +13,7 @@ SPEC = CodeSetSpec(
     pattern=r"(?:[A-Z][0-9]|Q[A-Z])[0-9A-Z][0-9A-Z]{0,4}",
     dot_after=3,
     description="International Classification of Diseases, 10th Revision, Clinical Modification",
+    role="diagnosis",
 )
 
 

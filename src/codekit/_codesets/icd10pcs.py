@@ -10,6 +10,7 @@ SPEC = CodeSetSpec(
     # First character is the section (0-9, B, C, D, F, G, H, X); I and O are never used.
     pattern=r"[0-9BCDFGHX][0-9A-HJ-NP-Z]{6}",
     description="International Classification of Diseases, 10th Revision, Procedure Coding System",
+    role="procedure",
 )
 
 

@@ -34,6 +34,7 @@ SPEC = CodeSetSpec(
     parser=parse,
     description="International Classification of Diseases, 9th Revision, Clinical Modification",
     detect=False,
+    role="diagnosis",
     retired=True,
 )
 

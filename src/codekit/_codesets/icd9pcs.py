@@ -30,6 +30,7 @@ SPEC = CodeSetSpec(
     parser=parse,
     description="ICD-9-CM Volume 3: procedure codes used on inpatient claims until 2015-09-30",
     detect=False,
+    role="procedure",
     retired=True,
 )
 

@@ -12,6 +12,7 @@ SPEC = CodeSetSpec(
     title="HCPCS modifier",
     pattern=r"[0-9A-Z]{2}",
     description="HCPCS Level I and Level II modifiers",
+    role="modifier",
     install_hint=(
         "Level II modifiers come with CMS's Alpha-Numeric HCPCS file: `codekit data install "
         "FILE` or `codekit data fetch hcpcs --release YEAR-QTR` (such as 2026-OCT); "

@@ -10,6 +10,7 @@ SPEC = CodeSetSpec(
     title="Place of Service",
     pattern=r"[0-9]{2}",
     description="CMS Place of Service code set",
+    role="place_of_service",
     detect=False,
 )
 

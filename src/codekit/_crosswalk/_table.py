@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from codekit._crosswalk._store import read_groups, read_pairs
+from codekit._normalize import compact_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -26,7 +27,7 @@ Row = tuple["str | None", int, "Mapping[str, Any] | None"]
 
 
 def _compact(code: str) -> str:
-    return "".join(code.split()).upper().replace(".", "")
+    return compact_key(code)
 
 
 def _statement_order(parent: str) -> tuple[int, str]:

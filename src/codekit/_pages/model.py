@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from codekit._frozen import frozen_mapping
+from codekit.exceptions import InvalidValueError
 
-__all__ = ["CodePage", "Description", "HierarchyEntry", "HistoryEntry", "PagePart"]
+if TYPE_CHECKING:
+    from codekit._pages.section import PageSection
+
+__all__ = [
+    "CodePage",
+    "Description",
+    "HierarchyEntry",
+    "HistoryEntry",
+    "PagePart",
+    "part_html",
+    "part_text",
+]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -27,6 +39,23 @@ def _info(value: Any) -> Mapping[str, Any]:
 
 def _rows(value: Any) -> tuple[Mapping[str, Any], ...]:
     return tuple(MappingProxyType(dict(row)) for row in value)
+
+
+def _parts(value: Any) -> tuple[PagePart, ...]:
+    """The page's parts: ``None`` or an iterable of :class:`PagePart` values."""
+    found = () if value is None else value
+    if isinstance(found, str | bytes | Mapping) or not isinstance(found, Iterable):
+        found = (found,)
+    parts = tuple(found)
+    wrong = [part for part in parts if not isinstance(part, PagePart)]
+    if wrong:
+        raise InvalidValueError(
+            "parts",
+            value,
+            f"CodePage(parts=...) takes PagePart values, not {type(wrong[0]).__name__}; "
+            "pass a section's parts or leave parts out",
+        )
+    return parts
 
 
 @attrs.frozen
@@ -64,13 +93,23 @@ class HistoryEntry:
 class PagePart:
     """One section of a code page built from an optional capability (history, crosswalks,
     NCCI tables). When its data is not installed, ``available`` is false and ``message``
-    says how to install it; ``rows`` are plain mappings ready for JSON."""
+    says how to install it; ``rows`` are plain mappings ready for JSON. ``section`` is the
+    :class:`~codekit._pages.section.PageSection` that built it, which renders it."""
 
     name: str
     title: str
     available: bool
     rows: tuple[Mapping[str, Any], ...] = attrs.field(default=(), converter=_rows)
     message: str = ""
+    section: PageSection | None = attrs.field(default=None, eq=False, repr=False)
+
+    def html(self) -> str:
+        """This part as HTML (its section's rendering; by default a table of its rows)."""
+        return part_html(self) if self.section is None else self.section.html(self)
+
+    def text(self) -> list[str]:
+        """This part as indented lines of text, as ``codekit page`` prints it."""
+        return part_text(self) if self.section is None else self.section.text(self)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary of this part."""
@@ -118,17 +157,46 @@ class CodePage:
     children: tuple[HierarchyEntry, ...] = ()
     notes: Mapping[str, tuple[str, ...]] = attrs.field(default=_EMPTY, converter=_notes)
     info: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_info)
-    history: PagePart
-    crosswalks: PagePart
-    ptp: PagePart
-    mue: PagePart
-    addons: PagePart
+    #: The parts of the page, one per registered page section, in page order.
+    parts: tuple[PagePart, ...] = attrs.field(default=(), converter=_parts)
     missing: tuple[str, ...] = ()
 
+    def part(self, name: str) -> PagePart:
+        """The part called ``name``; an unavailable one saying so if no section made it."""
+        for part in self.parts:
+            if part.name == name:
+                return part
+        return PagePart(
+            name=name,
+            title=name.replace("_", " ").capitalize(),
+            available=False,
+            message=f"no page section {name!r} is registered (is its plugin blocked?)",
+        )
+
     @property
-    def parts(self) -> tuple[PagePart, ...]:
-        """The optional parts, in page order."""
-        return (self.history, self.crosswalks, self.ptp, self.mue, self.addons)
+    def history(self) -> PagePart:
+        """The validity history part (``page.part("history")``)."""
+        return self.part("history")
+
+    @property
+    def crosswalks(self) -> PagePart:
+        """The crosswalks part (``page.part("crosswalks")``)."""
+        return self.part("crosswalks")
+
+    @property
+    def ptp(self) -> PagePart:
+        """The NCCI procedure-to-procedure part (``page.part("ptp")``)."""
+        return self.part("ptp")
+
+    @property
+    def mue(self) -> PagePart:
+        """The NCCI medically unlikely edits part (``page.part("mue")``)."""
+        return self.part("mue")
+
+    @property
+    def addons(self) -> PagePart:
+        """The NCCI add-on code part (``page.part("addons")``)."""
+        return self.part("addons")
 
     def __str__(self) -> str:
         return f"{self.code} ({self.code_set_title}) {self.description or ''}".rstrip()
@@ -220,23 +288,40 @@ class CodePage:
             out.append(f"<h4>{esc(kind.replace('_', ' ').capitalize())}</h4><ul>")
             out += [f"<li>{esc(t)}</li>" for t in texts]
             out.append("</ul>")
-        for part in self.parts:
-            out.append(f"<h4>{esc(part.title)}</h4>")
-            if not part.available:
-                out.append(f"<p><i>{esc(part.message)}</i></p>")
-                continue
-            if not part.rows:
-                out.append(f"<p>{esc(part.message or 'None.')}</p>")
-                continue
-            columns = list(dict.fromkeys(k for row in part.rows for k in row))
-            out.append("<table><tr>" + "".join(f"<th>{esc(c)}</th>" for c in columns) + "</tr>")
-            out += [
-                "<tr>" + "".join(f"<td>{esc(_cell(row.get(c)))}</td>" for c in columns) + "</tr>"
-                for row in part.rows
-            ]
-            out.append("</table>")
+        out += [part.html() for part in self.parts]
         out.append("</div>")
         return "\n".join(out)
+
+
+def part_html(part: PagePart) -> str:
+    """The default HTML of a part: its title, then its rows as a table (or its message)."""
+    esc = html.escape
+    out = [f"<h4>{esc(part.title)}</h4>"]
+    if not part.available:
+        out.append(f"<p><i>{esc(part.message)}</i></p>")
+    elif not part.rows:
+        out.append(f"<p>{esc(part.message or 'None.')}</p>")
+    else:
+        columns = list(dict.fromkeys(k for row in part.rows for k in row))
+        out.append("<table><tr>" + "".join(f"<th>{esc(c)}</th>" for c in columns) + "</tr>")
+        out += [
+            "<tr>" + "".join(f"<td>{esc(_cell(row.get(c)))}</td>" for c in columns) + "</tr>"
+            for row in part.rows
+        ]
+        out.append("</table>")
+    return "\n".join(out)
+
+
+def part_text(part: PagePart) -> list[str]:
+    """The default text of a part: its title, its message when it has no rows, each row."""
+    lines = [f"  {part.title}:"]
+    if part.message and (not part.available or not part.rows):
+        lines.append(f"    {part.message}")
+    lines += [
+        "    " + ", ".join(f"{k}={v}" for k, v in row.items() if v not in (None, ""))
+        for row in part.rows
+    ]
+    return lines
 
 
 def _cell(value: Any) -> str:

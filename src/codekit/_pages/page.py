@@ -1,16 +1,15 @@
 """``codekit.page()``: gathers one code's page from every installed capability.
 
-Each optional capability (history, crosswalks, NCCI) is asked through its public function;
-when the capability or its data is not installed the part is still present and says how
-to install it. Nothing here knows a code set's data format.
+What the code's own release says (descriptions, hierarchy, notes, info) is read here; every
+other part comes from a registered page section (:mod:`codekit._pages.section`: history,
+crosswalks and NCCI are built-in sections, and a plugin may add more). When a capability or
+its data is not installed its part is still present and says how to install it. Nothing
+here knows a code set's data format.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import unicodedata
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -20,33 +19,21 @@ from codekit._dates import to_date
 from codekit._identify import candidate_names, choose, code_set_name
 from codekit._normalize import parse_for
 from codekit._pages.model import CodePage, Description, HierarchyEntry, PagePart
+from codekit._pages.section import PageContext, page_sections, span
+from codekit._plugin.loading import contained, describe_failure
 from codekit._tables.sections import DESCRIPTIONS, PAGE_INFO
-from codekit.exceptions import CodekitError, UnknownCodeError, UnknownReleaseError
+from codekit.exceptions import CodekitError, PluginError, UnknownCodeError, UnknownReleaseError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
 
+    from codekit._codesets.spec import CodeSetSpec
     from codekit._registry import Registry, Release
     from codekit.models import Code
     from codekit.plugins import CodeRecord, DescriptionProvider
 
-__all__ = ["NCCI_SETTINGS", "build_page", "page", "resolve_code"]
+__all__ = ["build_page", "page", "resolve_code"]
 
-#: The NCCI settings a page shows (see NCCI.md); there is no DME PTP table.
-NCCI_SETTINGS: tuple[str, ...] = ("practitioner", "outpatient_hospital", "dme")
-#: Code sets NCCI edits are keyed by (HCPCS Level II and CPT numbers).
-_NCCI_CODE_SETS = frozenset({"cpt", "hcpcs"})
-_NCCI_HINT = (
-    "NCCI {what} are not installed; install the CMS file with "
-    "`codekit data install FILE` (see the NCCI guide)"
-)
-_DESCRIPTOR_HINT = {
-    "cpt": (
-        "CPT descriptors are AMA-licensed and never shipped with codekit; licensees install "
-        "the codekit-cpt plugin (from codekit's source repository, plugins/codekit-cpt) and "
-        "point CODEKIT_CPT_DESCRIPTORS at their descriptor file"
-    ),
-}
 
 DateArg = dt.date | str | None
 
@@ -113,7 +100,7 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
     try:
         release = registry.select(code_set, as_of=day)
     except UnknownReleaseError as exc:
-        if code_set not in _DESCRIPTOR_HINT:
+        if not spec.licensed:  # a licensed code list is no missing install
             missing.append(str(exc))
     if release is not None:
         found = release.source().find(canonical)
@@ -131,8 +118,8 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
     plugin_texts = _plugin_descriptions(registry, code_set, canonical)
     shown = {(d.text, d.source) for d in descriptions}
     descriptions += [d for d in plugin_texts if (d.text, d.source) not in shown]
-    if not plugin_texts and code_set in _DESCRIPTOR_HINT:
-        missing.append(_DESCRIPTOR_HINT[code_set])
+    if not descriptions and spec.descriptor_hint:
+        missing.append(spec.descriptor_hint)
 
     hierarchy: tuple[HierarchyEntry, ...] = ()
     children: tuple[HierarchyEntry, ...] = ()
@@ -151,22 +138,18 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
         if record.end:
             info.setdefault("end", record.end)
 
-    history = _history(registry, code_set, canonical)
-    if release is not None and record is None and history.available and not history.rows:
+    if record is None and release is not None and not _in_any_release(registry, spec, canonical):
         # in no installed release at all: a typo, not a page (and nothing to charge for)
         raise UnknownCodeError(
             canonical,
             code_set=code_set,
             release=release.info.release,
             suggestions=release.source().near(canonical, 5),
-            hint=f"nor in any other release installed, {_span(registry, code_set)}",
+            hint=f"nor in any other release installed, {span(registry, code_set)}",
         )
-    parts = {
-        "history": history,
-        "crosswalks": _crosswalks(code_set, canonical, day),
-        **_ncci(code_set, canonical, day),
-    }
-    missing += [part.message for part in parts.values() if not part.available]
+    context = PageContext(code=canonical, spec=spec, day=day, registry=registry)
+    parts = _parts(context)
+    missing += [part.message for part in parts if not part.available]
     missing = list(dict.fromkeys(missing))
     return CodePage(
         code=canonical,
@@ -183,11 +166,7 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
         children=children,
         notes=dict(record.notes) if record is not None else {},
         info=info,
-        history=parts["history"],
-        crosswalks=parts["crosswalks"],
-        ptp=parts["ptp"],
-        mue=parts["mue"],
-        addons=parts["addons"],
+        parts=parts,
         missing=tuple(missing),
     )
 
@@ -226,287 +205,40 @@ def _tree(
     return above, below
 
 
-def _history(registry: Registry, code_set: str, code: str) -> PagePart:
-    releases = registry.releases(code_set)
-    title = "Validity history"
-    if not releases and code_set in _DESCRIPTOR_HINT:
-        return PagePart(
-            name="history",
-            title=title,
-            available=False,
-            message=f"{registry.spec(code_set).title} code lists are licensed and not shipped, so "
-            "no history; install a licensee's plugin that registers releases "
-            "(see the pages and quota guide)",
-        )
-    if not releases:
-        return PagePart(
-            name="history",
-            title=title,
-            available=False,
-            message=f"no {registry.spec(code_set).title} releases are installed, so no history; "
-            "install releases with `codekit data install FILE`",
-        )
-    rows: list[dict[str, Any]] = []
-    previous: tuple[str, bool] | None = None
-    for index, release in enumerate(releases):
-        found = release.source().find(code)
-        now = (found[0].description, found[0].billable) if found else None
-        change = None
-        if now is not None and previous is None:
-            change = "present" if index == 0 else "added"
-        elif now is None and previous is not None:
-            change = "deleted"
-        elif (
-            now is not None
-            and previous is not None
-            and (_comparable(now[0]) != _comparable(previous[0]) or now[1] != previous[1])
-        ):
-            change = "revised"
-        if change is not None:
-            rows.append(
-                {
-                    "release": release.info.release,
-                    "effective": release.info.effective,
-                    "change": change,
-                    "description": now[0] if now else None,
-                    "billable": now[1] if now else None,
-                }
-            )
-        previous = now
-    covered = _span(registry, code_set)
-    return PagePart(
-        name="history",
-        title=title,
-        available=True,
-        rows=rows,
-        message=f"releases {covered}" if rows else f"not in any release from {covered}",
-    )
+def _in_any_release(registry: Registry, spec: CodeSetSpec, code: str) -> bool:
+    return any(release.source().find(code) for release in registry.releases(spec.name))
 
 
-def _span(registry: Registry, code_set: str) -> str:
-    releases = registry.releases(code_set)
-    return f"{releases[0].info.release} to {releases[-1].info.release}"
+def _parts(context: PageContext) -> tuple[PagePart, ...]:
+    """The part of every registered page section, in page order.
 
-
-def _comparable(text: str) -> str:
-    """A description as compared between releases: sources differ in accents and spacing
-    (``Sezary`` / ``Sézary``), which is no revision."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.split()).casefold()
-
-
-def _capability(module: str, names: Iterable[str]) -> list[Callable[..., Any]] | None:
-    try:
-        loaded = importlib.import_module(module)
-        return [getattr(loaded, name) for name in names]
-    except (ImportError, AttributeError):
-        return None
-
-
-def _crosswalks(code_set: str, code: str, day: dt.date | None) -> PagePart:
-    title = "Crosswalks"
-    functions = _capability("codekit._crosswalk._api", ["crosswalk", "crosswalks"])
-    if functions is None:
-        return PagePart(
-            name="crosswalks",
-            title=title,
-            available=False,
-            message="crosswalks are not available in this version of codekit",
-        )
-    crosswalk, crosswalks = functions
-    names = [c.name for c in crosswalks() if c.source == code_set]
-    if not names:
-        return PagePart(
-            name="crosswalks",
-            title=title,
-            available=True,
-            message=f"no crosswalk from {code_set} is installed",
-        )
-    rows: list[dict[str, Any]] = []
-    problems: list[str] = []
-    for name in names:
+    A built-in section's failure is a bug and propagates; a third-party plugin's (anything
+    but a :class:`~codekit.exceptions.CodekitError`, or an answer that is no part) is a
+    :class:`~codekit.exceptions.PluginError` naming the plugin.
+    """
+    parts: list[PagePart] = []
+    for plugin, section in page_sections(context.registry):
+        foreign = not plugin.startswith("codekit.")
         try:
-            result = crosswalk(code, to=name, source=code_set, as_of=day)
-        except CodekitError as exc:
-            problems.append(str(exc))
+            with contained():
+                part: object = section.build(context)
+        except CodekitError:
+            raise
+        except Exception as exc:
+            if not foreign:
+                raise
+            raise PluginError(
+                plugin, f"its page section {section.name!r} failed: {describe_failure(exc)}"
+            ) from exc
+        if part is None:
             continue
-        for item in _items(result):
-            row = _plain_row(item)
-            for redundant in ("source", "source_code_set", "target_code_set"):
-                row.pop(redundant, None)
-            rows.append({"crosswalk": name, **row})
-    if problems and len(problems) == len(names):
-        return PagePart(
-            name="crosswalks", title=title, available=False, message="; ".join(problems)
-        )
-    return PagePart(
-        name="crosswalks",
-        title=title,
-        available=True,
-        rows=rows,
-        message="; ".join(problems) if problems else f"crosswalks: {', '.join(names)}",
-    )
-
-
-def _ncci(code_set: str, code: str, day: dt.date | None) -> dict[str, PagePart]:
-    titles = {
-        "ptp": "NCCI procedure-to-procedure edits",
-        "mue": "NCCI medically unlikely edits",
-        "addons": "NCCI add-on code edits",
-    }
-    if code_set not in _NCCI_CODE_SETS:
-        return {
-            name: PagePart(
-                name=name,
-                title=title,
-                available=True,
-                message=f"NCCI edits do not apply to {code_set} codes",
+        if not isinstance(part, PagePart):
+            raise PluginError(
+                plugin,
+                f"its page section {section.name!r} returned {type(part).__name__}, "
+                "not a PagePart (build it with section.part(...))",
             )
-            for name, title in titles.items()
-        }
-    functions = _capability("codekit._ncci.engine", ["ptp_edits", "mue"])
-    if functions is None:
-        return {
-            name: PagePart(
-                name=name,
-                title=title,
-                available=False,
-                message="NCCI edits are not available in this version of codekit",
-            )
-            for name, title in titles.items()
-        }
-    ptp_edits, mue = functions
-    aoc = _capability("codekit._ncci.engine", ["aoc_edits"]) or _capability(
-        "codekit._ncci.engine", ["addon_primaries"]
-    )
-    assert aoc is not None
-    ptp = _ask(
-        "ptp",
-        titles["ptp"],
-        "PTP tables",
-        [(s, partial(ptp_edits, code, setting=s, as_of=day)) for s in NCCI_SETTINGS[:2]],
-        partial(_ptp_row, code),
-    )
-    mues = _ask(
-        "mue",
-        titles["mue"],
-        "MUE tables",
-        [(s, partial(mue, code, setting=s, as_of=day)) for s in NCCI_SETTINGS],
-        _plain_row,
-    )
-    addons = _ask(
-        "addons",
-        titles["addons"],
-        "add-on code (AOC) tables",
-        [(None, partial(aoc[0], code, as_of=day))],
-        _aoc_row,
-    )
-    return {"ptp": ptp, "mue": mues, "addons": _with_addon_codes(addons, code, day)}
-
-
-def _with_addon_codes(part: PagePart, code: str, day: dt.date | None) -> PagePart:
-    """The add-on part plus a row per add-on code that names ``code`` as its primary
-    (99213 -> G2211): ``{"primary": code, "add_on": ..., "type": ...}``. Rows where ``code``
-    is itself the add-on have no ``add_on`` key."""
-    found = _capability("codekit._ncci.engine", ["addons_of"])
-    if found is None or not part.available:
-        return part
-    try:
-        edits = found[0](code, as_of=day)
-    except CodekitError:
-        return part
-    rows = [
-        {"primary": code, "add_on": row.pop("add_on"), "type": row.pop("aoc_type"), **row}
-        for row in (_plain_row(edit) for edit in edits)
-        if row.pop("primary", None) is not None
-    ]
-    return attrs.evolve(part, rows=(*part.rows, *rows)) if rows else part
-
-
-def _ptp_row(code: str, item: Any) -> dict[str, Any]:
-    row = _plain_row(item)
-    if "column1" in row and "column2" in row:
-        column1, column2 = row.pop("column1"), row.pop("column2")
-        first = column1 == code
-        row = {"column": 1 if first else 2, "partner": column2 if first else column1, **row}
-        row.pop("prior_1996", None)
-    return row
-
-
-def _aoc_row(item: Any) -> dict[str, Any]:
-    row = _plain_row(item)
-    if isinstance(item, str):
-        return {"primary": item}
-    row.pop("add_on", None)
-    if "aoc_type" in row:
-        row = {"primary": row.pop("primary", None), "type": row.pop("aoc_type"), **row}
-    return row
-
-
-def _plain_row(item: Any) -> dict[str, Any]:
-    return {
-        key: (str(value) if attrs.has(type(value)) else value) for key, value in _row(item).items()
-    }
-
-
-def _ask(
-    name: str,
-    title: str,
-    what: str,
-    calls: Iterable[tuple[str | None, Callable[[], Any]]],
-    shape: Callable[[Any], dict[str, Any]],
-) -> PagePart:
-    rows: list[dict[str, Any]] = []
-    problems: list[str] = []
-    unanswered: list[str] = []
-    answered = False
-    for setting, call in calls:
-        try:
-            result = call()
-        except CodekitError as exc:
-            problems.append(str(exc))
-            unanswered += [setting] if setting is not None else []
-            continue
-        answered = True
-        for item in _items(result):
-            row = shape(item)
-            if setting is not None:
-                row = {"setting": setting, **row}
-            rows.append(row)
-    if not answered:
-        return PagePart(
-            name=name,
-            title=title,
-            available=False,
-            message=problems[0] if problems else _NCCI_HINT.format(what=what),
-        )
-    message = ""
-    if unanswered:
-        message = (
-            f"no {what} installed for {', '.join(unanswered)}; "
-            "install them with `codekit data install FILE`"
-        )
-    return PagePart(name=name, title=title, available=True, rows=rows, message=message)
-
-
-def _items(result: Any) -> list[Any]:
-    if result is None:
-        return []
-    if isinstance(result, str) or attrs.has(type(result)) or isinstance(result, dict):
-        return [result]
-    try:
-        return list(result)
-    except TypeError:
-        return [result]
-
-
-def _row(item: Any) -> dict[str, Any]:
-    if attrs.has(type(item)):
-        return attrs.asdict(item, recurse=False)
-    if isinstance(item, dict):
-        return dict(item)
-    to_dict = getattr(item, "to_dict", None)
-    if callable(to_dict):
-        return dict(to_dict())
-    return {"value": item}
+        if part.section is None:
+            part = attrs.evolve(part, section=section)
+        parts.append(part)
+    return tuple(parts)

@@ -52,6 +52,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "codekit._codesets.packs",
     "codekit._codesets.packaged",
     "codekit._quota.plugin",
+    "codekit._pages.builtin",
 )
 
 

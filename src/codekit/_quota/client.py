@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from codekit import _registry
 from codekit._plugin.loading import contained, describe_failure
 from codekit._quota.model import Allowance, Principal, QuotaStatus, Resource
-from codekit._quota.stores import Tally, open_store
+from codekit._quota.stores import PluginStore, Tally, open_store
 from codekit._tables.sections import QUOTA_POLICIES, QUOTA_STORES, Section
 from codekit.exceptions import (
     CodekitError,
@@ -119,7 +119,7 @@ class Client:
         plugin = schemes.get(store.partition("://")[0].lower(), (None, None))[0]
         try:
             with contained():
-                return open_store(store, {name: f for name, (_, f) in schemes.items()})
+                opened = open_store(store, {name: f for name, (_, f) in schemes.items()})
         except CodekitError:
             raise
         except Exception as exc:
@@ -129,6 +129,8 @@ class Client:
             raise PluginError(
                 plugin, f"its quota store failed to open {store!r}: {describe_failure(exc)}"
             ) from exc
+        # a plugin's store is foreign code: what it raises in use names the plugin too
+        return PluginStore(opened, plugin) if plugin and _third_party(plugin) else opened
 
     def _allowance(self, resource: Resource) -> Allowance:
         """The policy's allowance; a registered plugin policy's failure names the plugin."""

@@ -98,7 +98,7 @@ def default_releases(day: dt.date | None) -> list[Release]:
             release = registry.select(spec.name, as_of=day)
         except LookupError:
             continue
-        if day is None and spec.name in RETIRED:
+        if day is None and spec.retired:
             continue
         chosen.append(release)
     return chosen

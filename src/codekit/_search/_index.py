@@ -43,6 +43,8 @@ import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from codekit._codesets.spec import kind_rank
+from codekit._normalize import compact_key
 from codekit._search._cache import cache_dir
 from codekit._search._text import STOPWORDS
 from codekit.exceptions import DataError
@@ -100,7 +102,6 @@ CREATE TABLE spell (del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, wor
     WITHOUT ROWID;
 """
 
-_KIND_RANK = {"code": 0, "category": 1, "block": 2, "chapter": 3}
 #: The ``size`` of rows of other text (short descriptions) is this plus the description's.
 OTHER_TEXT = 10000
 _OTHER = OTHER_TEXT
@@ -110,7 +111,7 @@ _NOT_SPECIFIED = re.compile(r"\b(?:site )?not specified\b", re.IGNORECASE)
 
 
 def _compact(code: str) -> str:
-    return code.replace(".", "").replace(" ", "").upper()
+    return compact_key(code)
 
 
 def _terms(record: CodeRecord) -> list[str]:
@@ -212,7 +213,7 @@ def _fill(
             )
             encounter = _encounter_rank(record.description)
             unspecified = 0 if "unspecified" in record.description.lower() else 1
-            heading = (0 if record.billable else 1, _KIND_RANK.get(record.kind, 4))
+            heading = (0 if record.billable else 1, kind_rank(record.kind))
             for n, (name, extra) in enumerate(_names(record)):
                 if not name:  # other text: after every name, by the size of the description
                     rank = (_OTHER + size, encounter, unspecified, *heading, 0, docid)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 from urllib.parse import quote
 
+from codekit._codesets.spec import KIND_RANK
 from codekit._store.format import (
     ALL_RELEASES,
     FORMAT_VERSION,
@@ -42,9 +43,9 @@ __all__ = [
     "write_dataset",
 ]
 
-_RANK = {"code": 0, "category": 1, "block": 2, "chapter": 3}
+_RANK = KIND_RANK
 _WHOLE_COLUMN = 5000  # codes asked at once, past which the whole description column is read
-_KIND_ORDER = "CASE kind WHEN 'code' THEN 0 WHEN 'category' THEN 1 WHEN 'block' THEN 2 ELSE 3 END"
+_KIND_ORDER = f"CASE kind {' '.join(f'WHEN {k!r} THEN {r}' for k, r in _RANK.items())} ELSE 9 END"
 _COLUMNS = 'code, kind, description, short, parent, parent_kind, billable, start, "end", attrs'
 # One item's rows with their title override (an item has at most one per release).
 _FIND_JOINED = (

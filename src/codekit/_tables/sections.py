@@ -33,6 +33,7 @@ __all__ = [
     "ASK_BACKENDS",
     "DESCRIPTIONS",
     "PAGE_INFO",
+    "PAGE_SECTIONS",
     "QUOTA_POLICIES",
     "QUOTA_STORES",
     "SECTIONS",
@@ -90,6 +91,9 @@ QUOTA_STORES: Section[tuple[str, Callable[[str], QuotaStore]]] = Section(
 PAGE_INFO: Section[tuple[str, Callable[[str], dict[str, Any]]]] = Section(
     "page_info", "pages", "all"
 )
+#: ``add_page_section``: a part of every code page; of two sections of one name the
+#: higher plugin's replaces the lower one's (a built-in's).
+PAGE_SECTIONS: Section[Any] = Section("page_section", "pages", "all")
 #: ``add_descriptions``: every provider counts.
 DESCRIPTIONS: Section[DescriptionProvider] = Section("descriptions", "pages", "all")
 #: ``add_aoc_primaries``: contractor primaries, merged over every plugin.
@@ -100,5 +104,13 @@ ASK_BACKENDS: Section[object] = Section("ask_backend", "assistant", "all")
 #: Every section codekit's capabilities read, by name.
 SECTIONS: dict[str, Section[Any]] = {
     s.name: s
-    for s in (QUOTA_POLICIES, QUOTA_STORES, PAGE_INFO, DESCRIPTIONS, AOC_PRIMARIES, ASK_BACKENDS)
+    for s in (
+        QUOTA_POLICIES,
+        QUOTA_STORES,
+        PAGE_INFO,
+        PAGE_SECTIONS,
+        DESCRIPTIONS,
+        AOC_PRIMARIES,
+        ASK_BACKENDS,
+    )
 }
