@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from codekit import _registry
+from codekit import _registry, _titles
 from codekit._bulk import CodeSetsArg, describe_many, get_many
 from codekit._codes import graph_of as _graph
 from codekit._codes import to_code as _to_code
@@ -257,24 +257,26 @@ def describe(
     :class:`~codekit.exceptions.MissingTitleError`, which says how to install one;
     :func:`describe_many` gives ``None`` for it.
     """
-    if (
-        as_of is None
-        and release is None
-        and code_sets is None
-        and kind is None
-        and _fast_generation == _registry._generation
-    ):
-        try:
-            hit = _fast.get(code if code_set is None else (code, code_set))
-        except Exception:  # unhashable input: the slow path says what is wrong
-            hit = None
-        if hit is not None and hit.description:
-            return hit.description
+    plain = as_of is None and release is None and code_sets is None and kind is None
+    if plain:
+        if code_set is not None:
+            text = _titles.newest_title(code_set, code)
+            if text is not None:
+                return text
+        if _fast_generation == _registry._generation:
+            try:
+                hit = _fast.get(code if code_set is None else (code, code_set))
+            except Exception:  # unhashable input: the slow path says what is wrong
+                hit = None
+            if hit is not None and hit.description:
+                return hit.description
     found = lookup(
         code, code_set=code_set, code_sets=code_sets, kind=kind, as_of=as_of, release=release
     )
     if not found.description:
         raise missing_title(found)
+    if plain and type(code_set) is str:
+        _titles.answered_plainly(code_set)
     return found.description
 
 
