@@ -454,3 +454,29 @@ def test_distinct_lookups_stop_querying_and_selecting_once_the_release_is_indexe
     with pytest.raises(InvalidCodeError):
         codekit.describe("A00-A09", code_set="icd10cm")
     assert calls["query"] > 0
+
+
+def test_distinct_code_values_do_not_walk_the_releases_each_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # lookup() of a code not seen before chose the newest release again on every call.
+    from codekit import _registry
+    from codekit._registry import Registry
+
+    _registry.reset()
+    codes = sorted(_titled_canonical_codes("pos"))
+    assert codekit.lookup(codes[0], code_set="pos").description
+    calls = {"select": 0}
+    real = Registry.select
+
+    def select(self: Registry, *args: object, **kwargs: object) -> object:
+        calls["select"] += 1
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Registry, "select", select)
+    found = [codekit.lookup(code, code_set="pos") for code in codes[1:]]
+    assert [c.code for c in found] == codes[1:]
+    assert calls["select"] == 0
+    # a dated question still asks the registry (which warns when the date is past the data)
+    codekit.lookup(codes[1], code_set="pos", as_of="2026-06-01")
+    assert calls["select"] == 1
