@@ -64,7 +64,11 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmarks side by side with peer libraries (opt-in; prints ratios)."""
+    """Benchmarks side by side with peer libraries (opt-in; prints ratios).
+
+    ``nox -s bench -- compare --base REF`` (or ``-- --base REF``) measures the git ref REF
+    (default: the tag ``round3-base``) and this checkout in the same run.
+    """
     _install(session, "bench")
     session.run("python", "-m", "bench", *session.posargs)
 

@@ -275,3 +275,36 @@ def test_failed_plugin_is_named_when_its_crosswalk_is_asked_for() -> None:
         pytest.raises(PluginError, match="cannot read my mapping file"),
     ):
         codekit.crosswalk("E11.9", to="mine")
+
+
+def test_a_repeated_crosswalk_call_is_one_probe_and_forgets_with_the_registry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each call used to choose the crosswalk's release and normalise the code again; a
+    # repeated dateless call is now answered from what the first one gave.
+    from codekit._crosswalk import _api
+
+    _registry.reset()
+    codes = ["250.00", "0031", "V7281", "E8889"]
+    first = {code: codekit.crosswalk(code, to="icd10cm", source="icd9cm") for code in codes}
+    assert [m.target for m in first["250.00"]] == ["E11.9"]  # the GEM row for 250.00
+    chosen = {"calls": 0}
+    real = _api._entry
+
+    def counting(*args: object, **kwargs: object) -> object:
+        chosen["calls"] += 1
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_api, "_entry", counting)
+    for code in codes:
+        assert codekit.crosswalk(code, to="icd10cm", source="icd9cm") is first[code]
+    assert chosen["calls"] == 0
+    # other arguments, a date, or a rebuilt registry take the plain way again
+    assert codekit.crosswalk("250.00", to="icd10cm", source="icd9cm", as_of="2015-01-01")
+    assert chosen["calls"] == 1
+    codekit.refresh()
+    again = codekit.crosswalk("250.00", to="icd10cm", source="icd9cm")
+    assert chosen["calls"] == 2
+    assert again == first["250.00"]
+    with pytest.raises(InvalidCodeError):
+        codekit.crosswalk(["250.00"], to="icd10cm", source="icd9cm")  # type: ignore[arg-type]

@@ -133,3 +133,50 @@ def test_a_title_row_may_change_only_the_short_title(tmp_path: Path) -> None:
     assert (old.description, old.short_description) == ("new long", None)
     assert (new.description, new.short_description) == ("new long", "new short")
     assert _release(path, 0).descriptions(["A00.0"]) == {"A00.0": "new long"}
+
+
+def _one_by_one(release: SqliteRelease, codes: list[str]) -> dict[str, str]:
+    """The plain path: each code's most specific item, as :meth:`SqliteRelease.find` reads it."""
+    found = {}
+    for code in codes:
+        records = release.find(code)
+        if records and records[0].description:
+            found[code] = records[0].description
+    return found
+
+
+@pytest.mark.parametrize("separator_in_a_title", [False, True])
+def test_description_column_equals_finding_each_code(
+    tmp_path: Path, separator_in_a_title: bool
+) -> None:
+    # Codes shared by items of several kinds (a chapter sorts after a category), title
+    # overrides of the most specific item and of a less specific one, untitled items, and
+    # an item of another release. Texts are placeholders, not titles.
+    odd = "with a \x1f inside" if separator_in_a_title else "plain"
+    items = [
+        Item("1", "chapter", "chapter one", None, None, None, 0b11, 0, 1),
+        Item("1", "category", "category one", None, None, None, 0b11, 0b11, 2),
+        Item("B20", "block", "block B20", None, None, None, 0b11, 0, 3),
+        Item("B20", "category", "category B20", None, None, None, 0b11, 0b11, 4),
+        Item("B21", "block", "block B21", None, None, None, 0b11, 0, 5),
+        Item("B21", "code", "", None, None, None, 0b11, 0b11, 6),
+        Item("C00", "code", odd, None, None, None, 0b11, 0b11, 7),
+        Item("C01", "code", "only old", None, None, None, 0b01, 0b01, 8),
+        Item("C02", "code", "", None, None, None, 0b11, 0b11, 9),
+    ]
+    texts = [
+        Text("B20", "category", 0b10, "category B20, retitled"),
+        Text("B20", "block", 0b10, "block B20, retitled (not the code's title)"),
+        Text("C02", "code", 0b10, "titled in the new release"),
+        Text("C00", "code", 0b10, None, "a short title only"),
+    ]
+    path = tmp_path / "kinds.sqlite"
+    write(path, meta={"code_set": "x"}, items=items, texts=texts)
+    codes = sorted({item.code for item in items})
+    for bit in (0, 1):
+        release = _release(path, bit)
+        column = release.description_column()
+        assert column == _one_by_one(release, codes)
+        assert release.descriptions(codes) == column
+    assert _release(path, 1).description_column()["B20"] == "category B20, retitled"
+    assert _release(path, 0).description_column()["1"] == "category one"

@@ -342,3 +342,141 @@ def test_preload_raises_a_plugins_data_error_at_start_up() -> None:
 
     with isolated_registry(Broken()), pytest.raises(PluginError, match="descriptor file is gone"):
         codekit.preload(["zz"])
+
+
+def _packaged_releases() -> list[tuple[str, str]]:
+    return [(r.code_set, r.release) for r in codekit.data_releases() if r.origin == "packaged"]
+
+
+@pytest.mark.parametrize(("code_set", "release_id"), _packaged_releases())
+def test_the_title_index_answers_exactly_as_the_plain_path(code_set: str, release_id: str) -> None:
+    # The fast path (a release's titles by canonical spelling) against the plain one
+    # (normalise, then find the code's most specific item), on random stored codes of every
+    # packaged release and on other spellings of them: it answers exactly the canonical
+    # spellings of codes with a title, with the same text, and nothing else.
+    import random
+
+    from codekit import _registry, _titles
+    from codekit._normalize import parse_for
+
+    registry = _registry.current()
+    release = registry.select(code_set, release=release_id)
+    spec = registry.spec(code_set)
+    index = _titles.index_of(release, spec)
+    assert index is not None
+    source = release.source()
+    stored = [
+        row[0]
+        for row in source._data.query(  # type: ignore[attr-defined]
+            "SELECT code FROM items WHERE present & ?",
+            (source._mask,),  # type: ignore[attr-defined]
+        )
+    ]
+    rng = random.Random(f"{code_set} {release_id}")
+    picked = rng.sample(stored, min(250, len(stored)))
+    texts = picked + [
+        variant
+        for code in picked[:60]
+        for variant in (code.lower(), code.replace(".", ""), f" {code} ", code + "9", code[:-1])
+    ]
+    for text in texts:
+        try:
+            canonical: str | None = parse_for(text, spec)
+        except InvalidCodeError:
+            canonical = None
+        expected = None
+        if canonical == text:
+            found = source.find(text)
+            expected = (found[0].description or None) if found else None
+        assert index.get(text) == expected, text
+    # and through the public bulk call, which now uses the built index
+    plain = []
+    for text in texts:
+        try:
+            got = codekit.get(text, code_set=code_set, release=release_id)
+        except InvalidCodeError:
+            got = None
+        plain.append(got.description or None if got is not None else None)
+    assert codekit.describe_many(texts, code_set=code_set, release=release_id) == plain
+
+
+def _titled_canonical_codes(code_set: str) -> dict[str, str]:
+    """Codes of the newest release with a title, found one by one the plain way."""
+    from codekit import _registry
+    from codekit._normalize import parse_for
+
+    registry = _registry.current()
+    source = registry.select(code_set).source()
+    spec = registry.spec(code_set)
+    found = {}
+    for record in source.records():
+        if record.kind in ("code", "category") and parse_for(record.code, spec) == record.code:
+            (first, *_) = source.find(record.code)
+            if first.description:
+                found[record.code] = first.description
+    return found
+
+
+def test_distinct_lookups_stop_querying_and_selecting_once_the_release_is_indexed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each distinct code used to cost a registry walk (select the newest release) and an
+    # SQL query; past a few thousand codes a release's titles are in memory instead.
+    from codekit import _registry, _titles
+    from codekit._registry import Registry
+    from codekit._store.sqlite import Dataset
+
+    _registry.reset()
+    titled = _titled_canonical_codes("icd10cm")
+    codes = sorted(titled)
+    warm, timed = codes[: _titles.PROMOTE_AFTER], codes[_titles.PROMOTE_AFTER :][:3000]
+    for code in warm:
+        codekit.describe(code, code_set="icd10cm")
+    calls = {"query": 0, "select": 0}
+    real_query, real_select = Dataset.query, Registry.select
+
+    def query(self: Dataset, *args: object, **kwargs: object) -> object:
+        calls["query"] += 1
+        return real_query(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def select(self: Registry, *args: object, **kwargs: object) -> object:
+        calls["select"] += 1
+        return real_select(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Dataset, "query", query)
+    monkeypatch.setattr(Registry, "select", select)
+    assert [codekit.describe(code, code_set="icd10cm") for code in timed] == [
+        titled[code] for code in timed
+    ]
+    assert calls == {"query": 0, "select": 0}
+    # other spellings and bad input still go the plain way and say what is wrong
+    assert codekit.describe(timed[0].lower(), code_set="icd10cm") == titled[timed[0]]
+    with pytest.raises(InvalidCodeError):
+        codekit.describe("A00-A09", code_set="icd10cm")
+    assert calls["query"] > 0
+
+
+def test_distinct_code_values_do_not_walk_the_releases_each_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # lookup() of a code not seen before chose the newest release again on every call.
+    from codekit import _registry
+    from codekit._registry import Registry
+
+    _registry.reset()
+    codes = sorted(_titled_canonical_codes("pos"))
+    assert codekit.lookup(codes[0], code_set="pos").description
+    calls = {"select": 0}
+    real = Registry.select
+
+    def select(self: Registry, *args: object, **kwargs: object) -> object:
+        calls["select"] += 1
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Registry, "select", select)
+    found = [codekit.lookup(code, code_set="pos") for code in codes[1:]]
+    assert [c.code for c in found] == codes[1:]
+    assert calls["select"] == 0
+    # a dated question still asks the registry (which warns when the date is past the data)
+    codekit.lookup(codes[1], code_set="pos", as_of="2026-06-01")
+    assert calls["select"] == 1

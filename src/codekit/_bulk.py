@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from codekit import _registry
+from codekit import _registry, _titles
 from codekit._codes import graph_of, to_code
 from codekit._dates import to_date
 from codekit._identify import candidate_names, choose, code_set_name
@@ -210,13 +210,36 @@ def describe_many(
     registry = _registry.current()
     if code_set is not None:
         chosen = registry.select(code_set_name(code_set), as_of=day, release=release)
-        canonical = _canonicals(codes, registry.spec(code_set))
-        texts = _texts_of(chosen, [c for c in canonical if c is not None])
-        # "" is a code with no packaged title: None, like an unknown code
-        return [texts.get(key) or None if key is not None else None for key in canonical]
+        return _describe_in(chosen, registry.spec(code_set), codes)
     keys, releases = _groups(codes, names, day, release)
     found: dict[tuple[str, str], str] = {}
     for name, chosen in releases.items():
         wanted = [k[1] for k in keys if k is not None and k[0] == name]
         found.update(((name, c), text) for c, text in _texts_of(chosen, wanted).items())
     return [found.get(pair) or None if pair is not None else None for pair in keys]
+
+
+def _describe_in(chosen: Release, spec: CodeSetSpec, codes: Iterable[object]) -> list[str | None]:
+    """:func:`describe_many` in one release: canonical spellings straight from the release's
+    title index (when built, or worth building for this many codes), the rest the plain way."""
+    column = codes if isinstance(codes, list) else list(codes)
+    index = _titles.built(chosen)
+    if index is None and len(column) > _titles.BULK:
+        index = _titles.index_of(chosen, spec)
+    if index is None:
+        return _describe_plainly(chosen, spec, column)
+    get = index.get
+    out = [get(text) for text in column]
+    missed = [at for at, text in enumerate(out) if text is None]
+    if missed:
+        plainly = _describe_plainly(chosen, spec, [column[at] for at in missed])
+        for at, text in zip(missed, plainly, strict=True):
+            out[at] = text
+    return out
+
+
+def _describe_plainly(chosen: Release, spec: CodeSetSpec, codes: list[object]) -> list[str | None]:
+    canonical = _canonicals(codes, spec)
+    texts = _texts_of(chosen, [c for c in canonical if c is not None])
+    # "" is a code with no packaged title: None, like an unknown code
+    return [texts.get(key) or None if key is not None else None for key in canonical]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from codekit import _registry
+from codekit import _registry, _titles
 from codekit._bulk import CodeSetsArg, describe_many, get_many
+from codekit._catalog import code_sets, data_releases, preload
 from codekit._codes import graph_of as _graph
 from codekit._codes import to_code as _to_code
 from codekit._dates import to_date
@@ -21,10 +21,9 @@ from codekit.exceptions import (
     MissingTitleError,
     StaleDataWarning,
     UnknownCodeError,
-    UnknownCodeSetError,
     UnknownReleaseError,
 )
-from codekit.models import Code, CodeSet, DataRelease
+from codekit.models import Code
 
 if TYPE_CHECKING:
     from codekit._registry import Release
@@ -87,7 +86,7 @@ def _cached_lookup(
     else:
         spec, canonical = choose(code, names, day=as_of, release=release)
     try:
-        chosen = registry.select(spec.name, as_of=as_of, release=release)
+        chosen = _select(registry, spec.name, as_of, release, _gen)
     except UnknownReleaseError as exc:
         raise _with_hint(exc, code, spec.name) from None
     source = chosen.source()
@@ -102,6 +101,29 @@ def _cached_lookup(
             hint=f"it is {' or '.join(also)}" if also else None,
         )
     return _to_code(found[0], chosen, _graph(chosen))
+
+
+def _select(
+    registry: _registry.Registry, name: str, as_of: dt.date | None, release: str | None, gen: int
+) -> Release:
+    """``registry.select``, remembered per registry generation for dateless questions (a
+    dated one may warn, which must happen on every call that answers from it)."""
+    global _selected_generation
+    if as_of is not None:
+        return registry.select(name, as_of=as_of, release=release)
+    if _selected_generation != gen:
+        _selected.clear()
+        _selected_generation = gen
+    found = _selected.get((name, release))
+    if found is None:
+        if len(_selected) >= 256:  # release= spellings are the caller's: keep it bounded
+            _selected.clear()
+        found = _selected[(name, release)] = registry.select(name, release=release)
+    return found
+
+
+_selected: dict[tuple[str, str | None], Release] = {}
+_selected_generation = -1
 
 
 def _with_hint(error: UnknownReleaseError, code: str, code_set: str) -> UnknownReleaseError:
@@ -270,11 +292,19 @@ def describe(
             hit = None
         if hit is not None and hit.description:
             return hit.description
+    newest = code_set is not None and as_of is None and release is None
+    if newest and code_sets is None and kind is None:
+        # a code not asked before: its release's titles, once they are in memory
+        text = _titles.newest_title(code_set, code)
+        if text is not None:
+            return text
     found = lookup(
         code, code_set=code_set, code_sets=code_sets, kind=kind, as_of=as_of, release=release
     )
     if not found.description:
         raise missing_title(found)
+    if newest and type(code_set) is str and code_sets is None and kind is None:
+        _titles.answered_plainly(code_set)
     return found.description
 
 
@@ -361,52 +391,3 @@ def normalize(
     if code_set is not None:
         return parse_for(code, registry.spec(code_set_name(code_set)))
     return choose(code, candidate_names(code_sets, kind))[1]
-
-
-def preload(code_sets: Iterable[str] | None = None) -> None:
-    """Build the registry and open every release's data now (for servers, before traffic).
-
-    Lookups do this lazily on first use; calling it at start-up moves that cost (and any
-    data or plugin error) to a moment of your choosing. Safe to call from several threads.
-    """
-    registry = _registry.current()
-    if code_sets is None:
-        names = [s.name for s in registry.specs()]
-    elif isinstance(code_sets, str):
-        names = [code_sets]
-    elif isinstance(code_sets, Iterable):
-        names = [code_set_name(name, "code_sets") for name in code_sets]
-    else:
-        raise UnknownCodeSetError(
-            repr(code_sets),
-            [s.name for s in registry.specs()],
-            message=f"preload takes a list of code set names, not {type(code_sets).__name__}; "
-            "such as preload(['icd10cm', 'hcpcs']), or preload() for all of them",
-        )
-    for name in names:
-        for release in registry.releases(name):
-            release.open()  # a plugin's data error is raised now, not at first lookup
-
-
-def code_sets() -> tuple[CodeSet, ...]:
-    """Every registered code set with its releases."""
-    return _registry.current().code_sets()
-
-
-def data_releases(code_set: str | None = None, *, newest: bool = False) -> tuple[DataRelease, ...]:
-    """Every release available (packaged, installed packs, plugins), oldest first per code set.
-
-    :param code_set: only this code set's releases.
-    :param newest: only the newest release of each code set: the one a lookup without a
-        date uses. ``release.covers(datetime.date.today())`` tells whether today is in its
-        period; a date of service after its ``until`` is answered by it with a
-        :class:`~codekit.exceptions.StaleDataWarning` (``codekit releases`` shows this for
-        every code set).
-    """
-    registry = _registry.current()
-    releases = registry.releases(code_set)
-    if not newest:
-        return tuple(r.info for r in releases)
-    names = dict.fromkeys(r.info.code_set for r in releases)  # in order, once each
-    found = (registry.newest(name) for name in names)
-    return tuple(r.info for r in found if r is not None)

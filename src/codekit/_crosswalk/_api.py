@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from codekit import _registry
+from codekit._crosswalk._memo import ANSWERS_MAX, answers_of
 from codekit._crosswalk._registry import Entry, Group, candidates, groups, select
 from codekit._crosswalk._values import Crosswalk, Hcc, Mapping
 from codekit._dates import to_date
@@ -154,6 +155,11 @@ def crosswalk(
     >>> [(m.target, m.flags) for m in codekit.crosswalk("250.00", to="icd10cm")]
     [('E11.9', '10000')]
     """
+    answers = answers_of(to, source, release) if as_of is None else None
+    if answers is not None and type(code) is str:
+        hit = answers.get(code)
+        if hit is not None:
+            return hit
     group, entry = _entry(to, source, code, as_of, release)
     spec = _spec(group.spec.source)
     if not isinstance(code, str):
@@ -169,6 +175,10 @@ def crosswalk(
         canonical = _canonical(_registry.generation(), group.spec.source, key)
         found = tuple(_mapping(canonical, row, group, entry, table) for row in table.get(key))
         results[key] = found
+    if answers is not None and type(code) is str:
+        if len(answers) >= ANSWERS_MAX:
+            answers.clear()
+        answers[code] = found
     return found
 
 

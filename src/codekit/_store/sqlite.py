@@ -17,6 +17,7 @@ from typing import Any, Literal, NamedTuple
 from urllib.parse import quote
 
 from codekit._codesets.spec import KIND_RANK
+from codekit._store.column import read_descriptions
 from codekit._store.format import (
     ALL_RELEASES,
     FORMAT_VERSION,
@@ -324,27 +325,13 @@ class SqliteRelease:
 
     def _all_descriptions(self) -> Mapping[str, str]:
         if self._column is None:
-            rows = self._data.query(
-                "SELECT code, kind, description FROM items WHERE present & ?", (self._mask,)
-            )
-            # Only the long titles of this release's overrides (most rows change the short).
-            retitled = {
-                (code, kind): text
-                for code, kind, text in self._data.query(
-                    "SELECT code, kind, description FROM texts "
-                    "WHERE present & ? AND description IS NOT NULL",
-                    (self._mask,),
-                )
-            }
-            column: dict[str, str] = {}
-            rank: dict[str, int] = {}
-            for code, kind, description in rows:
-                level = _RANK[kind]
-                if level < rank.get(code, 9):
-                    rank[code] = level
-                    column[code] = retitled.get((code, kind), description)
-            self._column = {code: text for code, text in column.items() if text}
+            self._column = self.description_column()
         return self._column
+
+    def description_column(self) -> dict[str, str]:
+        """Every code of the release with a title → that title (the description
+        :meth:`find` gives its most specific item), read now in a few queries."""
+        return read_descriptions(self._data, self._mask)
 
     def item(self, code: str, kind: CodeKind) -> CodeRecord | None:
         rows = self._data.query(

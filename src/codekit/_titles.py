@@ -1,0 +1,168 @@
+"""The per-code fast path: a release's titles in memory, keyed by the canonical spelling.
+
+A :class:`TitleIndex` answers :func:`codekit.describe` and :func:`codekit.describe_many`
+for text that is already a code's canonical spelling (``"E11.9"``) with one dict probe: no
+normalisation, no query, no :class:`~codekit.models.Code` value. Anything else (other
+spellings, unknown codes, codes without a title) goes the plain way, which says what is
+wrong. A stored code that the code set's parser would not give back unchanged (an
+ICD-10-CM block such as ``A00-A09``) is left out, so the fast path never accepts text the
+plain path rejects.
+
+Indexes are built when they pay: at once for a large column of codes, and for single
+lookups only after a release has answered :data:`PROMOTE_AFTER` distinct codes the plain
+way (a process that looks up a few codes never reads a whole column). At most
+:data:`KEEP` indexes are kept, the least recently built dropped first; all are dropped
+when the registry is rebuilt.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from codekit import _registry
+from codekit._normalize import parse_for
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from codekit._registry import Release
+    from codekit.plugins import CodeSetSpec
+
+__all__ = [
+    "BULK",
+    "KEEP",
+    "PROMOTE_AFTER",
+    "TitleIndex",
+    "answered_plainly",
+    "built",
+    "index_of",
+    "newest_title",
+]
+
+KEEP = 4
+PROMOTE_AFTER = 2000
+#: A column of more codes than this builds its release's index at once.
+BULK = 5000
+
+
+class TitleIndex:
+    """Canonical code → title of one release, for the codes whose spelling is canonical."""
+
+    __slots__ = ("_odd", "_titles", "release")
+
+    def __init__(self, release: Release, titles: Mapping[str, str], spec: CodeSetSpec) -> None:
+        self.release = release
+        self._titles = titles
+        self._odd = frozenset(code for code in titles if not _canonical(code, spec))
+
+    def get(self, text: object) -> str | None:
+        """The title of ``text`` when it is a canonical code with a title, else ``None``."""
+        try:
+            found: str | None = self._titles.get(text)  # type: ignore[call-overload]
+        except TypeError:  # unhashable: not a code
+            return None
+        if found is None or text in self._odd:
+            return None
+        return found
+
+    def __len__(self) -> int:
+        return len(self._titles) - len(self._odd)
+
+
+def _canonical(code: str, spec: CodeSetSpec) -> bool:
+    try:
+        return parse_for(code, spec) == code
+    except Exception:  # any failure of a parser: not a canonical spelling
+        return False
+
+
+_lock = threading.Lock()
+_generation = -1
+# id(release) -> its index (None: its data has no description column); insertion order is
+# build order, for dropping the oldest.
+_indexes: dict[int, TitleIndex | None] = {}
+# code set name as the caller passed it -> the index of its newest release, once built
+_ready: dict[object, TitleIndex] = {}
+_misses: dict[object, int] = {}
+_RECHECK = 0.05
+_checked = -1.0
+_monotonic = time.monotonic
+
+
+def _fresh() -> bool:
+    """Whether the indexes belong to the current registry (else they are dropped).
+
+    Asks the registry to look for changed packs at most every :data:`_RECHECK` seconds
+    (the look costs more than the answer); in between a rebuild in this process is still
+    seen at once.
+    """
+    global _generation, _checked
+    now = _monotonic()
+    if now - _checked < _RECHECK:
+        current = _registry._generation
+    else:
+        current = _registry.generation()
+        _checked = now
+    if current == _generation:
+        return True
+    with _lock:
+        _indexes.clear()
+        _ready.clear()
+        _misses.clear()
+        _generation = current
+    return False
+
+
+def newest_title(code_set: object, code: object) -> str | None:
+    """The title of ``code`` in the newest release of ``code_set`` if the fast path knows
+    it (``None``: ask the plain way)."""
+    if not _fresh():
+        return None
+    try:
+        index = _ready.get(code_set)
+    except TypeError:  # an unhashable code_set: the plain way says what is wrong
+        return None
+    return index.get(code) if index is not None else None
+
+
+def answered_plainly(code_set: str) -> None:
+    """The plain way answered a code of ``code_set``'s newest release (a name the
+    registry knows); past :data:`PROMOTE_AFTER` of them the release gets its index."""
+    seen = _misses.get(code_set, 0) + 1
+    _misses[code_set] = seen
+    if seen != PROMOTE_AFTER or not _fresh():
+        return
+    registry = _registry.current()
+    spec = registry.spec(code_set)
+    index = index_of(registry.select(spec.name), spec)
+    if index is not None:
+        _ready[code_set] = index
+
+
+def built(release: Release) -> TitleIndex | None:
+    """The index of ``release`` if it has been built (never builds one)."""
+    _fresh()
+    found = _indexes.get(id(release))
+    return found if found is not None and found.release is release else None
+
+
+def index_of(release: Release, spec: CodeSetSpec) -> TitleIndex | None:
+    """The index of ``release``, built now if need be (``None``: its data source cannot
+    give a whole description column, as a plugin's own source)."""
+    _fresh()
+    key = id(release)
+    if key in _indexes:
+        found = _indexes[key]
+        if found is None or found.release is release:
+            return found
+    read = getattr(release.source(), "description_column", None)
+    index = TitleIndex(release, read(), spec) if read is not None else None
+    with _lock:
+        while len(_indexes) >= KEEP:
+            dropped = _indexes.pop(next(iter(_indexes)))
+            for name in [n for n, kept in _ready.items() if kept is dropped]:
+                del _ready[name]
+        _indexes[key] = index
+    return index
