@@ -367,9 +367,9 @@ def test_the_title_index_answers_exactly_as_the_plain_path(code_set: str, releas
     source = release.source()
     stored = [
         row[0]
-        for row in source._data.query(  # type: ignore[attr-defined]
+        for row in source._data.query(
             "SELECT code FROM items WHERE present & ?",
-            (source._mask,),  # type: ignore[attr-defined]
+            (source._mask,),
         )
     ]
     rng = random.Random(f"{code_set} {release_id}")

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from codekit._codesets.spec import KIND_RANK
+
 if TYPE_CHECKING:
     from codekit._store.sqlite import Dataset
 
 __all__ = ["read_descriptions"]
 
 _SEP = "\x1f"  # char(31), the ASCII unit separator: in no code or title (checked below)
-_RANK = {"code": 0, "category": 1, "block": 2, "chapter": 3}
+_RANK = KIND_RANK
 _CONCAT = (
     "SELECT group_concat(code, char(31)), group_concat(kind, char(31)), "
     "group_concat(description, char(31)), count(*) FROM items WHERE present & ?1"
