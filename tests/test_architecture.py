@@ -14,12 +14,6 @@ import codekit
 
 ROOT = Path(codekit.__file__).parent
 
-#: Cycles known to be removed by another room of issue 12; the lead drops each entry
-#: after merging that room. ``_importers.fetch`` <-> ``_ncci.fetch`` belongs to `readers`.
-KNOWN: frozenset[frozenset[str]] = frozenset(
-    {frozenset({"codekit._importers.fetch", "codekit._ncci.fetch"})}
-)
-
 
 def _modules() -> dict[str, Path]:
     found = {}
@@ -132,5 +126,5 @@ def test_the_graph_counts_function_local_imports_and_skips_type_checking() -> No
 
 
 def test_no_import_cycles_among_the_package_modules() -> None:
-    cycles = [sorted(c) for c in _cycles(_graph()) if c not in KNOWN]
+    cycles = [sorted(c) for c in _cycles(_graph())]
     assert cycles == [], f"import cycles: {cycles}"
