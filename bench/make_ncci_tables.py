@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from codekit._ncci.synthetic import NOTICE, julian, write_aoc, write_mue
+from codekit._edits.ncci.synthetic import NOTICE, julian, write_aoc, write_mue
 
 __all__ = ["main", "make"]
 

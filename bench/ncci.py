@@ -94,8 +94,8 @@ def main() -> None:  # noqa: PLR0915 - one benchmark script, top to bottom
         import datetime as dt
 
         import codekit
-        from codekit._ncci import codes as _codes
-        from codekit._ncci.selection import tables_for
+        from codekit._edits import codes as _codes
+        from codekit._edits.ncci.selection import tables_for
 
         tables = tables_for("practitioner", "medicare", dt.date(2026, 8, 3))
         assert tables.ptp

@@ -119,13 +119,13 @@ def test_the_reading_layer_imports_only_itself_and_the_exceptions() -> None:
 
 def test_the_install_and_fetch_machinery_imports_no_capability() -> None:
     """Lower layers never import capabilities: the central importer modules find the
-    capabilities' importers by name, so they never import ``_ncci`` or ``_crosswalk``."""
+    capabilities' importers by name, so they never import ``_edits.ncci`` or ``_crosswalk``."""
     central = list((SRC / "_importers").glob("*.py"))
     assert {p.name for p in central} >= {"__init__.py", "_discover.py", "fetch.py", "api.py"}
     for path in central:
         upward = {
             name
             for name in _imports(path)
-            if name.startswith(("codekit._ncci", "codekit._crosswalk"))
+            if name.startswith(("codekit._edits.ncci", "codekit._crosswalk"))
         }
         assert upward == set(), path.name

@@ -11,15 +11,15 @@ import pytest
 
 from codekit import _registry
 from codekit._cli.main import main
+from codekit._edits.ncci.synthetic import julian, write_aoc, write_mue, write_ptp
 from codekit._importers import install_files
-from codekit._ncci.synthetic import julian, write_aoc, write_mue, write_ptp
 
 
 @pytest.fixture(autouse=True)
 def _ncci_rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tables use made-up code numbers, so the checks here leave code validity out
     (it has its own tests in ``test_ncci_validity.py``)."""
-    from codekit._ncci import policy
+    from codekit._edits.ncci import policy
 
     monkeypatch.setattr(policy, "DEFAULT_POLICY", policy.Policy(validate_codes=False))
 

@@ -19,9 +19,9 @@ import pytest
 import codekit
 import codekit.ncci
 from codekit import _registry
+from codekit._edits.ncci import formats
+from codekit._edits.ncci.rules import OPEN
 from codekit._importers import detect_file, install_files
-from codekit._ncci import formats
-from codekit._ncci.rules import OPEN
 
 pytestmark = pytest.mark.corpus
 
@@ -34,7 +34,7 @@ AOC = "aoc/AOC_V2026Q2-MCR.xlsx"
 def _ncci_rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tables use made-up code numbers, so the checks here leave code validity out
     (it has its own tests in ``test_ncci_validity.py``)."""
-    from codekit._ncci import policy
+    from codekit._edits.ncci import policy
 
     monkeypatch.setattr(policy, "DEFAULT_POLICY", policy.Policy(validate_codes=False))
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import codekit
-from codekit._ncci.fetch import candidates, fetch_ncci, parse_release, ptp_version
-from codekit._ncci.formats import identify
-from codekit._ncci.synthetic import write_aoc, write_mue, write_ptp
+from codekit._edits.ncci.fetch import candidates, fetch_ncci, parse_release, ptp_version
+from codekit._edits.ncci.formats import identify
+from codekit._edits.ncci.synthetic import write_aoc, write_mue, write_ptp
 from codekit.exceptions import DataError, DownloadError, LicenseNotAcceptedError
 
 

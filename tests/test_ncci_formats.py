@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 import codekit
+from codekit._edits.ncci import formats
+from codekit._edits.ncci.rules import OPEN
+from codekit._edits.ncci.synthetic import julian, write_aoc, write_mue, write_ptp
 from codekit._importers import install_files
-from codekit._ncci import formats
-from codekit._ncci.rules import OPEN
-from codekit._ncci.synthetic import julian, write_aoc, write_mue, write_ptp
 from codekit.exceptions import DataError, DataFileError
 
 PTP = [
@@ -47,7 +47,7 @@ AOC = [
 def _ncci_rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tables use made-up code numbers, so the checks here leave code validity out
     (it has its own tests in ``test_ncci_validity.py``)."""
-    from codekit._ncci import policy
+    from codekit._edits.ncci import policy
 
     monkeypatch.setattr(policy, "DEFAULT_POLICY", policy.Policy(validate_codes=False))
 

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 import codekit
 from codekit import _registry
+from codekit._edits.fields import UNITS_CAP
+from codekit._edits.ncci.policy import Policy
+from codekit._edits.ncci.synthetic import julian, write_aoc, write_mue, write_ptp
 from codekit._importers import install_files
-from codekit._ncci.fields import UNITS_CAP
-from codekit._ncci.policy import Policy
-from codekit._ncci.synthetic import julian, write_aoc, write_mue, write_ptp
 from codekit.exceptions import InvalidClaimError
 
 J = julian(dt.date(2013, 4, 1))
@@ -62,7 +62,7 @@ EARLY = dt.date(2026, 6, 30)
 def _ncci_rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tables use made-up code numbers, so the checks here leave code validity out
     (it has its own tests in ``test_ncci_validity.py``)."""
-    from codekit._ncci import policy
+    from codekit._edits.ncci import policy
 
     monkeypatch.setattr(policy, "DEFAULT_POLICY", policy.Policy(validate_codes=False))
 
@@ -293,7 +293,7 @@ def test_batch_fallbacks_find_what_check_claim_finds(
     """The batch path's slower branches (no pair bitmap, codes not read as characters)."""
     from unittest import mock
 
-    from codekit._ncci import batch, ptp
+    from codekit._edits.ncci import batch, ptp
 
     values = [make(items, claim_id=f"C{i}", bene=f"B{i}") for i, items in enumerate(claims)]
     expected = {

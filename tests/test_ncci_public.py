@@ -1,4 +1,5 @@
-"""``codekit.ncci``: the NCCI policy, fetch and engine are public API, not ``codekit._ncci``."""
+"""``codekit.ncci``: the NCCI policy, fetch and engine are public API, not
+``codekit._edits.ncci``."""
 
 from __future__ import annotations
 

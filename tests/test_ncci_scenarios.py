@@ -1,7 +1,7 @@
 """Scenario suite: for every rule of NCCI.md, a claim where it fires and one where it doesn't.
 
 The tables are synthetic rows written by the test in CMS's official layouts (see
-``codekit._ncci.synthetic``) and installed through the data-pack importers, exactly as a user
+``codekit._edits.ncci.synthetic``) and installed through the data-pack importers, exactly as a user
 installs CMS's files. CPT numbers appear as bare codes; no descriptor is written anywhere.
 Each test quotes the rule of NCCI.md it checks.
 """
@@ -18,9 +18,9 @@ import pytest
 
 import codekit
 from codekit import _registry
+from codekit._edits.ncci.policy import Policy
+from codekit._edits.ncci.synthetic import julian, write_aoc, write_mue, write_ptp
 from codekit._importers import install_files
-from codekit._ncci.policy import Policy
-from codekit._ncci.synthetic import julian, write_aoc, write_mue, write_ptp
 from codekit.exceptions import InvalidClaimError, UnknownReleaseError
 from codekit.plugins import hookimpl
 from codekit.testing import isolated_registry
@@ -77,7 +77,7 @@ AOC_ROWS = [
 def _ncci_rules_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tables use made-up code numbers, so the checks here leave code validity out
     (it has its own tests in ``test_ncci_validity.py``)."""
-    from codekit._ncci import policy
+    from codekit._edits.ncci import policy
 
     monkeypatch.setattr(policy, "DEFAULT_POLICY", policy.Policy(validate_codes=False))
 

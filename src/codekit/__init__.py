@@ -27,6 +27,15 @@ if TYPE_CHECKING:
     from codekit._crosswalk._values import Crosswalk as Crosswalk
     from codekit._crosswalk._values import Hcc as Hcc
     from codekit._crosswalk._values import Mapping as Mapping
+    from codekit._edits.ncci.batch import check_claims as check_claims
+    from codekit._edits.ncci.engine import addon_primaries as addon_primaries
+    from codekit._edits.ncci.engine import check_claim as check_claim
+    from codekit._edits.ncci.engine import mue as mue
+    from codekit._edits.ncci.engine import ptp_edits as ptp_edits
+    from codekit._edits.ncci.model import Claim as Claim
+    from codekit._edits.ncci.model import ClaimLine as ClaimLine
+    from codekit._edits.ncci.model import EditReport as EditReport
+    from codekit._edits.ncci.model import Finding as Finding
     from codekit._lookup import code_sets as code_sets
     from codekit._lookup import data_releases as data_releases
     from codekit._lookup import describe as describe
@@ -37,15 +46,6 @@ if TYPE_CHECKING:
     from codekit._lookup import lookup as lookup
     from codekit._lookup import normalize as normalize
     from codekit._lookup import preload as preload
-    from codekit._ncci.batch import check_claims as check_claims
-    from codekit._ncci.engine import addon_primaries as addon_primaries
-    from codekit._ncci.engine import check_claim as check_claim
-    from codekit._ncci.engine import mue as mue
-    from codekit._ncci.engine import ptp_edits as ptp_edits
-    from codekit._ncci.model import Claim as Claim
-    from codekit._ncci.model import ClaimLine as ClaimLine
-    from codekit._ncci.model import EditReport as EditReport
-    from codekit._ncci.model import Finding as Finding
     from codekit._pages.model import CodePage as CodePage
     from codekit._pages.page import page as page
     from codekit._quota.client import Client as Client
@@ -65,15 +65,15 @@ _LAZY: dict[str, str] = {
     "Answer": "codekit._assistant",
     "Conversation": "codekit._assistant",
     "ask": "codekit._assistant",
-    "Claim": "codekit._ncci.model",
-    "ClaimLine": "codekit._ncci.model",
-    "EditReport": "codekit._ncci.model",
-    "Finding": "codekit._ncci.model",
-    "addon_primaries": "codekit._ncci.engine",
-    "check_claim": "codekit._ncci.engine",
-    "check_claims": "codekit._ncci.batch",
-    "mue": "codekit._ncci.engine",
-    "ptp_edits": "codekit._ncci.engine",
+    "Claim": "codekit._edits.ncci.model",
+    "ClaimLine": "codekit._edits.ncci.model",
+    "EditReport": "codekit._edits.ncci.model",
+    "Finding": "codekit._edits.ncci.model",
+    "addon_primaries": "codekit._edits.ncci.engine",
+    "check_claim": "codekit._edits.ncci.engine",
+    "check_claims": "codekit._edits.ncci.batch",
+    "mue": "codekit._edits.ncci.engine",
+    "ptp_edits": "codekit._edits.ncci.engine",
     "Crosswalk": "codekit._crosswalk._values",
     "Hcc": "codekit._crosswalk._values",
     "Mapping": "codekit._crosswalk._values",

@@ -17,16 +17,16 @@ not checked (``EditReport.verified`` is then ``False``).
 
 from __future__ import annotations
 
-from codekit._ncci.batch import FINDING_COLUMNS, check_claims
-from codekit._ncci.claim import Claim, ClaimLine
-from codekit._ncci.edits import AocEdit, MueLimit, PtpEdit
-from codekit._ncci.engine import check_claim
-from codekit._ncci.fetch import candidates
-from codekit._ncci.fetch import fetch_ncci as fetch
-from codekit._ncci.finding import EditReport, Finding, Provenance
-from codekit._ncci.policy import DEFAULT_POLICY, Policy
-from codekit._ncci.questions import addon_primaries, addons_of, aoc_edits, mue, ptp_edits
-from codekit._ncci.rules import PTP_MODIFIERS, ptp_modifiers_on
+from codekit._edits.claim import Claim, ClaimLine
+from codekit._edits.finding import EditReport, Finding, Provenance
+from codekit._edits.ncci.batch import FINDING_COLUMNS, check_claims
+from codekit._edits.ncci.edits import AocEdit, MueLimit, PtpEdit
+from codekit._edits.ncci.engine import check_claim
+from codekit._edits.ncci.fetch import candidates
+from codekit._edits.ncci.fetch import fetch_ncci as fetch
+from codekit._edits.ncci.policy import DEFAULT_POLICY, Policy
+from codekit._edits.ncci.questions import addon_primaries, addons_of, aoc_edits, mue, ptp_edits
+from codekit._edits.ncci.rules import PTP_MODIFIERS, ptp_modifiers_on
 
 __all__ = [
     "DEFAULT_POLICY",

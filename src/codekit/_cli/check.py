@@ -63,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _read(path: Path) -> list[Any]:
-    from codekit._ncci.claim import Claim
+    from codekit._edits.claim import Claim
 
     try:
         content = path.read_bytes()
@@ -108,8 +108,8 @@ def _read(path: Path) -> list[Any]:
 def _check(args: argparse.Namespace) -> int:
     import attrs
 
-    from codekit._ncci import policy as _policy
-    from codekit._ncci.engine import check_claim
+    from codekit._edits.ncci import policy as _policy
+    from codekit._edits.ncci.engine import check_claim
 
     policy = attrs.evolve(
         _policy.DEFAULT_POLICY,

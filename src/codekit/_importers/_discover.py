@@ -3,7 +3,7 @@
 There is no central list. An importer module is found by its name, the way Django finds
 each application's ``admin`` module: every module called ``importer`` or ``importers`` in
 a package of codekit (``codekit/_importers/hcpcs/importer.py``,
-``codekit/_ncci/importers.py``, ``codekit/_crosswalk/importer.py``, ...) declares
+``codekit/_edits/ncci/importers.py``, ``codekit/_crosswalk/importer.py``, ...) declares
 
 * ``IMPORTERS``: a tuple of its importers (see :mod:`codekit._importers` for the
   contract), most specific first;

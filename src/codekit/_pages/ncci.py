@@ -24,7 +24,7 @@ __all__ = ["NCCI_SETTINGS", "SECTIONS"]
 
 #: The NCCI settings a page shows (see NCCI.md); there is no DME PTP table.
 NCCI_SETTINGS: tuple[str, ...] = ("practitioner", "outpatient_hospital", "dme")
-_ENGINE = "codekit._ncci.engine"
+_ENGINE = "codekit._edits.ncci.engine"
 _HINT = (
     "NCCI {what} are not installed; install the CMS file with "
     "`codekit data install FILE` (see the NCCI guide)"

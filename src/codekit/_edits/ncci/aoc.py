@@ -1,7 +1,7 @@
 """AOC (add-on code) edits, on one claim and on a frame of lines.
 
 An add-on line needs a payable primary on the same beneficiary, provider and date of service
-(:func:`~codekit._ncci.rules.aoc_verdict` per AOC type). Only lines still payable after PTP,
+(:func:`~codekit._edits.ncci.rules.aoc_verdict` per AOC type). Only lines still payable after PTP,
 MUE and earlier AOC denials count as primaries, so the verdicts are iterated until no new
 add-on line is denied.
 """
@@ -11,13 +11,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from codekit._ncci import codes as _codes
-from codekit._ncci.codes import decode
-from codekit._ncci.finding import Finding, Provenance
-from codekit._ncci.lines import NONE
-from codekit._ncci.pairs import expand
-from codekit._ncci.policy import contractor_primaries
-from codekit._ncci.rules import (
+from codekit._edits import codes as _codes
+from codekit._edits.codes import decode
+from codekit._edits.finding import Finding, Provenance
+from codekit._edits.ncci.lines import NONE
+from codekit._edits.ncci.pairs import expand
+from codekit._edits.ncci.policy import contractor_primaries
+from codekit._edits.ncci.rules import (
     AOC_DENY,
     AOC_PASS,
     CARC,
@@ -31,11 +31,11 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from collections.abc import Set as AbstractSet
 
-    from codekit._ncci import store
-    from codekit._ncci.claim import ClaimLine
-    from codekit._ncci.lines import Lines
-    from codekit._ncci.policy import Policy
-    from codekit._ncci.tables import AocTable
+    from codekit._edits.claim import ClaimLine
+    from codekit._edits.ncci import store
+    from codekit._edits.ncci.lines import Lines
+    from codekit._edits.ncci.policy import Policy
+    from codekit._edits.ncci.tables import AocTable
 
 __all__ = ["on_claim", "on_frame"]
 
@@ -311,7 +311,7 @@ class _PluginEntry:
     """Provenance of a contractor list registered by a plugin (AOC type 2)."""
 
     def __init__(self, source: str, program: str) -> None:
-        from codekit._ncci.finding import Provenance
+        from codekit._edits.finding import Provenance
 
         self.provenance = Provenance(
             table="plugin", setting="all", program=program, source_file=source

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from codekit._dates import to_date
-from codekit._ncci.codes import CODE
+from codekit._edits.codes import CODE
 from codekit.exceptions import InvalidClaimError, InvalidDateError
 
 __all__ = ["PROGRAMS", "SETTINGS", "UNITS_CAP", "Program", "Setting", "normalize_setting"]

@@ -33,8 +33,8 @@ from codekit.plugins import Registrar, hookimpl
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from codekit._ncci.model import Provenance
-    from codekit._ncci.tables import AocTable, MueTable, PtpTable
+    from codekit._edits.ncci.model import Provenance
+    from codekit._edits.ncci.tables import AocTable, MueTable, PtpTable
     from codekit._tables.registry import Registry
 
 __all__ = ["PACK_KINDS", "Installed", "installed", "release_id", "select"]
@@ -62,7 +62,7 @@ class Installed:
 
     @provenance.default
     def _provenance(self) -> Provenance:
-        from codekit._ncci.model import Provenance
+        from codekit._edits.ncci.model import Provenance
 
         return Provenance(
             table=_TITLES[self.table],  # type: ignore[arg-type]
@@ -136,7 +136,7 @@ def codekit_register(registrar: Registrar) -> None:
 
 def _open(path: Path) -> PtpTable | MueTable | AocTable:
     """Open a table's files (the NCCI readers are imported only when a check needs them)."""
-    from codekit._ncci.tables import open_table
+    from codekit._edits.ncci.tables import open_table
 
     return open_table(path)
 

@@ -8,7 +8,7 @@
 * ``ncci_aoc`` — ``AOC_V{YYYY}Q{n}-{MCR|MCD}`` ``.xlsx`` or the text version.
 
 Each pack's manifest carries ``setting``, ``program``, ``quarter``, ``source_files`` and the
-table's own metadata; the files are those of :mod:`codekit._ncci.tables`.
+table's own metadata; the files are those of :mod:`codekit._edits.ncci.tables`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from codekit._edits.ncci import fetch, formats, tables
+from codekit._edits.ncci.store import PACK_KINDS, release_id
 from codekit._importers._base import Detection, FetchSource
-from codekit._ncci import fetch, formats, tables
-from codekit._ncci.store import PACK_KINDS, release_id
 from codekit.exceptions import DataError, DataFileError
 
 if TYPE_CHECKING:

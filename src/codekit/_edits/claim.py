@@ -1,7 +1,7 @@
 """The claims a caller builds: :class:`Claim` and its :class:`ClaimLine` values.
 
 ``Claim.from_dict`` reads exactly the documented keys and names the line and field of anything
-wrong (the field readers are :mod:`codekit._ncci.fields`).
+wrong (the field readers are :mod:`codekit._edits.fields`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from codekit._ncci.codes import CODE
-from codekit._ncci.fields import (
+from codekit._edits.codes import CODE
+from codekit._edits.fields import (
     Program,
     Setting,
     _code,

@@ -1,24 +1,24 @@
 """MUE (medically unlikely edits), on one claim and on a frame of lines.
 
 A code's units are compared with its MUE value: per line for MAI 1, summed over the code's
-lines of the date of service for MAI 2 and 3 (:func:`~codekit._ncci.rules.mue_per_line`,
-:func:`~codekit._ncci.rules.mue_exceeds`); over the limit, those lines' units are denied.
+lines of the date of service for MAI 2 and 3 (:func:`~codekit._edits.ncci.rules.mue_per_line`,
+:func:`~codekit._edits.ncci.rules.mue_exceeds`); over the limit, those lines' units are denied.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from codekit._ncci.finding import Finding
-from codekit._ncci.rules import CARC, mue_appealable, mue_exceeds, mue_per_line
+from codekit._edits.finding import Finding
+from codekit._edits.ncci.rules import CARC, mue_appealable, mue_exceeds, mue_per_line
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from codekit._ncci import store
-    from codekit._ncci.claim import ClaimLine
-    from codekit._ncci.lines import Lines
-    from codekit._ncci.tables import MueTable
+    from codekit._edits.claim import ClaimLine
+    from codekit._edits.ncci import store
+    from codekit._edits.ncci.lines import Lines
+    from codekit._edits.ncci.tables import MueTable
 
 __all__ = ["on_claim", "on_frame"]
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from codekit._ncci.finding import EDIT_KINDS
-from codekit._ncci.rules import NEVER, OPEN
+from codekit._edits.finding import EDIT_KINDS
+from codekit._edits.ncci.rules import NEVER, OPEN
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from codekit._ncci.policy import Policy
+    from codekit._edits.ncci.policy import Policy
 
 __all__ = ["FINDING_COLUMNS", "NONE", "Lines", "MissingEntry"]
 

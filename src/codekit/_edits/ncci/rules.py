@@ -13,8 +13,8 @@
   tabulated over its small domain for arrays: :func:`aoc_verdicts`).
 * CARC hints per finding.
 
-A rule change is an edit here; the edit modules (:mod:`~codekit._ncci.ptp`,
-:mod:`~codekit._ncci.mue`, :mod:`~codekit._ncci.aoc`) only gather the lines the rules
+A rule change is an edit here; the edit modules (:mod:`~codekit._edits.ncci.ptp`,
+:mod:`~codekit._edits.ncci.mue`, :mod:`~codekit._edits.ncci.aoc`) only gather the lines the rules
 compare and write the findings.
 """
 

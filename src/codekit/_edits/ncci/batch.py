@@ -2,10 +2,11 @@
 
 Lines are compared per beneficiary + rendering provider + date of service (+ setting and
 program), across claims. Each edit's array path sits beside its single-claim path in its own
-module (:mod:`~codekit._ncci.ptp`, :mod:`~codekit._ncci.mue`, :mod:`~codekit._ncci.aoc`,
-:mod:`~codekit._ncci.validity`), over the same rules (:mod:`~codekit._ncci.rules`); the test
-suite checks that both paths give the same findings. Here the frame is read into arrays
-(:mod:`~codekit._ncci.frame`), lines are grouped and given their tables, and the edits run in
+module (:mod:`~codekit._edits.ncci.ptp`, :mod:`~codekit._edits.ncci.mue`,
+:mod:`~codekit._edits.ncci.aoc`, :mod:`~codekit._edits.ncci.validity`), over the same rules
+(:mod:`~codekit._edits.ncci.rules`); the test suite checks that both paths give the same
+findings. Here the frame is read into arrays (:mod:`~codekit._edits.ncci.frame`), lines are
+grouped and given their tables, and the edits run in
 NCCI's order: PTP and MUE per table, then AOC (which needs every PTP/MUE denial).
 """
 
@@ -14,14 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from codekit._ncci import aoc as _aoc
-from codekit._ncci import codes as _codes
-from codekit._ncci import mue as _mue
-from codekit._ncci import policy as _policy
-from codekit._ncci import ptp as _ptp
-from codekit._ncci.claim import Claim
-from codekit._ncci.fields import _code, _date, _program, normalize_setting
-from codekit._ncci.frame import (
+from codekit._edits import codes as _codes
+from codekit._edits.claim import Claim
+from codekit._edits.fields import _code, _date, _program, normalize_setting
+from codekit._edits.ncci import aoc as _aoc
+from codekit._edits.ncci import mue as _mue
+from codekit._edits.ncci import policy as _policy
+from codekit._edits.ncci import ptp as _ptp
+from codekit._edits.ncci.frame import (
     _bad,
     _bypass_table,
     _canonical_codes,
@@ -33,11 +34,11 @@ from codekit._ncci.frame import (
     _to_day,
     _units_of,
 )
-from codekit._ncci.lines import _EPOCH, FINDING_COLUMNS, Lines, MissingEntry
-from codekit._ncci.policy import Policy
-from codekit._ncci.rules import PTP_MODIFIERS
-from codekit._ncci.selection import Tables, tables_for
-from codekit._ncci.validity import frame_validity
+from codekit._edits.ncci.lines import _EPOCH, FINDING_COLUMNS, Lines, MissingEntry
+from codekit._edits.ncci.policy import Policy
+from codekit._edits.ncci.rules import PTP_MODIFIERS
+from codekit._edits.ncci.selection import Tables, tables_for
+from codekit._edits.ncci.validity import frame_validity
 from codekit.exceptions import InvalidClaimError
 
 if TYPE_CHECKING:

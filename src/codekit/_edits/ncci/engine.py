@@ -3,10 +3,11 @@
 Order (NCCI.md): PTP and MUE are applied to the lines as submitted; then AOC, where only
 lines still payable (not denied by PTP, MUE or another AOC edit) count as primaries. MUE
 counts every line's units, add-on lines included. Lines are compared per date of service
-(one claim has one beneficiary and one rendering provider; :func:`check_claims` compares
-lines across claims). Each edit is one module holding both paths (:mod:`~codekit._ncci.ptp`,
-:mod:`~codekit._ncci.mue`, :mod:`~codekit._ncci.aoc`, :mod:`~codekit._ncci.validity`); the
-per-code questions are in :mod:`~codekit._ncci.questions`.
+(one claim has one beneficiary and one rendering provider; :func:`check_claims` compares lines
+across claims). Each edit is one module holding both paths (:mod:`~codekit._edits.ncci.ptp`,
+:mod:`~codekit._edits.ncci.mue`, :mod:`~codekit._edits.ncci.aoc`,
+:mod:`~codekit._edits.ncci.validity`); the per-code questions are in
+:mod:`~codekit._edits.ncci.questions`.
 """
 
 from __future__ import annotations
@@ -14,18 +15,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from codekit._ncci import aoc as _aoc
-from codekit._ncci import mue as _mue
-from codekit._ncci import policy as _policy
-from codekit._ncci import ptp as _ptp
-from codekit._ncci.claim import Claim, ClaimLine
-from codekit._ncci.codes import encode
-from codekit._ncci.fields import SETTINGS, Setting, _date, normalize_setting
-from codekit._ncci.finding import EditReport, Finding, Provenance
-from codekit._ncci.policy import Policy
-from codekit._ncci.questions import addon_primaries, addons_of, aoc_edits, mue, ptp_edits
-from codekit._ncci.selection import Tables, tables_for
-from codekit._ncci.validity import claim_findings
+from codekit._edits.claim import Claim, ClaimLine
+from codekit._edits.codes import encode
+from codekit._edits.fields import SETTINGS, Setting, _date, normalize_setting
+from codekit._edits.finding import EditReport, Finding, Provenance
+from codekit._edits.ncci import aoc as _aoc
+from codekit._edits.ncci import mue as _mue
+from codekit._edits.ncci import policy as _policy
+from codekit._edits.ncci import ptp as _ptp
+from codekit._edits.ncci.policy import Policy
+from codekit._edits.ncci.questions import addon_primaries, addons_of, aoc_edits, mue, ptp_edits
+from codekit._edits.ncci.selection import Tables, tables_for
+from codekit._edits.ncci.validity import claim_findings
 from codekit.exceptions import InvalidClaimError
 
 if TYPE_CHECKING:

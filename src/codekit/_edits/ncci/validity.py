@@ -29,8 +29,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from codekit._ncci.claim import Claim
-    from codekit._ncci.finding import Finding
+    from codekit._edits.claim import Claim
+    from codekit._edits.finding import Finding
 
 __all__ = ["CARC", "KINDS", "code_set_of", "verdict"]
 
@@ -79,8 +79,8 @@ def _release(code_set: str, day: dt.date, _generation: int) -> tuple[str | None,
 
 @lru_cache(maxsize=1 << 16)
 def _verdict(kind: str, value: str, day: dt.date, _generation: int) -> tuple[str, str, str, str]:
+    from codekit._edits.ncci.rules import ptp_modifiers_on
     from codekit._lookup import get, is_valid
-    from codekit._ncci.rules import ptp_modifiers_on
     from codekit.exceptions import CodekitError
 
     code_set = code_set_of(kind, value)
@@ -127,7 +127,7 @@ def _verdict(kind: str, value: str, day: dt.date, _generation: int) -> tuple[str
 
 def _finding(kind: str, value: str, line_ids: tuple[str, ...], day: dt.date) -> Finding | None:
     """The finding of one value on the lines it concerns (``None`` when it is valid)."""
-    from codekit._ncci.finding import Finding, Provenance
+    from codekit._edits.finding import Finding, Provenance
 
     answer, reason, code_set, release = verdict(kind, value, day)
     if answer == "valid":
@@ -191,7 +191,7 @@ class _Entry:
     """The provenance a batch row of a validity finding names (the code set asked)."""
 
     def __init__(self, code_set: str, release: str) -> None:
-        from codekit._ncci.finding import Provenance
+        from codekit._edits.finding import Provenance
 
         self.provenance = Provenance(table="code_set", setting=code_set, release=release)
         self.setting = code_set
@@ -205,7 +205,7 @@ def frame_validity(ctx: Any, frame: Any, mod_index: Any, modifier_lists: list[li
     import numpy as np
     import pandas as pd
 
-    from codekit._ncci.fields import _diagnoses, _pointers
+    from codekit._edits.fields import _diagnoses, _pointers
 
     items: list[tuple[Any, str, Any, Any]] = []  # (rows, kind, value per row, day per row)
     # codes: once per distinct (code, day)

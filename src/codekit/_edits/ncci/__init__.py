@@ -1,12 +1,9 @@
 """The NCCI edit engine: PTP, MUE and add-on code (AOC) edits over CMS's quarterly tables.
 
-What any claim edit shares (an MCE edit module could sit beside the NCCI ones):
-``fields`` (reading a claim's fields), ``claim`` (``Claim``/``ClaimLine``), ``finding``
-(``Finding``, severities, ``Provenance``, ``EditReport``), ``frame`` (reading a DataFrame of
-lines into arrays), ``lines`` (those arrays and the findings DataFrame), ``codes`` (codes as
-integers), ``model`` (the public values, gathered).
-
-NCCI: ``rules`` (every rule, written once for both paths: date boundaries, PTP-associated
+What any claim edit shares lives one level up, in :mod:`codekit._edits` (``fields``,
+``claim``, ``finding``, ``codes``). Here: ``frame`` (reading a DataFrame of lines into
+arrays), ``lines`` (those arrays and the findings DataFrame), ``model`` (the public values,
+gathered), ``rules`` (every rule, written once for both paths: date boundaries, PTP-associated
 modifiers, the PTP, MUE and AOC verdicts, CARC hints), one module per edit holding the
 single-claim path and the array path over those rules (``ptp``, ``mue``, ``aoc``,
 ``validity``; ``pairs`` finds a frame's line pairs), ``engine`` (one claim) and ``batch`` (a

@@ -6,9 +6,9 @@
 * ``contractor_primaries`` (default ``True``): consult the primaries plugins registered with
   :meth:`codekit.plugins.Registrar.add_aoc_primaries` for AOC types 2 and 3.
 * ``ptp_modifiers`` (default ``None``): replace the versioned list of PTP-associated
-  modifiers (:data:`codekit._ncci.rules.PTP_MODIFIERS`) with a fixed set.
+  modifiers (:data:`codekit._edits.ncci.rules.PTP_MODIFIERS`) with a fixed set.
 * ``validate_codes`` (default ``True``): the validity of codes, modifiers and diagnoses
-  (:mod:`codekit._ncci.validity`).
+  (:mod:`codekit._edits.ncci.validity`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from codekit._ncci.rules import ptp_modifiers_on
+from codekit._edits.ncci.rules import ptp_modifiers_on
 
 if TYPE_CHECKING:
     import datetime as dt

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from codekit._ncci import store
-from codekit._ncci.codes import decode, encode
-from codekit._ncci.edits import AocEdit, MueLimit, PtpEdit
-from codekit._ncci.fields import _code, _date, _program, normalize_setting
-from codekit._ncci.policy import contractor_primaries
-from codekit._ncci.rules import OPEN, from_ordinal, in_force, ptp_applies
+from codekit._edits.codes import decode, encode
+from codekit._edits.fields import _code, _date, _program, normalize_setting
+from codekit._edits.ncci import store
+from codekit._edits.ncci.edits import AocEdit, MueLimit, PtpEdit
+from codekit._edits.ncci.policy import contractor_primaries
+from codekit._edits.ncci.rules import OPEN, from_ordinal, in_force, ptp_applies
 
 __all__ = ["addon_primaries", "addons_of", "aoc_edits", "mue", "ptp_edits"]
 

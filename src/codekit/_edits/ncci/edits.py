@@ -8,8 +8,8 @@ import datetime as dt
 
 import attrs
 
-from codekit._ncci.finding import Provenance
-from codekit._ncci.rules import OPEN, mue_per_line, ptp_applies
+from codekit._edits.finding import Provenance
+from codekit._edits.ncci.rules import OPEN, mue_per_line, ptp_applies
 
 __all__ = ["AocEdit", "MueLimit", "PtpEdit"]
 
@@ -28,7 +28,7 @@ class PtpEdit:
     provenance: Provenance
 
     def applies(self, day: dt.date) -> bool:
-        """Whether the edit applies on a date of service (see :mod:`codekit._ncci.rules`)."""
+        """Whether the edit applies on a date of service (see :mod:`codekit._edits.ncci.rules`)."""
         deletion = OPEN if self.deletion is None else self.deletion.toordinal()
         return bool(
             ptp_applies(

@@ -1,7 +1,7 @@
 """Reading a DataFrame of claim lines (or claims) into arrays for the batch path.
 
 Each distinct value of a column is read once, as :func:`~codekit.check_claim` reads it (the
-readers of :mod:`codekit._ncci.fields`); an unreadable value raises
+readers of :mod:`codekit._edits.fields`); an unreadable value raises
 :class:`~codekit.exceptions.InvalidClaimError` naming its row.
 """
 
@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from codekit._ncci import codes as _codes
-from codekit._ncci.claim import Claim
-from codekit._ncci.fields import UNITS_CAP, _date, _modifiers, _units
-from codekit._ncci.rules import PTP_MODIFIERS
+from codekit._edits import codes as _codes
+from codekit._edits.claim import Claim
+from codekit._edits.fields import UNITS_CAP, _date, _modifiers, _units
+from codekit._edits.ncci.rules import PTP_MODIFIERS
 from codekit.exceptions import InvalidClaimError
 
 if TYPE_CHECKING:
@@ -190,7 +190,7 @@ def _nan(value: object) -> bool:
 
 def _units_of(frame: pd.DataFrame) -> Any:
     """Units per row as ``int64``, read as :func:`~codekit.check_claim` reads them (missing
-    = 1), with values beyond :data:`~codekit._ncci.fields.UNITS_CAP` counted as the cap (more
+    = 1), with values beyond :data:`~codekit._edits.fields.UNITS_CAP` counted as the cap (more
     than any MUE allows) instead of wrapping around.
     """
     import numpy as np

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from codekit import _registry
-from codekit._ncci import store
-from codekit._ncci.finding import Provenance
+from codekit._edits.finding import Provenance
+from codekit._edits.ncci import store
 
 if TYPE_CHECKING:
-    from codekit._ncci.tables import AocTable, MueTable, PtpTable
+    from codekit._edits.ncci.tables import AocTable, MueTable, PtpTable
 
 __all__ = ["Tables", "missing_message", "quarter_of", "tables_for"]
 

@@ -2,8 +2,8 @@
 
 When both codes of an edit in force are reported for the same beneficiary, provider and date
 of service, the column 2 line is denied unless a PTP-associated modifier bypasses it
-(:func:`~codekit._ncci.rules.ptp_bypassed`; the rows that apply:
-:func:`~codekit._ncci.rules.ptp_applies`).
+(:func:`~codekit._edits.ncci.rules.ptp_bypassed`; the rows that apply:
+:func:`~codekit._edits.ncci.rules.ptp_applies`).
 :func:`on_claim` walks one claim's few codes through the table's per-code dictionaries;
 :func:`on_frame` looks every line pair of a frame up in the sorted pair keys at once.
 """
@@ -12,21 +12,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from codekit._ncci.finding import Finding
-from codekit._ncci.lines import NONE
-from codekit._ncci.pairs import SMALL, listed_rank_pairs, pairs_by_listing
-from codekit._ncci.rules import CARC, from_ordinal, ptp_applies, ptp_bypassed
+from codekit._edits.finding import Finding
+from codekit._edits.ncci.lines import NONE
+from codekit._edits.ncci.pairs import SMALL, listed_rank_pairs, pairs_by_listing
+from codekit._edits.ncci.rules import CARC, from_ordinal, ptp_applies, ptp_bypassed
 
 if TYPE_CHECKING:
     import datetime as dt
 
     import numpy as np
 
-    from codekit._ncci import store
-    from codekit._ncci.claim import ClaimLine
-    from codekit._ncci.lines import Lines
-    from codekit._ncci.policy import Policy
-    from codekit._ncci.tables import PtpTable
+    from codekit._edits.claim import ClaimLine
+    from codekit._edits.ncci import store
+    from codekit._edits.ncci.lines import Lines
+    from codekit._edits.ncci.policy import Policy
+    from codekit._edits.ncci.tables import PtpTable
 
 __all__ = ["on_claim", "on_frame"]
 

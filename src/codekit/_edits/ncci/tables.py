@@ -6,8 +6,8 @@ at load: arrays are memory-mapped, so opening a 1.2-million-row PTP table costs 
 file opens and only the pages a lookup touches are read.
 
 PTP (sorted by pair key, then effective date): ``key`` uint64 = column 1 << 32 | column 2
-(codes as base-36 integers, see :mod:`codekit._ncci.codes`), ``effective``/``deletion``
-int32 day ordinals (``*`` = :data:`~codekit._ncci.rules.OPEN`), ``indicator`` uint8,
+(codes as base-36 integers, see :mod:`codekit._edits.codes`), ``effective``/``deletion``
+int32 day ordinals (``*`` = :data:`~codekit._edits.ncci.rules.OPEN`), ``indicator`` uint8,
 ``rationale`` uint8 (index into ``table.json``), ``prior_1996`` uint8, ``part`` uint8.
 The same pair may appear several times with different dates: rows are keyed by pair *and*
 effective interval.
@@ -26,14 +26,14 @@ from bisect import bisect_right
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codekit._ncci import codes as _codes
-from codekit._ncci.rules import in_force
+from codekit._edits import codes as _codes
+from codekit._edits.ncci.rules import in_force
 from codekit.exceptions import DataError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from codekit._ncci.formats import AocRows, MueRows, PtpRows
+    from codekit._edits.ncci.formats import AocRows, MueRows, PtpRows
 
 __all__ = [
     "FORMAT",

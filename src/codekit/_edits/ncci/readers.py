@@ -12,10 +12,10 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codekit._ncci.codes import CODE
-from codekit._ncci.filenames import AOC_NAME, MUE_NAME, PTP_NAME, identify
-from codekit._ncci.rows import AOC_COLUMNS, AocRows, MueRows, PtpRows
-from codekit._ncci.rules import NEVER, OPEN
+from codekit._edits.codes import CODE
+from codekit._edits.ncci.filenames import AOC_NAME, MUE_NAME, PTP_NAME, identify
+from codekit._edits.ncci.rows import AOC_COLUMNS, AocRows, MueRows, PtpRows
+from codekit._edits.ncci.rules import NEVER, OPEN
 from codekit._read.archive import zip_members
 from codekit._read.fields import At, Unique, julian, ymd
 from codekit._read.records import column_starts, csv_records, header_cut
