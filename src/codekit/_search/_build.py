@@ -1,0 +1,400 @@
+"""Writing a search index file: its layout, the static rank of its names, and the prior.
+
+Layout of an index file:
+
+* ``docs``: one row per item (release number, code, compact code, kind, billable,
+  description, validity dates); ``docs_ccode`` answers code prefixes.
+* ``names``: one row per name of an item: its description and each inclusion term
+  (``"High blood pressure"`` is a name of I10), then one row of its other text (short
+  description, index terms) ranked after every name. ``term`` keeps the text of a name that
+  is not the item's own description, so that a hit can show what it matched. Row ids follow
+  a static rank (see :func:`_rank`). FTS5 returns matches in row-id order, so the first page
+  of an all-words query comes straight off the index without scoring every match, and an
+  item is found first by its shortest matching name, as BM25's length normalisation would
+  have it.
+* ``fts``: a contentless FTS5 table, one row per name: ``title`` (the name), ``terms`` (the
+  other text) and ``cs`` (a token naming the release), with prefix indexes for prefixes of
+  one to six characters (every word may be a prefix).
+* ``vocab``: every word of the index with its document frequency (read into memory to check
+  prefixes, expand long ones and find corrections), ``spell``: the deletion neighbourhood of
+  every word of five letters or more (a misspelt word and its correction share a deletion).
+
+**The prior for generic queries.** A heading that may not be reported (a category such as
+E11 "Type 2 diabetes mellitus", or a subcategory) lends each of its names to its *default
+code*: the billable code below it that a coder reports when nothing more is known, found
+from the hierarchy and the wording (:func:`default_codes`). The lent name ranks just before
+the heading's own, so "type 2 diabetes" gives E11.9 before E11, and no heading ranks above
+its own default code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sqlite3
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from codekit._search._text import STOPWORDS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+    from pathlib import Path
+
+    from codekit.plugins import CodeRecord
+
+__all__ = [
+    "INDEXED_NOTES",
+    "INDEX_VERSION",
+    "OTHER_TEXT",
+    "build_index",
+    "counted_words",
+    "default_codes",
+    "deletions",
+    "fill",
+    "set_token",
+    "terms",
+]
+
+#: Bumped whenever the layout or the text that is indexed changes (old files are rebuilt).
+INDEX_VERSION = 10
+
+#: Note kinds whose texts name the item itself (never excludes or "code first" notes).
+INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
+#: Of those, the kinds that are names of the item on their own (indexed as separate names).
+_NAME_NOTES = ("inclusion_term", "includes")
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE docs (
+    id INTEGER PRIMARY KEY,
+    cs INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    ccode TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    billable INTEGER NOT NULL,
+    description TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    start TEXT,
+    "end" TEXT
+);
+CREATE VIRTUAL TABLE fts USING fts5(
+    title, terms, cs, content='', tokenize='unicode61 remove_diacritics 2',
+    prefix='1 2 3 4 5 6'
+);
+CREATE TABLE names (
+    id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, size INTEGER NOT NULL,
+    full INTEGER NOT NULL, term TEXT
+);
+CREATE TABLE vocab (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE spell (del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, word))
+    WITHOUT ROWID;
+"""
+
+_KIND_RANK = {"code": 0, "category": 1, "block": 2, "chapter": 3}
+#: Kinds that group ranges of categories: they have no default code.
+_RANGES = frozenset({"block", "chapter"})
+#: The ``size`` of rows of other text (short descriptions) is this plus the description's.
+OTHER_TEXT = 10000
+_UNCOUNTED = STOPWORDS | {"unspecified", "nos"}
+_WORD = re.compile(r"[^\W_]+")
+_NOT_SPECIFIED = re.compile(r"\b(?:site )?not specified\b", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+#: The 7th-character wording of ICD-10-CM injuries ("..., initial encounter for closed
+#: fracture"): it tells encounters apart, not conditions, so it does not count.
+_ENCOUNTER = re.compile(r",? (?:initial|subsequent) encounter\b.*$|,? sequela$", re.IGNORECASE)
+#: Wording that says a code is the unqualified one of its heading: "..., unspecified",
+#: "Unspecified ...", "... NOS".
+_UNQUALIFIED = re.compile(
+    r"^unspecified\b|, unspecified\b|\bnos$|, uncomplicated\b|\bwithout complications?\b",
+    re.IGNORECASE,
+)
+#: A complication left unspecified is still a complication (F10.29 "Alcohol dependence with
+#: unspecified alcohol-induced disorder" is not the plain alcohol dependence, F10.20).
+_WITH_UNSPECIFIED = re.compile(r"\bwith unspecified\b", re.IGNORECASE)
+_OTHER = re.compile(r"\bother\b", re.IGNORECASE)
+
+
+def compact(code: str) -> str:
+    """A code upper case, without dots or spaces (the ``ccode`` column)."""
+    return code.replace(".", "").replace(" ", "").upper()
+
+
+def terms(record: CodeRecord) -> list[str]:
+    """Every text of ``record`` that the index holds besides its description."""
+    texts = []
+    if record.short_description and record.short_description != record.description:
+        texts.append(record.short_description)
+    for kind in INDEXED_NOTES:
+        texts.extend(record.notes.get(kind, ()))
+    return texts
+
+
+def counted_words(text: str, *, full: bool = False) -> list[str]:
+    """The words of a name that count for ranking (see :func:`size`), lower case."""
+    bare = text.lower()
+    if "encounter" in bare or "sequela" in bare:
+        bare = _ENCOUNTER.sub("", bare)
+    if "specified" in bare:
+        bare = _NOT_SPECIFIED.sub(" ", bare)
+    if not full and ("(" in bare or "[" in bare):
+        bare = _PARENTHESES.sub(" ", bare)
+    return [w for w in _WORD.findall(bare) if w not in _UNCOUNTED]
+
+
+def size(text: str, *, full: bool = False) -> int:
+    """How many words of a name count for ranking.
+
+    Not stop words, not "unspecified"/"NOS", not the 7th-character encounter wording, and
+    (unless ``full``) not the words in parentheses, which ICD-10-CM uses for nonessential
+    modifiers ("Essential (primary) hypertension").
+    """
+    return max(1, len(counted_words(text, full=full)))
+
+
+def head_size(text: str) -> int:
+    """The counted words of a name's head term: the words before its first comma
+    ("Pneumonia, unspecified organism" has the head "Pneumonia", of one word)."""
+    head = text.split(",", 1)[0]
+    return max(1, len(counted_words(head)))
+
+
+def _encounter_rank(description: str) -> int:
+    """Initial encounters (and items without one) first, then subsequent, then sequela."""
+    lowered = description.lower()
+    if lowered.endswith("sequela"):
+        return 2
+    return 1 if "subsequent encounter" in lowered else 0
+
+
+def deletions(word: str) -> set[str]:
+    """``word`` with one letter removed, every way."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _names(record: CodeRecord) -> list[tuple[str, str]]:
+    """The rows an item is found by: (name, other text). Its description and each inclusion
+    term are names; its short description and index terms are other text, in a row of their
+    own (an empty name) that ranks after every name."""
+    names = [(record.description, "")]
+    for kind in _NAME_NOTES:
+        names.extend((term, "") for term in record.notes.get(kind, ()))
+    extra = []
+    if record.short_description and record.short_description != record.description:
+        extra.append(record.short_description)
+    for kind in INDEXED_NOTES:
+        if kind not in _NAME_NOTES:
+            extra.extend(record.notes.get(kind, ()))
+    if extra:
+        names.append(("", "\n".join(extra)))
+    return names
+
+
+def set_token(cs: int) -> str:
+    """The token marking the rows of the index's ``cs``-th release (its ``cs`` column)."""
+    return f"zzcodeset{cs}"
+
+
+def _default_tier(record: CodeRecord, parent: CodeRecord) -> tuple[int, int, int, str]:
+    """How plainly ``record`` is the unqualified code of its heading ``parent`` (lower is
+    plainer): the heading's own title first, then an "unspecified"/"NOS"/"uncomplicated"
+    wording, then the residual ``...9`` code that is not an "other" code nor one "with
+    unspecified" complications, then any "unspecified" wording; among equals, the residual
+    ``...9`` code, then code order."""
+    text = record.description
+    lowered = text.lower()
+    names = [text, *record.notes.get("inclusion_term", ())]
+    nine = record.code.endswith("9")
+    if any(_UNQUALIFIED.search(n) for n in names):
+        tier = 0
+    elif (
+        nine
+        and not _WITH_UNSPECIFIED.search(text)
+        and (not _OTHER.search(text) or "unspecified" in lowered)
+    ):
+        tier = 1
+    elif "unspecified" in lowered:
+        tier = 2
+    else:
+        tier = 3
+    return (0 if lowered == parent.description.lower() else 1, tier, 0 if nine else 1, record.code)
+
+
+def default_codes(records: Sequence[CodeRecord]) -> dict[int, int]:
+    """For each heading that may not be reported (by position in ``records``), the position
+    of its default code: the billable code below it reached by taking, at each level, the
+    plainest child (see :func:`_default_tier`). Blocks and chapters have none."""
+    children: dict[str, list[int]] = {}
+    for i, record in enumerate(records):
+        if record.parent is not None and record.kind not in _RANGES:
+            children.setdefault(record.parent, []).append(i)
+    chosen: dict[int, int] = {}
+    for i, record in enumerate(records):
+        if record.billable or record.kind in _RANGES:
+            continue
+        current, seen = i, {i}
+        while not records[current].billable:
+            below = children.get(records[current].code, ())
+            if not below:
+                break
+            parent = records[current]
+            current = min(below, key=lambda c: _default_tier(records[c], parent))
+            if current in seen:
+                break
+            seen.add(current)
+        if records[current].billable and current != i:
+            chosen[i] = current
+    return chosen
+
+
+_Rank = tuple[Any, ...]
+_NameRow = tuple[_Rank, int, str, str, int, int, "str | None"]
+
+
+def _rank(
+    name: str, bare: int, record: CodeRecord, docid: int, *, lent_to: CodeRecord | None
+) -> _Rank:
+    """The static rank of a name (lower first).
+
+    Fewer counted words first (see :func:`size`), then fewer words in its head term, then
+    an item's own description before its inclusion terms, initial encounters, "unspecified"
+    items, billable codes before headings (a default code before the heading that lends it
+    the name), shorter names.
+    """
+    owner = lent_to or record
+    heading = (0 if owner.billable else 1, _KIND_RANK.get(owner.kind, 4))
+    unspecified = 0 if "unspecified" in record.description.lower() else 1
+    own = 0 if name == record.description else 1
+    return (
+        bare,
+        head_size(name) if "," in name else bare,
+        own,
+        _encounter_rank(record.description),
+        unspecified,
+        *heading,
+        len(name),
+        docid,
+    )
+
+
+def fill(
+    con: sqlite3.Connection, sources: Sequence[Iterable[CodeRecord]], meta: Mapping[str, Any]
+) -> int:
+    """Create the tables of an index in ``con`` and fill them; returns the items."""
+    con.executescript(_SCHEMA)
+    docs: list[tuple[Any, ...]] = []
+    names: list[_NameRow] = []
+    docid = 0
+    for cs, source in enumerate(sources):
+        records = list(source)
+        first = docid + 1
+        for record in records:
+            docid += 1
+            docs.append(
+                (
+                    docid,
+                    cs,
+                    record.code,
+                    compact(record.code),
+                    record.kind,
+                    int(record.billable),
+                    record.description,
+                    size(record.description),
+                    record.start,
+                    record.end,
+                )
+            )
+            _add_names(names, record, docid, docid, cs)
+        for heading, default in default_codes(records).items():
+            _add_names(
+                names,
+                records[heading],
+                first + heading,
+                first + default,
+                cs,
+                lent_to=records[default],
+            )
+    names.sort(key=lambda n: n[0])
+    con.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", docs)
+    con.executemany(
+        "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
+        ((rowid, n[1], n[0][0], n[4], n[6]) for rowid, n in enumerate(names, start=1)),
+    )
+    con.executemany(
+        "INSERT INTO fts (rowid, title, terms, cs) VALUES (?, ?, ?, ?)",
+        ((rowid, n[2], n[3], set_token(n[5])) for rowid, n in enumerate(names, start=1)),
+    )
+    con.execute("CREATE INDEX docs_ccode ON docs (ccode)")
+    con.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, fts, col)")
+    con.execute(
+        "INSERT INTO vocab SELECT term, sum(doc) FROM temp.v WHERE col != 'cs' GROUP BY term"
+    )
+    con.execute("DROP TABLE temp.v")
+    spell = sorted(
+        {
+            (gone, word)
+            for (word,) in con.execute("SELECT word FROM vocab WHERE length(word) >= 5")
+            if word.isalpha()
+            for gone in deletions(word)
+        }
+    )
+    con.executemany("INSERT INTO spell VALUES (?, ?)", spell)
+    con.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+    count = len(docs)
+    meta = {**meta, "index_version": INDEX_VERSION, "items": count, "names": len(names)}
+    con.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        sorted((k, json.dumps(v, sort_keys=True, default=str)) for k, v in meta.items()),
+    )
+    return count
+
+
+def _add_names(
+    names: list[_NameRow],
+    record: CodeRecord,
+    rankid: int,
+    docid: int,
+    cs: int,
+    *,
+    lent_to: CodeRecord | None = None,
+) -> None:
+    """Append the name rows of ``record`` for the item ``docid`` (``record`` itself, or
+    its default code ``lent_to`` that the heading ``record`` lends its names to)."""
+    described = size(record.description)
+    for name, extra in _names(record):
+        if not name:  # other text: after every name, by the size of the description
+            owner = lent_to or record
+            heading = (0 if owner.billable else 1, _KIND_RANK.get(owner.kind, 4))
+            rank = (OTHER_TEXT + described, 0, 1, _encounter_rank(record.description), 1,
+                    *heading, 0, rankid)  # fmt: skip
+            names.append((rank, docid, name, extra, described, cs, extra))
+            continue
+        bare = size(name)
+        full = size(name, full=True) if "(" in name or "[" in name else bare
+        own = lent_to is None and name == record.description
+        rank = _rank(name, bare, record, rankid, lent_to=lent_to)
+        names.append((rank, docid, name, extra, full, cs, None if own else name))
+
+
+def build_index(path: Path, sources: Sequence[Iterable[CodeRecord]], meta: dict[str, Any]) -> int:
+    """Write a new index file at ``path`` (written aside, then renamed); returns its items."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aside = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        con = sqlite3.connect(aside)
+        try:
+            con.execute("PRAGMA journal_mode = OFF")
+            con.execute("PRAGMA synchronous = OFF")
+            con.execute("PRAGMA page_size = 4096")
+            count = fill(con, sources, meta)
+            con.commit()
+            con.execute("VACUUM")
+        finally:
+            con.close()
+        os.replace(aside, path)
+    finally:
+        with contextlib.suppress(OSError):
+            aside.unlink()
+    return count
