@@ -37,6 +37,7 @@ import attrs
 from codekit._crosswalk.importer import GEMS
 from codekit._filecheck import ArchiveBudget, check_archive, member_name
 from codekit._importers._base import Detection, Importer
+from codekit._importers.cm_index import CM_INDEX
 from codekit._importers.hcpcs import HCPCS
 from codekit._importers.icd10cm import ICD10CM_ADDENDA, ICD10CM_ORDER
 from codekit._importers.icd10pcs import ICD10PCS
@@ -66,6 +67,7 @@ IMPORTERS: tuple[Importer, ...] = (
     NCCI_MUE,
     NCCI_AOC,
     GEMS,
+    CM_INDEX,
 )
 
 

@@ -37,6 +37,8 @@ import sqlite3
 import uuid
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from codekit._search._text import STOPWORDS
 
 if TYPE_CHECKING:
@@ -280,15 +282,22 @@ def _rank(
 
 
 def fill(
-    con: sqlite3.Connection, sources: Sequence[Iterable[CodeRecord]], meta: Mapping[str, Any]
+    con: sqlite3.Connection,
+    sources: Sequence[Iterable[CodeRecord]],
+    meta: Mapping[str, Any],
+    extra_names: Sequence[Mapping[str, Sequence[str]]] = (),
 ) -> int:
-    """Create the tables of an index in ``con`` and fill them; returns the items."""
+    """Create the tables of an index in ``con`` and fill them; returns the items.
+
+    ``extra_names[cs]`` maps codes of the ``cs``-th source to more names (the index terms of
+    an installed ICD-10-CM Alphabetic Index pack)."""
     con.executescript(_SCHEMA)
     docs: list[tuple[Any, ...]] = []
     names: list[_NameRow] = []
     docid = 0
     for cs, source in enumerate(sources):
-        records = list(source)
+        more = extra_names[cs] if cs < len(extra_names) else {}
+        records = [_with_terms(r, more.get(r.code, ())) for r in source] if more else list(source)
         first = docid + 1
         for record in records:
             docid += 1
@@ -351,6 +360,15 @@ def fill(
     return count
 
 
+def _with_terms(record: CodeRecord, names: Sequence[str]) -> CodeRecord:
+    """``record`` with more names (as its inclusion terms)."""
+    if not names:
+        return record
+    notes = dict(record.notes)
+    notes["inclusion_term"] = (*notes.get("inclusion_term", ()), *names)
+    return attrs.evolve(record, notes=notes)
+
+
 def _add_names(
     names: list[_NameRow],
     record: CodeRecord,
@@ -378,7 +396,12 @@ def _add_names(
         names.append((rank, docid, name, extra, full, cs, None if own else name))
 
 
-def build_index(path: Path, sources: Sequence[Iterable[CodeRecord]], meta: dict[str, Any]) -> int:
+def build_index(
+    path: Path,
+    sources: Sequence[Iterable[CodeRecord]],
+    meta: dict[str, Any],
+    extra_names: Sequence[Mapping[str, Sequence[str]]] = (),
+) -> int:
     """Write a new index file at ``path`` (written aside, then renamed); returns its items."""
     path.parent.mkdir(parents=True, exist_ok=True)
     aside = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
@@ -388,7 +411,7 @@ def build_index(path: Path, sources: Sequence[Iterable[CodeRecord]], meta: dict[
             con.execute("PRAGMA journal_mode = OFF")
             con.execute("PRAGMA synchronous = OFF")
             con.execute("PRAGMA page_size = 4096")
-            count = fill(con, sources, meta)
+            count = fill(con, sources, meta, extra_names)
             con.commit()
             con.execute("VACUUM")
         finally:

@@ -25,12 +25,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from codekit import _registry
+from codekit._search._alphaindex import index_terms
 from codekit._search._build import INDEX_VERSION, build_index, deletions, fill, terms
 from codekit._search._cache import cache_dir
 from codekit.exceptions import DataError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
     from pathlib import Path
 
     from codekit._registry import Release
@@ -59,6 +60,7 @@ def release_key(release: Release) -> str:
     digest = hashlib.sha256(f"codekit-search-{INDEX_VERSION}\n".encode())
     fields = (info.code_set, info.release, info.origin, info.effective, info.until, release.plugin)
     digest.update(repr(fields).encode())
+    digest.update(_index_pack(release)[0].encode())
     if info.sha256:
         digest.update(f"{info.sha256}\n{info.source}\n{info.source_file}\n{info.rows}".encode())
     else:
@@ -243,7 +245,12 @@ def _load(releases: Sequence[Release], *, full: bool) -> SearchIndex:
     except OSError:
         # An unwritable cache: build in memory for this process instead.
         con = sqlite3.connect(":memory:", check_same_thread=False)
-        fill(con, [r.source().records() for r in releases], _meta(releases))
+        fill(
+            con,
+            [r.source().records() for r in releases],
+            _meta(releases),
+            [_index_terms(r) for r in releases],
+        )
         return SearchIndex(con, releases, f"{_file_stem(releases)} (in memory)")
 
 
@@ -273,13 +280,26 @@ def _build_announced(releases: Sequence[Release], path: Path) -> None:
             file=sys.stderr,
             flush=True,
         )
-    count = build_index(path, [_records(r) for r in releases], _meta(releases))
+    count = build_index(
+        path, [_records(r) for r in releases], _meta(releases), [_index_terms(r) for r in releases]
+    )
     if loud:
         print(
             f"codekit: indexed {count} items in {time.perf_counter() - started:.1f} s",
             file=sys.stderr,
             flush=True,
         )
+
+
+def _index_pack(release: Release) -> tuple[str, Mapping[str, list[str]]]:
+    """The identity and terms of the Alphabetic Index pack for an ICD-10-CM release."""
+    if release.info.code_set != "icd10cm":
+        return "", {}
+    return index_terms(release.info.release, release.info.effective)
+
+
+def _index_terms(release: Release) -> Mapping[str, list[str]]:
+    return _index_pack(release)[1]
 
 
 def _records(release: Release) -> Iterator[CodeRecord]:
