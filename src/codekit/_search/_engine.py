@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from codekit import _registry
 from codekit._dates import to_date
 from codekit._search._build import OTHER_TEXT
-from codekit._search._explain import explain, word_forms
+from codekit._search._explain import Reason, word_forms
 from codekit._search._index import cached, index_for
 from codekit._search._limits import (
     MAX_LIMIT,
@@ -366,10 +366,11 @@ def run_search(key: tuple[Any, ...]) -> SearchResults:
     forms = word_forms(groups, corrections)
     hits = []
     for r in rows[offset : offset + limit]:
+        reason = None
         if r.order[0] == 0:  # a code match
             term, span = r.doc[1], _code_span(r.doc[1], code or "")
         else:
-            term, span = explain(r.term or r.doc[4], forms)
+            term, span, reason = "", (0, 0), Reason(r.term or r.doc[4], forms)
         hits.append(
             SearchHit(
                 code=r.doc[1],
@@ -379,6 +380,7 @@ def run_search(key: tuple[Any, ...]) -> SearchResults:
                 matched=r.matched,
                 term=term,
                 term_span=span,
+                reason=reason,
                 kind=r.doc[2],
                 billable=bool(r.doc[3]),
                 release=r.source.names[r.doc[5]][1],

@@ -10,6 +10,7 @@ import attrs
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
+    from codekit._search._explain import Reason
     from codekit.models import Code, CodeKind
 
 __all__ = ["SearchHit", "SearchResults", "Suggestion", "Suggestions"]
@@ -34,14 +35,26 @@ class SearchHit:
     description: str
     score: float
     matched: tuple[str, ...] = ()
-    term: str = ""
-    term_span: tuple[int, int] = (0, 0)
+    _term: str = attrs.field(default="", alias="term", repr=False)
+    _term_span: tuple[int, int] = attrs.field(default=(0, 0), alias="term_span", repr=False)
+    #: Works ``term`` and ``term_span`` out when first asked (most hits never are).
+    _reason: Reason | None = attrs.field(default=None, alias="reason", eq=False, repr=False)
     kind: CodeKind = "code"
     billable: bool = False
     release: str = ""
 
     def __str__(self) -> str:
         return f"{self.code} {self.description}"
+
+    @property
+    def term(self) -> str:
+        """The name this hit was found by (see the class docstring)."""
+        return self._reason.result()[0] if self._reason is not None else self._term
+
+    @property
+    def term_span(self) -> tuple[int, int]:
+        """The ``(start, end)`` characters of :attr:`term` the query's words cover."""
+        return self._reason.result()[1] if self._reason is not None else self._term_span
 
     def lookup(self) -> Code:
         """The full :class:`~codekit.models.Code` (notes, attributes, hierarchy)."""

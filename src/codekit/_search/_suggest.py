@@ -25,7 +25,7 @@ from codekit._dates import to_date
 from codekit._search._build import OTHER_TEXT, counted_words
 from codekit._search._context import THERAPY_WORDING, therapy_spans
 from codekit._search._engine import selected_indexes
-from codekit._search._explain import word_forms
+from codekit._search._explain import Forms, word_forms
 from codekit._search._limits import MAX_SUGGESTIONS, check_case_text, check_count
 from codekit._search._plan import View, _Plan, compile_query, unknown_words
 from codekit._search._results import Suggestion, Suggestions
@@ -217,7 +217,7 @@ def _search_run(
     return found
 
 
-def _names_head(name: str, forms: tuple[frozenset[str], frozenset[str]]) -> bool:
+def _names_head(name: str, forms: Forms) -> bool:
     """Whether the first counted word of ``name`` (its head noun in ICD-10-CM's "Head,
     modifier" titles) is one of the query's word forms."""
     counted = counted_words(name)
@@ -225,7 +225,7 @@ def _names_head(name: str, forms: tuple[frozenset[str], frozenset[str]]) -> bool
         return False
     whole, prefixes = forms
     head = fold(counted[0])
-    return head in whole or any(head.startswith(p) for p in prefixes)
+    return head in whole or head.startswith(prefixes)
 
 
 def _valid_on(start: str | None, end: str | None, day: dt.date) -> bool:
