@@ -22,7 +22,7 @@ Layout of an index file:
 **The prior for generic queries.** A heading that may not be reported (a category such as
 E11 "Type 2 diabetes mellitus", or a subcategory) lends each of its names to its *default
 code*: the billable code below it that a coder reports when nothing more is known, found
-from the hierarchy and the wording (:func:`default_codes`). The lent name ranks just before
+from the hierarchy and the wording (:mod:`codekit._search._prior`). The lent name ranks just before
 the heading's own, so "type 2 diabetes" gives E11.9 before E11, and no heading ranks above
 its own default code.
 """
@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from codekit._search._prior import default_codes
 from codekit._search._text import STOPWORDS
 
 if TYPE_CHECKING:
@@ -53,7 +54,6 @@ __all__ = [
     "OTHER_TEXT",
     "build_index",
     "counted_words",
-    "default_codes",
     "deletions",
     "fill",
     "set_token",
@@ -96,8 +96,6 @@ CREATE TABLE spell (del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, wor
 """
 
 _KIND_RANK = {"code": 0, "category": 1, "block": 2, "chapter": 3}
-#: Kinds that group ranges of categories: they have no default code.
-_RANGES = frozenset({"block", "chapter"})
 #: The ``size`` of rows of other text (short descriptions) is this plus the description's.
 OTHER_TEXT = 10000
 _UNCOUNTED = STOPWORDS | {"unspecified", "nos"}
@@ -107,16 +105,6 @@ _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 #: The 7th-character wording of ICD-10-CM injuries ("..., initial encounter for closed
 #: fracture"): it tells encounters apart, not conditions, so it does not count.
 _ENCOUNTER = re.compile(r",? (?:initial|subsequent) encounter\b.*$|,? sequela$", re.IGNORECASE)
-#: Wording that says a code is the unqualified one of its heading: "..., unspecified",
-#: "Unspecified ...", "... NOS".
-_UNQUALIFIED = re.compile(
-    r"^unspecified\b|, unspecified\b|\bnos$|, uncomplicated\b|\bwithout complications?\b",
-    re.IGNORECASE,
-)
-#: A complication left unspecified is still a complication (F10.29 "Alcohol dependence with
-#: unspecified alcohol-induced disorder" is not the plain alcohol dependence, F10.20).
-_WITH_UNSPECIFIED = re.compile(r"\bwith unspecified\b", re.IGNORECASE)
-_OTHER = re.compile(r"\bother\b", re.IGNORECASE)
 
 
 def compact(code: str) -> str:
@@ -197,58 +185,6 @@ def _names(record: CodeRecord) -> list[tuple[str, str]]:
 def set_token(cs: int) -> str:
     """The token marking the rows of the index's ``cs``-th release (its ``cs`` column)."""
     return f"zzcodeset{cs}"
-
-
-def _default_tier(record: CodeRecord, parent: CodeRecord) -> tuple[int, int, int, str]:
-    """How plainly ``record`` is the unqualified code of its heading ``parent`` (lower is
-    plainer): the heading's own title first, then an "unspecified"/"NOS"/"uncomplicated"
-    wording, then the residual ``...9`` code that is not an "other" code nor one "with
-    unspecified" complications, then any "unspecified" wording; among equals, the residual
-    ``...9`` code, then code order."""
-    text = record.description
-    lowered = text.lower()
-    names = [text, *record.notes.get("inclusion_term", ())]
-    nine = record.code.endswith("9")
-    if any(_UNQUALIFIED.search(n) for n in names):
-        tier = 0
-    elif (
-        nine
-        and not _WITH_UNSPECIFIED.search(text)
-        and (not _OTHER.search(text) or "unspecified" in lowered)
-    ):
-        tier = 1
-    elif "unspecified" in lowered:
-        tier = 2
-    else:
-        tier = 3
-    return (0 if lowered == parent.description.lower() else 1, tier, 0 if nine else 1, record.code)
-
-
-def default_codes(records: Sequence[CodeRecord]) -> dict[int, int]:
-    """For each heading that may not be reported (by position in ``records``), the position
-    of its default code: the billable code below it reached by taking, at each level, the
-    plainest child (see :func:`_default_tier`). Blocks and chapters have none."""
-    children: dict[str, list[int]] = {}
-    for i, record in enumerate(records):
-        if record.parent is not None and record.kind not in _RANGES:
-            children.setdefault(record.parent, []).append(i)
-    chosen: dict[int, int] = {}
-    for i, record in enumerate(records):
-        if record.billable or record.kind in _RANGES:
-            continue
-        current, seen = i, {i}
-        while not records[current].billable:
-            below = children.get(records[current].code, ())
-            if not below:
-                break
-            parent = records[current]
-            current = min(below, key=lambda c: _default_tier(records[c], parent))
-            if current in seen:
-                break
-            seen.add(current)
-        if records[current].billable and current != i:
-            chosen[i] = current
-    return chosen
 
 
 _Rank = tuple[Any, ...]
