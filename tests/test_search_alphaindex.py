@@ -141,7 +141,19 @@ def test_index_terms_read_from_the_xml() -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [b"", b"<html/>", b"<ICD10CM.index><letter>", b"\xff\xfe<", b"<a>" * 10]
+    "data",
+    [
+        b"",
+        b"<html/>",
+        b"<ICD10CM.index><letter>",
+        b"\xff\xfe<",
+        b"<a>" * 10,
+        b"<ICD10CM.index><letter><mainTerm>"
+        + b"<term><title>x</title>" * 5000
+        + b"</term>" * 5000
+        + b"</mainTerm></letter></ICD10CM.index>",
+    ],
+    ids=["empty", "html", "unclosed", "bytes", "nested-a", "deep"],
 )
 def test_a_broken_index_file_is_a_data_file_error(data: bytes) -> None:
     with pytest.raises(DataFileError) as raised:

@@ -53,6 +53,8 @@ _CODE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?-?$")
 #: At most this many index terms are kept per code (the search index stays bounded).
 _PER_CODE = 64
 _MAX_BYTES = 64 << 20
+#: CDC's index nests subterms to about level 8; a deeper file is not one of them.
+_MAX_DEPTH = 32
 
 
 def _text(element: ET.Element | None) -> str:
@@ -69,9 +71,11 @@ def _code(raw: str) -> str | None:
 
 
 def _walk(
-    element: ET.Element, path: tuple[str, ...], heads: Sequence[str]
+    element: ET.Element, path: tuple[str, ...], heads: Sequence[str], origin: str
 ) -> Iterator[tuple[tuple[str, ...], list[str], str | None]]:
     """(path of titles, codes, see reference) of ``element`` and every term below it."""
+    if len(path) > _MAX_DEPTH:
+        raise DataFileError(origin, f"nests terms deeper than {_MAX_DEPTH} levels")
     title = _text(element.find("title"))
     here = (*path, title) if title else path
     codes = []
@@ -87,7 +91,7 @@ def _walk(
     see = _text(element.find("see")) or None
     yield here, codes, see
     for child in element.findall("term"):
-        yield from _walk(child, here, heads)
+        yield from _walk(child, here, heads, origin)
 
 
 def read_index(data: bytes, origin: str) -> dict[str, list[str]]:
@@ -104,7 +108,7 @@ def read_index(data: bytes, origin: str) -> dict[str, list[str]]:
     rows: list[tuple[str, list[str]]] = []
     for letter in root.findall("letter"):
         for main in letter.findall("mainTerm"):
-            for path, codes, see in _walk(main, (), heads):
+            for path, codes, see in _walk(main, (), heads, origin):
                 name = ", ".join(path)
                 key = name.lower()
                 plain = [c.split("\t")[0] for c in codes]
