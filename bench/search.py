@@ -27,10 +27,15 @@ HERE = Path(__file__).parent
 Judged = list[tuple[str, str, list[str]]]
 
 
-def load_search_set() -> Judged:
-    """(type, query, acceptable codes) of the judged search set."""
+#: The judged search sets: engineers' queries (clinical wording, lay terms, procedures,
+#: supplies) and everyday ones (one or two words, abbreviations, misspellings; issue 16).
+SEARCH_SETS = ("search_judged.tsv", "search_everyday.tsv")
+
+
+def load_search_set(name: str = "search_judged.tsv") -> Judged:
+    """(type, query, acceptable codes) of a judged search set."""
     out = []
-    for line in (HERE / "search_judged.tsv").read_text("utf-8").splitlines():
+    for line in (HERE / name).read_text("utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             kind, query, codes = line.split("\t")
             out.append((kind, query, codes.split()))
@@ -172,7 +177,8 @@ def _run() -> None:
     releases = _report_build()
     judged = load_search_set()
     naive = NaiveScan()
-    _report_search(judged, naive)
+    for name in SEARCH_SETS:
+        _report_search(name, load_search_set(name), naive)
     _report_suggest()
     _report_latency(judged, naive, releases)
     _report_bounds()
@@ -195,7 +201,7 @@ def _report_build() -> list[Any]:
     return releases
 
 
-def _report_search(judged: Judged, naive: NaiveScan) -> None:
+def _report_search(name: str, judged: Judged, naive: NaiveScan) -> None:
     from codekit._search import search
 
     ranks: dict[str, list[int | None]] = {}
@@ -211,7 +217,7 @@ def _report_search(judged: Judged, naive: NaiveScan) -> None:
         naive_ranks.setdefault("all", []).append(base)
         if rank is None or rank > 5:
             misses.append((query, codes[:3], got[:3]))
-    print(f"\nsearch: judged set of {len(judged)} queries (bench/search_judged.tsv)")
+    print(f"\nsearch: judged set of {len(judged)} queries (bench/{name})")
     print(
         f"{'type':13} {'n':>4} | {'hit@1':>6} {'hit@5':>6} {'MRR':>6} | "
         f"{'naive hit@5':>11} {'MRR':>6} | {'hit@5 ratio':>11}"
@@ -283,7 +289,10 @@ def _report_latency(judged: Judged, naive: NaiveScan, releases: Sequence[Any]) -
         "**forgetting before every query what earlier ones left (recent answers, compiled "
         "words, query rows): the keystroke queries repeat ('acu', 'acut', 'acute' start many)"
     )
-    print("targets: p50 <= 200 us, p99 <= 2000 us, hit@5 >= 0.9")
+    print(
+        "targets: p50 <= 200 us, p99 <= 2000 us with no cache; hit@5 >= 0.9 (engineers' set); "
+        "everyday set hit@1 >= 0.7, hit@5 >= 0.95; procedure and supply hit@1 >= 0.85"
+    )
     print(f"median of all: {statistics.median(ours) * 1e6:.0f} us")
 
 

@@ -292,6 +292,66 @@ def test_index_is_built_once_and_rebuilt_when_a_plugin_code_set_changes(
     assert second != first
 
 
+class MoreCodes:
+    """A second plugin: one more code set."""
+
+    __name__ = "search_test_more_codes"
+
+    @hookimpl
+    def codekit_register(self, registrar: Registrar) -> None:
+        registrar.add_code_set(CodeSetSpec(name="testrx", title="Test drugs", pattern=r"R[0-9]{3}"))
+        registrar.add_release(
+            DataRelease(
+                code_set="testrx", release="2025", effective=dt.date(2024, 10, 1), origin="plugin"
+            ),
+            records=[CodeRecord(code="R001", description="Synthetic tablet of wrist balm")],
+        )
+
+
+def test_adding_a_plugin_prunes_the_index_files_it_replaces(search_cache: Path) -> None:
+    # Bug: three index files grew to 229 MB after adding a plugin (the old ones stayed).
+    with isolated_registry(SearchCodes(), builtins=False):
+        codekit.search("wrist")
+        codekit.search("wrist", code_sets="testdx")  # served by the full index: no file
+    assert len(list(search_cache.glob("*.sqlite"))) == 1
+    _index.clear()
+    _engine._selected.clear()
+    with isolated_registry(SearchCodes(), MoreCodes(), builtins=False):
+        assert set(codekit.search("wrist").codes()) == {"T50", "R001"}
+        (only,) = search_cache.glob("*.sqlite")
+        assert "testrx" in only.name
+        # An index of some code sets, built before the full one, goes once that is built.
+        _index.clear()
+        _engine._selected.clear()
+        _engine.forget()
+        only.unlink()
+        codekit.search("wrist", code_sets="testdx")
+        assert len(list(search_cache.glob("*.sqlite"))) == 1
+        codekit.search("wrist")
+        (full,) = search_cache.glob("*.sqlite")
+        assert "testrx" in full.name
+    _index.clear()
+    _engine._selected.clear()
+    # Removing the plugin again: the file with its code set is no longer served.
+    with isolated_registry(SearchCodes(), builtins=False):
+        codekit.search("wrist")
+    (back,) = search_cache.glob("*.sqlite")
+    assert "testrx" not in back.name
+
+
+def test_a_hit_shows_the_name_it_matched_and_where(search_cache: Path) -> None:
+    with isolated_registry(SearchCodes(), builtins=False):
+        hit = codekit.search("high blood", code_sets="testdx")[0]
+        assert hit.code == "T20"
+        assert hit.term == "High blood pressure"  # an inclusion term of T20
+        assert hit.term_span == (0, 10)
+        assert hit.why() == "[High blood] pressure"
+        own = codekit.search("wrist", code_sets="testdx")[0]
+        assert (own.term, own.term[slice(*own.term_span)]) == ("Fracture of wrist", "wrist")
+        code = codekit.search("T10.", code_sets="testdx")[0]
+        assert (code.term, code.term_span) == ("T10", (0, 3))
+
+
 def test_one_index_serves_every_code_set_and_filters_by_code_set(search_cache: Path) -> None:
     with isolated_registry(SearchCodes(), builtins=False):
         assert codekit.search("open approach").codes() == ["P0001", "P0002"]
@@ -401,6 +461,7 @@ def test_cli_search_and_suggest(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search", "diab", "neuropath", "--code-set", "testdx", "--limit", "1"]) == 0
     out = capsys.readouterr().out
     assert "T10.4" in out
+    assert "[diab" in out  # the matched column shows why
     assert "Type 2 diabetes mellitus with diabetic neuropathy" in out
     assert main(["suggest", "Fever. Denies chest pain.", "--code-set", "testdx"]) == 0
     captured = capsys.readouterr()

@@ -70,9 +70,10 @@ def _search(args: argparse.Namespace) -> int:
         print("no codes found", file=sys.stderr)
         return 1
     rows = [
-        (hit.code, hit.code_set, "yes" if hit.billable else "", hit.description) for hit in results
+        (hit.code, hit.code_set, "yes" if hit.billable else "", hit.description, hit.why())
+        for hit in results
     ]
-    print_table(rows, ("code", "code set", "billable", "description"))
+    print_table(rows, ("code", "code set", "billable", "description", "matched"))
     if results.has_more:
         print(f"(more: --offset {results.next_offset})", file=sys.stderr)
     return 0

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codekit import _registry
 from codekit._dates import to_date
-from codekit._search._index import OTHER_TEXT, cached, index_for
+from codekit._search._build import OTHER_TEXT
+from codekit._search._explain import Reason, word_forms
+from codekit._search._index import cached, index_for
 from codekit._search._limits import (
     MAX_LIMIT,
     MAX_OFFSET,
@@ -42,14 +44,13 @@ if TYPE_CHECKING:
 
     from codekit._registry import Release
 
-__all__ = ["RETIRED", "default_releases", "forget", "run_search", "search", "selected_indexes"]
+__all__ = ["default_releases", "forget", "run_search", "search", "selected_indexes"]
 
 DateArg = dt.date | str | None
 
 _CODE_EXACT, _CODE_PREFIX = 100.0, 50.0
 #: Code sets replaced long ago (ICD-9, replaced by ICD-10 on 2015-10-01): searched only when
 #: named in ``code_sets=`` or when ``as_of`` falls in their period.
-RETIRED = frozenset({"icd9cm", "icd9pcs"})
 
 #: How many "all words but one" passes a query may run (dropping each of its last words).
 _MAX_DROPS = 8
@@ -117,7 +118,7 @@ def _select(names: tuple[str, ...] | None, day: dt.date | None) -> list[View]:
         full = cached(everything)
         if full is not None:
             return [View(full, frozenset(full.sets[r.info.code_set] for r in chosen))]
-    return [View(index_for(chosen), None)]
+    return [View(index_for(chosen, full=chosen == everything), None)]
 
 
 class _Row(NamedTuple):
@@ -126,6 +127,8 @@ class _Row(NamedTuple):
     source: View
     doc: tuple[Any, ...]
     matched: tuple[str, ...]
+    #: The name the item matched by when it is not its description (or None).
+    term: str | None = None
 
 
 _DOC_COLUMNS = "d.id, d.code, d.kind, d.billable, d.description, d.cs"
@@ -149,6 +152,12 @@ def _code_rows(
     filters: tuple[str, list[Any]],
     code: str,
 ) -> list[_Row]:
+    """The codes a code-shaped query starts, exact match first, in code order.
+
+    Only code sets whose shape fits the query are searched (a dot only where the code set
+    writes one: ``E11.4`` is no HCPCS code); when the code exists in some of them, only
+    those (``E114`` is ICD-10-CM's E11.4, not HCPCS E1140).
+    """
     rows: list[_Row] = []
     for view in indexes:
         found = view.query(
@@ -167,8 +176,29 @@ def _code_rows(
                     (code,),
                 )
             )
+    fitting = _shape_fits(code, {r.order[2] for r in rows})
+    existing = {r.order[2] for r in rows if r.score == _CODE_EXACT and r.order[2] in fitting}
+    rows = [r for r in rows if r.order[2] in (existing or fitting)]
     rows.sort(key=lambda r: r.order)
     return rows[:want]
+
+
+def _shape_fits(typed: str, code_sets: set[str]) -> set[str]:
+    """Of ``code_sets``, those whose codes may be written as ``typed`` (a dot only where
+    the code set writes one; code sets with a parser of their own take any dot)."""
+    dot = typed.strip().find(".")
+    if dot < 0:
+        return code_sets
+    registry = _registry.current()
+    fits = set()
+    for name in code_sets:
+        try:
+            spec = registry.spec(name)
+        except LookupError:
+            continue
+        if spec.parser is not None or spec.dot_after == dot:
+            fits.add(name)
+    return fits
 
 
 def _passes(plan: _Plan, typed: tuple[str, ...]) -> list[tuple[int, str, float, tuple[str, ...]]]:
@@ -225,7 +255,7 @@ def _run_passes(
     rows: list[_Row] = []
     label = index.label
     sql = (
-        f"SELECT {_DOC_COLUMNS}, n.size, n.id FROM fts JOIN names n ON n.id = fts.rowid"
+        f"SELECT {_DOC_COLUMNS}, n.size, n.id, n.term FROM fts JOIN names n ON n.id = fts.rowid"
         f" JOIN docs d ON d.id = n.doc WHERE fts MATCH ?{filters[0]}"
         " ORDER BY fts.rowid LIMIT ?"
     )
@@ -243,10 +273,21 @@ def _run_passes(
             if size >= OTHER_TEXT:
                 level, size = max(level, 1), size - OTHER_TEXT
             score = (2 - level) * 10 + 10 * share / size if level < 2 else 10 * share / size
-            rows.append(_Row(score, (1, -score, doc[7]), index, doc, matched))
+            rows.append(_Row(score, (1, -score, doc[7]), index, doc, matched, doc[8]))
             if len(rows) >= want:
                 break
     return rows
+
+
+def _code_span(code: str, compact: str) -> tuple[int, int]:
+    """The span of ``code`` that a code prefix typed (compactly) covers."""
+    seen = end = 0
+    for end, char in enumerate(code, start=1):  # noqa: B007 (end is the result)
+        if char not in ". ":
+            seen += 1
+        if seen >= len(compact):
+            break
+    return (0, end if compact else 0)
 
 
 def search(
@@ -321,22 +362,32 @@ def run_search(key: tuple[Any, ...]) -> SearchResults:
         seen = {(r.source.label, r.doc[0]) for r in rows}
         if len(rows) < want and any(live):
             rows.extend(_text_rows(plans, groups, want - len(rows), filters, seen))
-    hits = tuple(
-        SearchHit(
-            code=r.doc[1],
-            code_set=r.source.names[r.doc[5]][0],
-            description=r.doc[4],
-            score=r.score,
-            matched=r.matched,
-            kind=r.doc[2],
-            billable=bool(r.doc[3]),
-            release=r.source.names[r.doc[5]][1],
+    forms = word_forms(groups, corrections)
+    hits = []
+    for r in rows[offset : offset + limit]:
+        reason = None
+        if r.order[0] == 0:  # a code match
+            term, span = r.doc[1], _code_span(r.doc[1], code or "")
+        else:
+            term, span, reason = "", (0, 0), Reason(r.term or r.doc[4], forms)
+        hits.append(
+            SearchHit(
+                code=r.doc[1],
+                code_set=r.source.names[r.doc[5]][0],
+                description=r.doc[4],
+                score=r.score,
+                matched=r.matched,
+                term=term,
+                term_span=span,
+                reason=reason,
+                kind=r.doc[2],
+                billable=bool(r.doc[3]),
+                release=r.source.names[r.doc[5]][1],
+            )
         )
-        for r in rows[offset : offset + limit]
-    )
     return SearchResults(
         query=text,
-        hits=hits,
+        hits=tuple(hits),
         offset=offset,
         limit=limit,
         has_more=len(rows) > offset + limit,

@@ -2,29 +2,13 @@
 
 One index holds the releases of several code sets (by default the newest of each), so they
 share one ranking; each row carries the number of its release (``cs``), which queries filter
-on when fewer code sets are asked for. Layout of an index file:
-
-* ``docs``: one row per item (release number, code, compact code, kind, billable,
-  description, validity dates); ``docs_ccode`` answers code prefixes.
-* ``names``: one row per name of an item: its description and each inclusion term
-  (``"High blood pressure"`` is a name of I10), then one row of its other text (short
-  description, index terms) ranked after every name. Row ids follow a static rank: fewer
-  counted words first (see :func:`_size`), then initial encounters, "unspecified" items,
-  billable codes before headings. FTS5 returns matches in row-id order, so the first page
-  of an all-words query comes straight off the index without scoring every match, and an
-  item is found first by its shortest matching name, as BM25's length normalisation would
-  have it.
-* ``fts``: a contentless FTS5 table, one row per name: ``title`` (the name), ``terms`` (the
-  other text) and ``cs`` (a token naming the release), with prefix indexes for prefixes of
-  one to six characters (every word may be a prefix).
-* ``vocab``: every word of the index with its document frequency (read into memory to check
-  prefixes, expand long ones and find corrections), ``spell``: the deletion neighbourhood of
-  every word of five letters or more (a misspelt word and its correction share a deletion).
+on when fewer code sets are asked for. :mod:`codekit._search._build` writes the file.
 
 Files are written aside and renamed into place, then opened read-only and ``immutable``: any
 number of processes share them without locks. The file name carries a key derived from the
 releases' identity (each one's sha256 and period, or for plugin data a hash of its records),
-so a changed pack or plugin code set gets a new index and the old one is removed.
+so a changed pack or plugin code set gets a new index; building one prunes the files no
+search will open again (:func:`prune`).
 """
 
 from __future__ import annotations
@@ -33,38 +17,27 @@ import bisect
 import contextlib
 import hashlib
 import json
-import os
-import re
 import sqlite3
 import sys
 import threading
 import time
-import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from codekit._codesets.spec import kind_rank
-from codekit._normalize import compact_key
+from codekit import _registry
+from codekit._search._alphaindex import index_terms
+from codekit._search._build import INDEX_VERSION, build_index, deletions, fill, terms
 from codekit._search._cache import cache_dir
-from codekit._search._text import STOPWORDS
 from codekit.exceptions import DataError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
     from pathlib import Path
 
     from codekit._registry import Release
     from codekit.plugins import CodeRecord
 
-__all__ = ["INDEX_VERSION", "SearchIndex", "build_index", "index_for", "release_key"]
-
-#: Bumped whenever the layout or the text that is indexed changes (old files are rebuilt).
-INDEX_VERSION = 9
-
-#: Note kinds whose texts name the item itself (never excludes or "code first" notes).
-INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
-#: Of those, the kinds that are names of the item on their own (indexed as separate names).
-_NAME_NOTES = ("inclusion_term", "includes")
+__all__ = ["SearchIndex", "cached", "clear", "index_for", "path_for", "prune", "release_key"]
 
 #: How many query answers an open index remembers, and the largest one it remembers (rows,
 #: and characters of query parameters): keystrokes ask small questions again, while a large
@@ -75,209 +48,6 @@ _REMEMBERED_TEXT = 2048
 
 #: Releases with more items than this print a line on stderr while their index is built.
 _ANNOUNCE = 20000
-
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE docs (
-    id INTEGER PRIMARY KEY,
-    cs INTEGER NOT NULL,
-    code TEXT NOT NULL,
-    ccode TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    billable INTEGER NOT NULL,
-    description TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    start TEXT,
-    "end" TEXT
-);
-CREATE VIRTUAL TABLE fts USING fts5(
-    title, terms, cs, content='', tokenize='unicode61 remove_diacritics 2',
-    prefix='1 2 3 4 5 6'
-);
-CREATE TABLE names (
-    id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, size INTEGER NOT NULL, full INTEGER NOT NULL
-);
-CREATE TABLE vocab (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE spell (del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, word))
-    WITHOUT ROWID;
-"""
-
-#: The ``size`` of rows of other text (short descriptions) is this plus the description's.
-OTHER_TEXT = 10000
-_OTHER = OTHER_TEXT
-_UNCOUNTED = STOPWORDS | {"unspecified", "nos"}
-_WORD = re.compile(r"[^\W_]+")
-_NOT_SPECIFIED = re.compile(r"\b(?:site )?not specified\b", re.IGNORECASE)
-
-
-def _compact(code: str) -> str:
-    return compact_key(code)
-
-
-def _terms(record: CodeRecord) -> list[str]:
-    texts = []
-    if record.short_description and record.short_description != record.description:
-        texts.append(record.short_description)
-    for kind in INDEXED_NOTES:
-        texts.extend(record.notes.get(kind, ()))
-    return texts
-
-
-_PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-
-
-#: The 7th-character wording of ICD-10-CM injuries ("..., initial encounter for closed
-#: fracture"): it tells encounters apart, not conditions, so it does not count.
-_ENCOUNTER = re.compile(r",? (?:initial|subsequent) encounter\b.*$|,? sequela$", re.IGNORECASE)
-
-
-def _size(text: str, *, full: bool = False) -> int:
-    """How many words of a name count for ranking.
-
-    Not stop words, not "unspecified"/"NOS", not the 7th-character encounter wording, and
-    (unless ``full``) not the words in parentheses, which ICD-10-CM uses for nonessential
-    modifiers ("Essential (primary) hypertension").
-    """
-    bare = text.lower()
-    if "encounter" in bare or "sequela" in bare:
-        bare = _ENCOUNTER.sub("", bare)
-    if "specified" in bare:
-        bare = _NOT_SPECIFIED.sub(" ", bare)
-    if not full and ("(" in bare or "[" in bare):
-        bare = _PARENTHESES.sub(" ", bare)
-    return max(1, sum(1 for w in _WORD.findall(bare) if w not in _UNCOUNTED))
-
-
-def _encounter_rank(description: str) -> int:
-    """Initial encounters (and items without one) first, then subsequent, then sequela."""
-    lowered = description.lower()
-    if lowered.endswith("sequela"):
-        return 2
-    return 1 if "subsequent encounter" in lowered else 0
-
-
-def deletions(word: str) -> set[str]:
-    """``word`` with one letter removed, every way."""
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-def _names(record: CodeRecord) -> list[tuple[str, str]]:
-    """The rows an item is found by: (name, other text). Its description and each inclusion
-    term are names; its short description and index terms are other text, in a row of their
-    own (an empty name) that ranks after every name."""
-    names = [(record.description, "")]
-    for kind in _NAME_NOTES:
-        names.extend((term, "") for term in record.notes.get(kind, ()))
-    extra = []
-    if record.short_description and record.short_description != record.description:
-        extra.append(record.short_description)
-    for kind in INDEXED_NOTES:
-        if kind not in _NAME_NOTES:
-            extra.extend(record.notes.get(kind, ()))
-    if extra:
-        names.append(("", "\n".join(extra)))
-    return names
-
-
-def set_token(cs: int) -> str:
-    """The token marking the rows of the index's ``cs``-th release (its ``cs`` column)."""
-    return f"zzcodeset{cs}"
-
-
-def _fill(
-    con: sqlite3.Connection,
-    sources: Sequence[Iterable[CodeRecord]],
-    meta: dict[str, Any],
-) -> int:
-    con.executescript(_SCHEMA)
-    docs: list[tuple[Any, ...]] = []
-    names: list[tuple[tuple[Any, ...], int, str, str, int, int]] = []
-    docid = 0
-    for cs, records in enumerate(sources):
-        for record in records:
-            docid += 1
-            size = _size(record.description)
-            docs.append(
-                (
-                    docid,
-                    cs,
-                    record.code,
-                    _compact(record.code),
-                    record.kind,
-                    int(record.billable),
-                    record.description,
-                    size,
-                    record.start,
-                    record.end,
-                )
-            )
-            encounter = _encounter_rank(record.description)
-            unspecified = 0 if "unspecified" in record.description.lower() else 1
-            heading = (0 if record.billable else 1, kind_rank(record.kind))
-            for n, (name, extra) in enumerate(_names(record)):
-                if not name:  # other text: after every name, by the size of the description
-                    rank = (_OTHER + size, encounter, unspecified, *heading, 0, docid)
-                    names.append((rank, docid, name, extra, size, cs))
-                    continue
-                bare = size if n == 0 else _size(name)
-                full = _size(name, full=True) if "(" in name or "[" in name else bare
-                rank = (bare, encounter, unspecified, *heading, len(name), docid)
-                names.append((rank, docid, name, extra, full, cs))
-    names.sort(key=lambda n: n[0])
-    con.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", docs)
-    con.executemany(
-        "INSERT INTO names VALUES (?, ?, ?, ?)",
-        ((rowid, n[1], n[0][0], n[4]) for rowid, n in enumerate(names, start=1)),
-    )
-    con.executemany(
-        "INSERT INTO fts (rowid, title, terms, cs) VALUES (?, ?, ?, ?)",
-        ((rowid, n[2], n[3], set_token(n[5])) for rowid, n in enumerate(names, start=1)),
-    )
-    con.execute("CREATE INDEX docs_ccode ON docs (ccode)")
-    con.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, fts, col)")
-    con.execute(
-        "INSERT INTO vocab SELECT term, sum(doc) FROM temp.v WHERE col != 'cs' GROUP BY term"
-    )
-    con.execute("DROP TABLE temp.v")
-    spell = sorted(
-        {
-            (gone, word)
-            for (word,) in con.execute("SELECT word FROM vocab WHERE length(word) >= 5")
-            if word.isalpha()
-            for gone in deletions(word)
-        }
-    )
-    con.executemany("INSERT INTO spell VALUES (?, ?)", spell)
-    con.execute("INSERT INTO fts (fts) VALUES ('optimize')")
-    count = len(docs)
-    meta = {**meta, "index_version": INDEX_VERSION, "items": count, "names": len(names)}
-    con.executemany(
-        "INSERT INTO meta VALUES (?, ?)",
-        sorted((k, json.dumps(v, sort_keys=True, default=str)) for k, v in meta.items()),
-    )
-    return count
-
-
-def build_index(path: Path, sources: Sequence[Iterable[CodeRecord]], meta: dict[str, Any]) -> int:
-    """Write a new index file at ``path`` (written aside, then renamed); returns its items."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    aside = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        con = sqlite3.connect(aside)
-        try:
-            con.execute("PRAGMA journal_mode = OFF")
-            con.execute("PRAGMA synchronous = OFF")
-            con.execute("PRAGMA page_size = 4096")
-            count = _fill(con, sources, meta)
-            con.commit()
-            con.execute("VACUUM")
-        finally:
-            con.close()
-        os.replace(aside, path)
-    finally:
-        with contextlib.suppress(OSError):
-            aside.unlink()
-    return count
 
 
 def release_key(release: Release) -> str:
@@ -290,6 +60,7 @@ def release_key(release: Release) -> str:
     digest = hashlib.sha256(f"codekit-search-{INDEX_VERSION}\n".encode())
     fields = (info.code_set, info.release, info.origin, info.effective, info.until, release.plugin)
     digest.update(repr(fields).encode())
+    digest.update(_index_pack(release)[0].encode())
     if info.sha256:
         digest.update(f"{info.sha256}\n{info.source}\n{info.source_file}\n{info.rows}".encode())
     else:
@@ -302,7 +73,7 @@ def release_key(release: Release) -> str:
                         record.description,
                         record.short_description,
                         record.billable,
-                        _terms(record),
+                        terms(record),
                         record.start,
                         record.end,
                     )
@@ -445,8 +216,12 @@ def cached(releases: Sequence[Release]) -> SearchIndex | None:
     return found
 
 
-def index_for(releases: Sequence[Release]) -> SearchIndex:
-    """The index of these releases: opened from the cache, or built there first."""
+def index_for(releases: Sequence[Release], *, full: bool = False) -> SearchIndex:
+    """The index of these releases: opened from the cache, or built there first.
+
+    ``full``: these are the releases of every code set searched by default, so that the
+    indexes of some of them only are no longer needed once it is built (see :func:`prune`).
+    """
     memo = tuple(_memo(r) for r in releases)
     found = _open.get(memo)
     if found is not None:
@@ -454,23 +229,28 @@ def index_for(releases: Sequence[Release]) -> SearchIndex:
     with _open_lock:
         found = _open.get(memo)
         if found is None:
-            found = _open[memo] = _load(releases)
+            found = _open[memo] = _load(releases, full=full)
         return found
 
 
-def _load(releases: Sequence[Release]) -> SearchIndex:
+def _load(releases: Sequence[Release], *, full: bool) -> SearchIndex:
     path = path_for(releases)
     if path.is_file():
         with contextlib.suppress(DataError):
             return SearchIndex.open(path, releases)
     try:
         _build_announced(releases, path)
-        _remove_stale(path.parent, releases, path)
+        prune(path.parent, keep=path, full=full)
         return SearchIndex.open(path, releases)
     except OSError:
         # An unwritable cache: build in memory for this process instead.
         con = sqlite3.connect(":memory:", check_same_thread=False)
-        _fill(con, [r.source().records() for r in releases], _meta(releases))
+        fill(
+            con,
+            [r.source().records() for r in releases],
+            _meta(releases),
+            [_index_terms(r) for r in releases],
+        )
         return SearchIndex(con, releases, f"{_file_stem(releases)} (in memory)")
 
 
@@ -483,6 +263,7 @@ def _meta(releases: Sequence[Release]) -> dict[str, Any]:
                 "origin": r.info.origin,
                 "sha256": r.info.sha256,
                 "plugin": r.plugin,
+                "key": release_key(r),
             }
             for r in releases
         ]
@@ -499,7 +280,9 @@ def _build_announced(releases: Sequence[Release], path: Path) -> None:
             file=sys.stderr,
             flush=True,
         )
-    count = build_index(path, [_records(r) for r in releases], _meta(releases))
+    count = build_index(
+        path, [_records(r) for r in releases], _meta(releases), [_index_terms(r) for r in releases]
+    )
     if loud:
         print(
             f"codekit: indexed {count} items in {time.perf_counter() - started:.1f} s",
@@ -508,15 +291,67 @@ def _build_announced(releases: Sequence[Release], path: Path) -> None:
         )
 
 
+def _index_pack(release: Release) -> tuple[str, Mapping[str, list[str]]]:
+    """The identity and terms of the Alphabetic Index pack for an ICD-10-CM release."""
+    if release.info.code_set != "icd10cm":
+        return "", {}
+    return index_terms(release.info.release, release.info.effective)
+
+
+def _index_terms(release: Release) -> Mapping[str, list[str]]:
+    return _index_pack(release)[1]
+
+
 def _records(release: Release) -> Iterator[CodeRecord]:
     yield from release.source().records()
 
 
-def _remove_stale(folder: Path, releases: Sequence[Release], keep: Path) -> None:
-    for old in folder.glob(f"{_file_stem(releases)}-*.sqlite"):
-        if old != keep and old.name[len(_file_stem(releases)) + 1 :].count("-") == 0:
+def _file_keys(path: Path) -> frozenset[str] | None:
+    """The release keys an index file was built from (None: unreadable or another format)."""
+    uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            rows = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            con.close()
+        if json.loads(rows.get("index_version", "null")) != INDEX_VERSION:
+            return None
+        return frozenset(r["key"] for r in json.loads(rows["releases"]))
+    except (sqlite3.DatabaseError, KeyError, TypeError, ValueError):
+        return None
+
+
+def current_keys() -> frozenset[str]:
+    """The keys of every release the registry has now (what an index may still serve)."""
+    registry = _registry.current()
+    return frozenset(
+        release_key(release)
+        for spec in registry.specs()
+        for release in registry.releases(spec.name)
+    )
+
+
+def prune(folder: Path, *, keep: Path, full: bool) -> list[Path]:
+    """Delete the index files of ``folder`` that no search will open again; returns them.
+
+    A file goes when it has another format, when one of its releases is no longer
+    registered or has other content (a pack replaced or removed, a plugin's records
+    changed or the plugin gone), or, once the index of every code set (``full``) is built,
+    when it holds only releases of that index (the full index serves it by a filter).
+    """
+    kept = _file_keys(keep) or frozenset()
+    registered = current_keys()
+    gone = []
+    for old in folder.glob("*.sqlite"):
+        if old == keep:
+            continue
+        keys = _file_keys(old)
+        if keys is None or not keys <= registered or (full and keys <= kept):
             with contextlib.suppress(OSError):
                 old.unlink()
+                gone.append(old)
+    return gone
 
 
 def clear() -> None:

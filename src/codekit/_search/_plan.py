@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import importlib_resources
 
-from codekit._search._index import SearchIndex, set_token
+from codekit._search._build import set_token
+from codekit._search._index import SearchIndex
 from codekit._search._text import STOPWORDS, stem, word_texts, words
 
 if TYPE_CHECKING:

@@ -10,6 +10,7 @@ import attrs
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
+    from codekit._search._explain import Reason
     from codekit.models import Code, CodeKind
 
 __all__ = ["SearchHit", "SearchResults", "Suggestion", "Suggestions"]
@@ -22,6 +23,11 @@ class SearchHit:
     ``score`` orders the results (higher is better): a code matched by its code scores 100
     (exactly) or 50 (by prefix), above every text match. ``matched`` lists the query words
     this item matched (after abbreviations and corrections: ``"htn"`` matches as itself).
+    ``term`` is why it matched: the name it was found by (its description, an inclusion
+    term such as "Bronzed diabetes", the title of the heading it is the default code of, a
+    short description or index term, or for a code match the code), and ``term_span`` the
+    ``(start, end)`` characters of ``term`` that the query's words (or their abbreviations'
+    wording, their stems, their corrections) cover.
     """
 
     code: str
@@ -29,12 +35,26 @@ class SearchHit:
     description: str
     score: float
     matched: tuple[str, ...] = ()
+    _term: str = attrs.field(default="", alias="term", repr=False)
+    _term_span: tuple[int, int] = attrs.field(default=(0, 0), alias="term_span", repr=False)
+    #: Works ``term`` and ``term_span`` out when first asked (most hits never are).
+    _reason: Reason | None = attrs.field(default=None, alias="reason", eq=False, repr=False)
     kind: CodeKind = "code"
     billable: bool = False
     release: str = ""
 
     def __str__(self) -> str:
         return f"{self.code} {self.description}"
+
+    @property
+    def term(self) -> str:
+        """The name this hit was found by (see the class docstring)."""
+        return self._reason.result()[0] if self._reason is not None else self._term
+
+    @property
+    def term_span(self) -> tuple[int, int]:
+        """The ``(start, end)`` characters of :attr:`term` the query's words cover."""
+        return self._reason.result()[1] if self._reason is not None else self._term_span
 
     def lookup(self) -> Code:
         """The full :class:`~codekit.models.Code` (notes, attributes, hierarchy)."""
@@ -50,17 +70,44 @@ class SearchHit:
             "description": self.description,
             "score": round(self.score, 4),
             "matched": list(self.matched),
+            "term": self.term,
+            "term_span": list(self.term_span),
             "kind": self.kind,
             "billable": self.billable,
             "release": self.release,
         }
 
+    def why(self) -> str:
+        """``term`` with the part the query matched in brackets: ``"Bronzed [diabetes]"``."""
+        start, end = self.term_span
+        if start == end:
+            return self.term
+        return f"{self.term[:start]}[{self.term[start:end]}]{self.term[end:]}"
 
-def _row_html(index: int, code: str, code_set: str, *, text: str, extra: str, score: float) -> str:
+
+def _marked(term: str, span: tuple[int, int]) -> str:
     esc = html.escape
+    start, end = span
+    if start == end:
+        return esc(term)
+    return f"{esc(term[:start])}<mark>{esc(term[start:end])}</mark>{esc(term[end:])}"
+
+
+def _row_html(
+    index: int,
+    code: str,
+    code_set: str,
+    *,
+    text: str,
+    extra: str,
+    score: float,
+    marked: bool = False,
+) -> str:
+    esc = html.escape
+    shown = extra if marked else esc(extra)
     return (
         f"<tr><td>{index}</td><td><code>{esc(code)}</code></td><td>{esc(code_set)}</td>"
-        f"<td>{esc(text)}</td><td>{esc(extra)}</td><td>{score:.2f}</td></tr>"
+        f"<td>{esc(text)}</td><td>{shown}</td><td>{score:.2f}</td></tr>"
     )
 
 
@@ -125,8 +172,9 @@ class SearchResults:
                 h.code,
                 h.code_set,
                 text=h.description,
-                extra=", ".join(h.matched),
+                extra=_marked(h.term, h.term_span),
                 score=h.score,
+                marked=True,
             )
             for i, h in enumerate(self.hits)
         )

@@ -22,12 +22,14 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codekit._dates import to_date
+from codekit._search._build import OTHER_TEXT, counted_words
+from codekit._search._context import THERAPY_WORDING, therapy_spans
 from codekit._search._engine import selected_indexes
-from codekit._search._index import OTHER_TEXT
+from codekit._search._explain import Forms, word_forms
 from codekit._search._limits import MAX_SUGGESTIONS, check_case_text, check_count
 from codekit._search._plan import View, _Plan, compile_query, unknown_words
 from codekit._search._results import Suggestion, Suggestions
-from codekit._search._text import STOPWORDS, Word, words
+from codekit._search._text import STOPWORDS, Word, fold, words
 from codekit.exceptions import InvalidQueryError
 
 if TYPE_CHECKING:
@@ -88,7 +90,12 @@ _NOT_FINDINGS = frozenset({"modifier", "pos"})
 #: A run whose best match names at least this share of its words explains its sub-runs.
 _COVERING_FIT = 0.5
 #: A code whose name the run explains less than this share of is not suggested from it.
-_MIN_SHARE = 0.25
+_MIN_SHARE = 0.5
+#: Case texts are prose: only words at least this long are corrected as typos (a shorter
+#: word one edit from a medical word is mostly an English word: "jumps", not "mumps").
+_MIN_CORRECTED = 7
+#: A drug-therapy code found for the drug named after "on", "taking"...: its score.
+_THERAPY_SCORE = 1.0
 
 
 def negated_spans(text: str) -> list[tuple[int, int]]:
@@ -183,7 +190,9 @@ def _search_run(
     groups = compile_query(phrase, prefix=False)
     if not groups:
         return []
-    unknown = unknown_words(groups, indexes)
+    unknown = frozenset(w for w in unknown_words(groups, indexes) if len(w) >= _MIN_CORRECTED)
+    single = len(groups) == 1 and " " not in groups[0].typed
+    forms = word_forms(groups, {}) if single else None
     found: list[tuple[View, tuple[Any, ...]]] = []
     for view in indexes:
         plan = _Plan(view, groups, unknown)
@@ -192,18 +201,31 @@ def _search_run(
         expression = " AND ".join(p for p in plan.parts if p is not None)
         sql = (
             "SELECT d.id, d.code, d.kind, d.billable, d.description, n.size + n.full,"
-            ' n.id, d.cs, d.start, d."end"'
+            ' n.id, d.cs, d.start, d."end", n.term'
             " FROM fts JOIN names n ON n.id = fts.rowid JOIN docs d ON d.id = n.doc"
             " WHERE fts MATCH ? ORDER BY fts.rowid LIMIT ?"
         )
         for row in view.query(sql, [f"({expression}){view.fts_filter}", _PER_RUN * 3]):
             if day is not None and not _valid_on(row[8], row[9], day):
                 continue
+            if forms is not None and not _names_head(row[10] or row[4], forms):
+                continue  # one word that is not what the name is about ("Bitten by dog")
             doc = tuple(row[:8])
             if doc[5] >= 2 * OTHER_TEXT:  # a short description: as long as the description
                 doc = (*doc[:5], doc[5] - OTHER_TEXT, *doc[6:])
             found.append((view, doc))
     return found
+
+
+def _names_head(name: str, forms: Forms) -> bool:
+    """Whether the first counted word of ``name`` (its head noun in ICD-10-CM's "Head,
+    modifier" titles) is one of the query's word forms."""
+    counted = counted_words(name)
+    if not counted:
+        return False
+    whole, prefixes = forms
+    head = fold(counted[0])
+    return head in whole or head.startswith(prefixes)
 
 
 def _valid_on(start: str | None, end: str | None, day: dt.date) -> bool:
@@ -239,11 +261,42 @@ def suggest(
         indexes = [view.without(_NOT_FINDINGS) for view in indexes]
     negated = negated_spans(case_text)
     best: dict[tuple[str, int], _Candidate] = {}
-    for phrase in _phrases(case_text, negated):
+    therapy = _scan_therapy(case_text, negated, indexes, day, best)
+    for phrase in _phrases(case_text, _merge([*negated, *therapy])):
         _scan_phrase(phrase, indexes, day, best)
     return Suggestions(
         text=case_text, items=tuple(_rank(case_text, best.values(), limit)), negated=tuple(negated)
     )
+
+
+def _scan_therapy(
+    text: str,
+    negated: Sequence[tuple[int, int]],
+    indexes: Sequence[View],
+    day: dt.date | None,
+    best: dict[tuple[str, int], _Candidate],
+) -> list[tuple[int, int]]:
+    """Drug-therapy codes for the drugs the text says the patient is on ("on insulin":
+    Z79.4); returns the spans they explain, which are then no finding of their own."""
+    spans = []
+    for start, drug in therapy_spans(text):
+        if any(a <= start < b for a, b in negated):
+            continue
+        for size in range(len(drug), 0, -1):
+            run = drug[:size]
+            phrase = " ".join([THERAPY_WORDING, *(w.text for w in run)])
+            found = _search_run(indexes, phrase, day)
+            if not found:
+                continue
+            index, doc = found[0]
+            span = (start, run[-1].end)
+            key = (index.label, doc[0])
+            if key not in best or best[key].score < _THERAPY_SCORE:
+                matched = tuple(w.text for w in run)
+                best[key] = _Candidate(_THERAPY_SCORE, span, index, doc, matched)
+            spans.append(span)
+            break
+    return spans
 
 
 def _scan_phrase(

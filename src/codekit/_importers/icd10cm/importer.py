@@ -14,6 +14,7 @@ from codekit._importers.icd10cm.addenda import (
     apply_changes,
     parse_addenda,
 )
+from codekit._importers.icd10cm.alphabetic_index import CM_INDEX
 from codekit._importers.icd10cm.hierarchy import base_release, enrich, hierarchy_base, may_derive
 from codekit._importers.icd10cm.order import (
     LICENCE,
@@ -177,8 +178,11 @@ ICD10CM_ORDER = _OrderImporter()
 ICD10CM_ADDENDA = _AddendaImporter()
 
 #: Declared for :mod:`codekit._importers._discover`.
-IMPORTERS = (ICD10CM_ORDER, ICD10CM_ADDENDA)
-FILES = "ICD-10-CM icd10cm_order_yyyy.txt and code addenda"
+IMPORTERS = (ICD10CM_ORDER, ICD10CM_ADDENDA, CM_INDEX)
+FILES = (
+    "ICD-10-CM icd10cm_order_yyyy.txt, code addenda and the Alphabetic Index XML "
+    "(icd10cm_index_yyyy.xml, eindex, drug, neoplasm)"
+)
 
 
 def download_names(release: str) -> list[str]:

@@ -1,0 +1,49 @@
+"""The installed ICD-10-CM Alphabetic Index pack, read for search: index terms by code
+(the pack is written by :mod:`codekit._importers.icd10cm.alphabetic_index`)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from codekit._importers.icd10cm.alphabetic_index import KIND
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Mapping
+
+    from codekit._store.packs import Pack
+
+__all__ = ["index_terms"]
+
+
+def _pack_for(release: str, effective: dt.date | None) -> Pack | None:
+    """The installed index pack of an ICD-10-CM release: the same fiscal year, else the
+    newest one in force on the release's first day."""
+    from codekit._store.packs import list_packs
+
+    packs = list_packs(KIND)
+    same = [p for p in packs if p.release == release[:6]]
+    if same:
+        return same[-1]
+    if effective is None:
+        return None
+    earlier = [p for p in packs if p.effective <= effective]
+    return max(earlier, key=lambda p: p.effective) if earlier else None
+
+
+def index_terms(release: str, effective: dt.date | None) -> tuple[str, Mapping[str, list[str]]]:
+    """(identity, terms by code) of the index pack for an ICD-10-CM release (``("", {})``
+    when none is installed). The identity changes with the pack's content."""
+    pack = _pack_for(release, effective)
+    if pack is None:
+        return "", {}
+    try:
+        raw = json.loads((pack.path / "terms.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return "", {}
+    terms = raw.get("terms") if isinstance(raw, dict) else None
+    if not isinstance(terms, dict):
+        return "", {}
+    identity = json.dumps(pack.manifest.get("files", pack.release), sort_keys=True, default=str)
+    return f"{pack.release}:{identity}", terms

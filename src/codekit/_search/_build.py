@@ -1,0 +1,360 @@
+"""Writing a search index file: its layout, the static rank of its names, and the prior.
+
+Layout of an index file:
+
+* ``docs``: one row per item (release number, code, compact code, kind, billable,
+  description, validity dates); ``docs_ccode`` answers code prefixes.
+* ``names``: one row per name of an item: its description and each inclusion term
+  (``"High blood pressure"`` is a name of I10), then one row of its other text (short
+  description, index terms) ranked after every name. ``term`` keeps the text of a name that
+  is not the item's own description, so that a hit can show what it matched. Row ids follow
+  a static rank (see :func:`_rank`). FTS5 returns matches in row-id order, so the first page
+  of an all-words query comes straight off the index without scoring every match, and an
+  item is found first by its shortest matching name, as BM25's length normalisation would
+  have it.
+* ``fts``: a contentless FTS5 table, one row per name: ``title`` (the name), ``terms`` (the
+  other text) and ``cs`` (a token naming the release), with prefix indexes for prefixes of
+  one to six characters (every word may be a prefix).
+* ``vocab``: every word of the index with its document frequency (read into memory to check
+  prefixes, expand long ones and find corrections), ``spell``: the deletion neighbourhood of
+  every word of five letters or more (a misspelt word and its correction share a deletion).
+
+**The prior for generic queries.** A heading that may not be reported (a category such as
+E11 "Type 2 diabetes mellitus", or a subcategory) lends each of its names to its *default
+code*: the billable code below it that a coder reports when nothing more is known, found
+from the hierarchy and the wording (:mod:`codekit._search._prior`). The lent name ranks just before
+the heading's own, so "type 2 diabetes" gives E11.9 before E11, and no heading ranks above
+its own default code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sqlite3
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from codekit._codesets.spec import kind_rank
+from codekit._normalize import compact_key
+from codekit._search._prior import default_codes
+from codekit._search._text import STOPWORDS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+    from pathlib import Path
+
+    from codekit.plugins import CodeRecord
+
+__all__ = [
+    "INDEXED_NOTES",
+    "INDEX_VERSION",
+    "OTHER_TEXT",
+    "build_index",
+    "counted_words",
+    "deletions",
+    "fill",
+    "set_token",
+    "terms",
+]
+
+#: Bumped whenever the layout or the text that is indexed changes (old files are rebuilt).
+INDEX_VERSION = 10
+
+#: Note kinds whose texts name the item itself (never excludes or "code first" notes).
+INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
+#: Of those, the kinds that are names of the item on their own (indexed as separate names).
+_NAME_NOTES = ("inclusion_term", "includes")
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE docs (
+    id INTEGER PRIMARY KEY,
+    cs INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    ccode TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    billable INTEGER NOT NULL,
+    description TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    start TEXT,
+    "end" TEXT
+);
+CREATE VIRTUAL TABLE fts USING fts5(
+    title, terms, cs, content='', tokenize='unicode61 remove_diacritics 2',
+    prefix='1 2 3 4 5 6'
+);
+CREATE TABLE names (
+    id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, size INTEGER NOT NULL,
+    full INTEGER NOT NULL, term TEXT
+);
+CREATE TABLE vocab (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE spell (del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, word))
+    WITHOUT ROWID;
+"""
+
+#: The ``size`` of rows of other text (short descriptions) is this plus the description's.
+OTHER_TEXT = 10000
+_UNCOUNTED = STOPWORDS | {"unspecified", "nos"}
+_WORD = re.compile(r"[^\W_]+")
+_NOT_SPECIFIED = re.compile(r"\b(?:site )?not specified\b", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+#: The 7th-character wording of ICD-10-CM injuries ("..., initial encounter for closed
+#: fracture"): it tells encounters apart, not conditions, so it does not count.
+_ENCOUNTER = re.compile(r",? (?:initial|subsequent) encounter\b.*$|,? sequela$", re.IGNORECASE)
+
+
+def compact(code: str) -> str:
+    """A code upper case, without dots or spaces (the ``ccode`` column)."""
+    return compact_key(code)
+
+
+def terms(record: CodeRecord) -> list[str]:
+    """Every text of ``record`` that the index holds besides its description."""
+    texts = []
+    if record.short_description and record.short_description != record.description:
+        texts.append(record.short_description)
+    for kind in INDEXED_NOTES:
+        texts.extend(record.notes.get(kind, ()))
+    return texts
+
+
+def counted_words(text: str, *, full: bool = False) -> list[str]:
+    """The words of a name that count for ranking (see :func:`size`), lower case."""
+    bare = text.lower()
+    if "encounter" in bare or "sequela" in bare:
+        bare = _ENCOUNTER.sub("", bare)
+    if "specified" in bare:
+        bare = _NOT_SPECIFIED.sub(" ", bare)
+    if not full and ("(" in bare or "[" in bare):
+        bare = _PARENTHESES.sub(" ", bare)
+    return [w for w in _WORD.findall(bare) if w not in _UNCOUNTED]
+
+
+def size(text: str, *, full: bool = False) -> int:
+    """How many words of a name count for ranking.
+
+    Not stop words, not "unspecified"/"NOS", not the 7th-character encounter wording, and
+    (unless ``full``) not the words in parentheses, which ICD-10-CM uses for nonessential
+    modifiers ("Essential (primary) hypertension").
+    """
+    return max(1, len(counted_words(text, full=full)))
+
+
+def head_size(text: str) -> int:
+    """The counted words of a name's head term: the words before its first comma
+    ("Pneumonia, unspecified organism" has the head "Pneumonia", of one word)."""
+    head = text.split(",", 1)[0]
+    return max(1, len(counted_words(head)))
+
+
+def _encounter_rank(description: str) -> int:
+    """Initial encounters (and items without one) first, then subsequent, then sequela."""
+    lowered = description.lower()
+    if lowered.endswith("sequela"):
+        return 2
+    return 1 if "subsequent encounter" in lowered else 0
+
+
+def deletions(word: str) -> set[str]:
+    """``word`` with one letter removed, every way."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _names(record: CodeRecord) -> list[tuple[str, str]]:
+    """The rows an item is found by: (name, other text). Its description and each inclusion
+    term are names; its short description and index terms are other text, in a row of their
+    own (an empty name) that ranks after every name."""
+    names = [(record.description, "")]
+    for kind in _NAME_NOTES:
+        names.extend((term, "") for term in record.notes.get(kind, ()))
+    extra = []
+    if record.short_description and record.short_description != record.description:
+        extra.append(record.short_description)
+    for kind in INDEXED_NOTES:
+        if kind not in _NAME_NOTES:
+            extra.extend(record.notes.get(kind, ()))
+    if extra:
+        names.append(("", "\n".join(extra)))
+    return names
+
+
+def set_token(cs: int) -> str:
+    """The token marking the rows of the index's ``cs``-th release (its ``cs`` column)."""
+    return f"zzcodeset{cs}"
+
+
+_Rank = tuple[Any, ...]
+_NameRow = tuple[_Rank, int, str, str, int, int, "str | None"]
+
+
+def _rank(
+    name: str, bare: int, record: CodeRecord, docid: int, *, lent_to: CodeRecord | None
+) -> _Rank:
+    """The static rank of a name (lower first).
+
+    Fewer counted words first (see :func:`size`), then fewer words in its head term, then
+    an item's own description before its inclusion terms, initial encounters, "unspecified"
+    items, billable codes before headings (a default code before the heading that lends it
+    the name), shorter names.
+    """
+    owner = lent_to or record
+    heading = (0 if owner.billable else 1, kind_rank(owner.kind))
+    unspecified = 0 if "unspecified" in record.description.lower() else 1
+    own = 0 if name == record.description else 1
+    return (
+        bare,
+        head_size(name) if "," in name else bare,
+        own,
+        _encounter_rank(record.description),
+        unspecified,
+        *heading,
+        len(name),
+        docid,
+    )
+
+
+def fill(
+    con: sqlite3.Connection,
+    sources: Sequence[Iterable[CodeRecord]],
+    meta: Mapping[str, Any],
+    extra_names: Sequence[Mapping[str, Sequence[str]]] = (),
+) -> int:
+    """Create the tables of an index in ``con`` and fill them; returns the items.
+
+    ``extra_names[cs]`` maps codes of the ``cs``-th source to more names (the index terms of
+    an installed ICD-10-CM Alphabetic Index pack)."""
+    con.executescript(_SCHEMA)
+    docs: list[tuple[Any, ...]] = []
+    names: list[_NameRow] = []
+    docid = 0
+    for cs, source in enumerate(sources):
+        more = extra_names[cs] if cs < len(extra_names) else {}
+        records = [_with_terms(r, more.get(r.code, ())) for r in source] if more else list(source)
+        first = docid + 1
+        for record in records:
+            docid += 1
+            docs.append(
+                (
+                    docid,
+                    cs,
+                    record.code,
+                    compact(record.code),
+                    record.kind,
+                    int(record.billable),
+                    record.description,
+                    size(record.description),
+                    record.start,
+                    record.end,
+                )
+            )
+            _add_names(names, record, docid, docid, cs)
+        for heading, default in default_codes(records).items():
+            _add_names(
+                names,
+                records[heading],
+                first + heading,
+                first + default,
+                cs,
+                lent_to=records[default],
+            )
+    names.sort(key=lambda n: n[0])
+    con.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", docs)
+    con.executemany(
+        "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
+        ((rowid, n[1], n[0][0], n[4], n[6]) for rowid, n in enumerate(names, start=1)),
+    )
+    con.executemany(
+        "INSERT INTO fts (rowid, title, terms, cs) VALUES (?, ?, ?, ?)",
+        ((rowid, n[2], n[3], set_token(n[5])) for rowid, n in enumerate(names, start=1)),
+    )
+    con.execute("CREATE INDEX docs_ccode ON docs (ccode)")
+    con.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, fts, col)")
+    con.execute(
+        "INSERT INTO vocab SELECT term, sum(doc) FROM temp.v WHERE col != 'cs' GROUP BY term"
+    )
+    con.execute("DROP TABLE temp.v")
+    spell = sorted(
+        {
+            (gone, word)
+            for (word,) in con.execute("SELECT word FROM vocab WHERE length(word) >= 5")
+            if word.isalpha()
+            for gone in deletions(word)
+        }
+    )
+    con.executemany("INSERT INTO spell VALUES (?, ?)", spell)
+    con.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+    count = len(docs)
+    meta = {**meta, "index_version": INDEX_VERSION, "items": count, "names": len(names)}
+    con.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        sorted((k, json.dumps(v, sort_keys=True, default=str)) for k, v in meta.items()),
+    )
+    return count
+
+
+def _with_terms(record: CodeRecord, names: Sequence[str]) -> CodeRecord:
+    """``record`` with more names (as its inclusion terms)."""
+    if not names:
+        return record
+    notes = dict(record.notes)
+    notes["inclusion_term"] = (*notes.get("inclusion_term", ()), *names)
+    return attrs.evolve(record, notes=notes)
+
+
+def _add_names(
+    names: list[_NameRow],
+    record: CodeRecord,
+    rankid: int,
+    docid: int,
+    cs: int,
+    *,
+    lent_to: CodeRecord | None = None,
+) -> None:
+    """Append the name rows of ``record`` for the item ``docid`` (``record`` itself, or
+    its default code ``lent_to`` that the heading ``record`` lends its names to)."""
+    described = size(record.description)
+    for name, extra in _names(record):
+        if not name:  # other text: after every name, by the size of the description
+            owner = lent_to or record
+            heading = (0 if owner.billable else 1, kind_rank(owner.kind))
+            rank = (OTHER_TEXT + described, 0, 1, _encounter_rank(record.description), 1,
+                    *heading, 0, rankid)  # fmt: skip
+            names.append((rank, docid, name, extra, described, cs, extra))
+            continue
+        bare = size(name)
+        full = size(name, full=True) if "(" in name or "[" in name else bare
+        own = lent_to is None and name == record.description
+        rank = _rank(name, bare, record, rankid, lent_to=lent_to)
+        names.append((rank, docid, name, extra, full, cs, None if own else name))
+
+
+def build_index(
+    path: Path,
+    sources: Sequence[Iterable[CodeRecord]],
+    meta: dict[str, Any],
+    extra_names: Sequence[Mapping[str, Sequence[str]]] = (),
+) -> int:
+    """Write a new index file at ``path`` (written aside, then renamed); returns its items."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aside = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        con = sqlite3.connect(aside)
+        try:
+            con.execute("PRAGMA journal_mode = OFF")
+            con.execute("PRAGMA synchronous = OFF")
+            con.execute("PRAGMA page_size = 4096")
+            count = fill(con, sources, meta, extra_names)
+            con.commit()
+            con.execute("VACUUM")
+        finally:
+            con.close()
+        os.replace(aside, path)
+    finally:
+        with contextlib.suppress(OSError):
+            aside.unlink()
+    return count

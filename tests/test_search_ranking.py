@@ -1,0 +1,177 @@
+"""Everyday queries over packaged ICD-10-CM and HCPCS rank as a coder thinks (issue 16).
+
+The truth is coding knowledge written down before the code was: the ICD-10-CM Alphabetic
+Index sends a term without specifics to its default code ("Pneumonia" J18.9, "Diabetes, type
+2" E11.9), NLM's Clinical Tables API puts J18.9 first for "pneumonia", and the official titles
+(read back with ``codekit.lookup``) say what each code is. One index of the two code sets is
+built for the module (slow: every code of both releases).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+import codekit
+from codekit import _registry
+from codekit._search import _engine, _index
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+pytestmark = pytest.mark.slow
+
+SETS = ("icd10cm", "hcpcs")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def packaged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One index cache for the module, over the packaged releases."""
+    registry = _registry.current()
+    for name in SETS:
+        try:
+            registry.select(name)
+        except LookupError:
+            pytest.skip(f"no packaged {name} data")
+    folder: Path = tmp_path_factory.mktemp("ranking-cache")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("CODEKIT_CACHE_DIR", str(folder))
+    _index.clear()
+    _engine._selected.clear()
+    _engine.forget()
+    yield
+    patch.undo()
+    _index.clear()
+    _engine._selected.clear()
+    _engine.forget()
+
+
+def _codes(text: str, limit: int = 10) -> list[str]:
+    return codekit.search(text, code_sets=SETS, limit=limit).codes()
+
+
+# -- the prior for generic queries -----------------------------------------------------------
+
+
+def test_pneumonia_gives_the_unspecified_organism_code_first() -> None:
+    # Bug: J18.2 (hypostatic) ranked first and J18.9 sixth.
+    assert _codes("pneumonia")[0] == "J18.9"
+    assert codekit.describe("J18.9", code_set="icd10cm") == "Pneumonia, unspecified organism"
+
+
+@pytest.mark.parametrize("query", ["type 2 diabetes", "dm2", "diabetes"])
+def test_type_2_diabetes_gives_e11_9_first(query: str) -> None:
+    # Bug: E11 and E11.8 came first and E11.9 was 10th.
+    codes = _codes(query)
+    assert codes[0] == "E11.9"
+    assert codes.index("E11.9") < codes.index("E11")
+
+
+def test_hypertension_gives_i10_first() -> None:
+    assert _codes("hypertension")[0] == "I10"
+    assert _codes("htn")[0] == "I10"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["pneumonia", "asthma", "type 2 diabetes", "heart failure", "atrial fibrillation",
+     "anxiety", "migraine", "copd", "sepsis", "gout", "acute pharyngitis", "headache"],
+)  # fmt: skip
+def test_no_heading_ranks_above_a_billable_code_below_it(query: str) -> None:
+    """A code that may not be reported comes after a reportable code of its own."""
+    results = codekit.search(query, code_sets="icd10cm", limit=20)
+    for i, hit in enumerate(results):
+        if hit.billable or hit.kind in ("block", "chapter"):
+            continue
+        compact = hit.code.replace(".", "")
+        below = [
+            h for h in results[:i] if h.billable and h.code.replace(".", "").startswith(compact)
+        ]
+        later = [
+            h for h in results[i:] if h.billable and h.code.replace(".", "").startswith(compact)
+        ]
+        assert below or not later, (query, hit.code)
+
+
+# -- code-shaped queries ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["E11.4", "e11.4", "E114", "e114"])
+def test_a_code_stays_in_the_code_set_whose_shape_and_existence_fit(query: str) -> None:
+    # Bug: "E11.4" ranked the HCPCS wheelchair code E1140 second.
+    results = codekit.search(query, code_sets=SETS, limit=10)
+    assert results[0].code == "E11.4"
+    code_hits = [h for h in results if h.score >= 50]
+    assert {h.code_set for h in code_hits} == {"icd10cm"}
+    assert "E1140" not in results.codes()
+    assert [h.code for h in code_hits][1:] == sorted(h.code for h in code_hits[1:])
+
+
+def test_a_code_of_one_code_set_only_still_finds_it() -> None:
+    assert codekit.describe("E1140", code_set="hcpcs")
+    assert _codes("E1140")[0] == "E1140"
+    assert _codes("e0601")[0] == "E0601"
+
+
+# -- why a hit matched -----------------------------------------------------------------------
+
+
+def test_a_prefix_does_not_rank_an_inclusion_term_high_and_the_hit_shows_it() -> None:
+    # Bug: "diabe" ranked E83.110 (hemochromatosis) third, without saying why.
+    results = codekit.search("diabe", code_sets=SETS, limit=10)
+    assert "E83.110" not in results.codes()[:3]
+    assert results[0].code == "E11.9"
+    by_code = {h.code: h for h in results}
+    inclusion = "Bronzed diabetes"
+    assert inclusion in codekit.lookup("E83.110", code_set="icd10cm").notes["inclusion_term"]
+    if "E83.110" in by_code:
+        hit = by_code["E83.110"]
+        assert hit.term == inclusion
+        assert hit.term[slice(*hit.term_span)] == "diabetes"
+    e11_9 = by_code["E11.9"]
+    assert "diabetes" in e11_9.term[slice(*e11_9.term_span)].lower()
+    assert "<mark>" in results._repr_html_()
+    assert results.to_dict()["hits"][0]["term_span"] == list(e11_9.term_span)
+
+
+def test_an_abbreviation_shows_the_wording_it_matched() -> None:
+    hit = codekit.search("htn", code_sets=SETS, limit=1)[0]
+    assert hit.code == "I10"
+    assert hit.term[slice(*hit.term_span)].lower() == "hypertension"
+
+
+# -- suggest precision -----------------------------------------------------------------------
+
+
+def test_suggest_productive_cough_is_a_cough_not_a_milk_allergy() -> None:
+    # Bug: Z91.0110 "Allergy to milk products" was suggested ("productive" ~ "products").
+    found = codekit.suggest("Fever and productive cough.", code_sets=SETS)
+    assert "Z91.0110" not in found.codes()
+    assert {"R05.9", "R50.9"} <= set(found.codes()[:2])
+
+
+@pytest.mark.parametrize(
+    "text", ["the quick brown fox", "The quick brown fox jumps over the lazy dog."]
+)
+def test_suggest_finds_nothing_in_text_without_a_medical_term(text: str) -> None:
+    # Bug: Apocrine miliaria ("Fox-Fordyce disease") was suggested.
+    assert not codekit.suggest(text, code_sets=SETS)
+
+
+@pytest.mark.parametrize("text", ["on insulin", "Type 2 diabetic, on insulin.", "taking insulin"])
+def test_suggest_a_drug_the_patient_is_on_is_long_term_drug_therapy(text: str) -> None:
+    # Bug: "on insulin" gave E88.819 (insulin resistance).
+    found = codekit.suggest(text, code_sets=SETS)
+    assert "Z79.4" in found.codes()
+    assert "E88.819" not in found.codes()
+    assert codekit.describe("Z79.4", code_set="icd10cm") == "Long term (current) use of insulin"
+    (item,) = [s for s in found if s.code == "Z79.4"]
+    assert item.evidence.lower().endswith("insulin")
+
+
+def test_suggest_history_of_is_a_personal_history_code() -> None:
+    found = codekit.suggest("History of pneumonia.", code_sets=SETS)
+    assert found.codes()[0] == "Z87.01"
+    assert "J18.9" not in found.codes()
