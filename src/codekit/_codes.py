@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from codekit.models import Code
 
 if TYPE_CHECKING:
+    from codekit._codesets.records import CodeRecord
     from codekit._registry import Release
-    from codekit.plugins import CodeRecord
 
 __all__ = ["graph_of", "to_code"]
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, get_args
 from codekit.models import CodeKind, DataRelease, Origin
 
 if TYPE_CHECKING:
-    from codekit.plugins import CodeRecord
+    from codekit._codesets.records import CodeRecord
 
 __all__ = ["check_record", "check_release"]
 

@@ -25,9 +25,9 @@ import pluggy
 from codekit import hookspecs
 from codekit._plugin import entrypoints
 from codekit._plugin.loading import contained, describe_failure, hooked_classes, plugin_object
+from codekit._plugin.registrar import Registrar
 from codekit._tables.registry import Registry
 from codekit.exceptions import PluginWarning
-from codekit.plugins import Registrar
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -20,10 +20,10 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from codekit._codesets.records import CodeRecord, CodeSource
 from codekit._plugin.checks import check_record
 from codekit._plugin.loading import contained, describe_failure
 from codekit.exceptions import CodekitError, PluginError, PluginWarning
-from codekit.plugins import CodeRecord, CodeSource
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
     from pathlib import Path
 
+    from codekit._codesets.records import CodeRecord
     from codekit._registry import Release
-    from codekit.plugins import CodeRecord
 
 __all__ = ["SearchIndex", "cached", "clear", "index_for", "path_for", "prune", "release_key"]
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 from urllib.parse import quote
 
+from codekit._codesets.records import CodeRecord
 from codekit._codesets.spec import KIND_RANK
 from codekit._store.column import read_descriptions
 from codekit._store.format import (
@@ -30,7 +31,6 @@ from codekit._store.format import (
 from codekit._store.positional import PositionalAttributes
 from codekit.exceptions import DataError
 from codekit.models import CodeKind, LazyNotes
-from codekit.plugins import CodeRecord
 
 __all__ = [
     "ALL_RELEASES",
