@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
 import attrs
@@ -63,33 +62,29 @@ class Policy:
 
 DEFAULT_POLICY = Policy()
 
-_lock = threading.Lock()
-_cache: dict[str, object] = {"generation": None, "map": {}}
-
 
 def contractor_primaries(program: str) -> dict[str, tuple[frozenset[str], str]]:
-    """``add-on code -> (primaries, "plugin: source")`` from every plugin, merged."""
+    """``add-on code -> (primaries, "plugin: source")`` from every plugin, merged (once
+    per registry: the registry's cache context drops it when the registry is rebuilt)."""
     from codekit import _registry
     from codekit._tables.sections import AOC_PRIMARIES
 
     registry = _registry.current()
-    key = (_registry.generation(), id(registry))
-    with _lock:
-        if _cache["generation"] != key:
-            merged: dict[str, dict[str, tuple[set[str], list[str]]]] = {}
-            entry: AocPrimaries
-            for plugin, entry in registry.section(AOC_PRIMARIES).entries():
-                codes, sources = merged.setdefault(entry.program, {}).setdefault(
-                    entry.add_on, (set(), [])
-                )
-                codes.update(entry.primaries)
-                label = f"{plugin}: {entry.source}" if entry.source else plugin
-                if label not in sources:
-                    sources.append(label)
-            _cache["map"] = {
-                prog: {a: (frozenset(c), "; ".join(s)) for a, (c, s) in found.items()}
-                for prog, found in merged.items()
-            }
-            _cache["generation"] = key
-        by_program: dict[str, dict[str, tuple[frozenset[str], str]]] = _cache["map"]  # type: ignore[assignment]
-    return by_program.get(program, {})
+
+    def merge() -> dict[str, dict[str, tuple[frozenset[str], str]]]:
+        merged: dict[str, dict[str, tuple[set[str], list[str]]]] = {}
+        entry: AocPrimaries
+        for plugin, entry in registry.section(AOC_PRIMARIES).entries():
+            codes, sources = merged.setdefault(entry.program, {}).setdefault(
+                entry.add_on, (set(), [])
+            )
+            codes.update(entry.primaries)
+            label = f"{plugin}: {entry.source}" if entry.source else plugin
+            if label not in sources:
+                sources.append(label)
+        return {
+            prog: {a: (frozenset(c), "; ".join(s)) for a, (c, s) in found.items()}
+            for prog, found in merged.items()
+        }
+
+    return registry.memo(("ncci", "contractor_primaries"), merge).get(program, {})
