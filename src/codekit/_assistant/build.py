@@ -105,8 +105,18 @@ def code_citation(code: Code) -> Citation:
     return Citation("code_set", f"{title(code.code_set)} {code.release}", code.release, source_file)
 
 
+def crosswalk_title(name: str, source: str) -> str:
+    """A crosswalk's title as registered (``GEM ICD-9-CM to ICD-10-CM``)."""
+    import codekit
+
+    for crosswalk in codekit.crosswalks():
+        if crosswalk.name == name and crosswalk.source == source:
+            return crosswalk.title
+    return f"{title(source)} to {title(name)} crosswalk"
+
+
 def crosswalk_citation(name: str, source: str, release: str) -> Citation:
-    """A crosswalk release (``icd9cm>icd10cm`` 2015)."""
+    """A crosswalk release (``GEM ICD-9-CM to ICD-10-CM 2015``)."""
     import codekit
 
     source_file = ""
@@ -115,7 +125,8 @@ def crosswalk_citation(name: str, source: str, release: str) -> Citation:
             for info in crosswalk.releases:
                 if info.release == release:
                     source_file = info.source_file
-    return Citation("crosswalk", f"crosswalk {source}>{name} {release}", release, source_file)
+    label = f"{crosswalk_title(name, source)} {release}"
+    return Citation("crosswalk", label, release, source_file)
 
 
 def ncci_citation(provenance: Provenance) -> Citation:

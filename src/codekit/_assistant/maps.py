@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from codekit._assistant.build import QUESTION, Builder, code_citation, crosswalk_citation, title
+from codekit._assistant.build import (
+    QUESTION,
+    Builder,
+    code_citation,
+    crosswalk_citation,
+    crosswalk_title,
+    title,
+)
 from codekit._assistant.codes import resolved_codes
 from codekit._assistant.intent import Request
 from codekit._assistant.model import Citation
@@ -76,16 +83,16 @@ def map_code(builder: Builder, request: Request) -> None:
             continue
         if not mappings:
             builder.say(
-                f"The {code.code_set}>{target} crosswalk does not list {code.code}",
-                Citation("crosswalk", f"crosswalk {code.code_set}>{target}"),
+                f"The {crosswalk_title(target, code.code_set)} crosswalk does not list {code.code}",
+                Citation("crosswalk", crosswalk_title(target, code.code_set)),
                 targets=(),
             )
             continue
         cite = crosswalk_citation(target, code.code_set, mappings[0].release)
+        named = crosswalk_title(target, code.code_set)
         if mappings[0].no_map:
             builder.say(
-                f"In the {code.code_set}>{target} crosswalk {mappings[0].release}, {code.code} "
-                f"has no map to {title(target)}",
+                f"In the {named} {mappings[0].release}, {code.code} has no map to {title(target)}",
                 cite,
                 targets=(),
                 no_map=True,
@@ -101,7 +108,7 @@ def map_code(builder: Builder, request: Request) -> None:
         )
         parts = [f"{m.target}{_flags(m)}" for m in mappings if m.target is not None]
         builder.say(
-            f"In the {code.code_set}>{target} crosswalk {mappings[0].release}, {code.code} maps "
+            f"In the {named} {mappings[0].release}, {code.code} maps "
             f"to {'; '.join(dict.fromkeys(parts))}",
             cite,
             code=code.code,
