@@ -26,7 +26,6 @@ adds them as names of its codes (see :func:`index_terms`).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -141,24 +140,14 @@ class _IndexImporter:
     name = "icd10cm-index"
 
     def detect(self, path: Path) -> Detection | None:
-        from codekit._importers._base import Detection
+        from codekit._importers.icd10cm.order import fiscal_detection
 
         found = _NAME.search(path.name)
         if found is None:
             return None
-        year = int(found["year"])
         part = found["part"].lower()
-        return Detection(
-            importer=self.name,
-            kind=KIND,
-            release=f"FY{year}",
-            effective=dt.date(year - 1, 10, 1),
-            until=dt.date(year, 9, 30),
-            path=path,
-            origin=path.name,
-            summary=f"ICD-10-CM FY{year} Alphabetic Index: {_PARTS[part]}",
-            role=part,
-        )
+        what = f"ICD-10-CM Alphabetic Index: {_PARTS[part]}"
+        return fiscal_detection(self.name, KIND, path, int(found["year"]), what, role=part)
 
     def install(self, detections: Sequence[Detection], *, force: bool) -> list[Pack]:
         from codekit._store.packs import install_pack
