@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from codekit._edits.institutional import ClaimDiagnosis as ClaimDiagnosis
     from codekit._edits.institutional import ClaimProcedure as ClaimProcedure
     from codekit._edits.institutional import InstitutionalClaim as InstitutionalClaim
+    from codekit._edits.mce.engine import check_institutional as check_institutional
+    from codekit._edits.mce.engine import (
+        check_institutional_claims as check_institutional_claims,
+    )
     from codekit._edits.ncci.batch import check_claims as check_claims
     from codekit._edits.ncci.engine import addon_primaries as addon_primaries
     from codekit._edits.ncci.engine import check_claim as check_claim
@@ -73,6 +77,8 @@ _LAZY: dict[str, str] = {
     "ClaimDiagnosis": "codekit._edits.institutional",
     "ClaimProcedure": "codekit._edits.institutional",
     "InstitutionalClaim": "codekit._edits.institutional",
+    "check_institutional": "codekit._edits.mce.engine",
+    "check_institutional_claims": "codekit._edits.mce.engine",
     "EditReport": "codekit._edits.ncci.model",
     "Finding": "codekit._edits.ncci.model",
     "addon_primaries": "codekit._edits.ncci.engine",

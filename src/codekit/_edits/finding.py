@@ -12,8 +12,8 @@ import attrs
 
 __all__ = ["EDIT_KINDS", "EditKind", "EditReport", "Finding", "Provenance", "Severity"]
 
-EditKind = Literal["ptp", "mue", "aoc", "validity"]
-EDIT_KINDS: tuple[EditKind, ...] = ("ptp", "mue", "aoc", "validity")
+EditKind = Literal["ptp", "mue", "aoc", "validity", "mce"]
+EDIT_KINDS: tuple[EditKind, ...] = ("ptp", "mue", "aoc", "validity", "mce")
 Severity = Literal["deny", "warn", "unverifiable"]
 
 
@@ -21,7 +21,7 @@ Severity = Literal["deny", "warn", "unverifiable"]
 class Provenance:
     """Where a rule came from: the table, setting, program, release and CMS file name."""
 
-    table: Literal["PTP", "MUE", "AOC", "plugin", "code_set"]
+    table: Literal["PTP", "MUE", "AOC", "plugin", "code_set", "MCE"]
     setting: str
     program: str = "medicare"
     release: str = ""
@@ -72,6 +72,8 @@ class Finding:
     effective: dt.date | None = None
     deletion: dt.date | None = None
     unchecked: bool = False
+    #: The name of the edit that fired, for edit lists of many edits (MCE: ``age_conflict``).
+    rule: str = ""
 
     def sort_key(self) -> tuple[Any, ...]:
         """A key that orders findings the same way whatever the order of the lines."""
@@ -105,6 +107,7 @@ class Finding:
             "effective": _date_text(self.effective),
             "deletion": _date_text(self.deletion),
             "unchecked": self.unchecked,
+            "rule": self.rule,
             "provenance": attrs.asdict(self.provenance),
         }
 

@@ -49,6 +49,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "codekit._codesets.icd9pcs",
     "codekit._crosswalk.plugin",
     "codekit._edits.ncci.store",
+    "codekit._edits.mce.plugin",
     "codekit._codesets.packs",
     "codekit._codesets.packaged",
     "codekit._quota.plugin",
