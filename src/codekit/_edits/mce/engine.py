@@ -103,7 +103,9 @@ def _day(version: MceVersion, discharge: dt.date) -> dt.date:
     return min(max(discharge, version.effective), version.until)
 
 
-def check_institutional(claim: InstitutionalClaim, *, version: str | None = None) -> EditReport:
+def check_institutional(
+    claim: InstitutionalClaim | Mapping[str, Any], *, version: str | None = None
+) -> EditReport:
     """Run the Medicare Code Editor over one inpatient claim.
 
     ``claim`` is an :class:`~codekit.InstitutionalClaim` (or the mapping
@@ -178,7 +180,9 @@ def check_institutional(claim: InstitutionalClaim, *, version: str | None = None
 
 
 def check_institutional_claims(
-    claims: Iterable[InstitutionalClaim] | pd.DataFrame, *, version: str | None = None
+    claims: Iterable[InstitutionalClaim | Mapping[str, Any]] | pd.DataFrame,
+    *,
+    version: str | None = None,
 ) -> tuple[EditReport, ...]:
     """Run the MCE over many claims: values, mappings, or a DataFrame of one row per claim
     (the columns :meth:`~codekit.InstitutionalClaim.from_frame` reads)."""
