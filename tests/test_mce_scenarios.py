@@ -10,6 +10,7 @@ ages the MCE accepts. Both sides of a code's validity come from CMS's FY2025 add
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import re
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from codekit import InstitutionalClaim, check_institutional
 from codekit._edits.mce.engine import RULES
@@ -312,3 +315,19 @@ def test_the_table_is_small_and_its_versions_are_cms_s() -> None:
     # one after the other, without a gap
     for older, newer in itertools.pairwise(versions):
         assert older.until + dt.timedelta(days=1) == newer.effective
+
+
+_ANY = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=10,
+)
+
+
+@given(st.dictionaries(st.sampled_from(sorted(InstitutionalClaim.KEYS)), _ANY), _ANY)
+def test_any_input_raises_only_codekit_errors(changes: dict[str, Any], version: Any) -> None:
+    from codekit.exceptions import CodekitError
+
+    for value, chosen in (({**BASE, **changes}, None), (BASE, version), (version, None)):
+        with contextlib.suppress(CodekitError):
+            check_institutional(value, version=chosen)

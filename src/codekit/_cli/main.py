@@ -32,6 +32,7 @@ COMMANDS: tuple[str, ...] = (
     "codekit._cli.data",
     "codekit._cli.map",
     "codekit._cli.check",
+    "codekit._cli.mce",
     "codekit._cli.search",
     "codekit._cli.page",
     "codekit._cli.releases",
