@@ -24,6 +24,7 @@ MODULES = (
     "codekit.testing",
     "codekit.data",
     "codekit.ncci",
+    "codekit.mce",
     "codekit.quota",
     "codekit.frames",
     "codekit.spark",
