@@ -7,14 +7,26 @@ few combinations). Every row scores exactly as :func:`codekit.risk_score` scores
 
 from __future__ import annotations
 
+import itertools
+import math
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from codekit._risk import demographics
+from codekit._risk.arrays import ModelArrays
+from codekit._risk.demographics import SEGMENTS
 from codekit._risk.score import adjustment, scorer
 from codekit.exceptions import IntegrationError, InvalidCodeError, InvalidMemberError
 
 if TYPE_CHECKING:
     import pandas as pd
+    from numpy.typing import NDArray
+
+    from codekit._risk.score import Scorer
+
+#: A group of members with the same demographics: the member, segment, demographic score.
+Person = tuple[demographics.Member, str, float]
 
 __all__ = ["COLUMNS", "risk_scores"]
 
@@ -93,71 +105,27 @@ def risk_scores(
         )
     ready = scorer(model, payment_year)
     table = ready.table
-    coefficients = table.coefficients
     norm = adjustment(
         "normalization_factor", normalization_factor, table.normalization, 0.01, 100.0
     )
     intensity = adjustment("coding_intensity", coding_intensity, table.coding_intensity, 0.0, 0.99)
     assert intensity is not None
-    columns = {
-        name: (members[name].tolist() if name in members.columns else None) for name in COLUMNS
-    }
-    size = len(members)
-    segments: list[str] = []
-    kept_hccs: list[tuple[str, ...]] = []
-    demographic = [0.0] * size
-    disease = [0.0] * size
-    people: dict[tuple[Any, ...], tuple[demographics.Member, str, float]] = {}
-    for row in range(size):
-        values = {
-            name: (column[row] if column is not None else _OPTIONAL[name])
-            for name, column in columns.items()
-        }
-        key = tuple(_python(values[name]) for name in COLUMNS if name != "diagnoses")
-        known = people.get(key)
-        try:
-            if known is None:
-                person = demographics.member(
-                    age=key[0],
-                    sex=key[1],
-                    dual=key[2],
-                    medicaid=key[3],
-                    orec=key[4],
-                    institutional=key[5],
-                    new_enrollee=key[6],
-                    snp=key[7],
-                )
-                segment = (
-                    demographics.segment_of(person)
-                    if key[8] is None
-                    else demographics.check_segment(key[8])
-                )
-                names = ready.demographic_factor_names(person, segment)
-                known = (person, segment, sum(coefficients[n.upper()] for n in names))
-                people[key] = known
-            person, segment, part = known
-            codes = values["diagnoses"]
-            if isinstance(codes, str) or codes is None or not hasattr(codes, "__iter__"):
-                raise InvalidMemberError(
-                    "diagnoses", codes, "the diagnoses column holds a list of codes per member"
-                )
-            hccs = ready.payment_hccs(ready.categories(codes, person))
-        except (InvalidMemberError, InvalidCodeError) as exc:
-            label = members.index[row]
-            raise InvalidMemberError(
-                getattr(exc, "field", "diagnoses"),
-                getattr(exc, "value", None),
-                f"row {label!r}: {exc}",
-            ) from exc
-        segments.append(segment)
-        kept_hccs.append(tuple(sorted(hccs, key=lambda h: (len(h), h))))
-        demographic[row] = part
-        disease[row] = ready.disease_part(segment, hccs, person.disabled)
-    total = [d + s for d, s in zip(demographic, disease, strict=True)]
+    arrays = ready.compiled
+    if arrays is None:
+        arrays = ready.compiled = ModelArrays(ready)
+    groups, people = _demographics(members, ready)
+    segment_of_group = np.array([arrays.segment_index[p[1]] for p in people], dtype=np.intp)
+    rows = _hcc_rows(members, ready, arrays, groups, people)
+    hccs_column = _hcc_tuples(rows, arrays)
+    segments = segment_of_group[groups]
+    disabled = np.array([p[0].disabled for p in people], dtype=bool)[groups]
+    demographic = np.array([p[2] for p in people], dtype=np.float64)[groups]
+    disease = arrays.disease_scores(rows, segments, disabled)
+    total = demographic + disease
     frame = pd.DataFrame(
         {
-            "segment": segments,
-            "hccs": pd.Series(kept_hccs, dtype=object),
+            "segment": np.array(SEGMENTS, dtype=object)[segments],
+            "hccs": pd.Series(hccs_column, dtype=object),
             "demographic_score": demographic,
             "disease_score": disease,
             "risk_score": total,
@@ -175,3 +143,146 @@ def risk_scores(
         coding_intensity=intensity,
     )
     return frame
+
+
+def _row_error(members: pd.DataFrame, row: int, exc: Exception) -> InvalidMemberError:
+    label = members.index[row]
+    return InvalidMemberError(
+        str(getattr(exc, "field", "diagnoses")),
+        getattr(exc, "value", None),
+        f"row {label!r}: {exc}",
+    )
+
+
+def _demographics(members: pd.DataFrame, ready: Scorer) -> tuple[NDArray[np.intp], list[Person]]:
+    """Each row's demographic group, and each group's member, segment and demographic score."""
+    names = [name for name in COLUMNS if name != "diagnoses" and name in members.columns]
+    try:
+        ngroup = members.groupby(names, dropna=False, sort=False).ngroup()
+        groups: NDArray[np.intp] = np.asarray(ngroup.to_numpy(), dtype=np.intp)
+    except TypeError as exc:  # an unhashable value (a list) in a demographic column
+        raise InvalidMemberError(
+            "members", None, f"the demographic columns {names} must hold plain values: {exc}"
+        ) from exc
+    _, first = np.unique(groups, return_index=True)
+    people: list[Person] = []
+    coefficients = ready.coefficients
+    for row in first.tolist():
+        values: dict[str, Any] = dict(_OPTIONAL)
+        values.update({name: _python(members[name].iloc[row]) for name in names})
+        for name, value in values.items():
+            if isinstance(value, float) and math.isnan(value):  # the column's value is missing
+                values[name] = _OPTIONAL.get(name)
+        try:
+            person = demographics.member(
+                age=values["age"],
+                sex=values["sex"],
+                dual=values["dual"],
+                medicaid=values["medicaid"],
+                orec=values["orec"],
+                institutional=values["institutional"],
+                new_enrollee=values["new_enrollee"],
+                snp=values["snp"],
+            )
+            segment = (
+                demographics.segment_of(person)
+                if values["segment"] is None
+                else demographics.check_segment(values["segment"])
+            )
+        except InvalidMemberError as exc:
+            raise _row_error(members, row, exc) from exc
+        variables = ready.demographic_factor_names(person, segment)
+        people.append((person, segment, sum(coefficients[v.upper()] for v in variables)))
+    return groups, people
+
+
+def _diagnoses(members: pd.DataFrame) -> tuple[list[object], NDArray[np.intp]]:
+    column = members["diagnoses"].tolist()
+    for row, codes in enumerate(column):
+        if isinstance(codes, str | bytes) or not hasattr(codes, "__len__"):
+            raise _row_error(
+                members,
+                row,
+                InvalidMemberError(
+                    "diagnoses", codes, "the diagnoses column holds a list of codes per member"
+                ),
+            )
+    lengths = np.fromiter(map(len, column), dtype=np.intp, count=len(column))
+    return list(itertools.chain.from_iterable(column)), lengths
+
+
+def _hcc_rows(
+    members: pd.DataFrame,
+    ready: Scorer,
+    arrays: ModelArrays,
+    groups: NDArray[np.intp],
+    people: list[Person],
+) -> NDArray[np.uint64]:
+    """Each member's payment HCCs as a row of bits (edits, model rules and hierarchy applied)."""
+    flat, lengths = _diagnoses(members)
+    rows = np.zeros((len(members), arrays.words), dtype=np.uint64)
+    if not flat:
+        return rows
+    owner = np.repeat(np.arange(len(members), dtype=np.intp), lengths)
+    index: dict[object, int] = {}
+    try:
+        positions = np.fromiter(
+            (index.setdefault(code, len(index)) for code in flat), dtype=np.intp, count=len(flat)
+        )
+    except TypeError as exc:  # an unhashable diagnosis (a list in a list)
+        raise InvalidMemberError("diagnoses", None, f"a diagnosis is not a code: {exc}") from exc
+    uniques = list(index)
+    masks = np.zeros((len(uniques), arrays.words), dtype=np.uint64)
+    edits = []
+    for number, code in enumerate(uniques):
+        try:
+            _, targets, edit = ready.code(code)
+        except InvalidCodeError as exc:
+            raise _row_error(members, int(owner[positions == number][0]), exc) from exc
+        masks[number] = arrays.mask(targets)
+        if edit is not None and targets:
+            edits.append((number, edit))
+    per_code = masks[positions]
+    if edits:
+        edit_of = dict(edits)
+        flagged = np.zeros(len(uniques), dtype=bool)
+        flagged[list(edit_of)] = True
+        for position in np.flatnonzero(flagged[positions]).tolist():
+            edit = edit_of[int(positions[position])]
+            person = people[groups[owner[position]]][0]
+            if edit.fires(person.age, "2" if person.sex == "F" else "1"):
+                per_code[position] = 0 if edit.action == "invalid" else arrays.mask([edit.hcc])
+    filled = np.flatnonzero(lengths > 0)
+    starts = (np.cumsum(lengths) - lengths)[filled]
+    rows[filled] = np.bitwise_or.reduceat(per_code, starts, axis=0)
+    special = np.flatnonzero(arrays.any_of(rows, arrays.scalar))
+    finished = [ready.payment_hccs(_hccs_of(rows[row], arrays)) for row in special.tolist()]
+    arrays.apply_hierarchy(rows)
+    for row, hccs in zip(special.tolist(), finished, strict=True):
+        rows[row] = arrays.mask(hccs)
+    return rows
+
+
+def _hccs_of(row: NDArray[np.uint64], arrays: ModelArrays) -> list[str]:
+    return [
+        hcc
+        for position, hcc in enumerate(arrays.hccs)
+        if int(row[position >> 6]) >> (position & 63) & 1
+    ]
+
+
+def _hcc_tuples(rows: NDArray[np.uint64], arrays: ModelArrays) -> list[tuple[str, ...]]:
+    """Each row's HCC numbers (in the order :func:`codekit.risk_score` lists them)."""
+    names = np.array(arrays.hccs, dtype=object)
+    found: list[tuple[str, ...]] = []
+    for start in range(0, len(rows), 1 << 16):  # in chunks: the bits take a byte each
+        chunk = rows[start : start + (1 << 16)].astype("<u8").view(np.uint8)
+        bits = np.unpackbits(chunk, axis=1, bitorder="little")[:, : len(names)]
+        which, position = np.nonzero(bits)
+        flat = names[position].tolist()
+        ends = np.cumsum(np.bincount(which, minlength=len(chunk))).tolist()
+        begin = 0
+        for end in ends:
+            found.append(tuple(flat[begin:end]))
+            begin = end
+    return found

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from codekit import _registry
 from codekit._crosswalk._api import _model_rules
@@ -49,6 +49,9 @@ class Scorer:
         self.crosswalk: CrosswalkTable = select(group, release=str(year)).table()
         self.coefficients = self.table.coefficients
         self.label = f"{KIND} {definition.name} {year}"
+        #: The scorer as arrays (:class:`codekit._risk.arrays.ModelArrays`), made on first
+        #: batch use.
+        self.compiled: Any = None
         self._code_cache: dict[str, tuple[str, tuple[str, ...], Edit | None]] = {}
         self._hcc_cache: dict[tuple[str, bool, frozenset[str]], tuple[float, tuple[str, ...]]] = {}
 
@@ -61,7 +64,7 @@ class Scorer:
         for code in codes:
             known = cache.get(code) if isinstance(code, str) else None
             if known is None:
-                known = self._code(code)
+                known = self.code(code)
                 if len(cache) < 1 << 20:
                     cache[code] = known
             key, targets, edit = known
@@ -76,7 +79,7 @@ class Scorer:
                 found.setdefault(target, set()).add(key)
         return found
 
-    def _code(self, code: object) -> tuple[str, tuple[str, ...], Edit | None]:
+    def code(self, code: object) -> tuple[str, tuple[str, ...], Edit | None]:
         """A diagnosis's compact code, its condition categories and its edit (if any)."""
         if not isinstance(code, str):
             raise InvalidCodeError(code, f"a diagnosis must be a string, not {type(code).__name__}")
