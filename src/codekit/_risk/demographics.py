@@ -17,6 +17,8 @@ over with OREC 1.
 
 from __future__ import annotations
 
+import numbers
+
 import attrs
 
 from codekit.exceptions import InvalidMemberError
@@ -114,7 +116,7 @@ def member(
     ``medicaid`` is true, else ``"none"``. ``medicaid`` (any Medicaid, a dual of either kind)
     defaults to ``dual != "none"``.
     """
-    if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 130:
+    if isinstance(age, bool) or not isinstance(age, numbers.Integral) or not 0 <= int(age) <= 130:
         raise InvalidMemberError(
             "age", age, f"age= takes the member's age in whole years (0 to 130), not {age!r}"
         )
@@ -145,7 +147,7 @@ def member(
         )
     dual = dual.strip().lower()
     return Member(
-        age=age,
+        age=int(age),
         sex=_SEX[key],
         dual=dual,
         medicaid=bool(medicaid) if medicaid is not None else dual != "none",

@@ -46,7 +46,10 @@ class Scorer:
         year = self.table.payment_year
         (group,) = candidates(definition.crosswalk, "icd10cm")
         self.crosswalk_name = group.spec.name
-        self.crosswalk: CrosswalkTable = select(group, release=str(year)).table()
+        # the year's mapping; a year after the newest mapping (a plugin's newer factors) uses it
+        chosen = select(group, as_of=dt.date(year, 1, 1))
+        self.crosswalk_release = chosen.release.release
+        self.crosswalk: CrosswalkTable = chosen.table()
         self.coefficients = self.table.coefficients
         self.label = f"{KIND} {definition.name} {year}"
         #: The scorer as arrays (:class:`codekit._risk.arrays.ModelArrays`), made on first
