@@ -167,9 +167,11 @@ def _demographics(members: pd.DataFrame, ready: Scorer) -> tuple[NDArray[np.intp
     _, first = np.unique(groups, return_index=True)
     people: list[Person] = []
     coefficients = ready.coefficients
-    for row in first.tolist():
+    firsts = first.tolist()
+    picked = {name: members[name].iloc[firsts].tolist() for name in names}
+    for number, row in enumerate(firsts):
         values: dict[str, Any] = dict(_OPTIONAL)
-        values.update({name: _python(members[name].iloc[row]) for name in names})
+        values.update({name: _python(column[number]) for name, column in picked.items()})
         for name, value in values.items():
             if isinstance(value, float) and math.isnan(value):  # the column's value is missing
                 values[name] = _OPTIONAL.get(name)
@@ -219,19 +221,19 @@ def _hcc_rows(
     people: list[Person],
 ) -> NDArray[np.uint64]:
     """Each member's payment HCCs as a row of bits (edits, model rules and hierarchy applied)."""
+    import pandas as pd
+
     flat, lengths = _diagnoses(members)
     rows = np.zeros((len(members), arrays.words), dtype=np.uint64)
     if not flat:
         return rows
     owner = np.repeat(np.arange(len(members), dtype=np.intp), lengths)
-    index: dict[object, int] = {}
     try:
-        positions = np.fromiter(
-            (index.setdefault(code, len(index)) for code in flat), dtype=np.intp, count=len(flat)
-        )
+        codes, distinct = pd.factorize(np.array(flat, dtype=object), use_na_sentinel=False)
     except TypeError as exc:  # an unhashable diagnosis (a list in a list)
         raise InvalidMemberError("diagnoses", None, f"a diagnosis is not a code: {exc}") from exc
-    uniques = list(index)
+    positions: NDArray[np.intp] = np.asarray(codes, dtype=np.intp)
+    uniques = list(distinct)
     masks = np.zeros((len(uniques), arrays.words), dtype=np.uint64)
     edits = []
     for number, code in enumerate(uniques):
@@ -264,11 +266,8 @@ def _hcc_rows(
 
 
 def _hccs_of(row: NDArray[np.uint64], arrays: ModelArrays) -> list[str]:
-    return [
-        hcc
-        for position, hcc in enumerate(arrays.hccs)
-        if int(row[position >> 6]) >> (position & 63) & 1
-    ]
+    bits = np.unpackbits(row.astype("<u8").view(np.uint8), bitorder="little")
+    return [arrays.hccs[i] for i in np.flatnonzero(bits[: len(arrays.hccs)]).tolist()]
 
 
 def _hcc_tuples(rows: NDArray[np.uint64], arrays: ModelArrays) -> list[tuple[str, ...]]:
