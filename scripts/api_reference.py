@@ -25,6 +25,7 @@ MODULES = (
     "codekit.data",
     "codekit.ncci",
     "codekit.quota",
+    "codekit.risk",
     "codekit.frames",
     "codekit.spark",
     "codekit.fhir",
