@@ -131,8 +131,17 @@ class ModelArrays:
                 on &= value
             if on.any():
                 total += np.where(on, self.interaction_coefficients[segments, number], 0.0)
-        counts = np.bitwise_count(rows).sum(axis=1).astype(np.intp)
+        counts = _popcount(rows)
         counted = counts > 0
         column = np.minimum(counts, 10) - 1
         total += np.where(counted, self.count_coefficients[segments, np.maximum(column, 0)], 0.0)
         return total
+
+
+def _popcount(rows: NDArray[np.uint64]) -> NDArray[np.intp]:
+    """The number of bits set in each row (numpy 2's ``bitwise_count``, else unpacked)."""
+    count = getattr(np, "bitwise_count", None)
+    if count is not None:
+        return np.asarray(count(rows).sum(axis=1), dtype=np.intp)
+    bits = np.unpackbits(rows.astype("<u8").view(np.uint8), axis=1)
+    return np.asarray(bits.sum(axis=1), dtype=np.intp)
