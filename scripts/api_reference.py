@@ -26,6 +26,7 @@ MODULES = (
     "codekit.ncci",
     "codekit.mce",
     "codekit.quota",
+    "codekit.risk",
     "codekit.frames",
     "codekit.spark",
     "codekit.fhir",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT.parent / "src" / "codekit" / "data"
-BUILDS = ("icd10cm", "icd10pcs", "hcpcs", "cpt", "pos", "crosswalks", "mce")
+BUILDS = ("icd10cm", "icd10pcs", "hcpcs", "cpt", "pos", "crosswalks", "mce", "risk")
 
 
 def _digests() -> dict[str, str]:

@@ -58,6 +58,8 @@ if TYPE_CHECKING:
     from codekit._quota.client import Client as Client
     from codekit._quota.model import Principal as Principal
     from codekit._registry import refresh as refresh
+    from codekit._risk.score import risk_score as risk_score
+    from codekit._risk.values import RiskScore as RiskScore
     from codekit._search import SearchHit as SearchHit
     from codekit._search import SearchResults as SearchResults
     from codekit._search import Suggestion as Suggestion
@@ -98,6 +100,8 @@ _LAZY: dict[str, str] = {
     "Principal": "codekit._quota.model",
     "page": "codekit._pages.page",
     "refresh": "codekit._registry",
+    "RiskScore": "codekit._risk.values",
+    "risk_score": "codekit._risk.score",
     "Code": "codekit.models",
     "CodeSet": "codekit.models",
     "DataRelease": "codekit.models",

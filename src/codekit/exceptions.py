@@ -22,6 +22,7 @@ __all__ = [
     "InvalidClaimError",
     "InvalidCodeError",
     "InvalidDateError",
+    "InvalidMemberError",
     "InvalidQueryError",
     "InvalidQuestionError",
     "InvalidValueError",
@@ -375,3 +376,18 @@ class IntegrationError(CodekitError, RuntimeError):
     """An optional integration (Spark, Polars, pyarrow, FHIR) cannot run as asked: its extra
     is not installed (``pip install 'codekit[spark]'``), or the session or value given cannot
     be used (the message says what to do instead)."""
+
+
+class InvalidMemberError(CodekitError, ValueError):
+    """A member given to :func:`codekit.risk_score` (or a row of a frame given to
+    :func:`codekit.risk.risk_scores`) has a demographic field codekit cannot score, such as
+    ``age=-3``, ``sex="X"`` or ``orec="7"``, or names a segment the model does not have;
+    the message says which values are accepted.
+
+    ``field`` names the argument (or column) and ``value`` holds what was given.
+    """
+
+    def __init__(self, field: str, value: object, message: str) -> None:
+        self.field = field
+        self.value = value
+        super().__init__(message)

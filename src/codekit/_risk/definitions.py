@@ -1,0 +1,140 @@
+"""Each model's disease groups and interaction variables, as CMS's model software defines them.
+
+A group is a set of payment HCCs (``DIABETES_V28``: HCCs 35-38). An interaction is the
+product of its factors: a group, one HCC (``HCC238``) or ``DISABLED`` (under 65 and entitled
+by disability or ESRD: OREC not 0). The variable names are CMS's; a variable counts only where
+the segment's coefficient table has a factor for it (``CNA_DIABETES_HF_V28``), so the
+segments that lack an interaction are decided by CMS's tables, not here.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["MODELS", "ModelDefinition"]
+
+
+def _hccs(text: str) -> frozenset[str]:
+    found: set[str] = set()
+    for part in text.split():
+        low, _, high = part.partition("-")
+        found.update(str(n) for n in range(int(low), int(high or low) + 1))
+    return frozenset(found)
+
+
+@attrs.frozen
+class ModelDefinition:
+    """One model's groups (name → HCCs) and interactions (name → factor names)."""
+
+    name: str
+    crosswalk: str
+    groups: Mapping[str, frozenset[str]]
+    interactions: Mapping[str, tuple[str, ...]]
+
+    def interactions_of(self, hccs: frozenset[str], disabled: bool) -> list[str]:
+        """The interaction variables that are 1 for these HCCs."""
+        present = {name for name, members in self.groups.items() if members & hccs}
+        present.update(f"HCC{hcc}" for hcc in hccs)
+        if disabled:
+            present.add("DISABLED")
+        return [
+            name
+            for name, factors in self.interactions.items()
+            if all(factor in present for factor in factors)
+        ]
+
+
+def _definition(
+    name: str, crosswalk: str, groups: dict[str, str], interactions: dict[str, str]
+) -> ModelDefinition:
+    return ModelDefinition(
+        name=name,
+        crosswalk=crosswalk,
+        groups=MappingProxyType({key: _hccs(value) for key, value in groups.items()}),
+        interactions=MappingProxyType(
+            {key: tuple(value.split()) for key, value in interactions.items()}
+        ),
+    )
+
+
+# CMS-HCC V28 (the 2024 CMS-HCC model, software V28xxT2M).
+V28 = _definition(
+    "V28",
+    "hcc:V28",
+    {
+        "CANCER_V28": "17-23",
+        "DIABETES_V28": "35-38",
+        "CARD_RESP_FAIL_V28": "211-213",
+        "HF_V28": "221-226",
+        "CHR_LUNG_V28": "276-280",
+        "KIDNEY_V28": "326-329",
+        "gSubUseDisorder_V28": "135-139",
+        "gPsychiatric_V28": "151-155",
+        "NEURO_V28": "180-182 190-192 195 196 198 199",
+        "ULCER_V28": "379-382",
+    },
+    {
+        "DIABETES_HF_V28": "DIABETES_V28 HF_V28",
+        "HF_CHR_LUNG_V28": "HF_V28 CHR_LUNG_V28",
+        "HF_KIDNEY_V28": "HF_V28 KIDNEY_V28",
+        "CHR_LUNG_CARD_RESP_FAIL_V28": "CHR_LUNG_V28 CARD_RESP_FAIL_V28",
+        "HF_HCC238_V28": "HF_V28 HCC238",
+        "gSubUseDisorder_gPsych_V28": "gSubUseDisorder_V28 gPsychiatric_V28",
+        "DISABLED_CANCER_V28": "DISABLED CANCER_V28",
+        "DISABLED_NEURO_V28": "DISABLED NEURO_V28",
+        "DISABLED_HF_V28": "DISABLED HF_V28",
+        "DISABLED_CHR_LUNG_V28": "DISABLED CHR_LUNG_V28",
+        "DISABLED_ULCER_V28": "DISABLED ULCER_V28",
+    },
+)
+
+# CMS-HCC V24 (the 2020 CMS-HCC model, software V24xxP1M).
+V24 = _definition(
+    "V24",
+    "hcc:V24",
+    {
+        "CANCER": "8-12",
+        "DIABETES": "17-19",
+        "CARD_RESP_FAIL": "82-84",
+        "CHF": "85",
+        "gCopdCF": "110-112",
+        "RENAL_V24": "134-138",
+        "SEPSIS": "2",
+        "gSubstanceUseDisorder_V24": "54-56",
+        "gPsychiatric_V24": "57-60",
+        "PRESSURE_ULCER": "157-159",
+    },
+    {
+        "HCC47_gCancer": "HCC47 CANCER",
+        "DIABETES_CHF": "DIABETES CHF",
+        "CHF_gCopdCF": "CHF gCopdCF",
+        "HCC85_gRenal_V24": "HCC85 RENAL_V24",
+        "gCopdCF_CARD_RESP_FAIL": "gCopdCF CARD_RESP_FAIL",
+        "HCC85_HCC96": "HCC85 HCC96",
+        "gSubstanceUseDisorder_gPsych": "gSubstanceUseDisorder_V24 gPsychiatric_V24",
+        "SEPSIS_PRESSURE_ULCER": "SEPSIS PRESSURE_ULCER",
+        "SEPSIS_ARTIF_OPENINGS": "SEPSIS HCC188",
+        "ART_OPENINGS_PRESS_ULCER": "HCC188 PRESSURE_ULCER",
+        "gCopdCF_ASP_SPEC_B_PNEUM": "gCopdCF HCC114",
+        "ASP_SPEC_B_PNEUM_PRES_ULC": "HCC114 PRESSURE_ULCER",
+        "SEPSIS_ASP_SPEC_BACT_PNEUM": "SEPSIS HCC114",
+        "SCHIZOPHRENIA_gCopdCF": "HCC57 gCopdCF",
+        "SCHIZOPHRENIA_CHF": "HCC57 CHF",
+        "SCHIZOPHRENIA_SEIZURES": "HCC57 HCC79",
+        "DISABLED_HCC85": "DISABLED HCC85",
+        "DISABLED_PRESSURE_ULCER": "DISABLED PRESSURE_ULCER",
+        "DISABLED_HCC161": "DISABLED HCC161",
+        "DISABLED_HCC39": "DISABLED HCC39",
+        "DISABLED_HCC77": "DISABLED HCC77",
+        "DISABLED_HCC6": "DISABLED HCC6",
+    },
+)
+
+#: Every model codekit scores, by name.
+MODELS: Mapping[str, ModelDefinition] = MappingProxyType({"V28": V28, "V24": V24})

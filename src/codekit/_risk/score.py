@@ -1,0 +1,314 @@
+"""One member's risk score: :func:`risk_score`.
+
+The steps are CMS's model software's: diagnoses → condition categories (codekit's HCC
+crosswalk for the payment year) → the age and sex edits → the model's own edits and the
+hierarchies (CMS's hierarchy programs, as :func:`codekit.hccs` applies them) → the
+segment's coefficients for the demographic cell, the demographic variables, each payment
+HCC, each interaction and the count of payment HCCs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
+
+from codekit import _registry
+from codekit._crosswalk._api import _model_rules
+from codekit._crosswalk._registry import candidates, select
+from codekit._crosswalk._values import Hcc
+from codekit._normalize import check_codes, compact_key
+from codekit._risk import demographics
+from codekit._risk.definitions import MODELS, ModelDefinition
+from codekit._risk.tables import KIND, Edit, ModelTable
+from codekit._risk.values import Factor, FactorKind, RiskScore
+from codekit.exceptions import InvalidCodeError, InvalidMemberError, UnknownReleaseError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from codekit._crosswalk._table import CrosswalkTable
+    from codekit._tables.registry import Release
+
+__all__ = ["Scorer", "adjustment", "risk_score", "scorer"]
+
+_ICD10CM = re.compile(r"[A-Z][0-9][0-9A-Z]{1,5}")
+_CMS_SEX = {"F": "2", "M": "1"}
+
+
+class Scorer:
+    """One model and payment year made ready: its coefficients, crosswalk and hierarchy."""
+
+    def __init__(self, definition: ModelDefinition, release: Release) -> None:
+        self.definition = definition
+        self.release = release.info
+        self.table: ModelTable = release.source()
+        year = self.table.payment_year
+        (group,) = candidates(definition.crosswalk, "icd10cm")
+        self.crosswalk_name = group.spec.name
+        # the year's mapping; a year after the newest mapping (a plugin's newer factors) uses it
+        chosen = select(group, as_of=dt.date(year, 1, 1))
+        self.crosswalk_release = chosen.release.release
+        self.crosswalk: CrosswalkTable = chosen.table()
+        self.coefficients = self.table.coefficients
+        self.label = f"{KIND} {definition.name} {year}"
+        #: The scorer as arrays (:class:`codekit._risk.arrays.ModelArrays`), made on first
+        #: batch use.
+        self.compiled: Any = None
+        self._code_cache: dict[str, tuple[str, tuple[str, ...], Edit | None]] = {}
+        self._hcc_cache: dict[tuple[str, bool, frozenset[str]], tuple[float, tuple[str, ...]]] = {}
+
+    # -- diagnoses -> HCCs ------------------------------------------------------------
+    def categories(self, codes: Iterable[str], person: demographics.Member) -> dict[str, set[str]]:
+        """Condition categories (HCC → the diagnoses giving it) after the age and sex edits."""
+        found: dict[str, set[str]] = {}
+        sex = _CMS_SEX[person.sex]
+        cache = self._code_cache
+        for code in codes:
+            known = cache.get(code) if isinstance(code, str) else None
+            if known is None:
+                known = self.code(code)
+                if len(cache) < 1 << 20:
+                    cache[code] = known
+            key, targets, edit = known
+            if not targets:
+                continue
+            if edit is not None and edit.fires(person.age, sex):
+                if edit.action == "invalid":
+                    continue
+                if edit.hcc is not None:
+                    targets = (edit.hcc,)
+            for target in targets:
+                found.setdefault(target, set()).add(key)
+        return found
+
+    def code(self, code: object) -> tuple[str, tuple[str, ...], Edit | None]:
+        """A diagnosis's compact code, its condition categories and its edit (if any)."""
+        if not isinstance(code, str):
+            raise InvalidCodeError(code, f"a diagnosis must be a string, not {type(code).__name__}")
+        key = compact_key(code)
+        if not _ICD10CM.fullmatch(key):
+            raise InvalidCodeError(code, f"{code!r} is not a well-formed ICD-10-CM code")
+        targets = tuple(target for target, _, _ in self.crosswalk.get(key) if target is not None)
+        return key, targets, self.table.edits.get(key)
+
+    def payment_hccs(self, present: Iterable[str]) -> frozenset[str]:
+        """What the model's edits and hierarchies leave of the condition categories."""
+        kept = set(present)
+        _model_rules(self.crosswalk_name, kept)
+        return frozenset(self.crosswalk.apply_hierarchy(kept))
+
+    # -- variables ---------------------------------------------------------------------
+    def disease_variables(
+        self, segment: str, hccs: frozenset[str], disabled: bool
+    ) -> list[tuple[str, FactorKind, str | None]]:
+        """The segment's HCC, interaction and count variables that are 1 (with a factor)."""
+        if segment in ("NE", "SNPNE"):
+            return []
+        found: list[tuple[str, FactorKind, str | None]] = [
+            (f"{segment}_HCC{hcc}", "hcc", hcc) for hcc in sorted(hccs, key=lambda h: (len(h), h))
+        ]
+        found += [
+            (f"{segment}_{name}", "interaction", None)
+            for name in self.definition.interactions_of(hccs, disabled)
+        ]
+        if hccs:
+            count = len(hccs)
+            found.append(
+                (f"{segment}_D{count}" if count < 10 else f"{segment}_D10P", "count", None)
+            )
+        return [(v, k, h) for v, k, h in found if v.upper() in self.coefficients]
+
+    def disease_part(self, segment: str, hccs: frozenset[str], disabled: bool) -> float:
+        """The sum of the disease factors (cached: members share few HCC combinations)."""
+        key = (segment, disabled, hccs)
+        hit = self._hcc_cache.get(key)
+        if hit is None:
+            variables = self.disease_variables(segment, hccs, disabled)
+            total = sum(self.coefficients[v.upper()] for v, _, _ in variables)
+            hit = (total, tuple(v for v, _, _ in variables))
+            if len(self._hcc_cache) < 1 << 20:
+                self._hcc_cache[key] = hit
+        return hit[0]
+
+    def demographic_factor_names(self, person: demographics.Member, segment: str) -> list[str]:
+        names = [f"{segment}_{v}" for v in demographics.demographic_variables(person, segment)]
+        return [name for name in names if name.upper() in self.coefficients]
+
+    def factor(self, variable: str, kind: FactorKind, segment: str, hcc: str | None) -> Factor:
+        return Factor(
+            variable=variable,
+            kind=kind,
+            coefficient=self.coefficients[variable.upper()],
+            model=self.definition.name,
+            payment_year=self.table.payment_year,
+            segment=segment,
+            table=self.label,
+            source=self.table.source,
+            hcc=hcc,
+        )
+
+
+def _definition(model: object) -> ModelDefinition:
+    text = model.strip().upper() if isinstance(model, str) else None
+    if text is not None and text.startswith("HCC:"):
+        text = text[4:]
+    if text is None or text not in MODELS:
+        raise InvalidMemberError(
+            "model",
+            model,
+            f"model= takes one of {', '.join(MODELS)} (CMS-HCC), not {model!r}; the ESRD and "
+            "RxHCC models are not scored yet",
+        )
+    return MODELS[text]
+
+
+def scorer(model: object = "V28", payment_year: object = None) -> Scorer:
+    """The :class:`Scorer` of a model and payment year (default: the newest year)."""
+    definition = _definition(model)
+    if payment_year is not None and (
+        isinstance(payment_year, bool) or not isinstance(payment_year, int)
+    ):
+        raise InvalidMemberError(
+            "payment_year",
+            payment_year,
+            f"payment_year= takes a year such as 2026, not {payment_year!r}",
+        )
+    registry = _registry.current()
+    as_of = None
+    if payment_year is not None:
+        if not 1 <= payment_year <= 9999:
+            raise InvalidMemberError(
+                "payment_year",
+                payment_year,
+                f"payment_year= takes a year such as 2026, not {payment_year!r}",
+            )
+        as_of = dt.date(payment_year, 1, 1)
+    try:
+        release = registry.select_table(KIND, name=definition.name, as_of=as_of)
+    except UnknownReleaseError as exc:
+        years = sorted(r.info.release for r in registry.tables(KIND, definition.name))
+        raise UnknownReleaseError(
+            f"{definition.name} {payment_year}",
+            f"no {definition.name} risk-score coefficients for payment year {payment_year}; "
+            f"codekit has {', '.join(years) or 'none'}",
+        ) from exc
+    key = ("risk.scorer", definition.name, release.info.release, release.plugin)
+    return registry.memo(key, lambda: Scorer(definition, release))
+
+
+def risk_score(
+    diagnoses: Iterable[str],
+    *,
+    model: str = "V28",
+    payment_year: int | None = None,
+    age: int,
+    sex: str,
+    medicaid: bool | None = None,
+    dual: str | None = None,
+    orec: str = "0",
+    institutional: bool = False,
+    new_enrollee: bool = False,
+    snp: bool = False,
+    segment: str | None = None,
+    normalization_factor: float | None = None,
+    coding_intensity: float | None = None,
+) -> RiskScore:
+    """A member's CMS-HCC risk score with its full breakdown of coefficients.
+
+    ``diagnoses`` are the member's ICD-10-CM codes from the data year (any spelling; codes
+    the model does not map count for nothing). ``model`` is ``"V28"`` or ``"V24"``;
+    ``payment_year`` picks the year's coefficients and HCC mapping (2025 to 2027; default:
+    the newest). ``age`` is the age on February 1 of the payment year; ``sex`` ``"F"`` or
+    ``"M"``; ``dual`` ``"none"``, ``"full"`` or ``"partial"`` (left out: ``"full"`` when
+    ``medicaid``, else ``"none"``); ``orec`` the original reason for entitlement (``"0"`` age,
+    ``"1"`` disability, ``"2"`` ESRD, ``"3"`` both). ``institutional``, ``new_enrollee`` and
+    ``snp`` choose the institutional and new-enrollee segments; ``segment`` names one of
+    CMS's segments (``"CNA"``, ``"CFD"``, ``"INS"``, ``"NE"``, ...) instead.
+    ``normalization_factor`` and ``coding_intensity`` replace the year's announced figures.
+
+    >>> import codekit
+    >>> score = codekit.risk_score(["E11.9", "I50.9"], payment_year=2026, age=72, sex="F")
+    >>> score.segment, [h.hcc for h in score.hccs]
+    ('CNA', ['38', '226'])
+    >>> [(f.variable, f.coefficient) for f in score.factors]  # doctest: +NORMALIZE_WHITESPACE
+    [('CNA_F70_74', 0.395), ('CNA_HCC38', 0.166), ('CNA_HCC226', 0.36),
+     ('CNA_DIABETES_HF_V28', 0.112), ('CNA_D2', 0.0)]
+    >>> round(score.score, 3)
+    1.033
+    """
+    check_codes(diagnoses, "risk_score")
+    codes = list(diagnoses)
+    person = demographics.member(
+        age=age,
+        sex=sex,
+        dual=dual,
+        medicaid=medicaid,
+        orec=orec,
+        institutional=institutional,
+        new_enrollee=new_enrollee,
+        snp=snp,
+    )
+    chosen = (
+        demographics.segment_of(person) if segment is None else demographics.check_segment(segment)
+    )
+    ready = scorer(model, payment_year)
+    table = ready.table
+    norm = adjustment(
+        "normalization_factor", normalization_factor, table.normalization, 0.01, 100.0
+    )
+    intensity = adjustment("coding_intensity", coding_intensity, table.coding_intensity, 0.0, 0.99)
+    assert intensity is not None
+    found = ready.categories(codes, person)
+    kept = ready.payment_hccs(found)
+    factors = [
+        ready.factor(v, "demographic", chosen, None)
+        for v in ready.demographic_factor_names(person, chosen)
+    ]
+    factors += [
+        ready.factor(v, kind, chosen, hcc)
+        for v, kind, hcc in ready.disease_variables(chosen, kept, person.disabled)
+    ]
+    total = sum(f.coefficient for f in factors)
+    labels: Mapping[str, str] = ready.crosswalk.labels
+    hccs = tuple(
+        Hcc(
+            hcc=hcc,
+            label=labels.get(hcc, ""),
+            model=ready.crosswalk_name,
+            payment_year=table.payment_year,
+            diagnoses=tuple(sorted(found[hcc])),
+        )
+        for hcc in sorted(kept, key=lambda h: (len(h), h))
+    )
+    return RiskScore(
+        model=ready.definition.name,
+        payment_year=table.payment_year,
+        segment=chosen,
+        status=table.status,
+        score=total,
+        hccs=hccs,
+        factors=tuple(factors),
+        normalization_factor=norm,
+        coding_intensity=intensity,
+        payment_score=None if norm is None else total / norm * (1 - intensity),
+        normalization_source=table.normalization_source
+        if normalization_factor is None
+        else "given",
+        coding_intensity_source=table.coding_intensity_source
+        if coding_intensity is None
+        else "given",
+        release=ready.release,
+    )
+
+
+def adjustment(
+    name: str, given: object, default: float | None, low: float, high: float
+) -> float | None:
+    if given is None:
+        return default
+    if isinstance(given, bool) or not isinstance(given, int | float) or not low <= given <= high:
+        raise InvalidMemberError(
+            name, given, f"{name}= takes a number from {low} to {high}, not {given!r}"
+        )
+    return float(given)

@@ -1,0 +1,125 @@
+"""The coefficient tables: one release per model and payment year (kind ``risk_coefficients``).
+
+A release's data is a :class:`ModelTable`: CMS's relative factors by variable name (upper
+case, as CMS's software names them: ``CNA_HCC37``), the model's age and sex edits, and the
+payment year's normalization factor and MA coding-pattern adjustment with their sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from importlib import resources
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from codekit.models import DataRelease
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["FILE", "KIND", "Edit", "ModelTable", "packaged_tables"]
+
+#: The table kind of risk-score coefficient releases.
+KIND = "risk_coefficients"
+#: The packaged data (written by ``scripts/build_risk.py``).
+FILE = "risk-coefficients.json.gz"
+
+
+@attrs.frozen
+class Edit:
+    """One age or sex edit of CMS's software, applied to a diagnosis before the hierarchies.
+
+    ``kind`` is ``"sex"`` (fires for ``sex``, ``"1"`` male or ``"2"`` female), ``"age"`` or
+    ``"mce_age"`` (fires when the age is at most ``age_max`` or at least ``age_min``);
+    ``action`` is ``"invalid"`` (the diagnosis counts for nothing) or ``"override"`` (it
+    counts for HCC ``hcc`` instead).
+    """
+
+    kind: str
+    sex: str | None
+    age_min: int | None
+    age_max: int | None
+    action: str
+    hcc: str | None
+
+    def fires(self, age: int, sex: str) -> bool:
+        if self.kind == "sex":
+            return self.sex == sex
+        return (self.age_max is not None and age <= self.age_max) or (
+            self.age_min is not None and age >= self.age_min
+        )
+
+
+class ModelTable:
+    """One model's relative factors for one payment year, with its adjustments."""
+
+    def __init__(self, data: Mapping[str, Any], edits: Mapping[str, Edit], source: str) -> None:
+        self.model: str = data["model"]
+        self.payment_year: int = int(data["payment_year"])
+        self.status: str = data["status"]
+        self.coefficients: Mapping[str, float] = MappingProxyType(
+            {name.upper(): float(value) for name, value in data["coefficients"].items()}
+        )
+        self.edits = edits
+        norm = data.get("normalization")
+        self.normalization: float | None = None if norm is None else float(norm["factor"])
+        self.normalization_source: str = "" if norm is None else norm["source"]
+        intensity = data["coding_intensity"]
+        self.coding_intensity: float = float(intensity["factor"])
+        self.coding_intensity_source: str = intensity["source"]
+        #: Where the factors come from (for each factor's provenance).
+        self.source = source
+
+    def __repr__(self) -> str:
+        return f"<ModelTable {self.model} {self.payment_year} ({len(self.coefficients)} factors)>"
+
+
+def _read() -> dict[str, Any]:
+    raw = resources.files("codekit.data").joinpath(FILE).read_bytes()
+    data: dict[str, Any] = json.loads(gzip.decompress(raw))
+    return data
+
+
+def packaged_tables() -> list[tuple[DataRelease, Any]]:
+    """Every packaged release with a zero-argument loader of its :class:`ModelTable`.
+
+    Reads the small packaged file (about 30 kB) once, when the registry is built.
+    """
+    data = _read()
+    origin = data["source"]
+    found: list[tuple[DataRelease, Any]] = []
+    for entry in data["releases"]:
+        year = int(entry["payment_year"])
+        model = entry["model"]
+        source = f"{origin['package']} {origin['version']} {entry['source_file']}"
+        release = DataRelease(
+            code_set=model,
+            release=str(year),
+            effective=dt.date(year, 1, 1),
+            until=dt.date(year, 12, 31),
+            origin="packaged",
+            source=f"{origin['package']}=={origin['version']}",
+            source_file=entry["source_file"],
+            sha256=origin["sha256"],
+            licence=data["licence"],
+            rows=int(entry["rows"]),
+            kind=KIND,
+            attributes={"status": entry["status"]},
+        )
+        rules = {
+            code: Edit(kind, sex, age_min, age_max, action, hcc)
+            for code, kind, sex, age_min, age_max, action, hcc in data["edits"].get(model, [])
+        }
+        found.append((release, _loader(entry, rules, source)))
+    return found
+
+
+def _loader(entry: Mapping[str, Any], rules: Mapping[str, Edit], source: str) -> Any:
+    def load() -> ModelTable:
+        return ModelTable(entry, MappingProxyType(dict(rules)), source)
+
+    return load
