@@ -32,48 +32,6 @@ __all__ = ["SCOPE", "check_claims"]
 
 #: The columns of an edit's scope, in the order they are hashed (those present are used).
 SCOPE = ("beneficiary_id", "provider_id", "date_of_service", "setting", "program")
-#: The modifiers of a line as one text, where joining them reads back the same.
-_TEXT = "__codekit_modifiers"
-
-
-def _modifiers_as_text(lines: Any) -> Any:
-    """An ``array<string>`` ``modifiers`` column sent to Python as text where it can be.
-
-    Spark writes an array column into Arrow far more slowly than a text column. A line whose
-    modifiers are all present, non-empty and free of spaces and commas gets them joined
-    by spaces in :data:`_TEXT` (the engine splits text on exactly those) and a null list;
-    any other line keeps its list, and :func:`_rejoin` puts the two back in one column.
-    """
-    from pyspark.sql import functions as F
-    from pyspark.sql.types import ArrayType, StringType
-
-    kind = lines.schema["modifiers"].dataType if "modifiers" in lines.columns else None
-    if not (isinstance(kind, ArrayType) and isinstance(kind.elementType, StringType)):
-        return lines
-    odd = F.exists("modifiers", lambda m: m.isNull() | (F.length(m) == 0) | m.rlike(r"[\s,]"))
-    plain = F.col("modifiers").isNull() | ~odd
-    return lines.withColumn(_TEXT, F.when(plain, F.concat_ws(" ", "modifiers"))).withColumn(
-        "modifiers", F.when(plain, F.lit(None)).otherwise(F.col("modifiers"))
-    )
-
-
-def _rejoin(table: Any) -> Any:
-    """The Arrow table of lines with the modifiers :func:`_modifiers_as_text` split in one
-    column again (text when every line's joined, else each line's list)."""
-    import pyarrow as pa
-
-    if _TEXT not in table.column_names:
-        return table
-    text = table.column(_TEXT)
-    lists = table.column("modifiers")
-    table = table.drop_columns([_TEXT, "modifiers"])
-    if lists.null_count == len(lists):
-        return table.append_column("modifiers", text)
-    merged = [
-        items if items is not None else (joined or "").split()
-        for items, joined in zip(lists.to_pylist(), text.to_pylist(), strict=True)
-    ]
-    return table.append_column("modifiers", pa.array(merged, type=pa.list_(pa.string())))
 
 
 def _checker(
@@ -88,7 +46,7 @@ def _checker(
         if not gathered:
             return
         activate(data)
-        lines = as_pandas_lines(_rejoin(pa.Table.from_batches(gathered)))
+        lines = as_pandas_lines(pa.Table.from_batches(gathered))
         found = findings_to_arrow(
             codekit.check_claims(lines, setting=setting, as_of=as_of, policy=policy)
         )
@@ -146,8 +104,6 @@ def check_claims(
     if not isinstance(buckets, int) or isinstance(buckets, bool) or buckets < 1:
         raise IntegrationError(f"buckets must be a positive whole number, not {buckets!r}")
     scope = [F.col(name) for name in SCOPE if name in lines.columns]
-    return (
-        _modifiers_as_text(lines)
-        .repartition(buckets, *scope)
-        .mapInArrow(_checker(setting, as_of, policy, data), schema=spark_ddl())
+    return lines.repartition(buckets, *scope).mapInArrow(
+        _checker(setting, as_of, policy, data), schema=spark_ddl()
     )
