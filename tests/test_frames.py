@@ -188,3 +188,53 @@ def test_check_claims_of_arrow_rejects_bad_lines_like_pandas(lines: Any) -> None
     broken = lines.drop_columns(["code"])
     with pytest.raises(InvalidClaimError, match="no 'code' column"):
         codekit.check_claims(broken)
+
+
+@pytest.mark.parametrize(
+    "modifiers",
+    [
+        [["59"], [], ["XU", "lt"], None, ["25"], []],  # joined by Arrow
+        [["59"], [None], ["XU"], [], ["25"], ["RT"]],  # a missing modifier: kept as lists
+        [["59"], [""], ["XU"], [], ["25"], ["RT"]],  # an empty one
+        [["59,XU"], ["59"], ["XU"], [], ["25"], ["RT"]],  # a separator inside one
+    ],
+)
+def test_arrow_modifier_lists_read_as_the_pandas_lists(
+    installed: Path, monkeypatch: pytest.MonkeyPatch, modifiers: list[Any]
+) -> None:
+    monkeypatch.setenv("CODEKIT_DATA_DIR", str(installed))
+    _registry.reset()
+    table = pa.table(
+        {
+            "claim_id": ["C1"] * 6,
+            "line_id": [str(n) for n in range(1, 7)],
+            "beneficiary_id": ["B1"] * 6,
+            "provider_id": ["P1"] * 6,
+            "code": ["0001A", "0591T", "0001A", "36591", "90473", "0592T"],
+            "modifiers": pa.array(modifiers, type=pa.list_(pa.string())),
+            "units": [1, 1, 1, 1, 2, 1],
+            "date_of_service": [dt.date(2023, 6, 1)] * 6,
+        }
+    )
+    frame = table.to_pandas(date_as_object=False)
+    frame["modifiers"] = modifiers  # Python lists, as a pandas user gives them
+
+    def outcome(lines: Any) -> Any:
+        try:
+            return _rows(codekit.check_claims(lines, policy=RULES_ONLY))
+        except InvalidClaimError as error:
+            return type(error), error.field
+
+    expected = outcome(frame)
+    assert outcome(table) == outcome(pl.from_arrow(table)) == expected
+    _registry.reset()
+
+
+def test_findings_of_numbered_claims_convert_to_arrow_value_by_value(lines: Any) -> None:
+    frame = lines.to_pandas(date_as_object=False)
+    frame["claim_id"] = [int(c[1:]) for c in frame["claim_id"]]  # claim ids as numbers
+    found = codekit.check_claims(frame, policy=RULES_ONLY)
+    table = codekit.frames.check_claims(frame, policy=RULES_ONLY)
+    assert table.schema == codekit.frames.arrow_schema()
+    assert table.column("claim_id").to_pylist() == [str(c) for c in found["claim_id"]]
+    assert _rows(table.to_pandas()) == _rows(found)

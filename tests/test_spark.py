@@ -23,7 +23,7 @@ import codekit.data
 import codekit.ncci
 from codekit import _registry
 from codekit._frames.synthetic import claim_lines
-from codekit.exceptions import IntegrationError, InvalidCodeError
+from codekit.exceptions import IntegrationError, InvalidClaimError, InvalidCodeError
 
 pyspark = pytest.importorskip("pyspark")
 pa = pytest.importorskip("pyarrow")
@@ -138,6 +138,41 @@ def test_spark_findings_equal_check_claims_in_pandas(
     assert list(found.columns) == list(codekit.ncci.FINDING_COLUMNS)
     assert len(found) == len(truth)
     assert _key(found) == _key(truth)
+
+
+def test_modifier_lists_of_every_shape_read_as_in_pandas(spark: Any, tables: Path) -> None:
+    """Modifier lists of every shape (a missing list, an empty one, lower case) give the
+    findings pandas gives; a list whose joined text would read differently ("59,XU" is one
+    bad modifier, not two) fails as it fails in pandas."""
+    import codekit.spark
+
+    day = dt.date(2026, 7, 6)
+    shapes: list[list[str] | None] = [[], ["59"], None, ["xu", "LT"], ["25"], []]
+    table = pa.table(
+        {
+            "claim_id": ["C1"] * 6,
+            "line_id": [str(n) for n in range(1, 7)],
+            "beneficiary_id": ["B1"] * 6,
+            "provider_id": ["P1"] * 6,
+            "code": ["0001U", "0030U", "0034U", "0001U", "G2211", "99213"],
+            "modifiers": pa.array(shapes, type=pa.list_(pa.string())),
+            "units": [1, 2, 1, 1, 1, 1],
+            "date_of_service": [day] * 6,
+        }
+    )
+    frame = table.to_pandas(date_as_object=False)
+    frame["modifiers"] = shapes
+    data = codekit.spark.ship_data(spark)
+    truth = codekit.check_claims(frame, policy=RULES_ONLY)
+    assert set(truth["kind"]) >= {"ptp", "mue"}
+    assert _key(_spark_findings(spark, table, policy=RULES_ONLY, data=data)) == _key(truth)
+    odd = table.set_column(
+        5, "modifiers", pa.array([[], ["59,XU"], None, [], [], []], type=pa.list_(pa.string()))
+    )
+    with pytest.raises(InvalidClaimError, match="two-character"):
+        codekit.check_claims(odd, policy=RULES_ONLY)
+    with pytest.raises(Exception, match="two-character"):
+        _spark_findings(spark, odd, policy=RULES_ONLY, data=data)
 
 
 def test_executors_see_only_the_shipped_tables(spark: Any, lines: Any, tables: Path) -> None:

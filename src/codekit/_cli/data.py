@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import TYPE_CHECKING
 
@@ -68,6 +69,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     where = commands.add_parser("dir", help="print the data directory")
     where.set_defaults(handler=_dir)
+
+    importlib.import_module("codekit._cli.export").register(commands)
 
 
 def _kind(value: str) -> str:

@@ -79,27 +79,57 @@ def _missing(value: object) -> bool:
     return str(value) in {"<NA>", "NaT", "nan"} and not isinstance(value, str)
 
 
-def findings_to_arrow(frame: Any) -> Any:
-    """The findings DataFrame of :func:`codekit.check_claims` as a ``pyarrow.Table``."""
+def _column(values: Any, field: Any) -> Any:
+    """One findings column as Arrow, whole: text, dates, counts, flags and code lists."""
+    import numpy as np
     import pandas as pd
+    import pyarrow as pa
+
+    kind = field.type
+    if pa.types.is_date32(kind):
+        series = pd.Series(values)
+        if not pd.api.types.is_datetime64_any_dtype(series.dtype):
+            series = pd.to_datetime(series.astype(object))
+        return pa.array(series.to_numpy(dtype="datetime64[D]"), type=kind, from_pandas=True)
+    if pa.types.is_boolean(kind) and getattr(values, "dtype", None) == np.bool_:
+        return pa.array(np.asarray(values), type=kind)
+    if pa.types.is_list(kind):
+        return pa.array(list(values), type=kind)
+    return pa.array(values, type=kind, from_pandas=True)
+
+
+def _column_by_row(values: Any, field: Any) -> Any:
+    """The same column value by value, for values of other types (codes given as numbers)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if pa.types.is_string(field.type):
+        return pa.array(_text(values), type=field.type)
+    if pa.types.is_date32(field.type):
+        dates = pd.to_datetime(pd.Series(values, dtype="datetime64[ns]"))
+        return pa.array([None if pd.isna(d) else d.date() for d in dates], type=field.type)
+    if pa.types.is_list(field.type):
+        lists = [None if v is None else [str(c) for c in v] for v in values]
+        return pa.array(lists, type=field.type)
+    if pa.types.is_boolean(field.type):
+        return pa.array([bool(v) for v in values], type=field.type)
+    return pa.array([None if pd.isna(v) else int(v) for v in values], type=field.type)
+
+
+def findings_to_arrow(frame: Any) -> Any:
+    """The findings DataFrame of :func:`codekit.check_claims` as a ``pyarrow.Table``.
+
+    Each column is converted whole; a column holding values of another type than its
+    schema's (claim ids given as numbers) is converted value by value instead.
+    """
     import pyarrow as pa
 
     schema = arrow_schema()
     columns = []
     for field in schema:
         values = frame[field.name] if field.name in frame.columns else [None] * len(frame)
-        if pa.types.is_string(field.type):
-            columns.append(pa.array(_text(values), type=field.type))
-        elif pa.types.is_date32(field.type):
-            dates = pd.to_datetime(pd.Series(values, dtype="datetime64[ns]"))
-            days = [None if pd.isna(d) else d.date() for d in dates]
-            columns.append(pa.array(days, type=field.type))
-        elif pa.types.is_list(field.type):
-            lists = [None if v is None else [str(c) for c in v] for v in values]
-            columns.append(pa.array(lists, type=field.type))
-        elif pa.types.is_boolean(field.type):
-            columns.append(pa.array([bool(v) for v in values], type=field.type))
-        else:
-            ints = [None if pd.isna(v) else int(v) for v in values]
-            columns.append(pa.array(ints, type=field.type))
+        try:
+            columns.append(_column(values, field))
+        except (pa.ArrowException, TypeError, ValueError):
+            columns.append(_column_by_row(values, field))
     return pa.Table.from_arrays(columns, schema=schema)
