@@ -98,17 +98,22 @@ def test_ptp_pair_with_modifiers_follows_the_table_and_ncci_md(installed: None) 
     assert (answer.fact("indicator"), answer.fact("deletion")) == (1, None)
     assert answer.fact("denied") == "0034U"  # NCCI.md: the column 2 code is denied
     assert answer.fact("bypass") is True  # 59 is PTP-associated; indicator 1 allows it
-    # 0001A/36591: indicator 0 (20220101-20231231): no modifier bypasses
+    # a 2022 date: no installed table is in force then (the one table rule), so the answer
+    # names the table to install instead of answering from the 2026 table
     answer = codekit.ask("0001A and 36591 on 6/1/2022 with modifier XS?")
-    assert (answer.fact("indicator"), answer.fact("bypass")) == (0, False)
+    assert not answer.answered
+    assert "--release 2022Q2" in answer.text
 
 
 def test_ptp_deletion_edge_of_a_genuine_row(installed: None) -> None:
     # 0001U/0029U deleted 20260630 (the last day the edit applies, NCCI.md)
+    # 6/30/2026 is before the corpus's 2026Q3 table: no table answers it (the one table rule)
     last = codekit.ask("Can 0001U and 0029U be billed together on 6/30/2026?")
     after = codekit.ask("Can 0001U and 0029U be billed together on 7/1/2026?")
-    assert last.fact("edit") is True
+    assert not last.answered
+    assert "--release 2026Q2" in last.text
     assert after.fact("edit") is False
+    assert "to 2026-06-30" in after.text
 
 
 def test_a_follow_up_keeps_the_codes_and_the_intent(installed: None) -> None:

@@ -159,7 +159,9 @@ def test_genuine_ptp_deletion_edge(installed: None) -> None:
             }
         )
 
-    last = codekit.check_claim(lines("2026-06-30"))
+    # the table that lists the row is the 2026Q3 one: asked for by as_of (a date before a
+    # table's period has no table, by the one table rule)
+    last = codekit.check_claim(lines("2026-06-30"), as_of="2026-07-01")
     assert [(f.kind, f.codes, f.deletion) for f in last.findings if f.kind == "ptp"] == [
         ("ptp", ("0001U", "0029U"), dt.date(2026, 6, 30))
     ]

@@ -54,7 +54,7 @@ IN_TABLES = ["10001", "10002", "10003", "10004", "10005", "20001", "20002", "200
 NOT_IN_TABLES = ["90001", "90002", "90003", "A0001", "0001X"]
 MODIFIERS = ["59", "XU", "LT", "RT", "25", "26", "TC", "76", "GA"]
 DAYS = [dt.date(2026, 7, 31), dt.date(2026, 8, 1)]
-#: Before the MUE table's effective date: the MUE edit cannot run (an unchecked finding).
+#: Before the PTP and MUE tables' effective date: those edits cannot run (unchecked findings).
 EARLY = dt.date(2026, 6, 30)
 
 
@@ -239,7 +239,7 @@ def _rows(claim: codekit.Claim, finding: codekit.Finding) -> list[tuple[Any, ...
         finding.provenance.release,
         *(_plain(getattr(finding, name), name) for name in RULE_VALUES),
     )
-    if finding.kind == "ptp":
+    if finding.kind == "ptp" and not finding.unchecked:  # a pair; an unchecked one: every line
         return [
             (
                 claim.claim_id,
@@ -357,18 +357,21 @@ def test_batch_path_reports_a_missing_table_on_every_line() -> None:
         {
             "claim_id": ["A", "A"],
             "code": ["10001", "90001"],
-            "date_of_service": [EARLY, EARLY],  # before the MUE table's 07-01 effective date
+            # before the PTP and MUE tables' 07-01 effective date (the AOC table is older)
+            "date_of_service": [EARLY, EARLY],
         }
     )
     found = codekit.check_claims(frame)
     unchecked = found[found["unchecked"]]
     assert list(zip(unchecked["kind"], unchecked["line_id"], unchecked["code"], strict=True)) == [
+        ("ptp", "1", "10001"),
+        ("ptp", "2", "90001"),
         ("mue", "1", "10001"),
         ("mue", "2", "90001"),
     ]
     assert set(unchecked["severity"]) == {"unverifiable"}
-    assert set(unchecked["table"]) == {"MUE"}
-    assert not found["unchecked"][found["kind"] != "mue"].any()
+    assert set(unchecked["table"]) == {"PTP", "MUE"}
+    assert not found["unchecked"][found["kind"] == "aoc"].any()
 
 
 def _expected(values: list[codekit.Claim], policy: Policy) -> set[tuple[Any, ...]]:

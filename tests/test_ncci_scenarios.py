@@ -216,21 +216,26 @@ def test_ptp_every_associated_modifier_bypasses(tables: Path, modifier: str) -> 
 
 
 def test_ptp_modifier_list_is_versioned(tables: Path) -> None:
-    # X{EPSU} became PTP-associated in 2015; 59 was one before.
+    # X{EPSU} became PTP-associated in 2015; 59 was one before. The tables are 2026's
+    # (``as_of``); the rows' dates and the modifier list apply to the date of service.
     before = "2014-06-02"
-    report = codekit.check_claim(claim(("11111", 1, [], before), ("99999", 1, ["XS"], before)))
+    pair = claim(("11111", 1, [], before), ("99999", 1, ["XS"], before))
+    report = codekit.check_claim(pair, as_of=DOS)
     assert [f.severity for f in fired(report)] == ["deny"]
-    report = codekit.check_claim(claim(("11111", 1, [], before), ("99999", 1, ["59"], before)))
+    pair = claim(("11111", 1, [], before), ("99999", 1, ["59"], before))
+    report = codekit.check_claim(pair, as_of=DOS)
     assert [f.severity for f in fired(report)] == ["warn"]
     after = "2016-06-01"
-    report = codekit.check_claim(claim(("11111", 1, [], after), ("99999", 1, ["XS"], after)))
+    pair = claim(("11111", 1, [], after), ("99999", 1, ["XS"], after))
+    report = codekit.check_claim(pair, as_of=DOS)
     assert [f.severity for f in fired(report)] == ["warn"]
 
 
 def test_ptp_indicator_9_never_applies_not_even_on_its_date(tables: Path) -> None:
     # "Indicator 9 is used exactly when deletion == effective: the edit never applied."
     for day in ("2022-01-01", "2021-12-31", "2022-01-02", DOS):
-        report = codekit.check_claim(claim(("11111", 1, [], day), ("55555", 1, [], day)))
+        pair = claim(("11111", 1, [], day), ("55555", 1, [], day))
+        report = codekit.check_claim(pair, as_of=DOS)  # 2026's table, the row's own dates
         assert [f for f in report.findings if f.kind == "ptp"] == [], day
 
 
@@ -244,21 +249,21 @@ def test_ptp_indicator_9_never_applies_not_even_on_its_date(tables: Path) -> Non
     ],
 )
 def test_ptp_date_edges(tables: Path, day: str, fires: bool) -> None:
-    # "Active on a DOS when effective <= dos <= deletion"
-    report = codekit.check_claim(claim(("11111", 1, [], day), ("44444", 1, [], day)))
+    # "Active on a DOS when effective <= dos <= deletion" (the rows of 2026's table)
+    report = codekit.check_claim(claim(("11111", 1, [], day), ("44444", 1, [], day)), as_of=DOS)
     assert bool([f for f in report.findings if f.kind == "ptp"]) is fires
 
 
 def test_ptp_same_pair_keyed_by_effective_interval(tables: Path) -> None:
     # "the same pair can appear several times with different dates/indicators"
     old = codekit.check_claim(
-        claim(("11111", 1, [], "2018-05-01"), ("66666", 1, ["59"], "2018-05-01"))
+        claim(("11111", 1, [], "2018-05-01"), ("66666", 1, ["59"], "2018-05-01")), as_of=DOS
     )
     assert [(f.severity, f.indicator, f.deletion) for f in fired(old)] == [
         ("deny", 0, dt.date(2019, 12, 31))
     ]
     new = codekit.check_claim(
-        claim(("11111", 1, [], "2021-05-01"), ("66666", 1, ["59"], "2021-05-01"))
+        claim(("11111", 1, [], "2021-05-01"), ("66666", 1, ["59"], "2021-05-01")), as_of=DOS
     )
     assert [(f.severity, f.indicator, f.deletion) for f in fired(new)] == [("warn", 1, None)]
 
@@ -370,19 +375,29 @@ def test_mue_settings_have_their_own_tables(tables: Path) -> None:
 
 def test_mue_release_from_the_file_name_date(tables: Path) -> None:
     # "The effective date is only in the file name": 04-01 table until 06-30, 07-01 table after.
-    assert codekit.check_claim(claim(("20001", 2, [], "2026-06-30"))).findings == ()
+    # (The PTP table starts 07-01: on 06-30 its edit is unchecked, which is not an MUE finding.)
+    def mue_findings(report: codekit.EditReport) -> list[codekit.Finding]:
+        return [f for f in report.findings if f.kind == "mue"]
+
+    assert mue_findings(codekit.check_claim(claim(("20001", 2, [], "2026-06-30")))) == []
     assert len(codekit.check_claim(claim(("20001", 2, [], "2026-07-01"))).findings) == 1
     assert codekit.mue("20001", as_of="2026-06-30").value == 2  # type: ignore[union-attr]
     # as_of chooses the tables for every line
     report = codekit.check_claim(claim(("20001", 2, [], "2026-07-01")), as_of="2026-06-30")
-    assert report.findings == ()
+    assert mue_findings(report) == []
 
 
 def test_mue_before_any_table_is_an_unverifiable_finding(tables: Path) -> None:
     # issue 11: a check whose tables are missing for the claim's dates must say so, as an
     # unverifiable finding per edit kind; it is never "clean"
     report = codekit.check_claim(claim(("20001", 5, [], "2025-01-02")))
-    (finding,) = report.findings
+    # no table of any kind is in force then (the oldest are 2026's): each kind says so
+    assert [(f.kind, f.unchecked) for f in report.findings] == [
+        ("ptp", True),
+        ("mue", True),
+        ("aoc", True),
+    ]
+    finding = report.findings[1]
     assert (finding.kind, finding.severity, finding.unchecked) == ("mue", "unverifiable", True)
     assert finding.line_ids == ("1",)
     assert finding.denied_line_ids == ()
@@ -394,7 +409,7 @@ def test_mue_before_any_table_is_an_unverifiable_finding(tables: Path) -> None:
     assert not report.clean
     assert not report.verified
     assert report.verdict == "unverified"
-    assert report.unchecked == (finding,)
+    assert report.unchecked == report.findings
     assert report.to_dict()["verified"] is False
     assert any("MUE" in note and "not checked" in note for note in report.notes)
 
@@ -442,15 +457,17 @@ def test_aoc_units_are_subject_to_mue(tables: Path) -> None:
     [("2024-12-31", False), ("2025-01-01", True)],  # the primary's deletion date is its last day
 )
 def test_aoc_deleted_primary(tables: Path, day: str, denied: bool) -> None:
-    report = codekit.check_claim(claim(("30012", 1, [], day), ("30002", 1, [], day)))
+    # the rows of the 2026 table (as_of), whose own dates apply to the date of service
+    report = codekit.check_claim(claim(("30012", 1, [], day), ("30002", 1, [], day)), as_of=DOS)
     assert bool(report.denied) is denied
     # another listed primary still works after the deletion
-    assert fired(codekit.check_claim(claim(("30013", 1, [], day), ("30002", 1, [], day)))) == ()
+    other = claim(("30013", 1, [], day), ("30002", 1, [], day))
+    assert fired(codekit.check_claim(other, as_of=DOS)) == ()
 
 
 @pytest.mark.parametrize(("day", "fires"), [("2020-12-31", True), ("2021-01-01", False)])
 def test_aoc_edit_deletion_date(tables: Path, day: str, fires: bool) -> None:
-    report = codekit.check_claim(claim(("30006", 1, [], day)))
+    report = codekit.check_claim(claim(("30006", 1, [], day)), as_of=DOS)
     assert bool(fired(report)) is fires
 
 
@@ -520,12 +537,18 @@ def test_aoc_add_on_of_a_denied_add_on(tables: Path) -> None:
 
 def test_per_code_questions(tables: Path) -> None:
     assert codekit.addon_primaries("30001") == ("30010", "30011")
-    assert codekit.addon_primaries("30002", as_of="2025-06-01") == ("30013",)
+    # the 30012 primary was deleted 2024-12-31: on a date the 2026 table is in force, it no
+    # longer counts; a date before every table has no table (the one table rule)
+    assert codekit.addon_primaries("30002", as_of=DOS) == ("30013",)
+    with pytest.raises(UnknownReleaseError, match="in force on 2025-06-01"):
+        codekit.addon_primaries("30002", as_of="2025-06-01")
     assert codekit.addon_primaries("30003") == ()  # CCCCC is not a code
     assert codekit.addon_primaries("11111") == ()
     edits = codekit.ptp_edits("66666")
     assert [(e.column1, e.modifier_indicator) for e in edits] == [("11111", 0), ("11111", 1)]
-    assert [e.modifier_indicator for e in codekit.ptp_edits("66666", as_of="2021-01-01")] == [1]
+    assert [e.modifier_indicator for e in codekit.ptp_edits("66666", as_of=DOS)] == [1]
+    with pytest.raises(UnknownReleaseError, match="PTP medicare practitioner"):
+        codekit.ptp_edits("66666", as_of="2021-01-01")
     assert {e.column2 for e in codekit.ptp_edits("11111", as_of=DOS)} == {
         "22222",
         "33333",

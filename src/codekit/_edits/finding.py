@@ -15,6 +15,7 @@ __all__ = ["EDIT_KINDS", "EditKind", "EditReport", "Finding", "Provenance", "Sev
 EditKind = Literal["ptp", "mue", "aoc", "validity", "mce"]
 EDIT_KINDS: tuple[EditKind, ...] = ("ptp", "mue", "aoc", "validity", "mce")
 Severity = Literal["deny", "warn", "unverifiable"]
+_KIND_RANK = {kind: rank for rank, kind in enumerate(EDIT_KINDS)}
 
 
 @attrs.frozen(kw_only=True)
@@ -79,7 +80,7 @@ class Finding:
         """A key that orders findings the same way whatever the order of the lines."""
         return (
             self.date_of_service or dt.date.min,
-            EDIT_KINDS.index(self.kind),
+            _KIND_RANK[self.kind],
             self.codes,
             self.line_ids,
         )

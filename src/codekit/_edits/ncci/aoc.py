@@ -52,7 +52,7 @@ def _names(codes: frozenset[int]) -> tuple[str, ...]:
     return tuple(sorted(decode(c) for c in codes))
 
 
-def on_claim(  # noqa: PLR0917, PLR0915 - hot path, called positionally; one pass per step
+def on_claim(  # noqa: PLR0917 - hot path, called positionally; one pass per step
     by_code: dict[int, list[ClaimLine]],
     dos: dt.date,
     day: int,
@@ -63,16 +63,17 @@ def on_claim(  # noqa: PLR0917, PLR0915 - hot path, called positionally; one pas
     denied: set[str],
 ) -> None:
     entry, table = aoc
-    rules = table.by_add_on()
+    # the claim's add-on codes, found in C (most claims have none)
+    here = table.add_ons() & by_code.keys()
+    if not here:
+        return
     add_ons: list[tuple[ClaimLine, int, int, frozenset[int], list[Any]]] = []
-    for code, lines in by_code.items():
-        if code not in rules:
-            continue
+    for code in here:
         rule = table.rule_on(code, day)
         if rule is None:
             continue
         kind, listed, active = rule
-        add_ons.extend((line, code, kind, listed, active) for line in lines)
+        add_ons += [(line, code, kind, listed, active) for line in by_code[code]]
     if not add_ons:
         return
     # plugin lists are consulted only for type 2/3 add-ons (building the registry costs)
@@ -174,8 +175,7 @@ def on_frame(ctx: Lines, rows: Any, part: Any) -> None:  # noqa: PLR0915 - one p
     import pandas as pd
 
     entry, table = part
-    rules = table.by_add_on()
-    add_on_codes = np.fromiter(rules.keys(), dtype=np.int64, count=len(rules))
+    add_on_codes = np.fromiter(table.add_ons(), dtype=np.int64)
     is_add_on = np.isin(ctx.distinct, add_on_codes)[ctx.code_rank[rows]]
     subject = rows[is_add_on]
     if len(subject) == 0:

@@ -34,7 +34,7 @@ from codekit._edits.ncci.frame import (
     _to_day,
     _units_of,
 )
-from codekit._edits.ncci.lines import _EPOCH, FINDING_COLUMNS, Lines, MissingEntry
+from codekit._edits.ncci.lines import _EPOCH, FINDING_COLUMNS, Lines, MissingEntry, text_source
 from codekit._edits.ncci.policy import Policy
 from codekit._edits.ncci.rules import PTP_MODIFIERS
 from codekit._edits.ncci.selection import Tables, tables_for
@@ -161,7 +161,7 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
     units = _units_of(frame) if "units" in frame.columns else np.ones(n, dtype=np.int64)
 
     line_ids = (
-        frame["line_id"].to_numpy()  # made text only for the rows of findings
+        text_source(frame["line_id"])  # made text only for the rows of findings
         if "line_id" in frame.columns
         else np.array([str(i + 1) for i in range(n)], dtype=object)
     )
@@ -172,9 +172,20 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
         and getattr(id_dtype, "na_value", pd.NA) is not pd.NA
         and not frame["line_id"].isna().any()
     )
-    claim_ids = _column(frame, "claim_id", "")
-    bene = _column(frame, "beneficiary_id", "")
-    prov = _column(frame, "provider_id", "")
+    # text columns are taken from as they are, only for the rows of findings
+    claim_ids = (
+        text_source(frame["claim_id"]) if "claim_id" in frame else _column(frame, "claim_id", "")
+    )
+    bene = (
+        text_source(frame["beneficiary_id"])
+        if "beneficiary_id" in frame
+        else _column(frame, "beneficiary_id", "")
+    )
+    prov = (
+        text_source(frame["provider_id"])
+        if "provider_id" in frame
+        else _column(frame, "provider_id", "")
+    )
 
     # setting / program per row
     set_index, set_uniques = _factor(frame, "setting", None)
@@ -240,6 +251,7 @@ def check_claims(  # noqa: PLR0915 - one vectorised pipeline, read top to bottom
         bene=bene,
         prov=prov,
         canonical=canonical_arr,
+        canonical_text=text_source(pd.Series(canonical_arr)),
         code_index=code_index,
         bypass=bypass_names,
         has_bypass=has_bypass,

@@ -76,6 +76,8 @@ class Lines:
     bene: np.ndarray[Any, Any]
     prov: np.ndarray[Any, Any]
     canonical: np.ndarray[Any, Any]
+    #: the distinct codes as a text column (see :func:`text_source`) or ``canonical``
+    canonical_text: Any
     code_index: np.ndarray[Any, Any]
     bypass: np.ndarray[Any, Any]
     has_bypass: np.ndarray[Any, Any]
@@ -94,9 +96,11 @@ class Lines:
 
     def _ids(self, rows: Any) -> Any:
         """The line ids of ``rows`` as text."""
+        import numpy as np
+
         if self.ids_are_text:
-            return self.line_ids[rows]
-        return self.line_ids[rows].astype(str).astype(object)
+            return _pick(self.line_ids, rows)
+        return np.asarray(self.line_ids[rows], dtype=object).astype(str).astype(object)
 
     def block(
         self,
@@ -114,14 +118,14 @@ class Lines:
         if len(rows) == 0:
             return
         block: dict[str, Any] = {
-            "claim_id": self.claim_ids[rows],
+            "claim_id": _pick(self.claim_ids, rows),
             "line_id": self._ids(rows),
-            "beneficiary_id": self.bene[rows],
-            "provider_id": self.prov[rows],
+            "beneficiary_id": _pick(self.bene, rows),
+            "provider_id": _pick(self.prov, rows),
             "date_of_service": self.day[rows],
             "kind": kind,
             "severity": severity,
-            "code": self.canonical[self.code_index[rows]],
+            "code": _pick(self.canonical_text, self.code_index[rows]),
             "table": entry.provenance.table,
             "setting": entry.setting,
             "program": entry.program,
@@ -130,9 +134,9 @@ class Lines:
             **columns,
         }
         if other is not None:
-            block["other_claim_id"] = self.claim_ids[other]
+            block["other_claim_id"] = _pick(self.claim_ids, other)
             block["other_line_id"] = self._ids(other)
-            block["other_code"] = self.canonical[self.code_index[other]]
+            block["other_code"] = _pick(self.canonical_text, self.code_index[other])
         rank = EDIT_KINDS.index(kind)
         second = self.code[other] if other is not None else np.zeros(len(rows), dtype=np.int64)
         block["_sort"] = (
@@ -170,11 +174,19 @@ class Lines:
             "deletion": OPEN,
             "unchecked": False,
         }
+        keys = [np.concatenate([b["_sort"][i] for b in self.out]) for i in range(5)]
+        order = np.lexsort(keys[::-1])
         data: dict[str, Any] = {}
         for name in FINDING_COLUMNS:
+            taken = _taken(self.out, name, order)
+            if taken is not None:
+                data[name] = taken
+                continue
             parts = []
             for block in self.out:
                 value = block.get(name, defaults.get(name))
+                if isinstance(value, _Taken):
+                    value = np.asarray(value.source.take(value.index), dtype=object)
                 if not isinstance(value, np.ndarray):
                     filled = np.empty(
                         block["_n"],
@@ -183,21 +195,106 @@ class Lines:
                     filled[:] = value if not isinstance(value, tuple) else [value] * block["_n"]
                     value = filled
                 parts.append(value)
-            data[name] = np.concatenate(parts) if len(parts) > 1 else parts[0]
-        keys = [np.concatenate([b["_sort"][i] for b in self.out]) for i in range(5)]
-        order = np.lexsort(keys[::-1])
-        for name in FINDING_COLUMNS:
-            data[name] = data[name][order]
+            data[name] = (np.concatenate(parts) if len(parts) > 1 else parts[0])[order]
         epoch = np.datetime64("1970-01-01", "D")
         data["date_of_service"] = epoch + (data["date_of_service"].astype(np.int64) - _EPOCH)
         for name in ("effective", "deletion"):
             raw = data[name].astype(np.int64)
             dates = epoch + (np.where((raw == OPEN) | (raw == NEVER), _EPOCH, raw) - _EPOCH)
             data[name] = np.where((raw == OPEN) | (raw == NEVER), np.datetime64("NaT"), dates)
+        for name in FINDING_COLUMNS:
+            data[name] = _as_column(data[name])
         frame = pd.DataFrame(data, columns=list(FINDING_COLUMNS))
         for name in ("indicator", "mai", "mue_value", "units", "aoc_type"):
             frame[name] = frame[name].astype(np.int64).where(frame[name] >= 0).astype("Int64")
         return frame
+
+
+_TEXT: list[Any] = []
+
+
+def _text_dtype() -> Any:
+    """The dtype pandas gives an array of Python strings (``str`` since pandas 3)."""
+    if not _TEXT:
+        import numpy as np
+        import pandas as pd
+
+        _TEXT.append(pd.Series(np.array(["a"], dtype=object)).dtype)
+    return _TEXT[0]
+
+
+def text_source(column: Any) -> Any:
+    """What findings take a text column's values from: a pandas text column as its array
+    (values are then taken by position, never made Python strings), anything else as a
+    numpy array."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(column, pd.Series) and column.dtype == _text_dtype() != np.dtype(object):
+        return column.array
+    return column.to_numpy() if isinstance(column, pd.Series) else np.asarray(column)
+
+
+class _Taken:
+    """Rows to take from a text column when the findings frame is made (see :func:`_pick`)."""
+
+    __slots__ = ("index", "source")
+
+    def __init__(self, source: Any, index: Any) -> None:
+        self.source = source
+        self.index = index
+
+
+def _pick(source: Any, index: Any) -> Any:
+    """``source[index]``; from a pandas text column (:func:`text_source`), deferred."""
+    import numpy as np
+
+    return source[index] if isinstance(source, np.ndarray) else _Taken(source, index)
+
+
+def _taken(blocks: list[dict[str, Any]], name: str, order: Any) -> Any:
+    """The column ``name`` of the findings taken at once from its text column, ``None``
+    when a block holds a plain array; a block without the column (``other_*`` of findings
+    about one line) gives missing values."""
+    import numpy as np
+
+    found = [b.get(name) for b in blocks]
+    sources = [f for f in found if isinstance(f, _Taken)]
+    if not sources or len(sources) != sum(f is not None for f in found):
+        return None  # (a block that gives the column its own values: made as they are)
+    index = np.concatenate(
+        [
+            f.index if isinstance(f, _Taken) else np.full(b["_n"], -1, dtype=np.int64)
+            for f, b in zip(found, blocks, strict=True)
+        ]
+    )[order]
+    return sources[0].source.take(index, allow_fill=bool((index < 0).any()))
+
+
+def _as_column(values: Any) -> Any:
+    """An object array as the column pandas would make of it, made from its distinct values.
+
+    pandas (3 and later) stores text as its ``str`` dtype: converting an array of Python
+    strings element by element costs most of the batch path's time (the findings repeat a
+    few values: kinds, codes, rationales, ids of a few lines each). The distinct values are
+    found by hashing, converted once, and spread with a ``take``; anything that is not text
+    (the ``primaries`` tuples) or a pandas that keeps ``object`` is left as it is.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(values, np.ndarray) or values.dtype != object or len(values) == 0:
+        return values
+    try:
+        codes, uniques = pd.factorize(values)
+    except TypeError:  # unhashable values: pandas keeps them as objects anyway
+        return values
+    if len(uniques) == 0:
+        return values
+    distinct = pd.Series(uniques)
+    if not isinstance(distinct.dtype, pd.StringDtype):
+        return values
+    return distinct.array.take(codes, allow_fill=True)
 
 
 class MissingEntry:

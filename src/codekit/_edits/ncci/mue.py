@@ -41,9 +41,9 @@ def on_claim(
     denied: set[str],
 ) -> None:
     entry, table = mue
-    limits = table.by_code()
+    seen = table.limits
     for code, lines in by_code.items():
-        limit = limits.get(code)
+        limit = seen[code] if code in seen else table.limit(code)
         if limit is None:
             continue
         value, mai, row = limit

@@ -45,11 +45,12 @@ def on_claim(  # noqa: PLR0917 - hot path, called positionally
 ) -> None:
     entry, table = ptp
     modifiers: frozenset[str] | None = None
-    codes = list(by_code)
     claim_codes = by_code.keys()
-    partners_of = table.partners
-    for column1 in codes:
-        partners = partners_of(column1)
+    cached = table.partners_cache
+    for column1 in list(claim_codes):
+        partners = cached.get(column1)
+        if partners is None:
+            partners = table.partners(column1)
         # most codes pair with none of the claim's: isdisjoint walks the claim's few codes
         # in C without building a set; the others intersect (also walking the claim's codes)
         if not partners or partners.keys().isdisjoint(claim_codes):
@@ -79,9 +80,6 @@ def on_claim(  # noqa: PLR0917 - hot path, called positionally
                 findings,
                 denied,
             )
-
-
-#: Day ordinal -> date (``None`` for open-ended); few distinct values, so cached.
 
 
 def _first_bypass(line_modifiers: tuple[str, ...], modifiers: frozenset[str]) -> str | None:

@@ -101,7 +101,7 @@ def mue(
     """The MUE of ``code``, or ``None``: no *published* limit (some MUEs are confidential)."""
     canonical = _code(code)
     entry, table, _ = _question("mue", normalize_setting(setting), _program(program), as_of)
-    found = table.by_code().get(encode(canonical))
+    found = table.limit(encode(canonical))
     if found is None:
         return None
     value, mai, row = found
@@ -122,9 +122,7 @@ def aoc_edits(
     canonical = _code(code)
     entry, table, day = _question("aoc", "all", _program(program), as_of)
     found = []
-    for kind, primary, eff, dele, add_del, prim_del, row in table.by_add_on().get(
-        encode(canonical), ()
-    ):
+    for kind, primary, eff, dele, add_del, prim_del, row in table.rows_of(encode(canonical)):
         if day is not None and not in_force(eff, min(dele, add_del), day.toordinal()):
             continue
         found.append(

@@ -10,10 +10,9 @@ Installed tables are registered as tables of the registry (kinds ``ncci_ptp``, `
 ``ncci_aoc``, one table each, facets ``setting`` and ``program``) by this module's
 ``codekit_register`` hook, and chosen by the one table rule (:mod:`codekit._tables.rule`):
 the table in force on the date of service; a date after the newest table's end is answered
-by it; a date in a gap has no table, which the engine reports as unverifiable with an
-install hint. One deviation remains (see :func:`select`): a date before the oldest PTP or
-AOC table is still answered by that table, whose rows carry their own dates; an MUE table
-has none and then answers nothing.
+by it; a date before the oldest table or in a gap has no table. Both paths then report
+the edit kind as ``unchecked`` (one unverifiable finding over the date's lines in a report,
+one row per line in the batch path) with an install hint.
 """
 
 from __future__ import annotations
@@ -172,15 +171,4 @@ def select(table: str, setting: str, program: str, day: dt.date) -> Installed | 
     choice = registry.choose(kind, kind, day, **facets)
     if choice is not None and isinstance(choice.release.spec, Installed):
         return choice.release.spec
-    # Deviation kept for now (issue 12 wants "no table" here): PTP and AOC rows carry their
-    # own dates, so the oldest table still answers a date before it. The NCCI room's tests
-    # pin this; the lead removes these lines once they are adapted.
-    oldest = next(iter(registry.tables(kind, kind, **facets)), None)
-    if (
-        table != "mue"
-        and oldest is not None
-        and isinstance(oldest.spec, Installed)
-        and day < oldest.info.effective
-    ):
-        return oldest.spec
     return None

@@ -195,7 +195,9 @@ class PtpTable(_Table):
 
     def __init__(self, path: Path, meta: Mapping[str, Any]) -> None:
         super().__init__(path, meta)
-        self._partners: dict[int, dict[int, tuple[tuple[int, int, int, int, str], ...]]] = {}
+        #: :meth:`partners` of the column 1 codes read so far (the per-claim path reads it
+        #: first: a dictionary probe instead of a method call per code)
+        self.partners_cache: dict[int, dict[int, tuple[tuple[int, int, int, int, str], ...]]] = {}
 
     def partners(self, column1: int) -> dict[int, tuple[tuple[int, int, int, int, str], ...]]:
         """``column 2 -> ((row, effective, deletion, indicator, rationale), ...)`` of one
@@ -204,7 +206,7 @@ class PtpTable(_Table):
         Read from the sorted keys on first use and cached (a bounded number of codes), so a
         claim's pairs are dictionary look-ups.
         """
-        found = self._partners.get(column1)
+        found = self.partners_cache.get(column1)
         if found is not None:
             return found
         import numpy as np
@@ -228,9 +230,9 @@ class PtpTable(_Table):
             for row, column2, effective, deletion, indicator, why in columns:
                 grouped.setdefault(column2, []).append((row, effective, deletion, indicator, why))
             found = {column2: tuple(rows) for column2, rows in grouped.items()}
-        if len(self._partners) >= self.CACHE:
-            self._partners.clear()
-        self._partners[column1] = found
+        if len(self.partners_cache) >= self.CACHE:
+            self.partners_cache.clear()
+        self.partners_cache[column1] = found
         return found
 
     def rows_for(self, key: int) -> range:
@@ -244,16 +246,39 @@ class PtpTable(_Table):
 
 
 class MueTable(_Table):
-    """A loaded MUE table, with a dictionary view built on first use (15k rows)."""
+    """A loaded MUE table: each code's limit read from the sorted codes on first use."""
 
     NAMES = ("code", "value", "mai", "rationale", "mai_text")
 
     def __init__(self, path: Path, meta: Mapping[str, Any]) -> None:
         super().__init__(path, meta)
         self._by_code: dict[int, tuple[int, int, int]] | None = None
+        #: :meth:`limit` of the codes asked so far (``None``: no MUE row)
+        self.limits: dict[int, tuple[int, int, int] | None] = {}
+
+    def limit(self, code: int) -> tuple[int, int, int] | None:
+        """``(value, mai, row)`` of one code, ``None`` when the table has no row for it.
+
+        Read from the sorted ``code`` array and remembered (a bounded number of codes):
+        only the codes claims ask about are held in memory, not the whole table.
+        """
+        found = self.limits.get(code, _UNSEEN)
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]
+        import numpy as np
+
+        codes = self.code
+        at = int(codes.searchsorted(np.uint32(code))) if 0 <= code < 1 << 32 else len(codes)
+        found = None
+        if at < len(codes) and int(codes[at]) == code:
+            found = (int(self.value[at]), int(self.mai[at]), at)
+        if len(self.limits) >= 65536:
+            self.limits.clear()
+        self.limits[code] = found
+        return found
 
     def by_code(self) -> dict[int, tuple[int, int, int]]:
-        """``code int -> (value, mai, row)``."""
+        """``code int -> (value, mai, row)`` of every row (the checks use :meth:`limit`)."""
         found = self._by_code
         if found is None:
             code, value, mai = self.code.tolist(), self.value.tolist(), self.mai.tolist()
@@ -263,7 +288,7 @@ class MueTable(_Table):
 
 
 class AocTable(_Table):
-    """A loaded AOC table, with a dictionary view built on first use (9k rows)."""
+    """A loaded AOC table: each add-on code's rows read from the sorted arrays on first use."""
 
     NAMES = (
         "add_on",
@@ -279,6 +304,8 @@ class AocTable(_Table):
     def __init__(self, path: Path, meta: Mapping[str, Any]) -> None:
         super().__init__(path, meta)
         self._by_add_on: dict[int, list[tuple[int, int, int, int, int, int, int]]] | None = None
+        self._add_ons: frozenset[int] | None = None
+        self._rows_of: dict[int, list[tuple[int, int, int, int, int, int, int]]] = {}
         self._rules: dict[
             tuple[int, int],
             tuple[int, frozenset[int], list[tuple[int, int, int, int, int, int, int]]] | None,
@@ -304,7 +331,7 @@ class AocTable(_Table):
         cache = self._rules
         if key in cache:
             return cache[key]
-        rows = self.by_add_on().get(add_on, [])
+        rows = self.rows_of(add_on)
         bounds = self._bounds.get(add_on)
         if bounds is None:
             bounds = sorted({b for r in rows for b in (r[2], min(r[3], r[4]) + 1, r[5] + 1)})
@@ -327,8 +354,47 @@ class AocTable(_Table):
         cache[key] = found
         return found
 
+    def add_ons(self) -> frozenset[int]:
+        """The add-on codes the table has rows for."""
+        found = self._add_ons
+        if found is None:
+            import numpy as np
+
+            found = self._add_ons = frozenset(np.unique(self.add_on).tolist())
+        return found
+
+    def rows_of(self, add_on: int) -> list[tuple[int, int, int, int, int, int, int]]:
+        """The rows of one add-on code as :meth:`by_add_on` lists them (empty for a code
+        that is not an add-on), read from the sorted arrays and remembered."""
+        found = self._rows_of.get(add_on)
+        if found is not None:
+            return found
+        found = []
+        if add_on in self.add_ons():
+            import numpy as np
+
+            codes = self.add_on
+            low = int(codes.searchsorted(np.uint32(add_on)))
+            high = int(codes.searchsorted(np.uint32(add_on), side="right"))
+            columns = zip(
+                self.type[low:high].tolist(),
+                self.primary[low:high].tolist(),
+                self.effective[low:high].tolist(),
+                self.deletion[low:high].tolist(),
+                self.add_on_deletion[low:high].tolist(),
+                self.primary_deletion[low:high].tolist(),
+                range(low, high),
+                strict=True,
+            )
+            found = list(columns)
+        if len(self._rows_of) >= 65536:
+            self._rows_of.clear()
+        self._rows_of[add_on] = found
+        return found
+
     def by_add_on(self) -> dict[int, list[tuple[int, int, int, int, int, int, int]]]:
-        """``add-on -> [(type, primary, effective, deletion, add-on del., primary del., row)]``."""
+        """``add-on -> [(type, primary, effective, deletion, add-on del., primary del., row)]``
+        of every row (the checks use :meth:`add_ons` and :meth:`rows_of`)."""
         found = self._by_add_on
         if found is None:
             found = {}
@@ -347,6 +413,8 @@ class AocTable(_Table):
             self._by_add_on = found
         return found
 
+
+_UNSEEN = object()
 
 _KINDS: dict[str, type[_Table]] = {"ptp": PtpTable, "mue": MueTable, "aoc": AocTable}
 
