@@ -48,27 +48,42 @@ BULK = 5000
 
 
 class TitleIndex:
-    """Canonical code → title of one release, for the codes whose spelling is canonical."""
+    """Canonical code → title of one release, for the codes whose spelling is canonical.
 
-    __slots__ = ("_odd", "_titles", "release")
+    :attr:`titles` is a plain dict holding only those codes, so a column is answered by
+    ``map(index.titles.get, column)`` with no Python call per code.
+    """
+
+    __slots__ = ("release", "titles")
 
     def __init__(self, release: Release, titles: Mapping[str, str], spec: CodeSetSpec) -> None:
         self.release = release
-        self._titles = titles
-        self._odd = frozenset(code for code in titles if not _canonical(code, spec))
+        self.titles: dict[str, str] = {
+            code: title for code, title in titles.items() if title and _canonical(code, spec)
+        }
 
     def get(self, text: object) -> str | None:
         """The title of ``text`` when it is a canonical code with a title, else ``None``."""
         try:
-            found: str | None = self._titles.get(text)  # type: ignore[call-overload]
+            return self.titles.get(text)  # type: ignore[call-overload,no-any-return]
         except TypeError:  # unhashable: not a code
             return None
-        if found is None or text in self._odd:
-            return None
-        return found
+
+    def many(self, column: list[object]) -> tuple[list[str | None], bool]:
+        """:meth:`get` of each item of ``column``, and whether any is ``None``."""
+        titles = self.titles
+        try:
+            return list(map(titles.__getitem__, column)), False  # type: ignore[arg-type]
+        except (KeyError, TypeError):  # a miss (or an unhashable item) somewhere
+            pass
+        try:
+            out: list[str | None] = list(map(titles.get, column))  # type: ignore[arg-type]
+        except TypeError:  # an unhashable item: one at a time
+            out = [self.get(text) for text in column]
+        return out, True
 
     def __len__(self) -> int:
-        return len(self._titles) - len(self._odd)
+        return len(self.titles)
 
 
 def _canonical(code: str, spec: CodeSetSpec) -> bool:
