@@ -9,14 +9,12 @@ a generation counter. Each is a dict of at most :data:`BOUND` entries (emptied w
 * ``cache(("crosswalk parsed", code set))`` and the like: parsed and canonical spellings,
   the mappings built per release, and :data:`CHOICES` (the release a dateless call uses).
 
-:func:`answers` is the hot path: it keeps the registry it last read the answers from and
-asks for the current one (which looks for changed packs) at most every
-:data:`RECHECK` seconds; a rebuild in this process is seen at once.
+:func:`answers` is the hot path: it keeps the registry it last read the answers from, and
+asks :func:`codekit._registry.recent` for the current one.
 """
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 from codekit import _registry
@@ -24,11 +22,10 @@ from codekit import _registry
 if TYPE_CHECKING:
     from codekit._crosswalk._values import Mapping
 
-__all__ = ["ANSWERS_MAX", "BOUND", "CHOICES", "RECHECK", "answers", "cache"]
+__all__ = ["ANSWERS_MAX", "BOUND", "CHOICES", "answers", "cache"]
 
 ANSWERS_MAX = 65536
 BOUND = 262144
-RECHECK = 0.05
 #: ``(to, source, release)`` → ``(group, entry)`` of a dateless call.
 CHOICES = ("crosswalk choices",)
 _ANSWERS = ("crosswalk answers",)
@@ -36,8 +33,6 @@ _ANSWERS = ("crosswalk answers",)
 _Answers = dict[tuple[object, object, object], dict[str, tuple["Mapping", ...]]]
 _owner: object = None
 _sets: _Answers = {}
-_checked = -1.0
-_monotonic = time.monotonic
 
 
 def cache(key: object) -> dict[Any, Any]:
@@ -53,12 +48,10 @@ def answers(
 ) -> dict[str, tuple[Mapping, ...]] | None:
     """The answer dict of one kind of call (``None``: none yet, unless ``create``, or
     arguments that are not plain names)."""
-    global _owner, _sets, _checked
-    now = _monotonic()
-    if _owner is not _registry._registry or now - _checked >= RECHECK:
-        registry = _registry.current()
-        _sets = registry.memo(_ANSWERS, dict)
-        _owner, _checked = registry, now
+    global _owner, _sets
+    registry = _registry.recent()
+    if registry is not _owner:
+        _sets, _owner = registry.memo(_ANSWERS, dict), registry
     key = (to, source, release)
     try:
         found = _sets.get(key)
