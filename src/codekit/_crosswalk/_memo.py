@@ -9,12 +9,14 @@ a generation counter. Each is a dict of at most :data:`BOUND` entries (emptied w
 * ``cache(("crosswalk parsed", code set))`` and the like: parsed and canonical spellings,
   the mappings built per release, and :data:`CHOICES` (the release a dateless call uses).
 
-:func:`answers` is the hot path: it keeps the registry it last read the answers from, and
-asks :func:`codekit._registry.recent` for the current one.
+:func:`answers` is the hot path: it keeps the registry it last read the answers from and
+asks for the current one at most every :data:`codekit._registry.RECHECK` seconds (as
+:func:`codekit._registry.recent` does, inlined here: a call less per crosswalk call).
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from codekit import _registry
@@ -33,6 +35,8 @@ _ANSWERS = ("crosswalk answers",)
 _Answers = dict[tuple[object, object, object], dict[str, tuple["Mapping", ...]]]
 _owner: object = None
 _sets: _Answers = {}
+_checked = -1.0
+_monotonic = time.monotonic
 
 
 def cache(key: object) -> dict[Any, Any]:
@@ -48,10 +52,11 @@ def answers(
 ) -> dict[str, tuple[Mapping, ...]] | None:
     """The answer dict of one kind of call (``None``: none yet, unless ``create``, or
     arguments that are not plain names)."""
-    global _owner, _sets
-    registry = _registry.recent()
-    if registry is not _owner:
-        _sets, _owner = registry.memo(_ANSWERS, dict), registry
+    global _owner, _sets, _checked
+    now = _monotonic()
+    if _owner is not _registry._registry or now - _checked >= _registry.RECHECK:
+        registry = _registry.current()
+        _sets, _owner, _checked = registry.memo(_ANSWERS, dict), registry, now
     key = (to, source, release)
     try:
         found = _sets.get(key)
