@@ -110,9 +110,9 @@ class Registrar:
         return not (self._code_sets or self._tables or self._sections or self._deferred)
 
     def defer(self, sections: Iterable[str], build: Callable[[Registrar], None]) -> None:
-        """Register the values of ``sections`` later: ``build(registrar)`` runs the first time
-        one of them is read, and calls the registrar's methods for them.
+        """Register the values of ``sections`` when one of them is first read.
 
+        ``build(registrar)`` runs then, once, and calls the registrar's methods for them.
         ``sections`` are section names (``"page_section"``, ``"quota_policy"``,
         ``"quota_store"``, ``"descriptions"``, or a name given to :meth:`add_extension`).
         What ``build`` registers takes this plugin's place in precedence, as if registered
