@@ -128,3 +128,25 @@ def test_the_graph_counts_function_local_imports_and_skips_type_checking() -> No
 def test_no_import_cycles_among_the_package_modules() -> None:
     cycles = [sorted(c) for c in _cycles(_graph())]
     assert cycles == [], f"import cycles: {cycles}"
+
+
+def _registers(path: Path) -> bool:
+    """Whether a module defines a ``codekit_register`` hook at its top level."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(
+        isinstance(node, ast.FunctionDef)
+        and node.name == "codekit_register"
+        and any("hookimpl" in ast.unparse(d) for d in node.decorator_list)
+        for node in tree.body
+    )
+
+
+def test_default_plugins_are_every_builtin_hook_module() -> None:
+    """``DEFAULT_PLUGINS`` is kept by hand (so the registry build reads no directory and no
+    entry-point metadata); this check derives the list from the source instead, so a built-in
+    module that registers and is missing from it, or a stale name in it, fails here."""
+    from codekit._plugin.manager import DEFAULT_PLUGINS
+
+    hooked = {name for name, path in _modules().items() if _registers(path)}
+    assert set(DEFAULT_PLUGINS) == hooked
+    assert len(DEFAULT_PLUGINS) == len(set(DEFAULT_PLUGINS))

@@ -192,6 +192,34 @@ def test_plugins_add_crosswalks() -> None:
     assert "demo" not in {c.name for c in codekit.crosswalks()}
 
 
+class _Other:
+    """A crosswalk of the demo plugin's name that maps E11.9 elsewhere."""
+
+    __name__ = "other_crosswalk"
+
+    @hookimpl
+    def codekit_register(self, registrar: Registrar) -> None:
+        registrar.add_crosswalk(
+            CrosswalkSpec(name="demo", source="icd10cm", target="icd9cm"),
+            DataRelease(code_set="demo", release="1", effective=dt.date(2020, 1, 1)),
+            rows=[("E11.9", "250.90")],
+        )
+
+
+def test_crosswalk_answers_go_with_the_registry() -> None:
+    """The crosswalk's caches are the registry's: a rebuilt one answers from its own data."""
+    for _ in range(2):
+        with isolated_registry(_Plugin()):
+            for text in ("E11.9", "E119", "e11.9"):
+                assert [r.target for r in codekit.crosswalk(text, to="demo")] == [
+                    "250.00",
+                    "250.02",
+                ]
+        with isolated_registry(_Other()):
+            for text in ("E11.9", "E119", "e11.9"):
+                assert [r.target for r in codekit.crosswalk(text, to="demo")] == ["250.90"]
+
+
 def test_add_crosswalk_validates() -> None:
     registrar = Registrar("x")
     spec = CrosswalkSpec(name="x", source="icd10cm", target="icd9cm")

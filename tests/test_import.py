@@ -50,6 +50,10 @@ def test_first_lookup_opens_only_what_it_needs() -> None:
     assert isinstance(mods, list)
     for heavy in ("pandas", "numpy", "openpyxl", "cattrs", "urllib.request"):
         assert heavy not in mods, f"a lookup imported {heavy}"
+    # Page sections and quota policies/stores are deferred sections (Registrar.defer): the
+    # registry a lookup builds registers them without importing those capabilities.
+    for capability in ("codekit._pages.section", "codekit._quota.policy", "codekit._quota.stores"):
+        assert capability not in mods, f"a lookup imported {capability}"
 
 
 def _type_checking_imports(module: Path) -> dict[str, str]:

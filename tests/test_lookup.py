@@ -266,6 +266,19 @@ def test_describe_many_whole_column_path_agrees() -> None:
     assert many[-1] == codekit.describe("B20")  # the category, not the block of that name
 
 
+def test_describe_many_whole_column_with_unhashable_items() -> None:
+    """A column too big for the plain way, with items that are no codes at all: those are
+    ``None`` and the others are described as one at a time."""
+    from codekit import _registry
+
+    records = _registry.current().select("icd10cm", release="FY2024").source().records()
+    codes: list[object] = [r.code for r in records if r.kind == "code"][:6000]
+    column = [*codes, ["E11.9"], {"E11.9": 1}, "e11.9"]
+    many = codekit.describe_many(column, code_set="icd10cm", release="FY2024")  # type: ignore[arg-type]
+    assert many[-3:] == [None, None, codekit.describe("E11.9", release="FY2024")]
+    assert many[:-3] == [codekit.describe(str(c), release="FY2024") for c in codes]
+
+
 @pytest.mark.parametrize(
     ("given", "expected"),
     [

@@ -228,10 +228,9 @@ def _describe_in(chosen: Release, spec: CodeSetSpec, codes: Iterable[object]) ->
         index = _titles.index_of(chosen, spec)
     if index is None:
         return _describe_plainly(chosen, spec, column)
-    get = index.get
-    out = [get(text) for text in column]
-    missed = [at for at, text in enumerate(out) if text is None]
-    if missed:
+    out, missing = index.many(column)
+    if missing:
+        missed = [at for at, text in enumerate(out) if text is None]
         plainly = _describe_plainly(chosen, spec, [column[at] for at in missed])
         for at, text in zip(missed, plainly, strict=True):
             out[at] = text

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from codekit import _registry, _titles
@@ -70,23 +69,46 @@ def resolve(
     return spec, canonical, registry.select(spec.name, as_of=day, release=release)
 
 
-@lru_cache(maxsize=32768)
-def _cached_lookup(
+# Every cache here is the registry's (Registry.memo): a rebuilt registry starts with none.
+_ANSWERS = ("lookup answers",)  # (code, code_set, names, as_of, release) -> Code
+_SELECTED = ("lookup selected",)  # (code set, release) -> the release a dateless lookup uses
+_ENDS = ("lookup ends",)  # (code set, release id) -> the release a dated lookup answered from
+_NEWEST = ("lookup newest",)  # text as typed (or (text, code_set)) -> Code in the newest
+_ANSWERS_MAX = 32768
+
+
+#: One lookup question: code as typed, code set, candidate names, date, release id.
+_Question = tuple[str, "str | None", "tuple[str, ...] | None", "dt.date | None", "str | None"]
+
+
+def _cached_lookup(registry: _registry.Registry, question: _Question) -> tuple[Code, bool]:
+    """The lookup's answer, and whether it was remembered (by this registry)."""
+    answers: dict[_Question, Code] = registry.memo(_ANSWERS, dict)
+    found = answers.get(question)
+    if found is not None:
+        return found, True
+    found = _look_up(registry, *question)
+    if len(answers) >= _ANSWERS_MAX:
+        answers.clear()
+    answers[question] = found
+    return found, False
+
+
+def _look_up(  # noqa: PLR0917 - the question's five parts
+    registry: _registry.Registry,
     code: str,
     code_set: str | None,
     names: tuple[str, ...] | None,
     as_of: dt.date | None,
     release: str | None,
-    _gen: int,
 ) -> Code:
-    registry = _registry.current()
     if code_set is not None:
         spec = registry.spec(code_set)
         canonical = parse_for(code, spec)
     else:
         spec, canonical = choose(code, names, day=as_of, release=release)
     try:
-        chosen = _select(registry, spec.name, as_of, release, _gen)
+        chosen = _select(registry, spec.name, as_of, release)
     except UnknownReleaseError as exc:
         raise _with_hint(exc, code, spec.name) from None
     source = chosen.source()
@@ -104,26 +126,19 @@ def _cached_lookup(
 
 
 def _select(
-    registry: _registry.Registry, name: str, as_of: dt.date | None, release: str | None, gen: int
+    registry: _registry.Registry, name: str, as_of: dt.date | None, release: str | None
 ) -> Release:
-    """``registry.select``, remembered per registry generation for dateless questions (a
-    dated one may warn, which must happen on every call that answers from it)."""
-    global _selected_generation
+    """``registry.select``, remembered by the registry for dateless questions (a dated
+    one may warn, which must happen on every call that answers from it)."""
     if as_of is not None:
         return registry.select(name, as_of=as_of, release=release)
-    if _selected_generation != gen:
-        _selected.clear()
-        _selected_generation = gen
-    found = _selected.get((name, release))
+    selected: dict[tuple[str, str | None], Release] = registry.memo(_SELECTED, dict)
+    found = selected.get((name, release))
     if found is None:
-        if len(_selected) >= 256:  # release= spellings are the caller's: keep it bounded
-            _selected.clear()
-        found = _selected[(name, release)] = registry.select(name, release=release)
+        if len(selected) >= 256:  # release= spellings are the caller's: keep it bounded
+            selected.clear()
+        found = selected[(name, release)] = registry.select(name, release=release)
     return found
-
-
-_selected: dict[tuple[str, str | None], Release] = {}
-_selected_generation = -1
 
 
 def _with_hint(error: UnknownReleaseError, code: str, code_set: str) -> UnknownReleaseError:
@@ -166,7 +181,7 @@ def lookup(
     """
     if as_of is None and release is None and code_sets is None and kind is None:
         # The common case (newest release) skips date parsing and the LRU's key building.
-        if _fast_generation == _registry._generation:
+        if _fast_owner is _registry._registry:
             try:
                 hit = _fast.get(code if code_set is None else (code, code_set))
             except Exception:  # unhashable input: _newest says what is wrong
@@ -184,55 +199,43 @@ def lookup(
         raise UnknownReleaseError(
             code_set or "", f"release= takes a release id such as 'FY2024', not {release!r}"
         )
-    generation = _registry.generation()
-    if day is None:
-        return _cached_lookup(code, code_set, names, day, release, generation)
-    misses = _cached_lookup.cache_info().misses
-    found = _cached_lookup(code, code_set, names, day, release, generation)
-    if _cached_lookup.cache_info().misses == misses:
+    registry = _registry.current()
+    found, remembered = _cached_lookup(registry, (code, code_set, names, day, release))
+    if day is not None and remembered:
         # A remembered answer: the release chooser warned when it was first computed; a
         # date past the newest release says so on every call, never silently.
-        _warn_if_stale(found, day, generation)
+        _warn_if_stale(registry, found, day)
     return found
 
 
-def _warn_if_stale(found: Code, day: dt.date, generation: int) -> None:
-    global _ends_generation
-    if _ends_generation != generation:
-        _ends.clear()
-        _ends_generation = generation
+def _warn_if_stale(registry: _registry.Registry, found: Code, day: dt.date) -> None:
+    ends: dict[tuple[str, str], Release | None] = registry.memo(_ENDS, dict)
     key = (found.code_set, found.release)
-    if key not in _ends:
-        registry = _registry.current()
-        _ends[key] = next(
+    if key not in ends:
+        ends[key] = next(
             (r for r in registry.releases(found.code_set) if r.info.release == found.release),
             None,
         )
-    chosen = _ends[key]
+    chosen = ends[key]
     if chosen is not None and chosen.info.until is not None and day > chosen.info.until:
         warnings.warn(
-            _registry.stale_message(_registry.current().spec(found.code_set), chosen, day),
+            _registry.stale_message(registry.spec(found.code_set), chosen, day),
             StaleDataWarning,
             stacklevel=3,
         )
 
 
-# The release each dated lookup answered from, per registry generation.
-_ends: dict[tuple[str, str], Release | None] = {}
-_ends_generation = -1
-
-
 def _newest(code: str, code_set: str | None) -> Code:
     """:func:`lookup` in the newest release, remembered by the text as typed."""
-    global _fast_generation
+    global _fast, _fast_owner
     if not isinstance(code, str):
         raise InvalidCodeError(code, f"a code must be a string, not {type(code).__name__}")
     if code_set is not None:
         code_set_name(code_set)  # raises: not a code set name
-    if _fast_generation != _registry._generation:
-        _fast.clear()
-        _fast_generation = _registry._generation
-    hit = _cached_lookup(code, code_set, None, None, None, _fast_generation)
+    registry = _registry.current()
+    if _fast_owner is not registry:
+        _fast, _fast_owner = registry.memo(_NEWEST, dict), registry
+    hit, _ = _cached_lookup(registry, (code, code_set, None, None, None))
     if len(_fast) >= _FAST_MAX:
         _fast.clear()
     _fast[code if code_set is None else (code, code_set)] = hit
@@ -240,9 +243,9 @@ def _newest(code: str, code_set: str | None) -> Code:
 
 
 _FAST_MAX = 65536
-# Newest-release answers by the text as typed (or by (text, code_set) when one is named).
+# The hot path's view of the current registry's _NEWEST memo, and the registry it is of.
 _fast: dict[object, Code] = {}
-_fast_generation = -1
+_fast_owner: object = object()
 
 
 def get(
@@ -284,7 +287,7 @@ def describe(
         and release is None
         and code_sets is None
         and kind is None
-        and _fast_generation == _registry._generation
+        and _fast_owner is _registry._registry
     ):
         try:
             hit = _fast.get(code if code_set is None else (code, code_set))

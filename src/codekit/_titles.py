@@ -12,13 +12,13 @@ Indexes are built when they pay: at once for a large column of codes, and for si
 lookups only after a release has answered :data:`PROMOTE_AFTER` distinct codes the plain
 way (a process that looks up a few codes never reads a whole column). At most
 :data:`KEEP` indexes are kept, the least recently built dropped first; all are dropped
-when the registry is rebuilt.
+when the registry is rebuilt (they live in its
+:meth:`~codekit._tables.registry.Registry.memo`).
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from typing import TYPE_CHECKING
 
 from codekit import _registry
@@ -48,27 +48,42 @@ BULK = 5000
 
 
 class TitleIndex:
-    """Canonical code → title of one release, for the codes whose spelling is canonical."""
+    """Canonical code → title of one release, for the codes whose spelling is canonical.
 
-    __slots__ = ("_odd", "_titles", "release")
+    :attr:`titles` is a plain dict holding only those codes, so a column is answered by
+    ``map(index.titles.get, column)`` with no Python call per code.
+    """
+
+    __slots__ = ("release", "titles")
 
     def __init__(self, release: Release, titles: Mapping[str, str], spec: CodeSetSpec) -> None:
         self.release = release
-        self._titles = titles
-        self._odd = frozenset(code for code in titles if not _canonical(code, spec))
+        self.titles: dict[str, str] = {
+            code: title for code, title in titles.items() if title and _canonical(code, spec)
+        }
 
     def get(self, text: object) -> str | None:
         """The title of ``text`` when it is a canonical code with a title, else ``None``."""
         try:
-            found: str | None = self._titles.get(text)  # type: ignore[call-overload]
+            return self.titles.get(text)  # type: ignore[call-overload,no-any-return]
         except TypeError:  # unhashable: not a code
             return None
-        if found is None or text in self._odd:
-            return None
-        return found
+
+    def many(self, column: list[object]) -> tuple[list[str | None], bool]:
+        """:meth:`get` of each item of ``column``, and whether any is ``None``."""
+        titles = self.titles
+        try:
+            return list(map(titles.__getitem__, column)), False  # type: ignore[arg-type]
+        except (KeyError, TypeError):  # a miss (or an unhashable item) somewhere
+            pass
+        try:
+            out: list[str | None] = list(map(titles.get, column))  # type: ignore[arg-type]
+        except TypeError:  # an unhashable item: one at a time
+            out = [self.get(text) for text in column]
+        return out, True
 
     def __len__(self) -> int:
-        return len(self._titles) - len(self._odd)
+        return len(self.titles)
 
 
 def _canonical(code: str, spec: CodeSetSpec) -> bool:
@@ -78,50 +93,33 @@ def _canonical(code: str, spec: CodeSetSpec) -> bool:
         return False
 
 
-_lock = threading.Lock()
-_generation = -1
-# id(release) -> its index (None: its data has no description column); insertion order is
-# build order, for dropping the oldest.
-_indexes: dict[int, TitleIndex | None] = {}
-# code set name as the caller passed it -> the index of its newest release, once built
-_ready: dict[object, TitleIndex] = {}
-_misses: dict[object, int] = {}
-_RECHECK = 0.05
-_checked = -1.0
-_monotonic = time.monotonic
+class _Indexes:
+    """The indexes of one registry (held in its :meth:`~Registry.memo`)."""
+
+    __slots__ = ("built", "lock", "misses", "ready")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        #: id(release) -> its index (None: its data has no description column); insertion
+        #: order is build order, for dropping the oldest.
+        self.built: dict[int, TitleIndex | None] = {}
+        #: code set name as the caller passed it -> the index of its newest release
+        self.ready: dict[object, TitleIndex] = {}
+        self.misses: dict[object, int] = {}
 
 
-def _fresh() -> bool:
-    """Whether the indexes belong to the current registry (else they are dropped).
+_KEY = ("title indexes",)
 
-    Asks the registry to look for changed packs at most every :data:`_RECHECK` seconds
-    (the look costs more than the answer); in between a rebuild in this process is still
-    seen at once.
-    """
-    global _generation, _checked
-    now = _monotonic()
-    if now - _checked < _RECHECK:
-        current = _registry._generation
-    else:
-        current = _registry.generation()
-        _checked = now
-    if current == _generation:
-        return True
-    with _lock:
-        _indexes.clear()
-        _ready.clear()
-        _misses.clear()
-        _generation = current
-    return False
+
+def _indexes() -> _Indexes:
+    return _registry.recent().memo(_KEY, _Indexes)
 
 
 def newest_title(code_set: object, code: object) -> str | None:
     """The title of ``code`` in the newest release of ``code_set`` if the fast path knows
     it (``None``: ask the plain way)."""
-    if not _fresh():
-        return None
     try:
-        index = _ready.get(code_set)
+        index = _indexes().ready.get(code_set)
     except TypeError:  # an unhashable code_set: the plain way says what is wrong
         return None
     return index.get(code) if index is not None else None
@@ -130,39 +128,39 @@ def newest_title(code_set: object, code: object) -> str | None:
 def answered_plainly(code_set: str) -> None:
     """The plain way answered a code of ``code_set``'s newest release (a name the
     registry knows); past :data:`PROMOTE_AFTER` of them the release gets its index."""
-    seen = _misses.get(code_set, 0) + 1
-    _misses[code_set] = seen
-    if seen != PROMOTE_AFTER or not _fresh():
+    state = _indexes()
+    seen = state.misses.get(code_set, 0) + 1
+    state.misses[code_set] = seen
+    if seen != PROMOTE_AFTER:
         return
     registry = _registry.current()
     spec = registry.spec(code_set)
     index = index_of(registry.select(spec.name), spec)
     if index is not None:
-        _ready[code_set] = index
+        state.ready[code_set] = index
 
 
 def built(release: Release) -> TitleIndex | None:
     """The index of ``release`` if it has been built (never builds one)."""
-    _fresh()
-    found = _indexes.get(id(release))
+    found = _indexes().built.get(id(release))
     return found if found is not None and found.release is release else None
 
 
 def index_of(release: Release, spec: CodeSetSpec) -> TitleIndex | None:
     """The index of ``release``, built now if need be (``None``: its data source cannot
     give a whole description column, as a plugin's own source)."""
-    _fresh()
+    state = _indexes()
     key = id(release)
-    if key in _indexes:
-        found = _indexes[key]
+    if key in state.built:
+        found = state.built[key]
         if found is None or found.release is release:
             return found
     read = getattr(release.source(), "description_column", None)
     index = TitleIndex(release, read(), spec) if read is not None else None
-    with _lock:
-        while len(_indexes) >= KEEP:
-            dropped = _indexes.pop(next(iter(_indexes)))
-            for name in [n for n, kept in _ready.items() if kept is dropped]:
-                del _ready[name]
-        _indexes[key] = index
+    with state.lock:
+        while len(state.built) >= KEEP:
+            dropped = state.built.pop(next(iter(state.built)))
+            for name in [n for n, kept in state.ready.items() if kept is dropped]:
+                del state.ready[name]
+        state.built[key] = index
     return index

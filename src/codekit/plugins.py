@@ -25,13 +25,14 @@ The built-in code sets register themselves through exactly this interface.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 import pluggy
 
 from codekit._codesets.records import CodeRecord, CodeSource, MemoryCodeSource
 from codekit._codesets.spec import CodeGrammar, CodeSetSpec
 from codekit._crosswalk._values import CrosswalkSpec
-from codekit._pages.model import PagePart
-from codekit._pages.section import PageContext, PageSection
 from codekit._plugin.registrar import (
     AocPrimaries,
     DescriptionLookup,
@@ -39,6 +40,10 @@ from codekit._plugin.registrar import (
     QuotaStoreFactory,
     Registrar,
 )
+
+if TYPE_CHECKING:
+    from codekit._pages.model import PagePart
+    from codekit._pages.section import PageContext, PageSection
 
 __all__ = [
     "AocPrimaries",
@@ -60,3 +65,19 @@ __all__ = [
 
 #: Marker for plugin hook implementations: ``@hookimpl def codekit_register(registrar): ...``
 hookimpl = pluggy.HookimplMarker("codekit")
+
+#: The page values, imported on first use: a registry built for a lookup needs no pages.
+_LAZY = {
+    "PageContext": "codekit._pages.section",
+    "PagePart": "codekit._pages.model",
+    "PageSection": "codekit._pages.section",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

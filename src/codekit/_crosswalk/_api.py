@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from codekit import _registry
-from codekit._crosswalk._memo import ANSWERS_MAX, answers_of
+from codekit._crosswalk._memo import ANSWERS_MAX, CHOICES, answers, cache
 from codekit._crosswalk._registry import Entry, Group, candidates, groups, select
 from codekit._crosswalk._values import Crosswalk, Hcc, Mapping
 from codekit._dates import to_date
@@ -50,11 +49,13 @@ def _source_code(text: object, spec: CodeSetSpec | None) -> str | None:
     """The compact source code (no dot), or ``None`` when ``text`` is not one of its codes."""
     if not isinstance(text, str):
         return None
-    return _parsed(_registry.generation(), spec, text)
+    parsed: dict[str, str | None] = cache(("crosswalk parsed", None if spec is None else spec.name))
+    if text not in parsed:
+        parsed[text] = _parsed(spec, text)
+    return parsed[text]
 
 
-@lru_cache(maxsize=262144)
-def _parsed(generation: int, spec: CodeSetSpec | None, text: str) -> str | None:
+def _parsed(spec: CodeSetSpec | None, text: str) -> str | None:
     try:
         code, dot = compact(text)
     except InvalidCodeError:
@@ -65,12 +66,14 @@ def _parsed(generation: int, spec: CodeSetSpec | None, text: str) -> str | None:
     return None if canonical is None else canonical.replace(".", "")
 
 
-@lru_cache(maxsize=262144)
-def _canonical(generation: int, code_set: str, code: str) -> str:
-    spec = _spec(code_set)
-    if spec is None:
-        return code
-    return spec.parse(code, None) or code
+def _canonical(code_set: str, code: str) -> str:
+    """The canonical spelling of a compact code of ``code_set`` (as given if none)."""
+    done = cache(("crosswalk canonical", code_set))
+    found = done.get(code)
+    if found is None:
+        spec = _spec(code_set)
+        found = done[code] = code if spec is None else spec.parse(code, None) or code
+    return found
 
 
 def _choose(to: str, source: str | None, code: str | None) -> Group:
@@ -87,9 +90,6 @@ def _choose(to: str, source: str | None, code: str | None) -> Group:
     )
 
 
-_chosen: dict[tuple[int, object, str | None, str | None], tuple[Group, Entry]] = {}
-
-
 def _entry(
     to: str, source: str | None, code: str | None, as_of: Any, release: str | None
 ) -> tuple[Group, Entry]:
@@ -99,28 +99,24 @@ def _entry(
         )
     fast = as_of is None and isinstance(to, str) and isinstance(release, str | None)
     if fast:
-        key = (_registry.generation(), to, source, release)
-        hit = _chosen.get(key)
+        hit = cache(CHOICES).get((to, source, release))
         if hit is not None:
-            return hit
+            return hit  # type: ignore[no-any-return]
     found = candidates(to, source)
     group = _choose(to, source, code)
     day = None if as_of is None else to_date(as_of, "as_of")
     chosen = group, select(group, as_of=day, release=release)
     if fast and len(found) == 1:  # the answer does not depend on the code
-        if len(_chosen) > 256 or any(k[0] != key[0] for k in _chosen):
-            _chosen.clear()
-        _chosen[key] = chosen
+        cache(CHOICES)[to, source, release] = chosen
     return chosen
 
 
 def _mapping(source: str, row: Row, group: Group, entry: Entry, table: CrosswalkTable) -> Mapping:
     target, flags, attributes = row
     digits = f"{flags:05d}"
-    generation = _registry.generation()
     return Mapping(
         source=source,
-        target=None if target is None else _canonical(generation, group.spec.target, target),
+        target=None if target is None else _canonical(group.spec.target, target),
         source_code_set=group.spec.source,
         target_code_set=group.spec.target,
         crosswalk=group.spec.name,
@@ -155,9 +151,9 @@ def crosswalk(
     >>> [(m.target, m.flags) for m in codekit.crosswalk("250.00", to="icd10cm")]
     [('E11.9', '10000')]
     """
-    answers = answers_of(to, source, release) if as_of is None else None
-    if answers is not None and type(code) is str:
-        hit = answers.get(code)
+    memo = answers(to, source, release) if as_of is None and type(code) is str else None
+    if memo is not None:
+        hit = memo.get(code)
         if hit is not None:
             return hit
     group, entry = _entry(to, source, code, as_of, release)
@@ -168,17 +164,19 @@ def crosswalk(
     if key is None:
         title = spec.title if spec is not None else group.spec.source
         raise InvalidCodeError(code, f"{code!r} is not a well-formed {title} code")
-    results = _results(entry)
+    results = cache(("crosswalk results", id(entry)))
     found = results.get(key)
     if found is None:
         table = entry.table()
-        canonical = _canonical(_registry.generation(), group.spec.source, key)
+        canonical = _canonical(group.spec.source, key)
         found = tuple(_mapping(canonical, row, group, entry, table) for row in table.get(key))
         results[key] = found
-    if answers is not None and type(code) is str:
-        if len(answers) >= ANSWERS_MAX:
-            answers.clear()
-        answers[code] = found
+    if as_of is None and type(code) is str:
+        memo = answers(to, source, release, create=True)
+        if memo is not None:
+            if len(memo) >= ANSWERS_MAX:
+                memo.clear()
+            memo[code] = found
     return found
 
 
@@ -196,21 +194,6 @@ def unmapped_reason(code: str, *, to: str, source: str | None = None, as_of: Any
     except CodekitError:
         pass
     return f"{code}: no mapping in crosswalk {to}"
-
-
-_result_cache: dict[tuple[int, int], dict[str, tuple[Mapping, ...]]] = {}
-
-
-def _results(entry: Entry) -> dict[str, tuple[Mapping, ...]]:
-    """The mappings already built for one release (values are immutable, so shared)."""
-    generation = _registry.generation()
-    key = (generation, id(entry))
-    cache = _result_cache.get(key)
-    if cache is None:
-        if any(g != generation for g, _ in _result_cache):
-            _result_cache.clear()
-        cache = _result_cache.setdefault(key, {})
-    return cache
 
 
 def crosswalk_frame(
@@ -246,7 +229,6 @@ def crosswalk_frame(
     group, entry = _entry(to, source, first, as_of, release)
     spec = _spec(group.spec.source)
     table = entry.table()
-    generation = _registry.generation()
     positions, uniques = pd.factorize(series, use_na_sentinel=True)
 
     targets: list[str | None] = []
@@ -261,9 +243,7 @@ def crosswalk_frame(
             flags.append(0)
             labels.append(None)
         for target, flag, _ in rows:
-            targets.append(
-                None if target is None else _canonical(generation, group.spec.target, target)
-            )
+            targets.append(None if target is None else _canonical(group.spec.target, target))
             flags.append(flag)
             labels.append(None if target is None else table.labels.get(target))
         starts[number + 1] = len(targets)
@@ -379,7 +359,7 @@ def hccs(
         key = _source_code(code, spec)
         if key is None:
             raise InvalidCodeError(code, f"{code!r} is not a well-formed ICD-10-CM code")
-        canonical = _canonical(_registry.generation(), "icd10cm", key)
+        canonical = _canonical("icd10cm", key)
         for target, _, _ in table.get(key):
             if target is not None:
                 found.setdefault(target, set()).add(canonical)

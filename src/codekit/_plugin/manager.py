@@ -38,6 +38,13 @@ ENTRY_POINT_GROUP = "codekit"
 DISABLE_ENV = "CODEKIT_DISABLE_PLUGINS"
 
 #: Built-in plugins, registered exactly like third-party ones (their hooks are ``trylast``).
+#:
+#: Kept by hand, as pytest keeps its own: deriving it from the ``codekit`` entry points
+#: would lose every built-in to a stale or missing dist-info (an editable install, a
+#: vendored copy), and deriving it by walking the package would read a directory and
+#: import every module at the first lookup. ``tests/test_architecture.py`` derives the list
+#: from the source (every module with a ``codekit_register`` hook) and checks it is this
+#: one, so a new built-in is one line here and the test says when it is missing.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "codekit._codesets.icd10cm",
     "codekit._codesets.icd10pcs",

@@ -15,9 +15,8 @@ from codekit._codesets.spec import CodeSetSpec
 from codekit._crosswalk._source import crosswalk_source
 from codekit._crosswalk._values import CrosswalkSpec
 from codekit._normalize import compact_key
-from codekit._pages.section import PageSection
 from codekit._plugin.checks import check_record, check_release
-from codekit._plugin.loading import contained
+from codekit._plugin.loading import contained, describe_failure
 from codekit._tables.sections import (
     AOC_PRIMARIES,
     ASK_BACKENDS,
@@ -25,11 +24,13 @@ from codekit._tables.sections import (
     PAGE_SECTIONS,
     QUOTA_POLICIES,
     QUOTA_STORES,
+    Deferred,
     Section,
 )
 from codekit.models import DataRelease
 
 if TYPE_CHECKING:
+    from codekit._pages.section import PageSection
     from codekit._quota.policy import QuotaPolicy
     from codekit._quota.stores import QuotaStore
 
@@ -100,11 +101,35 @@ class Registrar:
         self._code_sets: list[tuple[CodeSetSpec, bool]] = []
         self._tables: list[_TableEntry] = []
         self._sections: dict[str, list[Any]] = {}
+        self._deferred: list[Deferred] = []
+        self._only: frozenset[str] | None = None  # a deferred build's sections
 
     @property
     def empty(self) -> bool:
         """Whether nothing has been registered through this registrar."""
-        return not (self._code_sets or self._tables or self._sections)
+        return not (self._code_sets or self._tables or self._sections or self._deferred)
+
+    def defer(self, sections: Iterable[str], build: Callable[[Registrar], None]) -> None:
+        """Register the values of ``sections`` when one of them is first read.
+
+        ``build(registrar)`` runs then, once, and calls the registrar's methods for them.
+        ``sections`` are section names (``"page_section"``, ``"quota_policy"``,
+        ``"quota_store"``, ``"descriptions"``, or a name given to :meth:`add_extension`).
+        What ``build`` registers takes this plugin's place in precedence, as if registered
+        at once, so nothing a plugin offers for pages or quotas is imported until a page is
+        built or a quota charged. ``build`` may register nothing else (no code set or table);
+        if it fails, the plugin is recorded as failed then, with a warning.
+
+        .. versionadded:: 0.2
+        """
+        if isinstance(sections, str):
+            sections = (sections,)
+        names = frozenset(sections) if isinstance(sections, Iterable) else frozenset()
+        if not names or not all(isinstance(n, str) and n for n in names):
+            raise TypeError("defer needs the names of the sections build registers")
+        if not callable(build):
+            raise TypeError("defer needs build, a function of the registrar")
+        self._deferred.append(Deferred(names, lambda: _run_deferred(self.plugin, names, build)))
 
     def add_table(
         self, kind: str, release: DataRelease, source: Callable[[], Any], *, spec: Any = None
@@ -133,7 +158,7 @@ class Registrar:
         self._tables.append(_TableEntry(release, factory, self.plugin, spec))
 
     def _add(self, section: Section[Any], value: Any) -> None:
-        self._sections.setdefault(section.name, []).append(value)
+        self.add_extension(section.name, value)
 
     def add_code_set(self, spec: CodeSetSpec, *, fallback: bool = False) -> None:
         """Register a code set. A ``fallback`` registration yields to another plugin's."""
@@ -190,6 +215,9 @@ class Registrar:
         """
         if not isinstance(kind, str) or not kind:
             raise TypeError(f"add_extension needs a section name, not {kind!r}")
+        if self._only is not None and kind not in self._only:
+            allowed = ", ".join(sorted(self._only))
+            raise TypeError(f"a deferred build registers in {allowed} only, not {kind!r}")
         self._sections.setdefault(kind, []).append(value)
 
     def add_crosswalk(
@@ -321,6 +349,8 @@ class Registrar:
 
         .. versionadded:: 0.2
         """
+        from codekit._pages.section import PageSection  # only when used
+
         if not isinstance(section, PageSection):
             raise TypeError(f"add_page_section takes a PageSection, not {type(section).__name__}")
         self._add(PAGE_SECTIONS, section)
@@ -339,6 +369,22 @@ class Registrar:
         if not callable(getattr(backend, "rephrase", None)):
             raise TypeError("add_ask_backend needs an object with a rephrase(question, answer)")
         self._add(ASK_BACKENDS, backend)
+
+
+def _run_deferred(
+    plugin: str, names: frozenset[str], build: Callable[[Registrar], None]
+) -> dict[str, list[Any]] | str:
+    """Run a deferred build: what it registered, or why it failed (see :meth:`Registrar.defer`)."""
+    registrar = Registrar(plugin)
+    registrar._only = names
+    try:
+        with contained():
+            build(registrar)
+    except Exception as exc:  # a plugin's build: contained, recorded as its failure
+        return describe_failure(exc)
+    if registrar._code_sets or registrar._tables or registrar._deferred:
+        return "a deferred build may only register section values, not code sets or tables"
+    return registrar._sections
 
 
 def _memoised(factory: SourceFactory) -> SourceFactory:

@@ -28,7 +28,7 @@ import attrs
 from codekit._tables import rule
 from codekit._tables.messages import coverage_hint, from_plugin, stale_message
 from codekit._tables.release import CODE_SET, Release, open_plugin_data
-from codekit._tables.sections import Section, SectionView
+from codekit._tables.sections import Section, SectionStore, SectionView
 from codekit.exceptions import (
     PluginError,
     PluginWarning,
@@ -73,9 +73,11 @@ class Registry:
         self._releases: dict[str, list[Release]] = self._tables[CODE_SET]
         self._failed_code_sets: dict[str, tuple[str, str]] = {}
         self.failures: dict[str, str] = {}
-        self._sections: dict[str, list[tuple[str, Any]]] = {}
         #: plugin name -> rank in precedence (0 first merged: highest).
         self._precedence: dict[str, int] = {}
+        self._sections = SectionStore(
+            lambda plugin: self._precedence.get(plugin, len(self._precedence)), self.fail
+        )
         #: (kind, name) -> each release's last day (``None``: open-ended), as ordered.
         self._table_ends: dict[tuple[str, str], list[dt.date | None]] = {}
         self._ends: dict[str, list[dt.date | None]] = {}
@@ -117,7 +119,9 @@ class Registry:
                 Release(info, entry.plugin, entry.factory, entry.spec)
             )
         for name, values in registrar._sections.items():
-            self._sections.setdefault(name, []).extend((registrar.plugin, v) for v in values)
+            self._sections.add(registrar.plugin, name, values)
+        for deferred in registrar._deferred:
+            self._sections.defer(registrar.plugin, deferred)
 
     def finish(self) -> None:
         """Drop releases of code sets nobody registered; order every table's releases."""
@@ -253,12 +257,12 @@ class Registry:
     # -- the sections -------------------------------------------------------------------
     def section(self, section: Section[_T]) -> SectionView[_T]:
         """What the plugins registered in one typed section, highest precedence first."""
-        return SectionView(section, self._sections.get(section.name, ()))
+        return SectionView(section, self._sections.entries(section.name))
 
     def extensions(self, kind: str) -> list[tuple[str, Any]]:
         """Values registered under a section's name, with the plugin that registered each,
         highest precedence first (the generic form of :meth:`section`)."""
-        return list(self._sections.get(kind, ()))
+        return list(self._sections.entries(kind))
 
     # -- caches -------------------------------------------------------------------------
     def memo(self, key: object, compute: Callable[[], _T]) -> _T:

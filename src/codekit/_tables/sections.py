@@ -12,13 +12,20 @@ before the built-ins (see :mod:`codekit._plugin.manager`). So:
   merges them: page sections let a higher one override a lower one's fields, descriptor
   providers and AOC primaries add up).
 
+A plugin may also hand over a section's values **later** (``Registrar.defer``): its
+:class:`Deferred` build runs the first time one of its sections is read, and its values
+take the plugin's place in precedence order as if registered at once. Built-ins defer the
+sections a lookup never reads (page sections, quota policies and stores), so building the
+registry imports none of those capabilities (see :class:`SectionStore`).
+
 Versioned data never goes through a section: it is a table (a later pack overrides an
 earlier one by the table rule, :mod:`codekit._tables.rule`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
@@ -37,7 +44,9 @@ __all__ = [
     "QUOTA_POLICIES",
     "QUOTA_STORES",
     "SECTIONS",
+    "Deferred",
     "Section",
+    "SectionStore",
     "SectionView",
 ]
 
@@ -114,3 +123,61 @@ SECTIONS: dict[str, Section[Any]] = {
         ASK_BACKENDS,
     )
 }
+
+
+@attrs.frozen(eq=False)
+class Deferred:
+    """Values of ``sections`` a plugin supplies on first use (``Registrar.defer``).
+
+    ``load()`` runs the plugin's build and returns what it registered, section name →
+    values, or why the build failed (a string; it never raises).
+    """
+
+    sections: frozenset[str]
+    load: Callable[[], Mapping[str, Sequence[Any]] | str]
+
+
+class SectionStore:
+    """Every plugin's section values, highest precedence first; deferred ones run on first read.
+
+    ``rank(plugin)`` is the plugin's place in precedence (lower is higher); ``fail(plugin,
+    message)`` records a deferred build that failed, as a plugin failure.
+    """
+
+    def __init__(self, rank: Callable[[str], int], fail: Callable[[str, str], None]) -> None:
+        self._entries: dict[str, list[tuple[str, Any]]] = {}
+        self._pending: dict[str, list[tuple[str, Deferred]]] = {}
+        self._done: set[int] = set()
+        self._rank = rank
+        self._fail = fail
+        self._lock = threading.RLock()
+
+    def add(self, plugin: str, name: str, values: Sequence[Any]) -> None:
+        """Append ``plugin``'s values of section ``name`` (plugins come in precedence order)."""
+        self._entries.setdefault(name, []).extend((plugin, v) for v in values)
+
+    def defer(self, plugin: str, deferred: Deferred) -> None:
+        """Hold ``plugin``'s deferred values until one of their sections is read."""
+        for name in deferred.sections:
+            self._pending.setdefault(name, []).append((plugin, deferred))
+
+    def entries(self, name: str) -> tuple[tuple[str, Any], ...]:
+        """``(plugin, value)`` pairs of section ``name``, highest precedence first."""
+        if name in self._pending:
+            self._resolve(name)
+        return tuple(self._entries.get(name, ()))
+
+    def _resolve(self, name: str) -> None:
+        with self._lock:
+            for plugin, deferred in self._pending.pop(name, ()):
+                if id(deferred) in self._done:
+                    continue
+                self._done.add(id(deferred))
+                loaded = deferred.load()
+                if isinstance(loaded, str):
+                    self._fail(plugin, loaded)
+                    continue
+                for section, values in loaded.items():
+                    held = self._entries.setdefault(section, [])
+                    held.extend((plugin, v) for v in values)
+                    held.sort(key=lambda entry: self._rank(entry[0]))  # stable: keeps order
