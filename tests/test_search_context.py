@@ -95,3 +95,17 @@ def test_every_drug_of_a_therapy_list_is_long_term_drug_therapy(text: str) -> No
 def test_a_finding_after_a_therapy_list_is_still_a_finding() -> None:
     found = codekit.suggest("On insulin and has a fever.", code_sets="icd10cm")
     assert {"Z79.4", "R50.9"} <= set(found.codes()), found.codes()
+
+
+@pytest.mark.usefixtures("_icd10cm")
+def test_a_word_matches_its_own_forms_not_longer_words_sharing_its_stem() -> None:
+    # Bug: "parking" was stemmed to "park" and matched "Parkinsonism" (G20.C). The forms of a
+    # word share its stem ("fractures" -> "fracture", "diabetic" -> "diabetes").
+    assert codekit.describe("G20.C", code_set="icd10cm").startswith("Parkinsonism")
+    found = codekit.suggest("Please renew the parking permit.", code_sets="icd10cm")
+    assert "G20.C" not in found.codes()
+    assert not found
+    fractures = codekit.suggest("Fractures of the forearm.", code_sets="icd10cm").codes()
+    assert any(code.startswith("S52") for code in fractures), fractures
+    diabetic = codekit.suggest("Diabetic, type 2.", code_sets="icd10cm").codes()
+    assert any(code.startswith("E11") for code in diabetic), diabetic
