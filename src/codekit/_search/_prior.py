@@ -60,11 +60,15 @@ def _default_tier(record: CodeRecord) -> tuple[int, int, str]:
 def default_codes(records: Sequence[CodeRecord]) -> dict[int, int]:
     """For each heading that may not be reported (by position in ``records``), the position
     of its default code: the billable code below it reached by taking, at each level, the
-    plainest child (see :func:`_default_tier`). Blocks and chapters have none."""
-    children: dict[str, list[int]] = {}
+    plainest child (see :func:`_default_tier`). Blocks and chapters have none.
+
+    Children are found by their parent's code *and kind* where the records say it: a block
+    may have the code of its only category (C50 "Malignant neoplasms of breast" holds the
+    category C50), and that category is no child of itself."""
+    children: dict[tuple[str, str | None], list[int]] = {}
     for i, record in enumerate(records):
         if record.parent is not None and record.kind not in _RANGES:
-            children.setdefault(record.parent, []).append(i)
+            children.setdefault((record.parent, record.parent_kind), []).append(i)
     tiers: dict[int, tuple[int, int, str]] = {}
 
     def plainness(child: int, title: str) -> tuple[int, int, int, str]:
@@ -81,13 +85,19 @@ def default_codes(records: Sequence[CodeRecord]) -> dict[int, int]:
             continue
         current, seen = i, {i}
         while not records[current].billable:
-            below = children.get(records[current].code, ())
+            heading = records[current]
+            below = [
+                c
+                for c in (
+                    *children.get((heading.code, heading.kind), ()),
+                    *children.get((heading.code, None), ()),  # records without parent kinds
+                )
+                if c not in seen
+            ]
             if not below:
                 break
-            title = records[current].description.lower()
+            title = heading.description.lower()
             current = min(below, key=lambda c: plainness(c, title))
-            if current in seen:
-                break
             seen.add(current)
         if records[current].billable and current != i:
             chosen[i] = current
