@@ -242,23 +242,50 @@ def _report_suggest() -> None:
     s_ranks: list[int | None] = []
     violations = 0
     negated_total = 0
+    # Precision and recall at k = the conditions a case names: of its first k suggestions,
+    # how many are one of its conditions; of its conditions, how many are among them.
+    relevant = returned = found = wanted = 0
+    junk = junk_suggested = 0
     for case in cases:
+        targets: list[list[str]] = case["targets"]  # type: ignore[assignment]
         got = suggest(str(case["text"]), limit=10).codes()
-        for target in case["targets"]:  # type: ignore[attr-defined]
+        if not targets:
+            junk += 1
+            junk_suggested += bool(got)
+            if os.environ.get("BENCH_VERBOSE") and got:
+                print(f"  suggest junk: {case['text']!r} got {got[:5]}")
+            continue
+        for target in targets:
             s_ranks.append(rank_of(target, got))
             if os.environ.get("BENCH_VERBOSE") and (rank_of(target, got) or 99) > 5:
                 print(f"  suggest miss: {case['text']!r} want {target[:3]} got {got[:5]}")
+        first = got[: len(targets)]
+        returned += len(first)
+        relevant += sum(1 for code in first if any(accepts(t, code) for t in targets))
+        wanted += len(targets)
+        found += sum(1 for t in targets if any(accepts(t, code) for code in first))
         for pattern in case.get("not", []):  # type: ignore[attr-defined]
             negated_total += 1
             if any(accepts([pattern], code) for code in got):
                 violations += 1
     h1, h5, mrr = metrics(s_ranks)
-    print(f"\nsuggest: judged set of {len(cases)} case texts, {len(s_ranks)} expected conditions")
-    print(f"{'hit@1':>6} {'hit@5':>6} {'MRR':>6} | negated conditions suggested")
-    print(f"{h1:6.3f} {h5:6.3f} {mrr:6.3f} | {violations} of {negated_total}")
     print(
-        f"(hit@1 is at most {len(cases) / len(s_ranks):.2f} here: a case's first suggestion "
-        "is one of its conditions)"
+        f"\nsuggest: judged set of {len(cases)} case texts, {len(s_ranks)} expected conditions,"
+        f" {junk} texts without a medical term"
+    )
+    print(
+        f"{'hit@1':>6} {'hit@5':>6} {'MRR':>6} | {'P@k':>5} {'R@k':>5} | negated suggested"
+        " | junk texts with a suggestion"
+    )
+    precision = relevant / returned if returned else 0.0
+    recall = found / wanted if wanted else 0.0
+    print(
+        f"{h1:6.3f} {h5:6.3f} {mrr:6.3f} | {precision:5.3f} {recall:5.3f} | "
+        f"{violations:>3} of {negated_total:<3}       | {junk_suggested} of {junk}"
+    )
+    print(
+        f"(hit@1 is at most {(len(cases) - junk) / len(s_ranks):.2f} here: a case's first "
+        "suggestion is one of its conditions; P@k and R@k: k = the conditions a case names)"
     )
 
 

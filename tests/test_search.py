@@ -352,6 +352,32 @@ def test_a_hit_shows_the_name_it_matched_and_where(search_cache: Path) -> None:
         assert (code.term, code.term_span) == ("T10", (0, 3))
 
 
+def test_a_search_works_out_what_its_hits_show_only_when_asked(
+    search_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bug (the autocomplete regression against round3-base): every search worked out the
+    # words its hits may show, although a keystroke's hits are rarely asked why.
+    from codekit._search import _explain
+
+    calls: list[object] = []
+    real = _explain.word_forms
+
+    def counted(*args: object) -> object:
+        calls.append(args)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_explain, "word_forms", counted)
+    monkeypatch.setattr(_engine, "word_forms", counted, raising=False)  # where it was called
+    with isolated_registry(SearchCodes(), builtins=False):
+        hits = codekit.search("high blood", code_sets="testdx")
+        assert hits.codes()[0] == "T20"
+        assert calls == []
+        assert hits[0].why() == "[High blood] pressure"
+        assert len(calls) == 1
+        assert hits[0].why() == "[High blood] pressure"
+        assert len(calls) == 1
+
+
 def test_one_index_serves_every_code_set_and_filters_by_code_set(search_cache: Path) -> None:
     with isolated_registry(SearchCodes(), builtins=False):
         assert codekit.search("open approach").codes() == ["P0001", "P0002"]

@@ -77,7 +77,8 @@ def test_hypertension_gives_i10_first() -> None:
 @pytest.mark.parametrize(
     "query",
     ["pneumonia", "asthma", "type 2 diabetes", "heart failure", "atrial fibrillation",
-     "anxiety", "migraine", "copd", "sepsis", "gout", "acute pharyngitis", "headache"],
+     "anxiety", "migraine", "copd", "sepsis", "gout", "acute pharyngitis", "headache",
+     "malignant neoplasm of breast", "breast cancer"],
 )  # fmt: skip
 def test_no_heading_ranks_above_a_billable_code_below_it(query: str) -> None:
     """A code that may not be reported comes after a reportable code of its own."""
@@ -93,6 +94,18 @@ def test_no_heading_ranks_above_a_billable_code_below_it(query: str) -> None:
             h for h in results[i:] if h.billable and h.code.replace(".", "").startswith(compact)
         ]
         assert below or not later, (query, hit.code)
+
+
+def test_a_category_in_a_block_of_the_same_code_lends_its_name_to_its_default_code() -> None:
+    # Bug: C50 is both a block and its only category; the category was taken for a child
+    # of itself, found no default code, and ranked first for "breast cancer". The Neoplasm
+    # Table gives breast, malignant primary, C50.9-: C50.919 for an unspecified female breast.
+    assert codekit.describe("C50.919", code_set="icd10cm") == (
+        "Malignant neoplasm of unspecified site of unspecified female breast"
+    )
+    codes = _codes("malignant neoplasm of breast")
+    assert codes[0] == "C50.919", codes
+    assert codes.index("C50.919") < codes.index("C50")
 
 
 # -- code-shaped queries ---------------------------------------------------------------------

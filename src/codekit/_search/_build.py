@@ -14,7 +14,8 @@ Layout of an index file:
   have it.
 * ``fts``: a contentless FTS5 table, one row per name: ``title`` (the name), ``terms`` (the
   other text) and ``cs`` (a token naming the release), with prefix indexes for prefixes of
-  one to six characters (every word may be a prefix).
+  two to six characters (every word of two letters or more may be a prefix; a word of one
+  letter is searched as itself).
 * ``vocab``: every word of the index with its document frequency (read into memory to check
   prefixes, expand long ones and find corrections), ``spell``: the deletion neighbourhood of
   every word of five letters or more (a misspelt word and its correction share a deletion).
@@ -63,12 +64,14 @@ __all__ = [
 ]
 
 #: Bumped whenever the layout or the text that is indexed changes (old files are rebuilt).
-INDEX_VERSION = 10
+INDEX_VERSION = 12
 
 #: Note kinds whose texts name the item itself (never excludes or "code first" notes).
 INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
 #: Of those, the kinds that are names of the item on their own (indexed as separate names).
 _NAME_NOTES = ("inclusion_term", "includes")
+#: The others: more text of the item, not names of their own.
+_OTHER_NOTES = tuple(kind for kind in INDEXED_NOTES if kind not in _NAME_NOTES)
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -86,7 +89,7 @@ CREATE TABLE docs (
 );
 CREATE VIRTUAL TABLE fts USING fts5(
     title, terms, cs, content='', tokenize='unicode61 remove_diacritics 2',
-    prefix='1 2 3 4 5 6'
+    prefix='2 3 4 5 6'
 );
 CREATE TABLE names (
     id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, size INTEGER NOT NULL,
@@ -97,6 +100,8 @@ CREATE TABLE spell (del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, wor
     WITHOUT ROWID;
 """
 
+#: Bytes of rows FTS5 holds in memory while an index is built (see :func:`fill`).
+_FTS_MEMORY = 64 << 20
 #: The ``size`` of rows of other text (short descriptions) is this plus the description's.
 OTHER_TEXT = 10000
 _UNCOUNTED = STOPWORDS | {"unspecified", "nos"}
@@ -170,14 +175,16 @@ def _names(record: CodeRecord) -> list[tuple[str, str]]:
     term are names; its short description and index terms are other text, in a row of their
     own (an empty name) that ranks after every name."""
     names = [(record.description, "")]
-    for kind in _NAME_NOTES:
-        names.extend((term, "") for term in record.notes.get(kind, ()))
+    notes = record.notes
+    if notes:
+        for kind in _NAME_NOTES:
+            names.extend((term, "") for term in notes.get(kind, ()))
     extra = []
     if record.short_description and record.short_description != record.description:
         extra.append(record.short_description)
-    for kind in INDEXED_NOTES:
-        if kind not in _NAME_NOTES:
-            extra.extend(record.notes.get(kind, ()))
+    if notes:
+        for kind in _OTHER_NOTES:
+            extra.extend(notes.get(kind, ()))
     if extra:
         names.append(("", "\n".join(extra)))
     return names
@@ -192,8 +199,26 @@ _Rank = tuple[Any, ...]
 _NameRow = tuple[_Rank, int, str, str, int, int, "str | None"]
 
 
+class _Sizes(dict[str, tuple[int, int, int]]):
+    """The counted words of names, each text measured once per build (headings lend their
+    names to their default codes, and many codes share a description): for a name, its
+    :func:`size`, its size with the words in parentheses, and its :func:`head_size`."""
+
+    def __missing__(self, text: str) -> tuple[int, int, int]:
+        bare = size(text)
+        full = size(text, full=True) if "(" in text or "[" in text else bare
+        head = head_size(text) if "," in text else bare
+        found = self[text] = (bare, full, head)
+        return found
+
+
 def _rank(
-    name: str, bare: int, record: CodeRecord, docid: int, *, lent_to: CodeRecord | None
+    name: str,
+    sizes: _Sizes,
+    record: CodeRecord,
+    docid: int,
+    *,
+    lent_to: CodeRecord | None,
 ) -> _Rank:
     """The static rank of a name (lower first).
 
@@ -206,9 +231,10 @@ def _rank(
     heading = (0 if owner.billable else 1, kind_rank(owner.kind))
     unspecified = 0 if "unspecified" in record.description.lower() else 1
     own = 0 if name == record.description else 1
+    bare, _, head = sizes[name]
     return (
         bare,
-        head_size(name) if "," in name else bare,
+        head,
         own,
         _encounter_rank(record.description),
         unspecified,
@@ -229,8 +255,12 @@ def fill(
     ``extra_names[cs]`` maps codes of the ``cs``-th source to more names (the index terms of
     an installed ICD-10-CM Alphabetic Index pack)."""
     con.executescript(_SCHEMA)
+    # FTS5 keeps this much of the rows in memory before it writes a segment: one build
+    # writes a few large segments instead of merging hundreds of small ones as it goes.
+    con.execute("INSERT INTO fts (fts, rank) VALUES ('hashsize', ?)", (_FTS_MEMORY,))
     docs: list[tuple[Any, ...]] = []
     names: list[_NameRow] = []
+    sizes = _Sizes()
     docid = 0
     for cs, source in enumerate(sources):
         more = extra_names[cs] if cs < len(extra_names) else {}
@@ -247,12 +277,12 @@ def fill(
                     record.kind,
                     int(record.billable),
                     record.description,
-                    size(record.description),
+                    sizes[record.description][0],
                     record.start,
                     record.end,
                 )
             )
-            _add_names(names, record, docid, docid, cs)
+            _add_names(names, record, docid, docid, cs, sizes=sizes)
         for heading, default in default_codes(records).items():
             _add_names(
                 names,
@@ -260,6 +290,7 @@ def fill(
                 first + heading,
                 first + default,
                 cs,
+                sizes=sizes,
                 lent_to=records[default],
             )
     names.sort(key=lambda n: n[0])
@@ -313,11 +344,12 @@ def _add_names(
     docid: int,
     cs: int,
     *,
+    sizes: _Sizes,
     lent_to: CodeRecord | None = None,
 ) -> None:
     """Append the name rows of ``record`` for the item ``docid`` (``record`` itself, or
     its default code ``lent_to`` that the heading ``record`` lends its names to)."""
-    described = size(record.description)
+    described = sizes[record.description][0]
     for name, extra in _names(record):
         if not name:  # other text: after every name, by the size of the description
             owner = lent_to or record
@@ -326,10 +358,9 @@ def _add_names(
                     *heading, 0, rankid)  # fmt: skip
             names.append((rank, docid, name, extra, described, cs, extra))
             continue
-        bare = size(name)
-        full = size(name, full=True) if "(" in name or "[" in name else bare
+        full = sizes[name][1]
         own = lent_to is None and name == record.description
-        rank = _rank(name, bare, record, rankid, lent_to=lent_to)
+        rank = _rank(name, sizes, record, rankid, lent_to=lent_to)
         names.append((rank, docid, name, extra, full, cs, None if own else name))
 
 
@@ -350,7 +381,6 @@ def build_index(
             con.execute("PRAGMA page_size = 4096")
             count = fill(con, sources, meta, extra_names)
             con.commit()
-            con.execute("VACUUM")
         finally:
             con.close()
         os.replace(aside, path)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from codekit import _registry
 from codekit._dates import to_date
 from codekit._search._build import OTHER_TEXT
-from codekit._search._explain import Reason, word_forms
+from codekit._search._explain import Reason, Wording
 from codekit._search._index import cached, index_for
 from codekit._search._limits import (
     MAX_LIMIT,
@@ -362,14 +362,14 @@ def run_search(key: tuple[Any, ...]) -> SearchResults:
         seen = {(r.source.label, r.doc[0]) for r in rows}
         if len(rows) < want and any(live):
             rows.extend(_text_rows(plans, groups, want - len(rows), filters, seen))
-    forms = word_forms(groups, corrections)
+    wording = Wording(groups, corrections)
     hits = []
     for r in rows[offset : offset + limit]:
         reason = None
         if r.order[0] == 0:  # a code match
             term, span = r.doc[1], _code_span(r.doc[1], code or "")
         else:
-            term, span, reason = "", (0, 0), Reason(r.term or r.doc[4], forms)
+            term, span, reason = "", (0, 0), Reason(r.term or r.doc[4], wording)
         hits.append(
             SearchHit(
                 code=r.doc[1],

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from codekit._search._plan import Group
 
-__all__ = ["Forms", "Reason", "explain", "word_forms"]
+__all__ = ["Forms", "Reason", "Wording", "explain", "word_forms"]
 
 #: The words a name may show for a query: (whole words, prefixes).
 Forms = tuple[frozenset[str], tuple[str, ...]]
@@ -65,18 +65,36 @@ def explain(
     return best[1], best[2]
 
 
+class Wording:
+    """The words the hits of one query may show (see :func:`word_forms`), worked out when
+    the first of its hits is explained: most searches (keystrokes) never ask."""
+
+    __slots__ = ("_corrections", "_forms", "_groups")
+
+    def __init__(self, groups: Sequence[Group], corrections: Mapping[str, Sequence[str]]) -> None:
+        self._groups = groups
+        self._corrections = corrections
+        self._forms: Forms | None = None
+
+    @property
+    def forms(self) -> Forms:
+        if self._forms is None:
+            self._forms = word_forms(self._groups, self._corrections)
+        return self._forms
+
+
 class Reason:
     """Why a hit matched, worked out when first asked (see :func:`explain`)."""
 
-    __slots__ = ("_done", "forms", "text")
+    __slots__ = ("_done", "text", "wording")
 
-    def __init__(self, text: str, forms: Forms) -> None:
+    def __init__(self, text: str, wording: Wording) -> None:
         self.text = text
-        self.forms = forms
+        self.wording = wording
         self._done: tuple[str, tuple[int, int]] | None = None
 
     def result(self) -> tuple[str, tuple[int, int]]:
         """(the line of the name that shows the query's words, their span)."""
         if self._done is None:
-            self._done = explain(self.text, self.forms)
+            self._done = explain(self.text, self.wording.forms)
         return self._done

@@ -121,6 +121,16 @@ def _prefix_form(index: View, prefix: str) -> str:
     return _quote(prefix) + "*"
 
 
+#: How many words starting with a stem are checked for being forms of it.
+_MAX_FORMS = 64
+
+
+def _word_forms(index: View, root: str) -> list[str]:
+    """The words of the index that are forms of the stem ``root`` (their own stem is it:
+    "fracture", "fractured" for "fractur"; not "parkinsonism" for "park")."""
+    return [w for w in index.completions(root, _MAX_FORMS) if stem(w) == root]
+
+
 class _Plan:
     """A query compiled for one index: an FTS5 expression per group (or None)."""
 
@@ -157,8 +167,8 @@ class _Plan:
         root = stem(word)
         if not prefix:
             forms = [_quote(word)] if index.has_word(word) else []
-            if root != word and index.has_prefix(root):
-                forms.append(_prefix_form(index, root))
+            if root != word:
+                forms.extend(_quote(w) for w in _word_forms(index, root) if w != word)
             return forms
         if root != word and index.has_prefix(root):
             if word.startswith(root):

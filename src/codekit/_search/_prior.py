@@ -32,12 +32,12 @@ _WITH_UNSPECIFIED = re.compile(r"\bwith unspecified\b", re.IGNORECASE)
 _OTHER = re.compile(r"\bother\b", re.IGNORECASE)
 
 
-def _default_tier(record: CodeRecord, parent: CodeRecord) -> tuple[int, int, int, str]:
-    """How plainly ``record`` is the unqualified code of its heading ``parent`` (lower is
-    plainer): the heading's own title first, then an "unspecified"/"NOS"/"uncomplicated"
-    wording, then the residual ``...9`` code that is not an "other" code nor one "with
-    unspecified" complications, then any "unspecified" wording; among equals, the residual
-    ``...9`` code, then code order."""
+def _default_tier(record: CodeRecord) -> tuple[int, int, str]:
+    """How plainly ``record`` is the unqualified code of its heading (lower is plainer),
+    after the child with the heading's own title (see :func:`default_codes`): an
+    "unspecified"/"NOS"/"uncomplicated" wording, then the residual ``...9`` code that is
+    not an "other" code nor one "with unspecified" complications, then any "unspecified"
+    wording; among equals, the residual ``...9`` code, then code order."""
     text = record.description
     lowered = text.lower()
     names = [text, *record.notes.get("inclusion_term", ())]
@@ -54,30 +54,50 @@ def _default_tier(record: CodeRecord, parent: CodeRecord) -> tuple[int, int, int
         tier = 2
     else:
         tier = 3
-    return (0 if lowered == parent.description.lower() else 1, tier, 0 if nine else 1, record.code)
+    return (tier, 0 if nine else 1, record.code)
 
 
 def default_codes(records: Sequence[CodeRecord]) -> dict[int, int]:
     """For each heading that may not be reported (by position in ``records``), the position
     of its default code: the billable code below it reached by taking, at each level, the
-    plainest child (see :func:`_default_tier`). Blocks and chapters have none."""
-    children: dict[str, list[int]] = {}
+    plainest child (see :func:`_default_tier`). Blocks and chapters have none.
+
+    Children are found by their parent's code *and kind* where the records say it: a block
+    may have the code of its only category (C50 "Malignant neoplasms of breast" holds the
+    category C50), and that category is no child of itself."""
+    children: dict[tuple[str, str | None], list[int]] = {}
     for i, record in enumerate(records):
         if record.parent is not None and record.kind not in _RANGES:
-            children.setdefault(record.parent, []).append(i)
+            children.setdefault((record.parent, record.parent_kind), []).append(i)
+    tiers: dict[int, tuple[int, int, str]] = {}
+
+    def plainness(child: int, title: str) -> tuple[int, int, int, str]:
+        # The heading's own title first; the rest of the tier does not depend on the
+        # heading, so it is worked out once per child.
+        tier = tiers.get(child)
+        if tier is None:
+            tier = tiers[child] = _default_tier(records[child])
+        return (0 if records[child].description.lower() == title else 1, *tier)
+
     chosen: dict[int, int] = {}
     for i, record in enumerate(records):
         if record.billable or record.kind in _RANGES:
             continue
         current, seen = i, {i}
         while not records[current].billable:
-            below = children.get(records[current].code, ())
+            heading = records[current]
+            below = [
+                c
+                for c in (
+                    *children.get((heading.code, heading.kind), ()),
+                    *children.get((heading.code, None), ()),  # records without parent kinds
+                )
+                if c not in seen
+            ]
             if not below:
                 break
-            parent = records[current]
-            current = min(below, key=lambda c: _default_tier(records[c], parent))
-            if current in seen:
-                break
+            title = heading.description.lower()
+            current = min(below, key=lambda c: plainness(c, title))
             seen.add(current)
         if records[current].billable and current != i:
             chosen[i] = current

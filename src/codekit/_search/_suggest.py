@@ -51,6 +51,15 @@ _POST_NEGATION = (
     r"excluded|resolved|free)"
 )
 _PRE = re.compile(rf"\b(?:{_PRE_NEGATION})\b", re.IGNORECASE)
+#: Triggers that negate the noun phrase after them ("no fever"), or a list of noun phrases
+#: closed by a coordinator ("no fever, chills or cough"): a comma that starts no such list
+#: ends their scope ("no fever, productive cough": the cough is there). Verbs ("denies")
+#: take the whole list after them.
+_DETERMINERS = frozenset(
+    {"no", "not", "without", "never", "none", "neither", "nor", "free of", "absence of",
+     "absent", "resolved"}
+)  # fmt: skip
+_LIST_CLOSER = re.compile(r"\b(?:or|nor|and)\b", re.IGNORECASE)
 _POST = re.compile(rf"\b{_POST_NEGATION}\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.;:!?\n]|\s-\s")
 #: Where a finding negated after it ("... was ruled out") begins: after one of these.
@@ -109,6 +118,8 @@ def negated_spans(text: str) -> list[tuple[int, int]]:
     scope_starts = [start for start, _ in scope]
     scope_ends = [end for _, end in scope]
     separators = [i for i, c in enumerate(text) if c in _SEPARATORS]
+    commas = [i for i in separators if text[i] == ","]
+    closers = [m.start() for m in _LIST_CLOSER.finditer(text)]
     spans: list[tuple[int, int]] = []
     for match in _PRE.finditer(text):
         start = match.end()
@@ -117,6 +128,8 @@ def negated_spans(text: str) -> list[tuple[int, int]]:
         j = bisect.bisect_left(scope_starts, start)
         if j < len(scope) and scope_ends[j] <= end:
             end = scope_starts[j]
+        if " ".join(match.group().lower().split()) in _DETERMINERS:
+            end = _list_end(commas, closers, start, end)
         if end > start:
             spans.append((match.start(), end))
     for match in _POST.finditer(text):
@@ -130,6 +143,17 @@ def negated_spans(text: str) -> list[tuple[int, int]]:
         if match.start() > begin:
             spans.append((begin, match.end()))
     return _merge(spans)
+
+
+def _list_end(commas: Sequence[int], closers: Sequence[int], start: int, end: int) -> int:
+    """Where the scope of a determiner trigger ("no") that starts at ``start`` and may reach
+    ``end`` ends: at its first comma, unless a coordinator after that comma closes a list
+    ("no fever, chills or cough")."""
+    c = bisect.bisect_left(commas, start)
+    if c == len(commas) or commas[c] >= end:
+        return end
+    k = bisect.bisect_left(closers, commas[c])
+    return end if k < len(closers) and closers[k] < end else commas[c]
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -284,6 +308,8 @@ def _scan_therapy(
             continue
         for size in range(len(drug), 0, -1):
             run = drug[:size]
+            if run[-1].text in STOPWORDS:
+                continue
             phrase = " ".join([THERAPY_WORDING, *(w.text for w in run)])
             found = _search_run(indexes, phrase, day)
             if not found:
