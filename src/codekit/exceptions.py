@@ -17,6 +17,7 @@ __all__ = [
     "DataError",
     "DataFileError",
     "DownloadError",
+    "GroupingError",
     "IncompleteReleaseError",
     "IntegrationError",
     "InvalidClaimError",
@@ -375,3 +376,8 @@ class IntegrationError(CodekitError, RuntimeError):
     """An optional integration (Spark, Polars, pyarrow, FHIR) cannot run as asked: its extra
     is not installed (``pip install 'codekit[spark]'``), or the session or value given cannot
     be used (the message says what to do instead)."""
+
+
+class GroupingError(CodekitError, RuntimeError):
+    """A grouper could not group a claim (the engine refused it or failed); the message
+    names the claim, the grouper version and the engine's reason."""

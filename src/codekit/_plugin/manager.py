@@ -48,6 +48,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "codekit._codesets.icd9cm",
     "codekit._codesets.icd9pcs",
     "codekit._crosswalk.plugin",
+    "codekit._grouping.plugin",
     "codekit._edits.ncci.store",
     "codekit._codesets.packs",
     "codekit._codesets.packaged",
