@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from codekit._crosswalk._values import Crosswalk as Crosswalk
     from codekit._crosswalk._values import Hcc as Hcc
     from codekit._crosswalk._values import Mapping as Mapping
+    from codekit._edits.institutional import ClaimDiagnosis as ClaimDiagnosis
+    from codekit._edits.institutional import ClaimProcedure as ClaimProcedure
+    from codekit._edits.institutional import InstitutionalClaim as InstitutionalClaim
     from codekit._edits.ncci.batch import check_claims as check_claims
     from codekit._edits.ncci.engine import addon_primaries as addon_primaries
     from codekit._edits.ncci.engine import check_claim as check_claim
@@ -70,6 +73,9 @@ _LAZY: dict[str, str] = {
     "ask": "codekit._assistant",
     "Claim": "codekit._edits.ncci.model",
     "ClaimLine": "codekit._edits.ncci.model",
+    "ClaimDiagnosis": "codekit._edits.institutional",
+    "ClaimProcedure": "codekit._edits.institutional",
+    "InstitutionalClaim": "codekit._edits.institutional",
     "EditReport": "codekit._edits.ncci.model",
     "Finding": "codekit._edits.ncci.model",
     "addon_primaries": "codekit._edits.ncci.engine",

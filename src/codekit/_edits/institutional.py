@@ -1,0 +1,515 @@
+"""The institutional (inpatient) claim: :class:`InstitutionalClaim` with its
+:class:`ClaimDiagnosis` and :class:`ClaimProcedure` values.
+
+It carries what the UB-04 / 837I gives the Medicare Code Editor and an MS-DRG grouper: the
+principal, admitting and (at most 24) secondary diagnoses with their present-on-admission
+indicators, (at most 25) ICD-10-PCS procedures with their dates, the patient's age and sex,
+the discharge status and the admission and discharge dates. Codes are normalised the way the
+rest of codekit normalises them (``e11.9`` and ``E119`` are both ``E11.9``); whether a code
+is valid on the discharge date is the MCE's question, not the value's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from codekit._codesets.icd10cm import SPEC as ICD10CM
+from codekit._codesets.icd10pcs import SPEC as ICD10PCS
+from codekit._dates import to_date
+from codekit._edits.fields import _missing, _whole
+from codekit._normalize import parse_for
+from codekit.exceptions import InvalidClaimError, InvalidCodeError, InvalidDateError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from codekit._codesets.spec import CodeSetSpec
+
+__all__ = [
+    "MAX_PROCEDURES",
+    "MAX_SECONDARY",
+    "POA_VALUES",
+    "ClaimDiagnosis",
+    "ClaimProcedure",
+    "InstitutionalClaim",
+    "Poa",
+    "Sex",
+]
+
+Poa = Literal["Y", "N", "U", "W", "1"]
+Sex = Literal["M", "F", "U"]
+#: The present-on-admission indicators of the UB-04 (``1``: exempt from POA reporting).
+POA_VALUES: tuple[Poa, ...] = ("Y", "N", "U", "W", "1")
+SEXES: tuple[Sex, ...] = ("M", "F", "U")
+#: The UB-04 / 837I carry a principal and 24 other diagnoses, and 25 procedures.
+MAX_SECONDARY, MAX_PROCEDURES = 24, 25
+#: The ages the MCE accepts (its "invalid age" edit fires outside them).
+MIN_AGE, MAX_AGE = 0, 124
+#: Longer text cannot be a code; refusing it first keeps the cost of any input bounded.
+_LONGEST_CODE = 16
+
+
+def _code_of(value: object, spec: CodeSetSpec, field: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidClaimError(
+            f"a {spec.title} code must be text, not {type(value).__name__} (read CSV files "
+            "with dtype=str so that codes keep their letters and leading zeros)",
+            field=field,
+            value=value,
+        )
+    if len(value) > _LONGEST_CODE * 2:
+        raise InvalidClaimError(
+            f"{value[:20]!r}... is too long to be a {spec.title} code", field=field, value=value
+        )
+    try:
+        return parse_for(value, spec)
+    except InvalidCodeError:
+        raise InvalidClaimError(
+            f"{value!r} is not a well-formed {spec.title} code; write it like "
+            + ("E11.9 or E119" if spec is ICD10CM else "0DTJ4ZZ"),
+            field=field,
+            value=value,
+        ) from None
+
+
+def _diagnosis_code(value: object) -> str:
+    return _code_of(value, ICD10CM, "code")
+
+
+def _procedure_code(value: object) -> str:
+    return _code_of(value, ICD10PCS, "code")
+
+
+def _poa(value: object) -> Poa | None:
+    if value is None or _missing(value):
+        return None
+    number = None if isinstance(value, str) else _whole(value)
+    text = str(number) if number is not None else value
+    if isinstance(text, str):
+        key = text.strip().upper()
+        if key == "":
+            return None
+        if key in POA_VALUES:
+            return key
+    raise InvalidClaimError(
+        f"POA indicator {value!r} is not one of Y, N, U, W or 1 (exempt); leave it out "
+        "(None) when it is not reported",
+        field="poa",
+        value=value,
+    )
+
+
+def _day(value: object, field: str) -> dt.date:
+    number = None if isinstance(value, str) else _whole(value)
+    text: object = str(number) if number is not None else value
+    if isinstance(text, str) and len(text.strip()) == 8 and text.strip().isdigit():
+        digits = text.strip()  # YYYYMMDD, as CMS writes dates
+        text = f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and str(dtype).startswith("datetime64"):  # numpy.datetime64
+        text = value.astype("datetime64[D]").item()  # type: ignore[attr-defined]
+    try:
+        return to_date(text, field)
+    except (InvalidDateError, ValueError):
+        raise InvalidClaimError(
+            f"{field} {value!r} is not a date; use YYYY-MM-DD", field=field, value=value
+        ) from None
+
+
+def _optional_day(value: object, field: str) -> dt.date | None:
+    return None if value is None or _missing(value) else _day(value, field)
+
+
+def _procedure_date(value: object) -> dt.date | None:
+    return _optional_day(value, "date")
+
+
+@attrs.frozen
+class ClaimDiagnosis:
+    """An ICD-10-CM diagnosis with its present-on-admission indicator (``None``: not reported)."""
+
+    code: str = attrs.field(converter=_diagnosis_code)
+    poa: Poa | None = attrs.field(default=None, converter=_poa)
+
+    @classmethod
+    def read(cls, value: object, field: str) -> ClaimDiagnosis:
+        """A diagnosis from a code, a mapping ``{"code": ..., "poa": ...}`` or a value."""
+        if isinstance(value, ClaimDiagnosis):
+            return value
+        try:
+            if isinstance(value, Mapping):
+                unknown = sorted(map(str, set(value) - {"code", "poa"}))
+                if unknown:
+                    raise InvalidClaimError(
+                        f"unknown diagnosis key(s) {', '.join(map(repr, unknown))}; a "
+                        "diagnosis takes code and poa",
+                        field=field,
+                    )
+                if value.get("code") is None:
+                    raise InvalidClaimError("the diagnosis code is missing", field=field)
+                return cls(value["code"], value.get("poa"))
+            return cls(value)
+        except InvalidClaimError as exc:
+            raise _within(exc, field) from None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The mapping :meth:`read` takes."""
+        return {"code": self.code, "poa": self.poa}
+
+
+@attrs.frozen
+class ClaimProcedure:
+    """An ICD-10-PCS procedure with the date it was performed (``None``: not reported)."""
+
+    code: str = attrs.field(converter=_procedure_code)
+    date: dt.date | None = attrs.field(default=None, converter=_procedure_date)
+
+    @classmethod
+    def read(cls, value: object, field: str) -> ClaimProcedure:
+        """A procedure from a code, a mapping ``{"code": ..., "date": ...}`` or a value."""
+        if isinstance(value, ClaimProcedure):
+            return value
+        try:
+            if isinstance(value, Mapping):
+                unknown = sorted(map(str, set(value) - {"code", "date"}))
+                if unknown:
+                    raise InvalidClaimError(
+                        f"unknown procedure key(s) {', '.join(map(repr, unknown))}; a "
+                        "procedure takes code and date",
+                        field=field,
+                    )
+                if value.get("code") is None:
+                    raise InvalidClaimError("the procedure code is missing", field=field)
+                return cls(value["code"], value.get("date"))
+            return cls(value)
+        except InvalidClaimError as exc:
+            raise _within(exc, field) from None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The mapping :meth:`read` takes (the date as ISO text)."""
+        return {"code": self.code, "date": None if self.date is None else self.date.isoformat()}
+
+
+def _within(exc: InvalidClaimError, field: str) -> InvalidClaimError:
+    """``exc`` restated for the claim field that holds the item (``secondary[3].poa``)."""
+    inner = exc.field
+    where = field if inner in (None, field) else f"{field}.{inner}"
+    message = str(exc).split(": ", 1)[-1]
+    return InvalidClaimError(message, field=where, value=exc.value)
+
+
+def _items(value: object, field: str, most: int) -> list[object]:
+    """The items of a list field (a list, a tuple, a Series, or codes in one text)."""
+    if value is None or _missing(value):
+        return []
+    if isinstance(value, str):
+        items: list[object] = list(value.replace(",", " ").split()[: most + 1])
+    elif isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+        items = []
+        for item in value:
+            items.append(item)
+            if len(items) > most:
+                break
+    else:
+        raise InvalidClaimError(
+            f"{field} must be a list, not {type(value).__name__}", field=field, value=value
+        )
+    if len(items) > most:
+        raise InvalidClaimError(
+            f"a claim carries at most {most} {field} (as the UB-04 and 837I do); "
+            "split the stay's claim or drop the codes that do not affect payment",
+            field=field,
+        )
+    return items
+
+
+def _secondary(value: object) -> tuple[ClaimDiagnosis, ...]:
+    items = _items(value, "secondary", MAX_SECONDARY)
+    return tuple(ClaimDiagnosis.read(item, f"secondary[{i}]") for i, item in enumerate(items))
+
+
+def _procedures(value: object) -> tuple[ClaimProcedure, ...]:
+    items = _items(value, "procedures", MAX_PROCEDURES)
+    return tuple(ClaimProcedure.read(item, f"procedures[{i}]") for i, item in enumerate(items))
+
+
+def _principal(value: object) -> ClaimDiagnosis:
+    if value is None or _missing(value):
+        raise InvalidClaimError(
+            "the principal diagnosis is missing; every inpatient claim has one",
+            field="principal",
+        )
+    return ClaimDiagnosis.read(value, "principal")
+
+
+def _admitting(value: object) -> ClaimDiagnosis | None:
+    if value is None or _missing(value) or value == "":
+        return None
+    return ClaimDiagnosis.read(value, "admitting")
+
+
+def _age(value: object) -> int:
+    number = None if isinstance(value, str) else _whole(value)
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 3:
+        number = int(value.strip())
+    if number is None or not MIN_AGE <= number <= MAX_AGE:
+        raise InvalidClaimError(
+            f"age must be a whole number of years from {MIN_AGE} to {MAX_AGE} (the ages the "
+            f"Medicare Code Editor accepts), not {value!r}; newborns are 0",
+            field="age",
+            value=value,
+        )
+    return number
+
+
+_SEX_ALIASES: dict[str, Sex] = {"M": "M", "MALE": "M", "F": "F", "FEMALE": "F", "U": "U"}
+
+
+def _sex(value: object) -> Sex:
+    sex = _SEX_ALIASES.get(value.strip().upper()) if isinstance(value, str) else None
+    if sex is None:
+        raise InvalidClaimError(
+            f"sex must be M, F or U (unknown), as on the UB-04, not {value!r}",
+            field="sex",
+            value=value,
+        )
+    return sex
+
+
+def _discharge_status(value: object) -> int:
+    number = None if isinstance(value, str) else _whole(value)
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 2:
+        number = int(value.strip())
+    if number is None or not 1 <= number <= 99:
+        raise InvalidClaimError(
+            f"discharge status must be a two-digit UB-04 patient status code such as 01 "
+            f"(home) or 20 (expired), not {value!r}",
+            field="discharge_status",
+            value=value,
+        )
+    return number
+
+
+def _discharge_date(value: object) -> dt.date:
+    if value is None or _missing(value):
+        raise InvalidClaimError(
+            "discharge_date is missing; it chooses the code sets and the MCE version",
+            field="discharge_date",
+        )
+    return _day(value, "discharge_date")
+
+
+def _admission_date(value: object) -> dt.date | None:
+    return _optional_day(value, "admission_date")
+
+
+@attrs.frozen(kw_only=True)
+class InstitutionalClaim:
+    """An inpatient stay's claim (UB-04 / 837I): diagnoses, procedures, the patient, the dates.
+
+    The discharge date chooses the code-set releases and the MCE and grouper versions.
+    ``age`` is in years (0 to 124), ``sex`` ``M``, ``F`` or ``U``, ``discharge_status``
+    the two-digit UB-04 patient status code as a number (``1`` for ``01``, home).
+    """
+
+    claim_id: str = attrs.field(default="", converter=str)
+    principal: ClaimDiagnosis = attrs.field(converter=_principal)
+    admitting: ClaimDiagnosis | None = attrs.field(default=None, converter=_admitting)
+    secondary: tuple[ClaimDiagnosis, ...] = attrs.field(default=(), converter=_secondary)
+    procedures: tuple[ClaimProcedure, ...] = attrs.field(default=(), converter=_procedures)
+    age: int = attrs.field(converter=_age)
+    sex: Sex = attrs.field(converter=_sex)
+    discharge_status: int = attrs.field(converter=_discharge_status)
+    admission_date: dt.date | None = attrs.field(default=None, converter=_admission_date)
+    discharge_date: dt.date = attrs.field(converter=_discharge_date)
+
+    KEYS = frozenset(
+        [
+            "claim_id",
+            "principal",
+            "admitting",
+            "secondary",
+            "procedures",
+            "age",
+            "sex",
+            "discharge_status",
+            "admission_date",
+            "discharge_date",
+        ]
+    )
+    #: Frame columns besides :attr:`KEYS`: the POA indicators and procedure dates that go
+    #: with the codes of ``principal``, ``secondary`` and ``procedures`` columns.
+    FRAME_COLUMNS = frozenset(["principal_poa", "secondary_poa", "procedure_dates"])
+
+    def __attrs_post_init__(self) -> None:
+        if self.admission_date is not None and self.admission_date > self.discharge_date:
+            raise InvalidClaimError(
+                f"admission_date {self.admission_date} is after discharge_date "
+                f"{self.discharge_date}; check the two dates",
+                field="admission_date",
+                value=self.admission_date,
+            )
+        for i, procedure in enumerate(self.procedures):
+            if procedure.date is not None and procedure.date > self.discharge_date:
+                raise InvalidClaimError(
+                    f"procedure {procedure.code} is dated {procedure.date}, after the "
+                    f"discharge on {self.discharge_date}; check the procedure date",
+                    field=f"procedures[{i}].date",
+                    value=procedure.date,
+                )
+
+    @property
+    def diagnoses(self) -> tuple[ClaimDiagnosis, ...]:
+        """The principal diagnosis, then the secondary ones (the admitting one is apart)."""
+        return (self.principal, *self.secondary)
+
+    @property
+    def length_of_stay(self) -> int | None:
+        """Days from admission to discharge (``None`` without an admission date)."""
+        if self.admission_date is None:
+            return None
+        return (self.discharge_date - self.admission_date).days
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> InstitutionalClaim:
+        """A claim from a mapping with exactly the keys of :attr:`KEYS`.
+
+        Diagnoses are codes or mappings ``{"code": ..., "poa": ...}``, procedures codes or
+        mappings ``{"code": ..., "date": ...}``; dates are ISO text, ``YYYYMMDD`` or
+        ``datetime.date``. ``principal``, ``age``, ``sex``, ``discharge_status`` and
+        ``discharge_date`` are required. Anything wrong raises
+        :class:`~codekit.exceptions.InvalidClaimError` naming the field.
+        """
+        if not isinstance(data, Mapping):
+            raise InvalidClaimError(
+                f"an institutional claim must be a mapping, not {type(data).__name__}"
+            )
+        unknown = sorted(map(str, set(data) - cls.KEYS))
+        if unknown:
+            raise InvalidClaimError(
+                f"unknown claim key(s) {', '.join(map(repr, unknown))}; an institutional "
+                f"claim takes {', '.join(sorted(cls.KEYS))}",
+                field=unknown[0],
+            )
+        for required in ("principal", "age", "sex", "discharge_status", "discharge_date"):
+            if data.get(required) is None:
+                raise InvalidClaimError(f"{required} is missing", field=required)
+        claim_id = data.get("claim_id")
+        return cls(
+            claim_id="" if claim_id is None or _missing(claim_id) else str(claim_id),
+            principal=data["principal"],
+            admitting=data.get("admitting"),
+            secondary=data.get("secondary", ()),
+            procedures=data.get("procedures", ()),
+            age=data["age"],
+            sex=data["sex"],
+            discharge_status=data["discharge_status"],
+            admission_date=data.get("admission_date"),
+            discharge_date=data["discharge_date"],
+        )
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> InstitutionalClaim:
+        """A claim from the JSON text of :meth:`from_dict`'s mapping."""
+        if not isinstance(text, str | bytes):
+            raise InvalidClaimError(f"JSON must be text, not {type(text).__name__}")
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise InvalidClaimError(f"not valid JSON: {exc}") from None
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> tuple[InstitutionalClaim, ...]:
+        """Claims from a DataFrame with one row per claim.
+
+        The columns are the keys of :attr:`KEYS`; ``secondary`` and ``procedures`` hold a
+        list or codes separated by spaces or commas. ``principal_poa``, ``secondary_poa``
+        (one indicator per secondary code, ``-`` for none) and ``procedure_dates`` (one date
+        per procedure, ``-`` for none) give the indicators and dates of those codes.
+        """
+        columns = getattr(frame, "columns", None)
+        records = getattr(frame, "to_dict", None)
+        if columns is None or not callable(records):
+            raise InvalidClaimError(f"from_frame takes a DataFrame, not {type(frame).__name__}")
+        unknown = sorted(map(str, set(columns) - cls.KEYS - cls.FRAME_COLUMNS))
+        if unknown:
+            raise InvalidClaimError(
+                f"unknown column(s) {', '.join(map(repr, unknown))}; the columns are "
+                f"{', '.join(sorted(cls.KEYS | cls.FRAME_COLUMNS))}",
+                field=unknown[0],
+            )
+        claims = []
+        for position, row in enumerate(records("records"), 1):
+            try:
+                claims.append(cls.from_dict(_row_claim(row)))
+            except InvalidClaimError as exc:
+                message = str(exc).split(": ", 1)[-1]
+                raise InvalidClaimError(
+                    f"row {position}: {message}", field=exc.field, value=exc.value
+                ) from None
+        return tuple(claims)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The mapping :meth:`from_dict` reads (dates as ISO text)."""
+        return {
+            "claim_id": self.claim_id,
+            "principal": self.principal.to_dict(),
+            "admitting": None if self.admitting is None else self.admitting.to_dict(),
+            "secondary": [d.to_dict() for d in self.secondary],
+            "procedures": [p.to_dict() for p in self.procedures],
+            "age": self.age,
+            "sex": self.sex,
+            "discharge_status": self.discharge_status,
+            "admission_date": None
+            if self.admission_date is None
+            else self.admission_date.isoformat(),
+            "discharge_date": self.discharge_date.isoformat(),
+        }
+
+
+def _paired(codes: object, extras: object, field: str, key: str, most: int) -> list[object]:
+    """The items of a frame cell of codes, each paired with its indicator or date."""
+    items = _items(codes, field, most)
+    if extras is None or _missing(extras):
+        return items
+    values = [None if v in ("-", "") else v for v in _items(extras, f"{field} {key}s", most)]
+    if len(values) != len(items):
+        raise InvalidClaimError(
+            f"{len(values)} {key} value(s) for {len(items)} {field} code(s); give one per "
+            "code, '-' for none",
+            field=field,
+        )
+    return [
+        item if isinstance(item, Mapping) else {"code": item, key: value}
+        for item, value in zip(items, values, strict=True)
+    ]
+
+
+def _row_claim(row: Mapping[Any, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in row.items() if k in InstitutionalClaim.KEYS and not _cell_missing(v)}
+    poa = row.get("principal_poa")
+    if (
+        "principal" in data
+        and not _cell_missing(poa)
+        and not isinstance(data["principal"], Mapping)
+    ):
+        data["principal"] = {"code": data["principal"], "poa": poa}
+    data["secondary"] = _paired(
+        data.get("secondary"), row.get("secondary_poa"), "secondary", "poa", MAX_SECONDARY
+    )
+    data["procedures"] = _paired(
+        data.get("procedures"), row.get("procedure_dates"), "procedures", "date", MAX_PROCEDURES
+    )
+    return data
+
+
+def _cell_missing(value: object) -> bool:
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return False
+    return value is None or _missing(value)
