@@ -10,6 +10,8 @@ used by several threads at once.
 from __future__ import annotations
 
 import atexit
+import ctypes
+import json
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -20,14 +22,13 @@ if TYPE_CHECKING:
     from codekit._edits.institutional import ClaimDiagnosis, InstitutionalClaim
     from codekit.models import DataRelease
 
-__all__ = ["INSTALL_HINT", "MsdrgGrouper", "engine_version", "open_engine"]
+__all__ = ["INSTALL_HINT", "MsdrgGrouper", "engine_version", "grouping", "open_engine", "payload"]
 
 INSTALL_HINT = "pip install 'codekit[drg]'"
 
 _SEX = {"M": 0, "F": 1, "U": 2}
 _LEVELS: dict[str, Any] = {"CC": "CC", "MCC": "MCC"}
 _DRIVES: dict[str, Any] = {"BOTH": "both", "INITIAL": "initial", "FINAL": "final"}
-_LOGIC_EXCLUSIONS = frozenset({"CC_EXCLUDED_BY_DRG_LOGIC", "MCC_EXCLUDED_BY_DRG_LOGIC"})
 
 _lock = threading.Lock()
 _engine: Any = None
@@ -76,56 +77,37 @@ def _close() -> None:
             _engine = None
 
 
-def _diagnosis(diagnosis: ClaimDiagnosis) -> dict[str, str]:
-    code = diagnosis.code.replace(".", "")
-    # msdrg reads Y, N, U, W; exempt (1) and unreported are both blank to the grouper
-    poa = diagnosis.poa
-    return {"code": code} if poa is None or poa == "1" else {"code": code, "poa": poa}
-
-
-def request(claim: InstitutionalClaim, number: int) -> dict[str, Any]:
-    """The msdrg claim mapping for ``claim`` under version ``number`` (``431``)."""
-    data: dict[str, Any] = {
-        "version": number,
-        "age": claim.age,
-        "sex": _SEX[claim.sex],
-        "discharge_status": claim.discharge_status,
-        "pdx": _diagnosis(claim.principal),
-        "sdx": [_diagnosis(d) for d in claim.secondary],
-        "procedures": [{"code": p.code} for p in claim.procedures],
-    }
-    if claim.admitting is not None:
-        data["admit_dx"] = _diagnosis(claim.admitting)
-    return data
-
-
 def _met(hacs: list[dict[str, Any]] | None) -> tuple[str, ...]:
     if not hacs:
         return ()
     return tuple(h["hac_list"] for h in hacs if h.get("hac_status") == "HAC_CRITERIA_MET")
 
 
+def _compact(diagnoses: tuple[ClaimDiagnosis, ...]) -> list[str]:
+    return [d.code.replace(".", "") for d in diagnoses]
+
+
 def _secondary(
-    claim: InstitutionalClaim, outputs: list[dict[str, Any]]
+    claim: InstitutionalClaim, codes: list[str], outputs: list[dict[str, Any]]
 ) -> tuple[SecondaryResult, ...]:
-    # msdrg returns the secondary diagnoses reordered (by severity); put them back in the
-    # claim's order, matching repeated codes in turn
-    by_code: dict[str, list[dict[str, Any]]] = {}
-    for output in outputs:
-        by_code.setdefault(output["code"], []).append(output)
+    if [o["code"] for o in outputs] != codes:
+        # msdrg answers the secondary diagnoses sorted by severity: put them back in the
+        # claim's order, matching repeated codes in turn
+        by_code: dict[str, list[dict[str, Any]]] = {}
+        for output in outputs:
+            by_code.setdefault(output["code"], []).append(output)
+        outputs = [(by_code.get(code) or [{}]).pop(0) for code in codes]
     results = []
-    for diagnosis in claim.secondary:
-        found = by_code.get(diagnosis.code.replace(".", ""))
-        output = found.pop(0) if found else {}
+    for diagnosis, output in zip(claim.secondary, outputs, strict=True):
         flags = output.get("flags") or ()
+        excluded: Any = None
         if "EXCLUDED" in flags:
-            excluded: Any = "principal"
+            excluded = "principal"
         elif "DEATH_EXCLUSION" in flags:
             excluded = "died"
-        elif _LOGIC_EXCLUSIONS.intersection(flags):
+        elif "CC_EXCLUDED_BY_DRG_LOGIC" in flags or "MCC_EXCLUDED_BY_DRG_LOGIC" in flags:
             excluded = "drg_logic"
-        else:
-            excluded = None
+        hacs = output.get("hacs")
         results.append(
             SecondaryResult(
                 code=diagnosis.code,
@@ -133,33 +115,43 @@ def _secondary(
                 level=_LEVELS.get(output.get("severity", "")),
                 excluded=excluded,
                 drives=_DRIVES.get(output.get("drg_impact", "")),
-                hacs=_met(output.get("hacs")),
+                hacs=_met(hacs) if hacs else (),
                 valid="VALID" in flags,
             )
         )
     return tuple(results)
 
 
-def _procedures(outputs: list[dict[str, Any]]) -> tuple[ProcedureResult, ...]:
-    return tuple(
-        ProcedureResult(
-            code=output["code"],
-            drives=_DRIVES.get(output.get("drg_impact", "")),
-            hacs=tuple(output.get("hac_usage") or ()),
+def _procedures(
+    claim: InstitutionalClaim, outputs: list[dict[str, Any]]
+) -> tuple[ProcedureResult, ...]:
+    by_code = {p["code"]: p for p in outputs}
+    results = []
+    for procedure in claim.procedures:
+        output = by_code.get(procedure.code, {})
+        results.append(
+            ProcedureResult(
+                code=procedure.code,
+                drives=_DRIVES.get(output.get("drg_impact", "")),
+                hacs=tuple(output.get("hac_usage") or ()),
+            )
         )
-        for output in outputs
-    )
+    return tuple(results)
 
 
-def grouping(claim: InstitutionalClaim, release: DataRelease, result: dict[str, Any]) -> Grouping:
-    """The :class:`Grouping` of msdrg's answer ``result`` for ``claim``."""
+def grouping(
+    claim: InstitutionalClaim,
+    release: DataRelease,
+    result: dict[str, Any],
+    codes: list[str] | None = None,
+) -> Grouping:
+    """The :class:`Grouping` of msdrg's answer ``result`` for ``claim`` (``codes``: the
+    claim's secondary codes as msdrg spells them, without the dot)."""
     flags = result.get("grouper_flags") or {}
-    categories = tuple(
-        sorted({name for s in result.get("sdx_output") or () for name in _met(s.get("hacs"))})
+    secondary = _secondary(
+        claim, _compact(claim.secondary) if codes is None else codes, result.get("sdx_output") or []
     )
-    procedures = result.get("proc_output") or ()
-    by_code = {p["code"]: p for p in procedures}
-    ordered = [by_code.get(p.code, {"code": p.code}) for p in claim.procedures]
+    categories = tuple(sorted({name for s in secondary for name in s.hacs}))
     return Grouping(
         claim_id=claim.claim_id,
         drg=result.get("final_drg"),
@@ -172,8 +164,8 @@ def grouping(claim: InstitutionalClaim, release: DataRelease, result: dict[str, 
         initial_severity=_LEVELS.get(flags.get("initial_drg_secondary_dx_cc_mcc", "")),
         return_code=result.get("return_code") or "OK",
         principal=claim.principal.code,
-        secondary=_secondary(claim, list(result.get("sdx_output") or ())),
-        procedures=_procedures(ordered) if ordered else (),
+        secondary=secondary,
+        procedures=_procedures(claim, result.get("proc_output") or []) if claim.procedures else (),
         hac=HacEffect(
             status=flags.get("hac_status_value") or "NOT_APPLICABLE",
             categories=categories,
@@ -183,6 +175,52 @@ def grouping(claim: InstitutionalClaim, release: DataRelease, result: dict[str, 
     )
 
 
+def _text(code: str, poa: str | None) -> str:
+    # codes are canonical ICD-10 codes (letters and digits once the dot is gone), so they
+    # need no JSON escaping; msdrg reads Y, N, U, W, and exempt (1) is blank to it
+    if poa is None or poa == "1":
+        return f'{{"code":"{code}"}}'
+    return f'{{"code":"{code}","poa":"{poa}"}}'
+
+
+def payload(claim: InstitutionalClaim, number: int, codes: list[str]) -> bytes:
+    """The JSON text of msdrg's claim for ``claim`` under version ``number`` (``431``)."""
+    principal = claim.principal
+    parts = [
+        f'{{"version":{number},"age":{claim.age},"sex":{_SEX[claim.sex]},'
+        f'"discharge_status":{claim.discharge_status},'
+        f'"pdx":{_text(principal.code.replace(".", ""), principal.poa)},"sdx":['
+    ]
+    parts.append(",".join(_text(c, d.poa) for c, d in zip(codes, claim.secondary, strict=True)))
+    parts.append('],"procedures":[')
+    parts.append(",".join(f'{{"code":"{p.code}"}}' for p in claim.procedures))
+    parts.append("]")
+    if claim.admitting is not None:
+        admitting = claim.admitting
+        parts.append(f',"admit_dx":{_text(admitting.code.replace(".", ""), admitting.poa)}')
+    parts.append("}")
+    text = "".join(parts)
+    if not text.isascii():  # pragma: no cover - canonical codes are ASCII
+        raise GroupingError(f"claim {claim.claim_id!r} holds a code msdrg cannot read")
+    return text.encode()
+
+
+def _native(engine: Any, data: bytes) -> dict[str, Any] | None:
+    """msdrg's JSON call, made directly (``None``: the engine answered nothing).
+
+    ``MsdrgGrouper.group`` checks a mapping field by field, serialises it and makes this
+    call; an ``InstitutionalClaim`` is checked already, so codekit makes the call itself.
+    """
+    pointer = engine.lib.msdrg_group_json(engine.ctx, data)
+    if not pointer:
+        return None
+    try:
+        text = ctypes.cast(pointer, ctypes.c_char_p).value
+    finally:
+        engine.lib.msdrg_string_free(pointer)
+    return json.loads(text) if text else None
+
+
 class MsdrgGrouper:
     """Groups claims with the msdrg engine under the version of the release it is given."""
 
@@ -190,16 +228,17 @@ class MsdrgGrouper:
         """The grouping of ``claim`` under ``release``'s version."""
         number = _number(release.release)
         engine = open_engine()
-        data = request(claim, number)
-        try:
-            with _lock:
-                result = engine.group(data)
-        except (ValueError, RuntimeError) as exc:
+        codes = _compact(claim.secondary)
+        data = payload(claim, number, codes)
+        with _lock:
+            result = _native(engine, data)
+        if result is None:
             raise GroupingError(
                 f"the msdrg engine could not group claim {claim.claim_id!r} under MS-DRG "
-                f"v{release.release}: {exc}"
-            ) from None
-        return grouping(claim, release, result)
+                f"v{release.release} (it answered nothing); check that msdrg "
+                f"{engine_version()} supports that version"
+            )
+        return grouping(claim, release, result, codes)
 
 
 def _number(version: str) -> int:
