@@ -36,24 +36,22 @@ def _claims(rng: random.Random) -> list[dict[str, Any]]:
         r.code for r in registry.select("icd10pcs", as_of=day).source().records() if r.billable
     ]
     first = dt.date(2024, 10, 1)
-    claims = []
-    for number in range(N):
-        claims.append(
-            {
-                "claim_id": f"b{number}",
-                "principal": {"code": rng.choice(diagnoses), "poa": "Y"},
-                "secondary": [
-                    {"code": rng.choice(diagnoses), "poa": rng.choice("YNUW")}
-                    for _ in range(rng.randint(0, 8))
-                ],
-                "procedures": [rng.choice(procedures) for _ in range(rng.randint(0, 3))],
-                "age": rng.randint(18, 95),
-                "sex": rng.choice("MF"),
-                "discharge_status": rng.choice((1, 1, 1, 3, 6, 20)),
-                "discharge_date": first + dt.timedelta(days=rng.randint(0, 729)),
-            }
-        )
-    return claims
+    return [
+        {
+            "claim_id": f"b{number}",
+            "principal": {"code": rng.choice(diagnoses), "poa": "Y"},
+            "secondary": [
+                {"code": rng.choice(diagnoses), "poa": rng.choice("YNUW")}
+                for _ in range(rng.randint(0, 8))
+            ],
+            "procedures": [rng.choice(procedures) for _ in range(rng.randint(0, 3))],
+            "age": rng.randint(18, 95),
+            "sex": rng.choice("MF"),
+            "discharge_status": rng.choice((1, 1, 1, 3, 6, 20)),
+            "discharge_date": first + dt.timedelta(days=rng.randint(0, 729)),
+        }
+        for number in range(N)
+    ]
 
 
 def _version(day: dt.date) -> int:
@@ -103,7 +101,7 @@ def main() -> None:
 
     claims = _claims(random.Random(2026))
     values = [InstitutionalClaim.from_dict(c) for c in claims]
-    raws = [_raw(c) for c in claims]
+    raws: list[Any] = [_raw(c) for c in claims]
     frame = _frame(claims)
     engine = msdrg.MsdrgGrouper()
     codekit.group(values[0])  # warm: registry built, engine open
