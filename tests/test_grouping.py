@@ -284,3 +284,50 @@ def test_the_code_page_shows_the_cc_mcc_status() -> None:
     assert cardiac_arrest.rows[0]["level_if_died"] == "non-CC"
     assert "ms_drg" not in codekit.page("99213").to_dict()["parts"]  # not a diagnosis
     assert "ms_drg" in codekit.page("N17.9").to_dict()["parts"]
+
+
+def _frame_claims() -> list[dict[str, Any]]:
+    return [
+        claim("J18.9", claim_id="a"),
+        claim("J18.9", "N17.9", claim_id="b"),
+        claim("I50.21", "N17.9", "J96.01", claim_id="c", discharge_date="2026-06-01"),
+    ]
+
+
+def test_group_frame_is_group_row_by_row() -> None:
+    import pandas as pd
+
+    claims = _frame_claims()
+    frame = pd.DataFrame(claims, index=[10, 20, 30])
+    result = codekit.group_frame(frame)
+    assert list(result.index) == [10, 20, 30]
+    expected = [codekit.group(c) for c in claims]
+    assert result["drg"].tolist() == [g.drg for g in expected] == [195, 194, 291]
+    assert result["severity"].tolist() == [None, "CC", "MCC"]
+    assert result["drivers"].tolist() == ["", "N17.9", "J96.01"]
+    assert result["version"].tolist() == ["43", "43", "43.1"]
+    assert codekit.group_frame(claims)["drg"].tolist() == [195, 194, 291]
+    assert codekit.group_frame(frame, version="42")["version"].tolist() == ["42"] * 3
+    assert codekit.group_frame(frame.iloc[:0]).empty
+
+
+def test_group_frame_takes_polars_and_arrow() -> None:
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    import pandas as pd
+
+    frame = pd.DataFrame(_frame_claims()).drop(columns=["secondary"])
+    frame["secondary"] = [" ".join(c["secondary"]) for c in _frame_claims()]
+    as_polars = codekit.group_frame(pl.from_pandas(frame))
+    assert isinstance(as_polars, pl.DataFrame)
+    assert as_polars["drg"].to_list() == [195, 194, 291]
+    as_arrow = codekit.group_frame(pa.Table.from_pandas(frame))
+    assert isinstance(as_arrow, pa.Table)
+    assert as_arrow.column("drg").to_pylist() == [195, 194, 291]
+
+
+def test_group_frame_refuses_what_is_not_claims() -> None:
+    with pytest.raises(InvalidClaimError):
+        codekit.group_frame(42)
+    with pytest.raises(InvalidClaimError):
+        codekit.group_frame([{"principal": "J18.9"}])

@@ -34,6 +34,9 @@ GROUPING_COLUMNS = (
 )
 
 
+_NUMBERS = frozenset({"drg", "mdc", "initial_drg"})
+
+
 def _row(grouping: Grouping) -> tuple[Any, ...]:
     return (
         grouping.claim_id,
@@ -98,9 +101,14 @@ def group_frame(claims: Any, *, version: Any = None) -> Any:
             f"{type(claims).__name__}"
         )
     rows = [_row(group(claim, version=version)) for claim in parsed]
-    result = pd.DataFrame.from_records(rows, columns=list(GROUPING_COLUMNS), index=index)
-    for column in ("drg", "mdc", "initial_drg"):
-        result[column] = result[column].astype("Int64")
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(GROUPING_COLUMNS)
+    result = pd.DataFrame(
+        {
+            name: pd.Series(values, dtype="Int64" if name in _NUMBERS else object, index=index)
+            for name, values in zip(GROUPING_COLUMNS, columns, strict=True)
+        },
+        index=index,
+    )
     return _as_kind(result, kind)
 
 
