@@ -90,4 +90,4 @@ def _build(context: PageContext) -> PagePart | None:
     return SECTION.part(available=True, rows=[row], message=message)
 
 
-SECTION = PageSection(name="ms_drg", title="MS-DRG CC/MCC", order=35, build=_build)
+SECTION = PageSection(name="ms_drg", title="MS-DRG CC/MCC", order=25, build=_build)
