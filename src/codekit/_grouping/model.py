@@ -9,6 +9,7 @@ MS-DRG, which :attr:`Grouping.drg` is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -93,7 +94,28 @@ class HacEffect:
         return self.status in ("FINAL_DRG_CHANGES", "FINAL_DRG_UNGROUPABLE")
 
 
-@attrs.frozen(kw_only=True)
+#: What builds a grouping's secondary and procedure results on first use.
+Details = Callable[[], "tuple[tuple[SecondaryResult, ...], tuple[ProcedureResult, ...]]"]
+
+_PUBLIC = (
+    "claim_id",
+    "drg",
+    "drg_title",
+    "mdc",
+    "mdc_title",
+    "severity",
+    "initial_drg",
+    "initial_mdc",
+    "initial_severity",
+    "return_code",
+    "principal",
+    "secondary",
+    "procedures",
+    "hac",
+)
+
+
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Grouping:
     """One claim grouped to an MS-DRG under one grouper version.
 
@@ -103,7 +125,10 @@ class Grouping:
     is the grouper's (``"OK"``; otherwise why the claim is ungroupable, as
     ``"INVALID_PDX"``, and ``drg`` is 999). ``release`` is the grouper version's release
     (``release.release`` is the version, with its effective period and the engine as
-    source).
+    source). ``secondary`` and ``procedures`` hold one result per code, in the claim's
+    order; a grouper may pass ``details=`` (a function returning both) instead, and they
+    are then built on first use, so grouping many claims for their DRG alone does not
+    build them.
     """
 
     claim_id: str
@@ -117,10 +142,46 @@ class Grouping:
     initial_severity: Level | None = None
     return_code: str = "OK"
     principal: str = ""
-    secondary: tuple[SecondaryResult, ...] = ()
-    procedures: tuple[ProcedureResult, ...] = ()
     hac: HacEffect = HacEffect()
-    release: DataRelease = attrs.field(eq=False)
+    release: DataRelease
+    _secondary: tuple[SecondaryResult, ...] = attrs.field(default=(), alias="secondary")
+    _procedures: tuple[ProcedureResult, ...] = attrs.field(default=(), alias="procedures")
+    _details: Details | None = attrs.field(default=None, alias="details")
+
+    def _resolve(self) -> None:
+        details = self._details
+        if details is not None:
+            secondary, procedures = details()
+            object.__setattr__(self, "_secondary", tuple(secondary))
+            object.__setattr__(self, "_procedures", tuple(procedures))
+            object.__setattr__(self, "_details", None)
+
+    @property
+    def secondary(self) -> tuple[SecondaryResult, ...]:
+        """One result per secondary diagnosis, in the claim's order."""
+        self._resolve()
+        return self._secondary
+
+    @property
+    def procedures(self) -> tuple[ProcedureResult, ...]:
+        """One result per procedure, in the claim's order."""
+        self._resolve()
+        return self._procedures
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _PUBLIC)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _PUBLIC)
+        return f"Grouping({shown}, version={self.version!r})"
 
     @property
     def ok(self) -> bool:
@@ -146,7 +207,15 @@ class Grouping:
     def to_dict(self) -> dict[str, Any]:
         """Plain values: the fields, the secondary and procedure results as mappings, the
         version and its effective period."""
-        data = attrs.asdict(self, recurse=True, filter=lambda a, _: a.name != "release")
+        data: dict[str, Any] = {}
+        for name in _PUBLIC:
+            value = getattr(self, name)
+            if isinstance(value, tuple):
+                data[name] = [attrs.asdict(item) for item in value]
+            elif attrs.has(type(value)):
+                data[name] = attrs.asdict(value)
+            else:
+                data[name] = value
         data["version"] = self.version
         data["effective"] = self.release.effective.isoformat()
         data["until"] = None if self.release.until is None else self.release.until.isoformat()
