@@ -16,6 +16,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from codekit._grouping.model import Grouping, HacEffect, ProcedureResult, SecondaryResult
+from codekit._grouping.versions import VERSIONS
 from codekit.exceptions import GroupingError, IntegrationError
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ INSTALL_HINT = "pip install 'codekit[drg]'"
 _SEX = {"M": 0, "F": 1, "U": 2}
 _LEVELS: dict[str, Any] = {"CC": "CC", "MCC": "MCC"}
 _DRIVES: dict[str, Any] = {"BOTH": "both", "INITIAL": "initial", "FINAL": "final"}
+
+_NUMBERS = {v.version: v.number for v in VERSIONS}
 
 _lock = threading.Lock()
 _engine: Any = None
@@ -144,6 +147,17 @@ def _hac_categories(outputs: list[dict[str, Any]]) -> tuple[str, ...]:
     return tuple(sorted(found)) if found else ()
 
 
+_NO_HAC = HacEffect()
+
+
+def _hac(flags: dict[str, Any], outputs: list[dict[str, Any]]) -> HacEffect:
+    status = flags.get("hac_status_value") or "NOT_APPLICABLE"
+    count = int(flags.get("num_hac_categories_satisfied") or 0)
+    if status == "NOT_APPLICABLE" and not count:
+        return _NO_HAC  # no HAC criteria met: nothing to look for in the diagnoses
+    return HacEffect(status=status, categories=_hac_categories(outputs), count=count)
+
+
 def grouping(
     claim: InstitutionalClaim,
     release: DataRelease,
@@ -169,11 +183,7 @@ def grouping(
         initial_severity=_LEVELS.get(flags.get("initial_drg_secondary_dx_cc_mcc", "")),
         return_code=result.get("return_code") or "OK",
         principal=claim.principal.code,
-        hac=HacEffect(
-            status=flags.get("hac_status_value") or "NOT_APPLICABLE",
-            categories=_hac_categories(outputs),
-            count=int(flags.get("num_hac_categories_satisfied") or 0),
-        ),
+        hac=_hac(flags, outputs),
         release=release,
         details=lambda: (
             _secondary(claim, compact, outputs) if claim.secondary else (),
@@ -249,6 +259,9 @@ class MsdrgGrouper:
 
 
 def _number(version: str) -> int:
+    known = _NUMBERS.get(version)
+    if known is not None:
+        return known
     major, _, minor = version.partition(".")
     try:
         return int(major) * 10 + int(minor or 0)
