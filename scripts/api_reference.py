@@ -30,6 +30,7 @@ MODULES = (
     "codekit.frames",
     "codekit.spark",
     "codekit.fhir",
+    "codekit.grouping",
 )
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 

@@ -168,7 +168,8 @@ def test_to_dict_is_json_and_html_escapes() -> None:
     data = json.loads(json.dumps(page.to_dict()))
     assert data["code"] == "E11.9"
     assert data["history"][0]["release"] == "FY2016"
-    assert set(data["parts"]) == {"history", "crosswalks", "ptp", "mue", "addons", "risk"}
+    # a diagnosis's page has its MS-DRG CC/MCC part and its risk view (issue 15)
+    assert set(data["parts"]) == {"history", "crosswalks", "ms_drg", "ptp", "mue", "addons", "risk"}
     rendered = page._repr_html_()
     assert "<h3>E11.9" in rendered
     assert html.escape(page.description or "") in rendered
@@ -626,8 +627,15 @@ def test_a_plugin_section_of_a_built_in_name_replaces_it() -> None:
     )
     with isolated_registry(_SectionPlugin(mine)):
         shown = codekit.page("E11.9")
-    names = [part.name for part in shown.parts]
-    assert names == ["history", "crosswalks", "ptp", "mue", "addons", "risk"]
+    assert [part.name for part in shown.parts] == [
+        "history",
+        "crosswalks",
+        "ms_drg",  # a diagnosis's MS-DRG CC/MCC part (issue 15)
+        "ptp",
+        "mue",
+        "addons",
+        "risk",  # the risk-adjustment view (issue 15)
+    ]
     assert shown.crosswalks.title == "Our crosswalks"
     assert shown.crosswalks.section is mine
 

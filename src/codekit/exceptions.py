@@ -17,6 +17,7 @@ __all__ = [
     "DataError",
     "DataFileError",
     "DownloadError",
+    "GroupingError",
     "IncompleteReleaseError",
     "IntegrationError",
     "InvalidClaimError",
@@ -391,3 +392,8 @@ class InvalidMemberError(CodekitError, ValueError):
         self.field = field
         self.value = value
         super().__init__(message)
+
+
+class GroupingError(CodekitError, RuntimeError):
+    """A grouper could not group a claim (the engine refused it or failed); the message
+    names the claim, the grouper version and the engine's reason."""

@@ -56,6 +56,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "codekit._codesets.icd9pcs",
     "codekit._crosswalk.plugin",
     "codekit._risk.plugin",
+    "codekit._grouping.plugin",
     "codekit._edits.ncci.store",
     "codekit._edits.mce.plugin",
     "codekit._codesets.packs",
