@@ -43,9 +43,9 @@ if TYPE_CHECKING:
     from codekit._edits.ncci.model import ClaimLine as ClaimLine
     from codekit._edits.ncci.model import EditReport as EditReport
     from codekit._edits.ncci.model import Finding as Finding
-    from codekit._grouping import Grouping as Grouping
-    from codekit._grouping import group as group
-    from codekit._grouping import group_frame as group_frame
+    from codekit._grouping.api import group as group
+    from codekit._grouping.batch import group_frame as group_frame
+    from codekit._grouping.model import Grouping as Grouping
     from codekit._lookup import code_sets as code_sets
     from codekit._lookup import data_releases as data_releases
     from codekit._lookup import describe as describe
@@ -91,9 +91,9 @@ _LAZY: dict[str, str] = {
     "check_claims": "codekit._edits.ncci.batch",
     "mue": "codekit._edits.ncci.engine",
     "ptp_edits": "codekit._edits.ncci.engine",
-    "Grouping": "codekit._grouping",
-    "group": "codekit._grouping",
-    "group_frame": "codekit._grouping",
+    "Grouping": "codekit._grouping.model",
+    "group": "codekit._grouping.api",
+    "group_frame": "codekit._grouping.batch",
     "Crosswalk": "codekit._crosswalk._values",
     "Hcc": "codekit._crosswalk._values",
     "Mapping": "codekit._crosswalk._values",

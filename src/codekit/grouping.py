@@ -14,21 +14,10 @@ engine. A plugin replaces the engine for the versions it registers: its source r
 
 from __future__ import annotations
 
-from codekit._grouping import (
-    GROUPING_COLUMNS,
-    KIND,
-    NAME,
-    VERSIONS,
-    Grouper,
-    GrouperVersion,
-    Grouping,
-    HacEffect,
-    ProcedureResult,
-    SecondaryResult,
-    group,
-    group_frame,
-)
-from codekit._grouping.versions import version_id
+from codekit._grouping.api import group
+from codekit._grouping.batch import GROUPING_COLUMNS, group_frame
+from codekit._grouping.model import Grouping, HacEffect, ProcedureResult, SecondaryResult
+from codekit._grouping.versions import KIND, NAME, VERSIONS, Grouper, GrouperVersion, version_id
 
 __all__ = [
     "GROUPING_COLUMNS",

