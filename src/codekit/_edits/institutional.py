@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -56,6 +56,30 @@ __all__ = [
 ]
 
 
+_Coded = TypeVar("_Coded", "ClaimDiagnosis", "ClaimProcedure")
+
+
+def _read_coded(cls: type[_Coded], value: object, field: str, what: str, second: str) -> _Coded:
+    """``cls`` from a code, a mapping of ``code`` and ``second``, or a ``cls`` value."""
+    if isinstance(value, cls):
+        return value
+    try:
+        if isinstance(value, Mapping):
+            unknown = sorted(map(str, set(value) - {"code", second}))
+            if unknown:
+                raise InvalidClaimError(
+                    f"unknown {what} key(s) {', '.join(map(repr, unknown))}; a "
+                    f"{what} takes code and {second}",
+                    field=field,
+                )
+            if value.get("code") is None:
+                raise InvalidClaimError(f"the {what} code is missing", field=field)
+            return cls(value["code"], value.get(second))
+        return cls(value)
+    except InvalidClaimError as exc:
+        raise _within(exc, field) from None
+
+
 @attrs.frozen
 class ClaimDiagnosis:
     """An ICD-10-CM diagnosis with its present-on-admission indicator (``None``: not reported)."""
@@ -66,23 +90,7 @@ class ClaimDiagnosis:
     @classmethod
     def read(cls, value: object, field: str) -> ClaimDiagnosis:
         """A diagnosis from a code, a mapping ``{"code": ..., "poa": ...}`` or a value."""
-        if isinstance(value, ClaimDiagnosis):
-            return value
-        try:
-            if isinstance(value, Mapping):
-                unknown = sorted(map(str, set(value) - {"code", "poa"}))
-                if unknown:
-                    raise InvalidClaimError(
-                        f"unknown diagnosis key(s) {', '.join(map(repr, unknown))}; a "
-                        "diagnosis takes code and poa",
-                        field=field,
-                    )
-                if value.get("code") is None:
-                    raise InvalidClaimError("the diagnosis code is missing", field=field)
-                return cls(value["code"], value.get("poa"))
-            return cls(value)
-        except InvalidClaimError as exc:
-            raise _within(exc, field) from None
+        return _read_coded(cls, value, field, "diagnosis", "poa")
 
     def to_dict(self) -> dict[str, Any]:
         """The mapping :meth:`read` takes."""
@@ -99,23 +107,7 @@ class ClaimProcedure:
     @classmethod
     def read(cls, value: object, field: str) -> ClaimProcedure:
         """A procedure from a code, a mapping ``{"code": ..., "date": ...}`` or a value."""
-        if isinstance(value, ClaimProcedure):
-            return value
-        try:
-            if isinstance(value, Mapping):
-                unknown = sorted(map(str, set(value) - {"code", "date"}))
-                if unknown:
-                    raise InvalidClaimError(
-                        f"unknown procedure key(s) {', '.join(map(repr, unknown))}; a "
-                        "procedure takes code and date",
-                        field=field,
-                    )
-                if value.get("code") is None:
-                    raise InvalidClaimError("the procedure code is missing", field=field)
-                return cls(value["code"], value.get("date"))
-            return cls(value)
-        except InvalidClaimError as exc:
-            raise _within(exc, field) from None
+        return _read_coded(cls, value, field, "procedure", "date")
 
     def to_dict(self) -> dict[str, Any]:
         """The mapping :meth:`read` takes (the date as ISO text)."""
