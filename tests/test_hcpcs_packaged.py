@@ -157,12 +157,13 @@ def _icd_title(place: tuple[str, str, object, str]) -> bool:
 
     ICD-9-CM volume 3 and ICD-10 are government works that name procedures and drugs plainly
     ("Biopsy of lip", "Methylphenidate", "Canthotomy"), and a few CPT short descriptors are
-    the same words: such a title belongs to the ICD code, not to the AMA.
+    the same words: such a title belongs to the ICD code, not to the AMA. So does a term of
+    CMS's ICD-10-PCS Index packaged as a note ("Appendectomy see Resection, Appendix 0DTJ").
     """
     name, table, _key, text = place
     return (
         name.startswith(("icd9", "icd10"))
-        and table in ("items", "texts")
+        and table in ("items", "texts", "notes")
         and len(text.split()) <= 4
     )
 

@@ -64,12 +64,13 @@ __all__ = [
 ]
 
 #: Bumped whenever the layout or the text that is indexed changes (old files are rebuilt).
-INDEX_VERSION = 12
+INDEX_VERSION = 13
 
 #: Note kinds whose texts name the item itself (never excludes or "code first" notes).
 INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
-#: Of those, the kinds that are names of the item on their own (indexed as separate names).
-_NAME_NOTES = ("inclusion_term", "includes")
+#: Of those, the kinds that are names of the item on their own (indexed as separate names):
+#: a coders' index term names its code as an inclusion term does ("Colonoscopy", 0DJD8ZZ).
+_NAME_NOTES = ("inclusion_term", "includes", "index_term")
 #: The others: more text of the item, not names of their own.
 _OTHER_NOTES = tuple(kind for kind in INDEXED_NOTES if kind not in _NAME_NOTES)
 
@@ -172,8 +173,8 @@ def deletions(word: str) -> set[str]:
 
 def _names(record: CodeRecord) -> list[tuple[str, str]]:
     """The rows an item is found by: (name, other text). Its description and each inclusion
-    term are names; its short description and index terms are other text, in a row of their
-    own (an empty name) that ranks after every name."""
+    term and index term are names; its short description and synonyms are other text, in a
+    row of their own (an empty name) that ranks after every name."""
     names = [(record.description, "")]
     notes = record.notes
     if notes:
