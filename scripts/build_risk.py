@@ -40,13 +40,13 @@ FILE = "risk-coefficients.json.gz"
 MODELS = {
     "V28": ("C28", "CMS-HCC Model V28"),
     "V24": ("C24", "CMS-HCC Model V24"),
-    "ESRD-V24": ("D24", "CMS-HCC ESRD Model V24"),
+    "ESRD_V24": ("D24", "CMS-HCC ESRD Model V24"),
 }
 
 #: payment year → (file in the wheel, status, models taken from it)
 YEARS = {
-    2025: ("ra_coefficients_2025.csv", "final", ("V28", "V24", "ESRD-V24")),
-    2026: ("ra_coefficients_2026.csv", "final", ("V28", "V24", "ESRD-V24")),
+    2025: ("ra_coefficients_2025.csv", "final", ("V28", "V24", "ESRD_V24")),
+    2026: ("ra_coefficients_2026.csv", "final", ("V28", "V24", "ESRD_V24")),
     2027: ("ra_proposed_coefficients_2027.csv", "proposed", ("V28",)),
 }
 

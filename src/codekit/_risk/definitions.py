@@ -153,12 +153,12 @@ V24 = _definition(
     },
 )
 
-# CMS-HCC ESRD V24 (the 2023 ESRD model, software E24xxY1M): the V24 condition categories
-# and hierarchies; the interactions of the dialysis and functioning-graft segments. The
-# kidney HCCs 134-138 have a factor of 0 in every segment of CMS's table.
+# CMS-HCC ESRD V24 (the 2023 ESRD model): the ESRD V24 condition categories (V24's, with
+# HCCs 134-137 dropped before the hierarchies, as codekit.hccs does), and the interactions
+# of the dialysis and functioning-graft segments.
 ESRD_V24 = _definition(
-    "ESRD-V24",
-    "hcc:V24",
+    "ESRD_V24",
+    "hcc:ESRD_V24",
     {
         "CANCER": "8-12",
         "DIABETES": "17-19",
@@ -206,5 +206,5 @@ ESRD_V24 = _definition(
 
 #: Every model codekit scores, by name.
 MODELS: Mapping[str, ModelDefinition] = MappingProxyType(
-    {"V28": V28, "V24": V24, "ESRD-V24": ESRD_V24}
+    {"V28": V28, "V24": V24, "ESRD_V24": ESRD_V24}
 )

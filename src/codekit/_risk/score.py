@@ -109,7 +109,7 @@ class Scorer:
             raise InvalidMemberError(
                 "graft_months",
                 person.graft_months,
-                f"graft_months= is for the ESRD model (model='ESRD-V24'), not "
+                f"graft_months= is for the ESRD model (model='ESRD_V24'), not "
                 f"{self.definition.name}: leave it out",
             )
         if segment is not None:
@@ -178,6 +178,8 @@ def _definition(model: object) -> ModelDefinition:
     text = model.strip().upper() if isinstance(model, str) else None
     if text is not None and text.startswith("HCC:"):
         text = text[4:]
+    if text is not None and text.startswith("ESRD"):  # "ESRD V24", "ESRD-V24", "ESRDV24"
+        text = "ESRD_" + text[4:].lstrip("_- ")
     if text is None or text not in MODELS:
         raise InvalidMemberError(
             "model",
@@ -251,7 +253,7 @@ def risk_score(
     ``"1"`` disability, ``"2"`` ESRD, ``"3"`` both). ``institutional``, ``new_enrollee`` and
     ``snp`` choose the institutional and new-enrollee segments; ``segment`` names one of
     CMS's segments (``"CNA"``, ``"CFD"``, ``"INS"``, ``"NE"``, ...) instead.
-    ``model="ESRD-V24"`` scores a member with end-stage renal disease by CMS's ESRD V24
+    ``model="ESRD_V24"`` scores a member with end-stage renal disease by CMS's ESRD V24
     model (payment years 2025 and 2026): on dialysis, or with a functioning kidney graft
     when ``graft_months`` (months since the transplant, 4 or more) is given; its segments
     are ``"DI"``, ``"DNE"``, ``"GI"``, ``"GNE"``, ``"GFA"``, ``"GFN"``, ``"GNPA"`` and
