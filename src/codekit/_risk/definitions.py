@@ -204,7 +204,56 @@ ESRD_V24 = _definition(
     flag="NONAGED",
 )
 
+# CMS-HCC ESRD V21 (the 2019 ESRD model): the ESRD V21 condition categories (V21's, HCC 134
+# dropped before the hierarchies, as codekit.hccs does) and its interactions.
+ESRD_V21 = _definition(
+    "ESRD_V21",
+    "hcc:ESRD_V21",
+    {
+        "CANCER": "8-12",
+        "DIABETES": "17-19",
+        "IMMUNE": "47",
+        "CARD_RESP_FAIL": "82-84",
+        "CHF": "85",
+        "COPD": "110 111",
+        "RENAL": "134-141",
+        "SEPSIS": "2",
+        "PRESSURE_ULCER": "157-160",
+    },
+    {
+        "SEPSIS_CARD_RESP_FAIL": "SEPSIS CARD_RESP_FAIL",
+        "CANCER_IMMUNE": "CANCER IMMUNE",
+        "DIABETES_CHF": "DIABETES CHF",
+        "CHF_COPD": "CHF COPD",
+        "CHF_RENAL": "CHF RENAL",
+        "COPD_CARD_RESP_FAIL": "COPD CARD_RESP_FAIL",
+        "NONAGED_HCC6": "NONAGED HCC6",
+        "NONAGED_HCC34": "NONAGED HCC34",
+        "NONAGED_HCC46": "NONAGED HCC46",
+        "NONAGED_HCC54": "NONAGED HCC54",
+        "NONAGED_HCC55": "NONAGED HCC55",
+        "NONAGED_HCC110": "NONAGED HCC110",
+        "NONAGED_HCC176": "NONAGED HCC176",
+        "SEPSIS_PRESSURE_ULCER": "SEPSIS PRESSURE_ULCER",
+        "SEPSIS_ARTIF_OPENINGS": "SEPSIS HCC188",
+        "ART_OPENINGS_PRESSURE_ULCER": "HCC188 PRESSURE_ULCER",
+        "COPD_ASP_SPEC_BACT_PNEUM": "COPD HCC114",
+        "ASP_SPEC_BACT_PNEUM_PRES_ULC": "HCC114 PRESSURE_ULCER",
+        "SEPSIS_ASP_SPEC_BACT_PNEUM": "SEPSIS HCC114",
+        "SCHIZOPHRENIA_COPD": "HCC57 COPD",
+        "SCHIZOPHRENIA_CHF": "HCC57 CHF",
+        "SCHIZOPHRENIA_SEIZURES": "HCC57 HCC79",
+        "NONAGED_HCC85": "NONAGED HCC85",
+        "NONAGED_PRESSURE_ULCER": "NONAGED PRESSURE_ULCER",
+        "NONAGED_HCC161": "NONAGED HCC161",
+        "NONAGED_HCC39": "NONAGED HCC39",
+        "NONAGED_HCC77": "NONAGED HCC77",
+    },
+    family="esrd",
+    flag="NONAGED",
+)
+
 #: Every model codekit scores, by name.
 MODELS: Mapping[str, ModelDefinition] = MappingProxyType(
-    {"V28": V28, "V24": V24, "ESRD_V24": ESRD_V24}
+    {"V28": V28, "V24": V24, "ESRD_V24": ESRD_V24, "ESRD_V21": ESRD_V21}
 )

@@ -53,7 +53,7 @@ class Scorer:
         self.coefficients = self.table.coefficients
         self.esrd = definition.family == "esrd"
         #: The model's segments, and those of new enrollees (a demographic score only).
-        self.segments = esrd.SEGMENTS if self.esrd else demographics.SEGMENTS
+        self.segments = esrd.SEGMENTS[definition.name] if self.esrd else demographics.SEGMENTS
         self.new_enrollee_segments = esrd.NEW if self.esrd else ("NE", "SNPNE")
         self.label = f"{KIND} {definition.name} {year}"
         #: The scorer as arrays (:class:`codekit._risk.arrays.ModelArrays`), made on first
@@ -109,12 +109,14 @@ class Scorer:
             raise InvalidMemberError(
                 "graft_months",
                 person.graft_months,
-                f"graft_months= is for the ESRD model (model='ESRD_V24'), not "
+                f"graft_months= is for the ESRD models (model='ESRD_V24'), not "
                 f"{self.definition.name}: leave it out",
             )
         if segment is not None:
             return demographics.check_segment(segment, self.segments)
-        return esrd.segment_of(person) if self.esrd else demographics.segment_of(person)
+        if self.esrd:
+            return esrd.segment_of(person, self.definition.name)
+        return demographics.segment_of(person)
 
     def flagged(self, person: demographics.Member) -> bool:
         """Whether the member has the model's interaction factor ``DISABLED`` / ``NONAGED``."""
@@ -155,7 +157,7 @@ class Scorer:
 
     def demographic_factor_names(self, person: demographics.Member, segment: str) -> list[str]:
         if self.esrd:
-            names = esrd.demographic_variables(person, segment)
+            names = esrd.demographic_variables(person, segment, self.definition.name)
         else:
             names = [f"{segment}_{v}" for v in demographics.demographic_variables(person, segment)]
         return [name for name in names if name.upper() in self.coefficients]
@@ -185,7 +187,7 @@ def _definition(model: object) -> ModelDefinition:
             "model",
             model,
             f"model= takes one of {', '.join(MODELS)} (CMS-HCC and CMS-HCC ESRD), not "
-            f"{model!r}; the ESRD V21 and RxHCC models are not scored yet",
+            f"{model!r}; the RxHCC model is not scored yet",
         )
     return MODELS[text]
 
@@ -253,11 +255,11 @@ def risk_score(
     ``"1"`` disability, ``"2"`` ESRD, ``"3"`` both). ``institutional``, ``new_enrollee`` and
     ``snp`` choose the institutional and new-enrollee segments; ``segment`` names one of
     CMS's segments (``"CNA"``, ``"CFD"``, ``"INS"``, ``"NE"``, ...) instead.
-    ``model="ESRD_V24"`` scores a member with end-stage renal disease by CMS's ESRD V24
-    model (payment years 2025 and 2026): on dialysis, or with a functioning kidney graft
-    when ``graft_months`` (months since the transplant, 4 or more) is given; its segments
-    are ``"DI"``, ``"DNE"``, ``"GI"``, ``"GNE"``, ``"GFA"``, ``"GFN"``, ``"GNPA"`` and
-    ``"GNPN"``.
+    ``model="ESRD_V24"`` (or ``"ESRD_V21"``) scores a member with end-stage renal disease
+    by CMS's ESRD model (payment years 2025 and 2026): on dialysis, or with a functioning
+    kidney graft when ``graft_months`` (months since the transplant, 4 or more) is given;
+    its segments are ``"DI"``, ``"DNE"``, ``"GI"``, ``"GNE"`` and the community graft
+    segments ``"GFA"``, ``"GFN"``, ``"GNPA"``, ``"GNPN"`` (V21: ``"GC"``).
     ``normalization_factor`` and ``coding_intensity`` replace the year's announced figures.
 
     >>> import codekit
