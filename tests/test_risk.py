@@ -33,7 +33,7 @@ from codekit.risk import KIND, SEGMENTS, ModelTable, risk_scores
 from codekit.testing import isolated_registry
 
 FILES = {2025: "ra_coefficients_2025.csv", 2026: "ra_coefficients_2026.csv"}
-VERSION = {"V28": "C28", "V24": "C24"}
+VERSION = {"V28": "C28", "V24": "C24", "ESRD_V24": "D24", "ESRD_V21": "D21"}
 
 
 def peer_file(name: str) -> list[dict[str, str]]:
@@ -51,6 +51,10 @@ def test_the_risk_coefficient_tables_are_registered_per_model_and_payment_year()
         ("V28", "2027"),
         ("V24", "2025"),
         ("V24", "2026"),
+        ("ESRD_V24", "2025"),
+        ("ESRD_V24", "2026"),
+        ("ESRD_V21", "2025"),
+        ("ESRD_V21", "2026"),
     }
     for release in registry.tables(KIND):
         year = int(release.info.release)
@@ -303,7 +307,7 @@ def test_the_batch_path_names_the_row_it_cannot_score() -> None:
         {"institutional": 1},
         {"model": "V99"},
         {"model": None},
-        {"model": "ESRD_V24"},
+        {"model": "RxHCC"},
         {"payment_year": "2026"},
         {"payment_year": True},
         {"payment_year": 0},

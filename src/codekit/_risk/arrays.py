@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from codekit._risk.demographics import SEGMENTS
-
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
@@ -50,11 +48,12 @@ class ModelArrays:
         ]
         self.scalar = self.mask(SCALAR_HCCS.get(ready.definition.name, frozenset()))
         coefficients = ready.coefficients
-        self.segment_index = {segment: i for i, segment in enumerate(SEGMENTS)}
+        segments = ready.segments
+        self.segment_index = {segment: i for i, segment in enumerate(segments)}
 
         def matrix(names: list[str]) -> NDArray[np.float64]:
             return np.array(
-                [[coefficients.get(f"{s}_{n}".upper(), 0.0) for n in names] for s in SEGMENTS],
+                [[coefficients.get(f"{s}_{n}".upper(), 0.0) for n in names] for s in segments],
                 dtype=np.float64,
             )
 
@@ -65,7 +64,7 @@ class ModelArrays:
         self.interaction_coefficients = matrix([name for name, _ in self.interactions])
         self.count_coefficients = matrix([f"D{n}" for n in range(1, 10)] + ["D10P"])
         # new enrollees' scores are demographic only
-        for segment in ("NE", "SNPNE"):
+        for segment in ready.new_enrollee_segments:
             row = self.segment_index[segment]
             self.hcc_coefficients[row] = 0.0
             self.interaction_coefficients[row] = 0.0
@@ -100,7 +99,7 @@ class ModelArrays:
         return result
 
     def disease_scores(
-        self, rows: NDArray[np.uint64], segments: NDArray[np.intp], disabled: NDArray[np.bool_]
+        self, rows: NDArray[np.uint64], segments: NDArray[np.intp], flagged: NDArray[np.bool_]
     ) -> NDArray[np.float64]:
         """The sum of each row's HCC, interaction and count factors."""
         total = np.zeros(len(rows), dtype=np.float64)
@@ -113,7 +112,7 @@ class ModelArrays:
                 has = self.bit(rows, position)
                 if has.any():
                     total += np.where(has, self.hcc_coefficients[segments, position], 0.0)
-        factors: dict[str, NDArray[np.bool_]] = {"DISABLED": disabled}
+        factors: dict[str, NDArray[np.bool_]] = {self.ready.definition.flag: flagged}
         for name, mask in self.groups.items():
             factors[name] = self.any_of(rows, mask)
         for number, (_, parts) in enumerate(self.interactions):

@@ -15,7 +15,6 @@ import numpy as np
 
 from codekit._risk import demographics
 from codekit._risk.arrays import ModelArrays
-from codekit._risk.demographics import SEGMENTS
 from codekit._risk.score import adjustment, scorer
 from codekit.exceptions import IntegrationError, InvalidCodeError, InvalidMemberError
 
@@ -42,6 +41,7 @@ COLUMNS = (
     "new_enrollee",
     "snp",
     "segment",
+    "graft_months",
 )
 _OPTIONAL = {
     "dual": None,
@@ -51,6 +51,7 @@ _OPTIONAL = {
     "new_enrollee": False,
     "snp": False,
     "segment": None,
+    "graft_months": None,
 }
 
 
@@ -72,11 +73,11 @@ def risk_scores(
 
     ``members`` has the columns ``age``, ``sex`` and ``diagnoses`` (a list of ICD-10-CM
     codes per member), and optionally ``dual``, ``medicaid``, ``orec``, ``institutional``,
-    ``new_enrollee``, ``snp`` and ``segment``, read as :func:`codekit.risk_score` reads its
-    arguments. The result keeps the frame's index and has the columns ``segment``,
-    ``hccs`` (a tuple of HCC numbers), ``demographic_score``, ``disease_score``,
-    ``risk_score`` and ``payment_score`` (empty where codekit has no normalization factor
-    for the year and none was passed). A row codekit cannot score raises
+    ``new_enrollee``, ``snp``, ``segment`` and ``graft_months`` (the ESRD model), read as
+    :func:`codekit.risk_score` reads its arguments. The result keeps the frame's index and
+    has the columns ``segment``, ``hccs`` (a tuple of HCC numbers), ``demographic_score``,
+    ``disease_score``, ``risk_score`` and ``payment_score`` (empty where codekit has no
+    normalization factor for the year and none was passed). A row codekit cannot score raises
     :class:`~codekit.exceptions.InvalidMemberError` naming the row.
 
     >>> import pandas as pd
@@ -118,13 +119,13 @@ def risk_scores(
     rows = _hcc_rows(members, ready, arrays, groups, people)
     hccs_column = _hcc_tuples(rows, arrays)
     segments = segment_of_group[groups]
-    disabled = np.array([p[0].disabled for p in people], dtype=bool)[groups]
+    flagged = np.array([ready.flagged(p[0]) for p in people], dtype=bool)[groups]
     demographic = np.array([p[2] for p in people], dtype=np.float64)[groups]
-    disease = arrays.disease_scores(rows, segments, disabled)
+    disease = arrays.disease_scores(rows, segments, flagged)
     total = demographic + disease
     frame = pd.DataFrame(
         {
-            "segment": np.array(SEGMENTS, dtype=object)[segments],
+            "segment": np.array(ready.segments, dtype=object)[segments],
             "hccs": pd.Series(hccs_column, dtype=object),
             "demographic_score": demographic,
             "disease_score": disease,
@@ -175,6 +176,9 @@ def _demographics(members: pd.DataFrame, ready: Scorer) -> tuple[NDArray[np.intp
         for name, value in values.items():
             if isinstance(value, float) and math.isnan(value):  # the column's value is missing
                 values[name] = _OPTIONAL.get(name)
+        months = values["graft_months"]
+        if isinstance(months, float) and months.is_integer():  # a column with gaps is float
+            values["graft_months"] = int(months)
         try:
             person = demographics.member(
                 age=values["age"],
@@ -185,12 +189,9 @@ def _demographics(members: pd.DataFrame, ready: Scorer) -> tuple[NDArray[np.intp
                 institutional=values["institutional"],
                 new_enrollee=values["new_enrollee"],
                 snp=values["snp"],
+                graft_months=values["graft_months"],
             )
-            segment = (
-                demographics.segment_of(person)
-                if values["segment"] is None
-                else demographics.check_segment(values["segment"])
-            )
+            segment = ready.segment_of(person, values["segment"])
         except InvalidMemberError as exc:
             raise _row_error(members, row, exc) from exc
         variables = ready.demographic_factor_names(person, segment)

@@ -2,7 +2,8 @@
 
 A group is a set of payment HCCs (``DIABETES_V28``: HCCs 35-38). An interaction is the
 product of its factors: a group, one HCC (``HCC238``) or ``DISABLED`` (under 65 and entitled
-by disability or ESRD: OREC not 0). The variable names are CMS's; a variable counts only where
+by disability or ESRD: OREC not 0; in the ESRD models ``NONAGED``, under 65). The variable
+names are CMS's; a variable counts only where
 the segment's coefficient table has a factor for it (``CNA_DIABETES_HF_V28``), so the
 segments that lack an interaction are decided by CMS's tables, not here.
 """
@@ -30,19 +31,27 @@ def _hccs(text: str) -> frozenset[str]:
 
 @attrs.frozen
 class ModelDefinition:
-    """One model's groups (name → HCCs) and interactions (name → factor names)."""
+    """One model's groups (name → HCCs) and interactions (name → factor names).
+
+    ``family`` is ``"cms-hcc"`` (the CMS-HCC segments: community, institutional, new
+    enrollee) or ``"esrd"`` (the dialysis and functioning-graft segments); ``flag`` names
+    the demographic factor of the interactions (``DISABLED`` or ``NONAGED``).
+    """
 
     name: str
     crosswalk: str
     groups: Mapping[str, frozenset[str]]
     interactions: Mapping[str, tuple[str, ...]]
+    family: str = "cms-hcc"
+    flag: str = "DISABLED"
 
-    def interactions_of(self, hccs: frozenset[str], disabled: bool) -> list[str]:
-        """The interaction variables that are 1 for these HCCs."""
+    def interactions_of(self, hccs: frozenset[str], flagged: bool) -> list[str]:
+        """The interaction variables that are 1 for these HCCs (``flagged``: the member has
+        the model's demographic ``flag``)."""
         present = {name for name, members in self.groups.items() if members & hccs}
         present.update(f"HCC{hcc}" for hcc in hccs)
-        if disabled:
-            present.add("DISABLED")
+        if flagged:
+            present.add(self.flag)
         return [
             name
             for name, factors in self.interactions.items()
@@ -51,7 +60,13 @@ class ModelDefinition:
 
 
 def _definition(
-    name: str, crosswalk: str, groups: dict[str, str], interactions: dict[str, str]
+    name: str,
+    crosswalk: str,
+    groups: dict[str, str],
+    interactions: dict[str, str],
+    *,
+    family: str = "cms-hcc",
+    flag: str = "DISABLED",
 ) -> ModelDefinition:
     return ModelDefinition(
         name=name,
@@ -60,6 +75,8 @@ def _definition(
         interactions=MappingProxyType(
             {key: tuple(value.split()) for key, value in interactions.items()}
         ),
+        family=family,
+        flag=flag,
     )
 
 
@@ -136,5 +153,107 @@ V24 = _definition(
     },
 )
 
+# CMS-HCC ESRD V24 (the 2023 ESRD model): the ESRD V24 condition categories (V24's, with
+# HCCs 134-137 dropped before the hierarchies, as codekit.hccs does), and the interactions
+# of the dialysis and functioning-graft segments.
+ESRD_V24 = _definition(
+    "ESRD_V24",
+    "hcc:ESRD_V24",
+    {
+        "CANCER": "8-12",
+        "DIABETES": "17-19",
+        "CARD_RESP_FAIL": "82-84",
+        "CHF": "85",
+        "gCopdCF": "110-112",
+        "RENAL_V24": "134-138",
+        "SEPSIS": "2",
+        "PRESSURE_ULCER": "157-159",
+        "gSubUseDs_V24": "54-56",
+        "gPsych_V24": "57-60",
+    },
+    {
+        "HCC47_gCancer": "HCC47 CANCER",
+        "DIABETES_CHF": "DIABETES CHF",
+        "CHF_gCopdCF": "CHF gCopdCF",
+        "HCC85_gRenal_V24": "HCC85 RENAL_V24",
+        "gCopdCF_CARD_RESP_FAIL": "gCopdCF CARD_RESP_FAIL",
+        "HCC85_HCC96": "HCC85 HCC96",
+        "gSubUseDs_gPsych_V24": "gSubUseDs_V24 gPsych_V24",
+        "NONAGED_gSubUseDs_gPsych": "NONAGED gSubUseDs_V24 gPsych_V24",
+        "SEPSIS_PRESSURE_ULCER_V24": "SEPSIS PRESSURE_ULCER",
+        "SEPSIS_ARTIF_OPENINGS": "SEPSIS HCC188",
+        "ART_OPENINGS_PRESS_ULCER_V24": "HCC188 PRESSURE_ULCER",
+        "gCopdCF_ASP_SPEC_B_PNEUM": "gCopdCF HCC114",
+        "ASP_SPEC_B_PNEUM_PRES_ULC_V24": "HCC114 PRESSURE_ULCER",
+        "SEPSIS_ASP_SPEC_BACT_PNEUM": "SEPSIS HCC114",
+        "SCHIZOPHRENIA_gCopdCF": "HCC57 gCopdCF",
+        "SCHIZOPHRENIA_CHF": "HCC57 CHF",
+        "SCHIZOPHRENIA_SEIZURES": "HCC57 HCC79",
+        "NONAGED_HCC6": "NONAGED HCC6",
+        "NONAGED_HCC34": "NONAGED HCC34",
+        "NONAGED_HCC46": "NONAGED HCC46",
+        "NONAGED_HCC110": "NONAGED HCC110",
+        "NONAGED_HCC176": "NONAGED HCC176",
+        "NONAGED_HCC85": "NONAGED HCC85",
+        "NONAGED_PRESSURE_ULCER_V24": "NONAGED PRESSURE_ULCER",
+        "NONAGED_HCC161": "NONAGED HCC161",
+        "NONAGED_HCC39": "NONAGED HCC39",
+        "NONAGED_HCC77": "NONAGED HCC77",
+    },
+    family="esrd",
+    flag="NONAGED",
+)
+
+# CMS-HCC ESRD V21 (the 2019 ESRD model): the ESRD V21 condition categories (V21's, HCC 134
+# dropped before the hierarchies, as codekit.hccs does) and its interactions.
+ESRD_V21 = _definition(
+    "ESRD_V21",
+    "hcc:ESRD_V21",
+    {
+        "CANCER": "8-12",
+        "DIABETES": "17-19",
+        "IMMUNE": "47",
+        "CARD_RESP_FAIL": "82-84",
+        "CHF": "85",
+        "COPD": "110 111",
+        "RENAL": "134-141",
+        "SEPSIS": "2",
+        "PRESSURE_ULCER": "157-160",
+    },
+    {
+        "SEPSIS_CARD_RESP_FAIL": "SEPSIS CARD_RESP_FAIL",
+        "CANCER_IMMUNE": "CANCER IMMUNE",
+        "DIABETES_CHF": "DIABETES CHF",
+        "CHF_COPD": "CHF COPD",
+        "CHF_RENAL": "CHF RENAL",
+        "COPD_CARD_RESP_FAIL": "COPD CARD_RESP_FAIL",
+        "NONAGED_HCC6": "NONAGED HCC6",
+        "NONAGED_HCC34": "NONAGED HCC34",
+        "NONAGED_HCC46": "NONAGED HCC46",
+        "NONAGED_HCC54": "NONAGED HCC54",
+        "NONAGED_HCC55": "NONAGED HCC55",
+        "NONAGED_HCC110": "NONAGED HCC110",
+        "NONAGED_HCC176": "NONAGED HCC176",
+        "SEPSIS_PRESSURE_ULCER": "SEPSIS PRESSURE_ULCER",
+        "SEPSIS_ARTIF_OPENINGS": "SEPSIS HCC188",
+        "ART_OPENINGS_PRESSURE_ULCER": "HCC188 PRESSURE_ULCER",
+        "COPD_ASP_SPEC_BACT_PNEUM": "COPD HCC114",
+        "ASP_SPEC_BACT_PNEUM_PRES_ULC": "HCC114 PRESSURE_ULCER",
+        "SEPSIS_ASP_SPEC_BACT_PNEUM": "SEPSIS HCC114",
+        "SCHIZOPHRENIA_COPD": "HCC57 COPD",
+        "SCHIZOPHRENIA_CHF": "HCC57 CHF",
+        "SCHIZOPHRENIA_SEIZURES": "HCC57 HCC79",
+        "NONAGED_HCC85": "NONAGED HCC85",
+        "NONAGED_PRESSURE_ULCER": "NONAGED PRESSURE_ULCER",
+        "NONAGED_HCC161": "NONAGED HCC161",
+        "NONAGED_HCC39": "NONAGED HCC39",
+        "NONAGED_HCC77": "NONAGED HCC77",
+    },
+    family="esrd",
+    flag="NONAGED",
+)
+
 #: Every model codekit scores, by name.
-MODELS: Mapping[str, ModelDefinition] = MappingProxyType({"V28": V28, "V24": V24})
+MODELS: Mapping[str, ModelDefinition] = MappingProxyType(
+    {"V28": V28, "V24": V24, "ESRD_V24": ESRD_V24, "ESRD_V21": ESRD_V21}
+)

@@ -46,7 +46,7 @@ _BANDS = (
     (94, "90_94"),
 )
 # the new-enrollee cells split 65 to 69 by single year
-_NEW_BANDS = (
+NEW_BANDS = (
     (34, "0_34"),
     (44, "35_44"),
     (54, "45_54"),
@@ -77,6 +77,8 @@ class Member:
     institutional: bool = False
     new_enrollee: bool = False
     snp: bool = False
+    #: Months since a kidney transplant (4 or more: the ESRD functioning-graft segments).
+    graft_months: int | None = None
 
     @property
     def aged(self) -> bool:
@@ -109,12 +111,14 @@ def member(
     institutional: object = False,
     new_enrollee: object = False,
     snp: object = False,
+    graft_months: object = None,
 ) -> Member:
     """A checked :class:`Member`; anything codekit cannot score raises InvalidMemberError.
 
     ``dual`` is ``"none"``, ``"full"`` or ``"partial"``; left out, it is ``"full"`` when
     ``medicaid`` is true, else ``"none"``. ``medicaid`` (any Medicaid, a dual of either kind)
-    defaults to ``dual != "none"``.
+    defaults to ``dual != "none"``. ``graft_months`` (the ESRD models only) is the number
+    of months since a kidney transplant, 4 or more.
     """
     if isinstance(age, bool) or not isinstance(age, numbers.Integral) or not 0 <= int(age) <= 130:
         raise InvalidMemberError(
@@ -146,6 +150,18 @@ def member(
             f"dual= takes 'none', 'full' or 'partial' (dual eligibility), not {dual!r}",
         )
     dual = dual.strip().lower()
+    if graft_months is not None and (
+        isinstance(graft_months, bool)
+        or not isinstance(graft_months, numbers.Integral)
+        or not 4 <= int(graft_months) <= 1200
+    ):
+        raise InvalidMemberError(
+            "graft_months",
+            graft_months,
+            "graft_months= takes the whole months since a kidney transplant, 4 or more (months "
+            "1 to 3 are paid by CMS's transplant factors, which codekit does not score), or "
+            f"None for a member on dialysis, not {graft_months!r}",
+        )
     return Member(
         age=int(age),
         sex=_SEX[key],
@@ -155,6 +171,7 @@ def member(
         institutional=_flag("institutional", institutional),
         new_enrollee=_flag("new_enrollee", new_enrollee),
         snp=_flag("snp", snp),
+        graft_months=None if graft_months is None else int(graft_months),
     )
 
 
@@ -167,21 +184,22 @@ def segment_of(person: Member) -> str:
     return f"C{_DUAL[person.dual]}{'A' if person.aged else 'D'}"
 
 
-def check_segment(segment: object) -> str:
-    """A segment named by the caller, checked."""
+def check_segment(segment: object, segments: tuple[str, ...] = SEGMENTS) -> str:
+    """A segment named by the caller, checked against the model's ``segments``."""
     text = segment.strip().upper() if isinstance(segment, str) else None
-    if text not in SEGMENTS:
+    if text not in segments:
         raise InvalidMemberError(
-            "segment", segment, f"segment= takes one of {', '.join(SEGMENTS)}, not {segment!r}"
+            "segment", segment, f"segment= takes one of {', '.join(segments)}, not {segment!r}"
         )
     return text
 
 
-def _band(age: int, bands: tuple[tuple[int, str], ...]) -> str:
+def band(age: int, bands: tuple[tuple[int, str], ...] = _BANDS, last: str = "95_GT") -> str:
+    """The age band of CMS's cells that ``age`` falls in."""
     for highest, suffix in bands:
         if age <= highest:
             return suffix
-    return "95_GT"
+    return last
 
 
 def cell(person: Member, segment: str) -> str:
@@ -192,8 +210,8 @@ def cell(person: Member, segment: str) -> str:
         age = 65 if person.age == 64 and person.orec == "0" else person.age
         mcaid = "MCAID" if person.medicaid else "NMCAID"
         origdis = "ORIGDIS" if person.originally_disabled else "NORIGDIS"
-        return f"{mcaid}_{origdis}_NE{person.sex}{_band(age, _NEW_BANDS)}"
-    return f"{person.sex}{_band(person.age, _BANDS)}"
+        return f"{mcaid}_{origdis}_NE{person.sex}{band(age, NEW_BANDS)}"
+    return f"{person.sex}{band(person.age)}"
 
 
 def demographic_variables(person: Member, segment: str) -> list[str]:

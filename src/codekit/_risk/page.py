@@ -65,7 +65,9 @@ def _build(context: PageContext) -> PagePart | None:
     key = compact_key(context.code)
     rows: list[dict[str, Any]] = []
     problems: list[str] = []
-    for model in MODELS:
+    for model, definition in MODELS.items():
+        if definition.family != "cms-hcc":  # the page shows the community segment's factors
+            continue
         year = _year(context, model)
         if year is None:
             continue

@@ -18,7 +18,7 @@ from codekit._crosswalk._api import _model_rules
 from codekit._crosswalk._registry import candidates, select
 from codekit._crosswalk._values import Hcc
 from codekit._normalize import check_codes, compact_key
-from codekit._risk import demographics
+from codekit._risk import demographics, esrd
 from codekit._risk.definitions import MODELS, ModelDefinition
 from codekit._risk.tables import KIND, Edit, ModelTable
 from codekit._risk.values import Factor, FactorKind, RiskScore
@@ -51,6 +51,10 @@ class Scorer:
         self.crosswalk_release = chosen.release.release
         self.crosswalk: CrosswalkTable = chosen.table()
         self.coefficients = self.table.coefficients
+        self.esrd = definition.family == "esrd"
+        #: The model's segments, and those of new enrollees (a demographic score only).
+        self.segments = esrd.SEGMENTS[definition.name] if self.esrd else demographics.SEGMENTS
+        self.new_enrollee_segments = esrd.NEW if self.esrd else ("NE", "SNPNE")
         self.label = f"{KIND} {definition.name} {year}"
         #: The scorer as arrays (:class:`codekit._risk.arrays.ModelArrays`), made on first
         #: batch use.
@@ -98,19 +102,39 @@ class Scorer:
         _model_rules(self.crosswalk_name, kept)
         return frozenset(self.crosswalk.apply_hierarchy(kept))
 
+    # -- demographics ------------------------------------------------------------------
+    def segment_of(self, person: demographics.Member, segment: object = None) -> str:
+        """The member's segment under this model, or the one the caller named, checked."""
+        if person.graft_months is not None and not self.esrd:
+            raise InvalidMemberError(
+                "graft_months",
+                person.graft_months,
+                f"graft_months= is for the ESRD models (model='ESRD_V24'), not "
+                f"{self.definition.name}: leave it out",
+            )
+        if segment is not None:
+            return demographics.check_segment(segment, self.segments)
+        if self.esrd:
+            return esrd.segment_of(person, self.definition.name)
+        return demographics.segment_of(person)
+
+    def flagged(self, person: demographics.Member) -> bool:
+        """Whether the member has the model's interaction factor ``DISABLED`` / ``NONAGED``."""
+        return not person.aged if self.definition.flag == "NONAGED" else person.disabled
+
     # -- variables ---------------------------------------------------------------------
     def disease_variables(
-        self, segment: str, hccs: frozenset[str], disabled: bool
+        self, segment: str, hccs: frozenset[str], flagged: bool
     ) -> list[tuple[str, FactorKind, str | None]]:
         """The segment's HCC, interaction and count variables that are 1 (with a factor)."""
-        if segment in ("NE", "SNPNE"):
+        if segment in self.new_enrollee_segments:
             return []
         found: list[tuple[str, FactorKind, str | None]] = [
             (f"{segment}_HCC{hcc}", "hcc", hcc) for hcc in sorted(hccs, key=lambda h: (len(h), h))
         ]
         found += [
             (f"{segment}_{name}", "interaction", None)
-            for name in self.definition.interactions_of(hccs, disabled)
+            for name in self.definition.interactions_of(hccs, flagged)
         ]
         if hccs:
             count = len(hccs)
@@ -119,12 +143,12 @@ class Scorer:
             )
         return [(v, k, h) for v, k, h in found if v.upper() in self.coefficients]
 
-    def disease_part(self, segment: str, hccs: frozenset[str], disabled: bool) -> float:
+    def disease_part(self, segment: str, hccs: frozenset[str], flagged: bool) -> float:
         """The sum of the disease factors (cached: members share few HCC combinations)."""
-        key = (segment, disabled, hccs)
+        key = (segment, flagged, hccs)
         hit = self._hcc_cache.get(key)
         if hit is None:
-            variables = self.disease_variables(segment, hccs, disabled)
+            variables = self.disease_variables(segment, hccs, flagged)
             total = sum(self.coefficients[v.upper()] for v, _, _ in variables)
             hit = (total, tuple(v for v, _, _ in variables))
             if len(self._hcc_cache) < 1 << 20:
@@ -132,7 +156,10 @@ class Scorer:
         return hit[0]
 
     def demographic_factor_names(self, person: demographics.Member, segment: str) -> list[str]:
-        names = [f"{segment}_{v}" for v in demographics.demographic_variables(person, segment)]
+        if self.esrd:
+            names = esrd.demographic_variables(person, segment, self.definition.name)
+        else:
+            names = [f"{segment}_{v}" for v in demographics.demographic_variables(person, segment)]
         return [name for name in names if name.upper() in self.coefficients]
 
     def factor(self, variable: str, kind: FactorKind, segment: str, hcc: str | None) -> Factor:
@@ -153,12 +180,14 @@ def _definition(model: object) -> ModelDefinition:
     text = model.strip().upper() if isinstance(model, str) else None
     if text is not None and text.startswith("HCC:"):
         text = text[4:]
+    if text is not None and text.startswith("ESRD"):  # "ESRD V24", "ESRD-V24", "ESRDV24"
+        text = "ESRD_" + text[4:].lstrip("_- ")
     if text is None or text not in MODELS:
         raise InvalidMemberError(
             "model",
             model,
-            f"model= takes one of {', '.join(MODELS)} (CMS-HCC), not {model!r}; the ESRD and "
-            "RxHCC models are not scored yet",
+            f"model= takes one of {', '.join(MODELS)} (CMS-HCC and CMS-HCC ESRD), not "
+            f"{model!r}; the RxHCC model is not scored yet",
         )
     return MODELS[text]
 
@@ -211,6 +240,7 @@ def risk_score(
     new_enrollee: bool = False,
     snp: bool = False,
     segment: str | None = None,
+    graft_months: int | None = None,
     normalization_factor: float | None = None,
     coding_intensity: float | None = None,
 ) -> RiskScore:
@@ -225,6 +255,11 @@ def risk_score(
     ``"1"`` disability, ``"2"`` ESRD, ``"3"`` both). ``institutional``, ``new_enrollee`` and
     ``snp`` choose the institutional and new-enrollee segments; ``segment`` names one of
     CMS's segments (``"CNA"``, ``"CFD"``, ``"INS"``, ``"NE"``, ...) instead.
+    ``model="ESRD_V24"`` (or ``"ESRD_V21"``) scores a member with end-stage renal disease
+    by CMS's ESRD model (payment years 2025 and 2026): on dialysis, or with a functioning
+    kidney graft when ``graft_months`` (months since the transplant, 4 or more) is given;
+    its segments are ``"DI"``, ``"DNE"``, ``"GI"``, ``"GNE"`` and the community graft
+    segments ``"GFA"``, ``"GFN"``, ``"GNPA"``, ``"GNPN"`` (V21: ``"GC"``).
     ``normalization_factor`` and ``coding_intensity`` replace the year's announced figures.
 
     >>> import codekit
@@ -248,11 +283,10 @@ def risk_score(
         institutional=institutional,
         new_enrollee=new_enrollee,
         snp=snp,
-    )
-    chosen = (
-        demographics.segment_of(person) if segment is None else demographics.check_segment(segment)
+        graft_months=graft_months,
     )
     ready = scorer(model, payment_year)
+    chosen = ready.segment_of(person, segment)
     table = ready.table
     norm = adjustment(
         "normalization_factor", normalization_factor, table.normalization, 0.01, 100.0
@@ -267,7 +301,7 @@ def risk_score(
     ]
     factors += [
         ready.factor(v, kind, chosen, hcc)
-        for v, kind, hcc in ready.disease_variables(chosen, kept, person.disabled)
+        for v, kind, hcc in ready.disease_variables(chosen, kept, ready.flagged(person))
     ]
     total = sum(f.coefficient for f in factors)
     labels: Mapping[str, str] = ready.crosswalk.labels

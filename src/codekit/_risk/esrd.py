@@ -1,0 +1,116 @@
+"""The ESRD models' segments and demographic variables (CMS-HCC ESRD V24 and V21).
+
+A member scored by the ESRD model has end-stage renal disease (by OREC or by the current
+reason for entitlement: choosing the model says so). The segment is CMS's coefficient
+prefix:
+
+* dialysis (no functioning graft, ``graft_months`` left out): ``DNE`` for a new enrollee,
+  else ``DI`` (community and institutional alike; institutional members add ``LTI_Aged``
+  or ``LTI_NonAged``);
+* functioning graft (``graft_months`` 4 or more after a kidney transplant): ``GNE`` for a
+  new enrollee (it wins over institutional: a new enrollee has no data year), ``GI``
+  institutional, else community ``G`` + ``F`` full-benefit dual or ``NP`` not or partial
+  dual + ``A`` aged (65 or over) or ``N`` not aged: ``GFA``, ``GFN``, ``GNPA``, ``GNPN``
+  (ESRD V21: one community segment, ``GC``).
+
+A functioning graft adds CMS's duration factors (months 4 to 9, 10 or more), by age (V21:
+``GE65_DUR4_9`` ...) or by age and dual status (V24: ``FGC_`` in the community and
+new-enrollee segments, ``FGI_`` in ``GI``); those and V24's ``LTI_GE65`` / ``LTI_LT65``
+(``GI``) carry no segment prefix in CMS's table. V24 splits by full-benefit dual (``FBD``,
+``FBDual``, ``PBDual``), V21 by any Medicaid (``MCAID``).
+"""
+
+from __future__ import annotations
+
+from codekit._risk.demographics import NEW_BANDS, Member, band
+
+__all__ = ["NEW", "SEGMENTS", "demographic_variables", "segment_of"]
+
+#: The ESRD segments of each model, as CMS prefixes their coefficients.
+SEGMENTS = {
+    "ESRD_V24": ("DI", "DNE", "GI", "GNE", "GFA", "GFN", "GNPA", "GNPN"),
+    "ESRD_V21": ("DI", "DNE", "GI", "GNE", "GC"),
+}
+#: The new-enrollee segments (a demographic score only).
+NEW = ("DNE", "GNE")
+_GRAFT = ("GI", "GNE", "GC", "GFA", "GFN", "GNPA", "GNPN")
+# the dialysis new enrollees' cells group 65 to 69 and end at 85 and over
+_DNE_BANDS = (
+    (34, "0_34"),
+    (44, "35_44"),
+    (54, "45_54"),
+    (59, "55_59"),
+    (64, "60_64"),
+    (69, "65_69"),
+    (74, "70_74"),
+    (79, "75_79"),
+    (84, "80_84"),
+)
+_SEX = {"F": "Female", "M": "Male"}
+
+
+def segment_of(person: Member, model: str) -> str:
+    """The member's segment under the ESRD ``model`` (see the module's docstring)."""
+    if person.graft_months is None:
+        return "DNE" if person.new_enrollee else "DI"
+    if person.new_enrollee:
+        return "GNE"
+    if person.institutional:
+        return "GI"
+    if model == "ESRD_V21":
+        return "GC"
+    return f"G{'F' if person.dual == 'full' else 'NP'}{'A' if person.aged else 'N'}"
+
+
+def _new_enrollee_cell(person: Member, segment: str, v21: bool) -> str:
+    if v21:
+        dual = "MCAID" if person.medicaid else "NMCAID"
+    else:
+        dual = "FBD" if person.dual == "full" else "ND_PBD"
+    origdis = "ORIGDIS" if person.originally_disabled else "NORIGDIS"
+    if segment == "DNE":
+        return f"DNE_{dual}_{origdis}_NE{person.sex}{band(person.age, _DNE_BANDS, '85_GT')}"
+    return f"GNE_{dual}_{origdis}_G_NE{person.sex}{band(person.age, NEW_BANDS)}"
+
+
+def _duration(person: Member, segment: str, v21: bool) -> list[str]:
+    """The functioning graft's duration factors (no prefix: ``FGC_GE65_DUR4_9_FBD``)."""
+    months = person.graft_months
+    if months is None or segment not in _GRAFT:
+        return []
+    age = "GE65" if person.aged else "LT65"
+    duration = "DUR4_9" if months <= 9 else "DUR10PL"
+    if v21:
+        return [f"{age}_{duration}"]
+    kind = "FGI" if segment == "GI" else "FGC"
+    dual = "FBD" if person.dual == "full" else "ND_PBD"
+    found = [f"{kind}_{age}_{duration}_{dual}"]
+    if person.dual == "partial":
+        found.append(f"{kind}_PBD_{age}_flag")
+    return found
+
+
+def demographic_variables(person: Member, segment: str, model: str) -> list[str]:
+    """The member's demographic variables under the ESRD ``model``, full names (those the
+    segment's table lacks count for nothing: ``GFN_OriginallyDisabled_Female``)."""
+    v21 = model == "ESRD_V21"
+    if segment in NEW:
+        return [_new_enrollee_cell(person, segment, v21), *_duration(person, segment, v21)]
+    found = [f"{segment}_{person.sex}{band(person.age)}"]
+    sex = _SEX[person.sex]
+    aged = "Aged" if person.aged else "NonAged"
+    if person.originally_disabled:
+        found += [f"{segment}_OriginallyDisabled_{sex}", f"{segment}_ORIGDS"]
+    if person.aged and person.orec in ("2", "3"):
+        found.append(f"{segment}_Originally_ESRD_{sex}")
+    if v21 and person.medicaid:
+        found += [f"{segment}_MCAID_{sex}_{aged}", f"{segment}_MCAID"]
+    elif person.dual == "full":
+        found.append(f"{segment}_FBDual_{sex}_{aged}")
+    elif person.dual == "partial":
+        found.append(f"{segment}_PBDual_{sex}_{aged}")
+    if person.institutional and not v21:
+        found.append(f"{segment}_LTI_{aged}")
+        if segment == "GI":
+            found.append("LTI_GE65" if person.aged else "LTI_LT65")
+    return [*found, *_duration(person, segment, v21)]
