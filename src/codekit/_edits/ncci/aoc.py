@@ -63,8 +63,9 @@ def on_claim(  # noqa: PLR0917 - hot path, called positionally; one pass per ste
     denied: set[str],
 ) -> None:
     entry, table = aoc
-    # the claim's add-on codes, found in C (most claims have none)
-    here = table.add_ons() & by_code.keys()
+    # the claim's add-on codes, found in C (most claims have none). ``intersection`` walks
+    # the claim's few codes; ``add_ons() & by_code.keys()`` would walk every add-on code
+    here = table.add_ons().intersection(by_code)
     if not here:
         return
     add_ons: list[tuple[ClaimLine, int, int, frozenset[int], list[Any]]] = []
