@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from codekit._edits import codes as _codes
 from codekit._edits.codes import decode
-from codekit._edits.finding import Finding, Provenance
+from codekit._edits.finding import Finding, Provenance, finding_fields, made_finding
 from codekit._edits.ncci.lines import NONE
 from codekit._edits.ncci.pairs import expand
 from codekit._edits.ncci.policy import contractor_primaries
@@ -41,6 +41,10 @@ __all__ = ["on_claim", "on_frame"]
 
 _CODE_BITS = 26  # a code is below 36**5 < 2**26: (group << 26) | code is one key
 _LOW = (1 << 32) - 1
+#: The fields every AOC finding starts from.
+_AOC = finding_fields(
+    kind="aoc", severity="deny", line_ids=(), codes=(), message="", provenance=None
+)
 
 
 # -- one claim ---------------------------------------------------------------------------
@@ -149,21 +153,23 @@ def on_claim(  # noqa: PLR0917 - hot path, called positionally; one pass per ste
             severity, carc, lost_ids = "unverifiable", None, ()
         first = active[0]
         findings.append(
-            Finding(
-                kind="aoc",
-                severity=severity,  # type: ignore[arg-type]
-                line_ids=(line.line_id,),
-                denied_line_ids=lost_ids,
-                codes=(line.code,),
-                message=message,
-                provenance=provenance,
-                carc=carc,
-                date_of_service=dos,
-                aoc_type=kind,
-                primaries=primaries,
-                rationale=notes_text[int(table.notes[first[6]])],
-                effective=from_ordinal(first[2]),
-                deletion=from_ordinal(min(first[3], first[4])),
+            made_finding(
+                {
+                    **_AOC,
+                    "severity": severity,
+                    "line_ids": (line.line_id,),
+                    "denied_line_ids": lost_ids,
+                    "codes": (line.code,),
+                    "message": message,
+                    "provenance": provenance,
+                    "carc": carc,
+                    "date_of_service": dos,
+                    "aoc_type": kind,
+                    "primaries": primaries,
+                    "rationale": notes_text[int(table.notes[first[6]])],
+                    "effective": from_ordinal(first[2]),
+                    "deletion": from_ordinal(min(first[3], first[4])),
+                }
             )
         )
 
