@@ -56,6 +56,51 @@ def _names(codes: frozenset[int]) -> tuple[str, ...]:
     return tuple(sorted(decode(c) for c in codes))
 
 
+def _verdicts(
+    add_ons: list[tuple[ClaimLine, int, int, frozenset[int], list[Any]]],
+    payable: dict[str, int],
+    extra: Mapping[str, tuple[frozenset[str], str]],
+) -> list[int]:
+    """The verdict of each add-on line, iterated until no new add-on line is denied
+    (``payable``, line id -> code, loses the lines denied on the way)."""
+    while True:
+        results = []
+        count: dict[int, int] = {}
+        for code in payable.values():
+            count[code] = count.get(code, 0) + 1
+        held = count.keys()
+        for line, code, kind, listed, _ in add_ons:
+            # the codes of the payable lines other than this one: ``held`` without the
+            # line's own code when it is the only payable line of that code (which matters
+            # only when the code is one of the primaries asked about)
+            alone = count.get(code) == 1 and line.line_id in payable
+            present: AbstractSet[int] = held - {code} if alone and code in listed else held
+            contractor = extra.get(line.code) if extra and kind in (2, 3) else None
+            results.append(
+                aoc_verdict(
+                    kind,
+                    not listed.isdisjoint(present),
+                    contractor is not None,
+                    contractor is not None
+                    and any(decode(c) in contractor[0] for c in (held - {code} if alone else held)),
+                )
+            )
+        lost = [
+            item
+            for item, verdict in zip(add_ons, results, strict=True)
+            if verdict == AOC_DENY and item[0].line_id in payable
+        ]
+        if not lost:
+            break
+        for item in lost:
+            del payable[item[0].line_id]
+        # the verdicts change only if a lost line may be another add-on's primary
+        gone = {item[1] for item in lost}
+        if not extra and all(item[3].isdisjoint(gone) for item in add_ons):
+            break
+    return results
+
+
 def on_claim(  # noqa: PLR0917 - hot path, called positionally; one pass per step
     by_code: dict[int, list[ClaimLine]],
     dos: dt.date,
@@ -73,56 +118,25 @@ def on_claim(  # noqa: PLR0917 - hot path, called positionally; one pass per ste
     if not here:
         return
     add_ons: list[tuple[ClaimLine, int, int, frozenset[int], list[Any]]] = []
+    wanted = False
     for code in here:
         rule = table.rule_on(code, day)
         if rule is None:
             continue
         kind, listed, active = rule
+        wanted = wanted or kind in (2, 3)
         add_ons += [(line, code, kind, listed, active) for line in by_code[code]]
     if not add_ons:
         return
     # plugin lists are consulted only for type 2/3 add-ons (building the registry costs)
-    wanted = policy.contractor_primaries and any(item[2] in (2, 3) for item in add_ons)
     extra: Mapping[str, tuple[frozenset[str], str]] = (
-        contractor_primaries(program) if wanted else {}
+        contractor_primaries(program) if wanted and policy.contractor_primaries else {}
     )
     payable = {line.line_id: code for code, lines in by_code.items() for line in lines}
     for line_id in denied:
         payable.pop(line_id, None)
     add_ons.sort(key=lambda item: item[0].line_id)
-    while True:
-        results = []
-        count: dict[int, int] = {}
-        for code in payable.values():
-            count[code] = count.get(code, 0) + 1
-        held = count.keys()
-        for line, code, kind, listed, _ in add_ons:
-            # the codes of the payable lines other than this one
-            present: AbstractSet[int] = (
-                held - {code} if count.get(code) == 1 and line.line_id in payable else held
-            )
-            contractor = extra.get(line.code) if kind in (2, 3) else None
-            results.append(
-                aoc_verdict(
-                    kind,
-                    not listed.isdisjoint(present),
-                    contractor is not None,
-                    contractor is not None and any(decode(c) in contractor[0] for c in present),
-                )
-            )
-        lost = [
-            item
-            for item, verdict in zip(add_ons, results, strict=True)
-            if verdict == AOC_DENY and item[0].line_id in payable
-        ]
-        if not lost:
-            break
-        for item in lost:
-            del payable[item[0].line_id]
-        # the verdicts change only if a lost line may be another add-on's primary
-        gone = {item[1] for item in lost}
-        if not extra and all(item[3].isdisjoint(gone) for item in add_ons):
-            break
+    results = _verdicts(add_ons, payable, extra)
     notes_text = table.meta["notes"]
     for (line, _, kind, listed, active), verdict in zip(add_ons, results, strict=True):
         if verdict == AOC_PASS:
