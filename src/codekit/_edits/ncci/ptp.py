@@ -53,7 +53,7 @@ def on_claim(  # noqa: PLR0917 - hot path, called positionally
     modifiers: frozenset[str] | None = None
     claim_codes = by_code.keys()
     cached = table.partners_cache
-    for column1 in list(claim_codes):
+    for column1, lines1 in by_code.items():
         partners = cached.get(column1)
         if partners is None:
             partners = table.partners(column1)
@@ -75,7 +75,7 @@ def on_claim(  # noqa: PLR0917 - hot path, called positionally
             if modifiers is None:
                 modifiers = policy.modifiers_on(dos)
             _ptp_findings(
-                by_code[column1],
+                lines1,
                 by_code[column2],
                 chosen,
                 dos,
@@ -109,17 +109,8 @@ def _ptp_findings(  # noqa: PLR0917 - hot path, called positionally
 ) -> None:
     _, effective, deletion, ind, rationale = chosen
     code1, code2 = lines1[0].code, lines2[0].code
-    # what every finding of this pair shares; each finding sets its lines, message and verdict
-    shared = {
-        **_PTP,
-        "codes": (code1, code2),
-        "provenance": entry.provenance,
-        "date_of_service": dos,
-        "indicator": ind,
-        "rationale": rationale,
-        "effective": from_ordinal(effective),
-        "deletion": from_ordinal(deletion),
-    }
+    codes, provenance = (code1, code2), entry.provenance
+    eff, dele = from_ordinal(effective), from_ordinal(deletion)
     column1_counts = policy.column1_modifier_bypasses
     deny_message: str | None = None
     for line2 in lines2:
@@ -133,14 +124,21 @@ def _ptp_findings(  # noqa: PLR0917 - hot path, called positionally
                 findings.append(
                     made_finding(
                         {
-                            **shared,
+                            **_PTP,
                             "severity": "warn",
                             "line_ids": (line1.line_id, id2),
+                            "codes": codes,
                             "message": (
                                 f"{code2} is bundled into {code1} (PTP, modifier allowed); "
                                 f"bypassed by modifier {bypass}: documentation must support it"
                             ),
+                            "provenance": provenance,
+                            "date_of_service": dos,
                             "bypass_modifier": bypass,
+                            "indicator": ind,
+                            "rationale": rationale,
+                            "effective": eff,
+                            "deletion": dele,
                         }
                     )
                 )
@@ -156,11 +154,18 @@ def _ptp_findings(  # noqa: PLR0917 - hot path, called positionally
             findings.append(
                 made_finding(
                     {
-                        **shared,
+                        **_PTP,
                         "line_ids": (line1.line_id, id2),
                         "denied_line_ids": (id2,),
+                        "codes": codes,
                         "message": deny_message,
+                        "provenance": provenance,
                         "carc": _CARC,
+                        "date_of_service": dos,
+                        "indicator": ind,
+                        "rationale": rationale,
+                        "effective": eff,
+                        "deletion": dele,
                     }
                 )
             )
