@@ -557,3 +557,34 @@ def test_a_huge_group_is_checked_in_linear_space() -> None:
         ("ptp", "deny", "10002"),  # indicator 0 with 10001
         ("ptp", "deny", "20001"),  # indicator 1 with 10001, no modifier; its AOC primary is paid
     ]
+
+
+@given(st.lists(lines(days=[*DAYS, EARLY]), min_size=1, max_size=4), st.sampled_from(POLICIES))
+def test_findings_are_the_values_their_constructor_builds(
+    claims: list[list[dict[str, Any]]], policy: Policy
+) -> None:
+    # the edits build findings from a field dictionary, skipping __init__ (made_finding):
+    # each must be the very value attrs' own constructor gives for its fields
+    import attrs
+
+    from codekit._edits.finding import Finding
+
+    for items in claims:
+        for finding in codekit.check_claim(make(items), policy=policy).findings:
+            fields = {a.name: getattr(finding, a.name) for a in attrs.fields(Finding)}
+            built = Finding(**fields)
+            assert finding == built
+            assert hash(finding) == hash(built)
+            assert repr(finding) == repr(built)
+            assert finding.to_dict() == built.to_dict()
+            with pytest.raises(attrs.exceptions.FrozenInstanceError):
+                finding.message = ""  # type: ignore[misc]
+
+
+def test_finding_fields_refuses_what_finding_refuses() -> None:
+    from codekit._edits.finding import finding_fields
+
+    with pytest.raises(TypeError, match="no field"):
+        finding_fields(kind="ptp", severity="deny", line_ids=(), codes=(), message="", x=1)
+    with pytest.raises(TypeError, match="needs field"):
+        finding_fields(kind="ptp", severity="deny")

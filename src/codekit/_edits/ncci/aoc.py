@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from codekit._edits import codes as _codes
 from codekit._edits.codes import decode
-from codekit._edits.finding import Finding, Provenance
+from codekit._edits.finding import Finding, Provenance, finding_fields, made_finding
 from codekit._edits.ncci.lines import NONE
 from codekit._edits.ncci.pairs import expand
 from codekit._edits.ncci.policy import contractor_primaries
@@ -41,6 +41,10 @@ __all__ = ["on_claim", "on_frame"]
 
 _CODE_BITS = 26  # a code is below 36**5 < 2**26: (group << 26) | code is one key
 _LOW = (1 << 32) - 1
+#: The fields every AOC finding starts from.
+_AOC = finding_fields(
+    kind="aoc", severity="deny", line_ids=(), codes=(), message="", provenance=None
+)
 
 
 # -- one claim ---------------------------------------------------------------------------
@@ -52,39 +56,13 @@ def _names(codes: frozenset[int]) -> tuple[str, ...]:
     return tuple(sorted(decode(c) for c in codes))
 
 
-def on_claim(  # noqa: PLR0917 - hot path, called positionally; one pass per step
-    by_code: dict[int, list[ClaimLine]],
-    dos: dt.date,
-    day: int,
-    aoc: tuple[store.Installed, AocTable],
-    policy: Policy,
-    program: str,
-    findings: list[Finding],
-    denied: set[str],
-) -> None:
-    entry, table = aoc
-    # the claim's add-on codes, found in C (most claims have none)
-    here = table.add_ons() & by_code.keys()
-    if not here:
-        return
-    add_ons: list[tuple[ClaimLine, int, int, frozenset[int], list[Any]]] = []
-    for code in here:
-        rule = table.rule_on(code, day)
-        if rule is None:
-            continue
-        kind, listed, active = rule
-        add_ons += [(line, code, kind, listed, active) for line in by_code[code]]
-    if not add_ons:
-        return
-    # plugin lists are consulted only for type 2/3 add-ons (building the registry costs)
-    wanted = policy.contractor_primaries and any(item[2] in (2, 3) for item in add_ons)
-    extra: Mapping[str, tuple[frozenset[str], str]] = (
-        contractor_primaries(program) if wanted else {}
-    )
-    payable = {line.line_id: code for code, lines in by_code.items() for line in lines}
-    for line_id in denied:
-        payable.pop(line_id, None)
-    add_ons.sort(key=lambda item: item[0].line_id)
+def _verdicts(
+    add_ons: list[tuple[ClaimLine, int, int, frozenset[int], list[Any]]],
+    payable: dict[str, int],
+    extra: Mapping[str, tuple[frozenset[str], str]],
+) -> list[int]:
+    """The verdict of each add-on line, iterated until no new add-on line is denied
+    (``payable``, line id -> code, loses the lines denied on the way)."""
     while True:
         results = []
         count: dict[int, int] = {}
@@ -92,17 +70,19 @@ def on_claim(  # noqa: PLR0917 - hot path, called positionally; one pass per ste
             count[code] = count.get(code, 0) + 1
         held = count.keys()
         for line, code, kind, listed, _ in add_ons:
-            # the codes of the payable lines other than this one
-            present: AbstractSet[int] = (
-                held - {code} if count.get(code) == 1 and line.line_id in payable else held
-            )
-            contractor = extra.get(line.code) if kind in (2, 3) else None
+            # the codes of the payable lines other than this one: ``held`` without the
+            # line's own code when it is the only payable line of that code (which matters
+            # only when the code is one of the primaries asked about)
+            alone = count.get(code) == 1 and line.line_id in payable
+            present: AbstractSet[int] = held - {code} if alone and code in listed else held
+            contractor = extra.get(line.code) if extra and kind in (2, 3) else None
             results.append(
                 aoc_verdict(
                     kind,
                     not listed.isdisjoint(present),
                     contractor is not None,
-                    contractor is not None and any(decode(c) in contractor[0] for c in present),
+                    contractor is not None
+                    and any(decode(c) in contractor[0] for c in (held - {code} if alone else held)),
                 )
             )
         lost = [
@@ -118,6 +98,45 @@ def on_claim(  # noqa: PLR0917 - hot path, called positionally; one pass per ste
         gone = {item[1] for item in lost}
         if not extra and all(item[3].isdisjoint(gone) for item in add_ons):
             break
+    return results
+
+
+def on_claim(  # noqa: PLR0917 - hot path, called positionally; one pass per step
+    by_code: dict[int, list[ClaimLine]],
+    dos: dt.date,
+    day: int,
+    aoc: tuple[store.Installed, AocTable],
+    policy: Policy,
+    program: str,
+    findings: list[Finding],
+    denied: set[str],
+) -> None:
+    entry, table = aoc
+    # the claim's add-on codes, found in C (most claims have none). ``intersection`` walks
+    # the claim's few codes; ``add_ons() & by_code.keys()`` would walk every add-on code
+    here = table.add_ons().intersection(by_code)
+    if not here:
+        return
+    add_ons: list[tuple[ClaimLine, int, int, frozenset[int], list[Any]]] = []
+    wanted = False
+    for code in here:
+        rule = table.rule_on(code, day)
+        if rule is None:
+            continue
+        kind, listed, active = rule
+        wanted = wanted or kind in (2, 3)
+        add_ons += [(line, code, kind, listed, active) for line in by_code[code]]
+    if not add_ons:
+        return
+    # plugin lists are consulted only for type 2/3 add-ons (building the registry costs)
+    extra: Mapping[str, tuple[frozenset[str], str]] = (
+        contractor_primaries(program) if wanted and policy.contractor_primaries else {}
+    )
+    payable = {line.line_id: code for code, lines in by_code.items() for line in lines}
+    for line_id in denied:
+        payable.pop(line_id, None)
+    add_ons.sort(key=lambda item: item[0].line_id)
+    results = _verdicts(add_ons, payable, extra)
     notes_text = table.meta["notes"]
     for (line, _, kind, listed, active), verdict in zip(add_ons, results, strict=True):
         if verdict == AOC_PASS:
@@ -148,21 +167,23 @@ def on_claim(  # noqa: PLR0917 - hot path, called positionally; one pass per ste
             severity, carc, lost_ids = "unverifiable", None, ()
         first = active[0]
         findings.append(
-            Finding(
-                kind="aoc",
-                severity=severity,  # type: ignore[arg-type]
-                line_ids=(line.line_id,),
-                denied_line_ids=lost_ids,
-                codes=(line.code,),
-                message=message,
-                provenance=provenance,
-                carc=carc,
-                date_of_service=dos,
-                aoc_type=kind,
-                primaries=primaries,
-                rationale=notes_text[int(table.notes[first[6]])],
-                effective=from_ordinal(first[2]),
-                deletion=from_ordinal(min(first[3], first[4])),
+            made_finding(
+                {
+                    **_AOC,
+                    "severity": severity,
+                    "line_ids": (line.line_id,),
+                    "denied_line_ids": lost_ids,
+                    "codes": (line.code,),
+                    "message": message,
+                    "provenance": provenance,
+                    "carc": carc,
+                    "date_of_service": dos,
+                    "aoc_type": kind,
+                    "primaries": primaries,
+                    "rationale": notes_text[int(table.notes[first[6]])],
+                    "effective": from_ordinal(first[2]),
+                    "deletion": from_ordinal(min(first[3], first[4])),
+                }
             )
         )
 

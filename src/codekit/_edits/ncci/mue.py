@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from codekit._edits.finding import Finding
+from codekit._edits.finding import Finding, finding_fields, made_finding
 from codekit._edits.ncci.rules import CARC, mue_appealable, mue_exceeds, mue_per_line
 
 if TYPE_CHECKING:
@@ -21,6 +21,17 @@ if TYPE_CHECKING:
     from codekit._edits.ncci.tables import MueTable
 
 __all__ = ["on_claim", "on_frame"]
+
+#: The fields every MUE finding starts from.
+_MUE = finding_fields(
+    kind="mue",
+    severity="deny",
+    line_ids=(),
+    codes=(),
+    message="",
+    provenance=None,
+    carc=CARC["mue"],
+)
 
 
 # -- one claim ---------------------------------------------------------------------------
@@ -66,21 +77,21 @@ def on_claim(
             elif mai == 2:
                 text += "; an absolute limit (policy), not paid on appeal"
             findings.append(
-                Finding(
-                    kind="mue",
-                    severity="deny",
-                    line_ids=ids,
-                    denied_line_ids=ids,
-                    codes=(group[0].code,),
-                    message=text,
-                    provenance=entry.provenance,
-                    carc=CARC["mue"],
-                    date_of_service=dos,
-                    mai=mai,
-                    mue_value=value,
-                    units=units,
-                    appealable=bool(mue_appealable(mai)),
-                    rationale=table.meta["rationales"][int(table.rationale[row])],
+                made_finding(
+                    {
+                        **_MUE,
+                        "line_ids": ids,
+                        "denied_line_ids": ids,
+                        "codes": (group[0].code,),
+                        "message": text,
+                        "provenance": entry.provenance,
+                        "date_of_service": dos,
+                        "mai": mai,
+                        "mue_value": value,
+                        "units": units,
+                        "appealable": bool(mue_appealable(mai)),
+                        "rationale": table.meta["rationales"][int(table.rationale[row])],
+                    }
                 )
             )
 

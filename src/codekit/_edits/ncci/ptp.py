@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from codekit._edits.finding import Finding
+from codekit._edits.finding import Finding, finding_fields, made_finding
 from codekit._edits.ncci.lines import NONE
 from codekit._edits.ncci.pairs import SMALL, listed_rank_pairs, pairs_by_listing
 from codekit._edits.ncci.rules import CARC, from_ordinal, ptp_applies, ptp_bypassed
@@ -29,6 +29,12 @@ if TYPE_CHECKING:
     from codekit._edits.ncci.tables import PtpTable
 
 __all__ = ["on_claim", "on_frame"]
+
+#: The fields every PTP finding of one claim starts from (the severity is ``deny`` or ``warn``).
+_PTP = finding_fields(
+    kind="ptp", severity="deny", line_ids=(), codes=(), message="", provenance=None
+)
+_CARC = CARC["ptp"]
 
 
 # -- one claim ---------------------------------------------------------------------------
@@ -47,7 +53,7 @@ def on_claim(  # noqa: PLR0917 - hot path, called positionally
     modifiers: frozenset[str] | None = None
     claim_codes = by_code.keys()
     cached = table.partners_cache
-    for column1 in list(claim_codes):
+    for column1, lines1 in by_code.items():
         partners = cached.get(column1)
         if partners is None:
             partners = table.partners(column1)
@@ -69,7 +75,7 @@ def on_claim(  # noqa: PLR0917 - hot path, called positionally
             if modifiers is None:
                 modifiers = policy.modifiers_on(dos)
             _ptp_findings(
-                by_code[column1],
+                lines1,
                 by_code[column2],
                 chosen,
                 dos,
@@ -102,35 +108,38 @@ def _ptp_findings(  # noqa: PLR0917 - hot path, called positionally
     denied: set[str],
 ) -> None:
     _, effective, deletion, ind, rationale = chosen
-    eff, dele = from_ordinal(effective), from_ordinal(deletion)
     code1, code2 = lines1[0].code, lines2[0].code
-    provenance = entry.provenance
+    codes, provenance = (code1, code2), entry.provenance
+    eff, dele = from_ordinal(effective), from_ordinal(deletion)
     column1_counts = policy.column1_modifier_bypasses
     deny_message: str | None = None
     for line2 in lines2:
         bypass2 = _first_bypass(line2.modifiers, modifiers) if line2.modifiers else None
+        id2 = line2.line_id
         for line1 in lines1:
             bypass = bypass2
             if bypass is None and column1_counts and line1.modifiers:
                 bypass = _first_bypass(line1.modifiers, modifiers)
             if ptp_bypassed(ind, bypass is not None):
                 findings.append(
-                    Finding(
-                        kind="ptp",
-                        severity="warn",
-                        line_ids=(line1.line_id, line2.line_id),
-                        codes=(code1, code2),
-                        message=(
-                            f"{code2} is bundled into {code1} (PTP, modifier allowed); bypassed "
-                            f"by modifier {bypass}: documentation must support it"
-                        ),
-                        provenance=provenance,
-                        date_of_service=dos,
-                        bypass_modifier=bypass,
-                        indicator=ind,
-                        rationale=rationale,
-                        effective=eff,
-                        deletion=dele,
+                    made_finding(
+                        {
+                            **_PTP,
+                            "severity": "warn",
+                            "line_ids": (line1.line_id, id2),
+                            "codes": codes,
+                            "message": (
+                                f"{code2} is bundled into {code1} (PTP, modifier allowed); "
+                                f"bypassed by modifier {bypass}: documentation must support it"
+                            ),
+                            "provenance": provenance,
+                            "date_of_service": dos,
+                            "bypass_modifier": bypass,
+                            "indicator": ind,
+                            "rationale": rationale,
+                            "effective": eff,
+                            "deletion": dele,
+                        }
                     )
                 )
                 continue
@@ -141,22 +150,23 @@ def _ptp_findings(  # noqa: PLR0917 - hot path, called positionally
                     else "no PTP-associated modifier on the column 2 line"
                 )
                 deny_message = f"{code2} is denied when reported with {code1} (PTP: {why})"
-            denied.add(line2.line_id)
+            denied.add(id2)
             findings.append(
-                Finding(
-                    kind="ptp",
-                    severity="deny",
-                    line_ids=(line1.line_id, line2.line_id),
-                    denied_line_ids=(line2.line_id,),
-                    codes=(code1, code2),
-                    message=deny_message,
-                    provenance=provenance,
-                    carc=CARC["ptp"],
-                    date_of_service=dos,
-                    indicator=ind,
-                    rationale=rationale,
-                    effective=eff,
-                    deletion=dele,
+                made_finding(
+                    {
+                        **_PTP,
+                        "line_ids": (line1.line_id, id2),
+                        "denied_line_ids": (id2,),
+                        "codes": codes,
+                        "message": deny_message,
+                        "provenance": provenance,
+                        "carc": _CARC,
+                        "date_of_service": dos,
+                        "indicator": ind,
+                        "rationale": rationale,
+                        "effective": eff,
+                        "deletion": dele,
+                    }
                 )
             )
 
