@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import codekit
-from codekit import _registry
+from codekit import _assistant, _registry
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -49,7 +49,7 @@ def test_the_question_set_is_large_and_covers_every_intent() -> None:
     questions = load_questions()
     assert len(questions) >= 200
     intents = {q["intent"] for q in questions}
-    assert intents == set(codekit._assistant.INTENTS) - {"unknown"}
+    assert intents == set(_assistant.INTENTS) - {"unknown"}
     assert all(q["facts"] and q["source"] for q in questions)
 
 
