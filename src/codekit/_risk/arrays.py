@@ -57,7 +57,8 @@ class ModelArrays:
                 dtype=np.float64,
             )
 
-        self.hcc_coefficients = matrix([f"HCC{h}" for h in self.hccs])
+        prefix = ready.definition.hcc_prefix
+        self.hcc_coefficients = matrix([f"{prefix}{h}" for h in self.hccs])
         definition = ready.definition
         self.groups = {name: self.mask(members) for name, members in definition.groups.items()}
         self.interactions = list(definition.interactions.items())

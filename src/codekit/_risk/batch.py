@@ -15,7 +15,7 @@ import numpy as np
 
 from codekit._risk import demographics
 from codekit._risk.arrays import ModelArrays
-from codekit._risk.score import adjustment, scorer
+from codekit._risk.score import adjustment, payment_score, scorer
 from codekit.exceptions import IntegrationError, InvalidCodeError, InvalidMemberError
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ COLUMNS = (
     "snp",
     "segment",
     "graft_months",
+    "low_income",
 )
 _OPTIONAL = {
     "dual": None,
@@ -52,6 +53,7 @@ _OPTIONAL = {
     "snp": False,
     "segment": None,
     "graft_months": None,
+    "low_income": False,
 }
 
 
@@ -73,7 +75,8 @@ def risk_scores(
 
     ``members`` has the columns ``age``, ``sex`` and ``diagnoses`` (a list of ICD-10-CM
     codes per member), and optionally ``dual``, ``medicaid``, ``orec``, ``institutional``,
-    ``new_enrollee``, ``snp``, ``segment`` and ``graft_months`` (the ESRD model), read as
+    ``new_enrollee``, ``snp``, ``segment``, ``graft_months`` (the ESRD models) and
+    ``low_income`` (the RxHCC models), read as
     :func:`codekit.risk_score` reads its arguments. The result keeps the frame's index and
     has the columns ``segment``, ``hccs`` (a tuple of HCC numbers), ``demographic_score``,
     ``disease_score``, ``risk_score`` and ``payment_score`` (empty where codekit has no
@@ -134,7 +137,7 @@ def risk_scores(
     )
     frame.index = members.index
     frame["payment_score"] = (
-        frame["risk_score"] / norm * (1 - intensity) if norm is not None else float("nan")
+        _payment_scores(total, norm, intensity) if norm is not None else float("nan")
     )
     frame.attrs.update(
         model=ready.definition.name,
@@ -144,6 +147,16 @@ def risk_scores(
         coding_intensity=intensity,
     )
     return frame
+
+
+def _payment_scores(
+    total: NDArray[np.float64], norm: float, intensity: float
+) -> NDArray[np.float64]:
+    """:func:`~codekit._risk.score.payment_score` of each raw score (once per distinct one)."""
+    distinct, position = np.unique(total, return_inverse=True)
+    paid = np.array([payment_score(float(v), norm, intensity) for v in distinct.tolist()])
+    result: NDArray[np.float64] = paid[position].reshape(total.shape) if len(total) else total
+    return result
 
 
 def _row_error(members: pd.DataFrame, row: int, exc: Exception) -> InvalidMemberError:
@@ -190,6 +203,7 @@ def _demographics(members: pd.DataFrame, ready: Scorer) -> tuple[NDArray[np.intp
                 new_enrollee=values["new_enrollee"],
                 snp=values["snp"],
                 graft_months=values["graft_months"],
+                low_income=values["low_income"],
             )
             segment = ready.segment_of(person, values["segment"])
         except InvalidMemberError as exc:

@@ -34,7 +34,8 @@ class ModelDefinition:
     """One model's groups (name → HCCs) and interactions (name → factor names).
 
     ``family`` is ``"cms-hcc"`` (the CMS-HCC segments: community, institutional, new
-    enrollee) or ``"esrd"`` (the dialysis and functioning-graft segments); ``flag`` names
+    enrollee), ``"esrd"`` (the dialysis and functioning-graft segments) or ``"rxhcc"``
+    (the Part D segments: low income, aged, institutional, new enrollee); ``flag`` names
     the demographic factor of the interactions (``DISABLED`` or ``NONAGED``).
     """
 
@@ -44,6 +45,8 @@ class ModelDefinition:
     interactions: Mapping[str, tuple[str, ...]]
     family: str = "cms-hcc"
     flag: str = "DISABLED"
+    #: How CMS names an HCC's variable: ``HCC`` (``CNA_HCC37``) or ``RXHCC`` (RxHCC).
+    hcc_prefix: str = "HCC"
 
     def interactions_of(self, hccs: frozenset[str], flagged: bool) -> list[str]:
         """The interaction variables that are 1 for these HCCs (``flagged``: the member has
@@ -67,6 +70,7 @@ def _definition(
     *,
     family: str = "cms-hcc",
     flag: str = "DISABLED",
+    hcc_prefix: str = "HCC",
 ) -> ModelDefinition:
     return ModelDefinition(
         name=name,
@@ -77,6 +81,7 @@ def _definition(
         ),
         family=family,
         flag=flag,
+        hcc_prefix=hcc_prefix,
     )
 
 
@@ -253,7 +258,37 @@ ESRD_V21 = _definition(
     flag="NONAGED",
 )
 
+
+def _rxhcc(name: str) -> ModelDefinition:
+    """RxHCC V08 (the Part D model, software R08): its condition categories are
+    codekit's ``rxhcc:V08`` crosswalk; its only interactions are those of the institutional
+    segment, an RxHCC with ``NONAGED`` (under 65). ``name`` is the plan type the factors
+    were calibrated for (CMS's CY 2027 Advance Notice calibrates MA-PD plans and PDPs
+    separately)."""
+    return _definition(
+        name,
+        "rxhcc:V08",
+        {},
+        {f"NONAGED_RXHCC{hcc}": f"NONAGED HCC{hcc}" for hcc in (1, 130, 131, 132, 133, 159, 163)},
+        family="rxhcc",
+        flag="NONAGED",
+        hcc_prefix="RXHCC",
+    )
+
+
+RXHCC_MAPD = _rxhcc("RxHCC_MAPD")
+RXHCC_PDP = _rxhcc("RxHCC_PDP")
+RXHCC_PDP_AND_MAPD = _rxhcc("RxHCC_PDP_AND_MAPD")
+
 #: Every model codekit scores, by name.
 MODELS: Mapping[str, ModelDefinition] = MappingProxyType(
-    {"V28": V28, "V24": V24, "ESRD_V24": ESRD_V24, "ESRD_V21": ESRD_V21}
+    {
+        "V28": V28,
+        "V24": V24,
+        "ESRD_V24": ESRD_V24,
+        "ESRD_V21": ESRD_V21,
+        "RxHCC_MAPD": RXHCC_MAPD,
+        "RxHCC_PDP": RXHCC_PDP,
+        "RxHCC_PDP_AND_MAPD": RXHCC_PDP_AND_MAPD,
+    }
 )

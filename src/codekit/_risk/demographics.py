@@ -79,6 +79,8 @@ class Member:
     snp: bool = False
     #: Months since a kidney transplant (4 or more: the ESRD functioning-graft segments).
     graft_months: int | None = None
+    #: Receives the Part D low-income subsidy (the RxHCC model's ``Low`` segments).
+    low_income: bool = False
 
     @property
     def aged(self) -> bool:
@@ -112,13 +114,15 @@ def member(
     new_enrollee: object = False,
     snp: object = False,
     graft_months: object = None,
+    low_income: object = False,
 ) -> Member:
     """A checked :class:`Member`; anything codekit cannot score raises InvalidMemberError.
 
     ``dual`` is ``"none"``, ``"full"`` or ``"partial"``; left out, it is ``"full"`` when
     ``medicaid`` is true, else ``"none"``. ``medicaid`` (any Medicaid, a dual of either kind)
     defaults to ``dual != "none"``. ``graft_months`` (the ESRD models only) is the number
-    of months since a kidney transplant, 4 or more.
+    of months since a kidney transplant, 4 or more; ``low_income`` (the RxHCC models only)
+    whether the member receives the Part D low-income subsidy.
     """
     if isinstance(age, bool) or not isinstance(age, numbers.Integral) or not 0 <= int(age) <= 130:
         raise InvalidMemberError(
@@ -172,6 +176,7 @@ def member(
         new_enrollee=_flag("new_enrollee", new_enrollee),
         snp=_flag("snp", snp),
         graft_months=None if graft_months is None else int(graft_months),
+        low_income=_flag("low_income", low_income),
     )
 
 

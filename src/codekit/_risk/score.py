@@ -10,6 +10,7 @@ HCC, each interaction and the count of payment HCCs.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from codekit._crosswalk._api import _model_rules
 from codekit._crosswalk._registry import candidates, select
 from codekit._crosswalk._values import Hcc
 from codekit._normalize import check_codes, compact_key
-from codekit._risk import demographics, esrd
+from codekit._risk import demographics, esrd, rxhcc
 from codekit._risk.definitions import MODELS, ModelDefinition
 from codekit._risk.tables import KIND, Edit, ModelTable
 from codekit._risk.values import Factor, FactorKind, RiskScore
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from codekit._crosswalk._table import CrosswalkTable
     from codekit._tables.registry import Release
 
-__all__ = ["Scorer", "adjustment", "risk_score", "scorer"]
+__all__ = ["Scorer", "adjustment", "payment_score", "risk_score", "round3", "scorer"]
 
 _ICD10CM = re.compile(r"[A-Z][0-9][0-9A-Z]{1,5}")
 _CMS_SEX = {"F": "2", "M": "1"}
@@ -52,9 +53,14 @@ class Scorer:
         self.crosswalk: CrosswalkTable = chosen.table()
         self.coefficients = self.table.coefficients
         self.esrd = definition.family == "esrd"
+        self.rx = definition.family == "rxhcc"
         #: The model's segments, and those of new enrollees (a demographic score only).
-        self.segments = esrd.SEGMENTS[definition.name] if self.esrd else demographics.SEGMENTS
-        self.new_enrollee_segments = esrd.NEW if self.esrd else ("NE", "SNPNE")
+        self.segments: tuple[str, ...] = demographics.SEGMENTS
+        self.new_enrollee_segments: tuple[str, ...] = ("NE", "SNPNE")
+        if self.esrd:
+            self.segments, self.new_enrollee_segments = esrd.SEGMENTS[definition.name], esrd.NEW
+        elif self.rx:
+            self.segments, self.new_enrollee_segments = rxhcc.SEGMENTS, rxhcc.NEW
         self.label = f"{KIND} {definition.name} {year}"
         #: The scorer as arrays (:class:`codekit._risk.arrays.ModelArrays`), made on first
         #: batch use.
@@ -112,6 +118,15 @@ class Scorer:
                 f"graft_months= is for the ESRD models (model='ESRD_V24'), not "
                 f"{self.definition.name}: leave it out",
             )
+        if person.low_income and not self.rx:
+            raise InvalidMemberError(
+                "low_income",
+                person.low_income,
+                f"low_income= is for the RxHCC models (model='RxHCC_MAPD'), not "
+                f"{self.definition.name}: leave it out",
+            )
+        if self.rx:
+            return rxhcc.segment_of(person) if segment is None else rxhcc.check_segment(segment)
         if segment is not None:
             return demographics.check_segment(segment, self.segments)
         if self.esrd:
@@ -129,8 +144,10 @@ class Scorer:
         """The segment's HCC, interaction and count variables that are 1 (with a factor)."""
         if segment in self.new_enrollee_segments:
             return []
+        prefix = self.definition.hcc_prefix
         found: list[tuple[str, FactorKind, str | None]] = [
-            (f"{segment}_HCC{hcc}", "hcc", hcc) for hcc in sorted(hccs, key=lambda h: (len(h), h))
+            (f"{segment}_{prefix}{hcc}", "hcc", hcc)
+            for hcc in sorted(hccs, key=lambda h: (len(h), h))
         ]
         found += [
             (f"{segment}_{name}", "interaction", None)
@@ -158,6 +175,8 @@ class Scorer:
     def demographic_factor_names(self, person: demographics.Member, segment: str) -> list[str]:
         if self.esrd:
             names = esrd.demographic_variables(person, segment, self.definition.name)
+        elif self.rx:
+            names = rxhcc.demographic_variables(person, segment)
         else:
             names = [f"{segment}_{v}" for v in demographics.demographic_variables(person, segment)]
         return [name for name in names if name.upper() in self.coefficients]
@@ -176,20 +195,33 @@ class Scorer:
         )
 
 
+_BY_NAME = {name.upper(): definition for name, definition in MODELS.items()}
+_RX_MODELS = [name for name, d in MODELS.items() if d.family == "rxhcc"]
+
+
 def _definition(model: object) -> ModelDefinition:
     text = model.strip().upper() if isinstance(model, str) else None
-    if text is not None and text.startswith("HCC:"):
-        text = text[4:]
+    if text is not None and text.startswith(("HCC:", "RXHCC:")):
+        text = text.partition(":")[2]
     if text is not None and text.startswith("ESRD"):  # "ESRD V24", "ESRD-V24", "ESRDV24"
         text = "ESRD_" + text[4:].lstrip("_- ")
-    if text is None or text not in MODELS:
+    if text is not None and text.startswith("RXHCC"):  # "RxHCC MAPD", "RXHCC-PDP"
+        text = ("RXHCC_" + text[5:].lstrip("_- ")).rstrip("_").replace(" ", "_")
+        if text in ("RXHCC", "RXHCC_V08"):
+            raise InvalidMemberError(
+                "model",
+                model,
+                f"model={model!r} needs the plan type: one of {', '.join(_RX_MODELS)} (CMS "
+                f"calibrates the CY 2027 RxHCC model separately for MA-PD plans and PDPs)",
+            )
+    if text is None or text not in _BY_NAME:
         raise InvalidMemberError(
             "model",
             model,
-            f"model= takes one of {', '.join(MODELS)} (CMS-HCC and CMS-HCC ESRD), not "
-            f"{model!r}; the RxHCC model is not scored yet",
+            f"model= takes one of {', '.join(MODELS)} (CMS-HCC, CMS-HCC ESRD and RxHCC), not "
+            f"{model!r}",
         )
-    return MODELS[text]
+    return _BY_NAME[text]
 
 
 def scorer(model: object = "V28", payment_year: object = None) -> Scorer:
@@ -217,10 +249,13 @@ def scorer(model: object = "V28", payment_year: object = None) -> Scorer:
         release = registry.select_table(KIND, name=definition.name, as_of=as_of)
     except UnknownReleaseError as exc:
         years = sorted(r.info.release for r in registry.tables(KIND, definition.name))
+        why = ""
+        if definition.family == "rxhcc" and payment_year in rxhcc.UNBUILT:
+            why = f": {rxhcc.UNBUILT[payment_year]}"
         raise UnknownReleaseError(
             f"{definition.name} {payment_year}",
             f"no {definition.name} risk-score coefficients for payment year {payment_year}; "
-            f"codekit has {', '.join(years) or 'none'}",
+            f"codekit has {', '.join(years) or 'none'}{why}",
         ) from exc
     key = ("risk.scorer", definition.name, release.info.release, release.plugin)
     return registry.memo(key, lambda: Scorer(definition, release))
@@ -241,6 +276,7 @@ def risk_score(
     snp: bool = False,
     segment: str | None = None,
     graft_months: int | None = None,
+    low_income: bool = False,
     normalization_factor: float | None = None,
     coding_intensity: float | None = None,
 ) -> RiskScore:
@@ -284,6 +320,7 @@ def risk_score(
         new_enrollee=new_enrollee,
         snp=snp,
         graft_months=graft_months,
+        low_income=low_income,
     )
     ready = scorer(model, payment_year)
     chosen = ready.segment_of(person, segment)
@@ -325,7 +362,7 @@ def risk_score(
         factors=tuple(factors),
         normalization_factor=norm,
         coding_intensity=intensity,
-        payment_score=None if norm is None else total / norm * (1 - intensity),
+        payment_score=None if norm is None else payment_score(total, norm, intensity),
         normalization_source=table.normalization_source
         if normalization_factor is None
         else "given",
@@ -334,6 +371,35 @@ def risk_score(
         else "given",
         release=ready.release,
     )
+
+
+_THOUSANDTH = decimal.Decimal("0.001")
+
+
+def _decimal(value: float) -> decimal.Decimal:
+    # the number as written (its shortest repr), not the float's binary expansion
+    return decimal.Decimal(repr(float(value)))
+
+
+def _round3(value: decimal.Decimal) -> decimal.Decimal:
+    return value.quantize(_THOUSANDTH, rounding=decimal.ROUND_HALF_UP)
+
+
+def round3(value: float) -> float:
+    """``value`` rounded to three decimals, halves away from zero, as the number is written
+    (``1.0005`` gives ``1.001``; Python's ``round`` rounds the float's binary value)."""
+    return float(_round3(_decimal(value)))
+
+
+def payment_score(raw: float, normalization: float, coding_intensity: float) -> float:
+    """CMS's payment risk score from the raw score, stepwise: divide by the normalization
+    factor and round to three decimals, then multiply by one minus the MA coding-pattern
+    adjustment and round to three decimals again (in decimal arithmetic, so that a product
+    such as ``0.500 * 0.941 = 0.4705`` rounds up as written)."""
+    with decimal.localcontext() as context:
+        context.prec = 28
+        normalized = _round3(_decimal(raw) / _decimal(normalization))
+        return float(_round3(normalized * (1 - _decimal(coding_intensity))))
 
 
 def adjustment(
