@@ -55,6 +55,9 @@ def test_the_risk_coefficient_tables_are_registered_per_model_and_payment_year()
         ("ESRD_V24", "2026"),
         ("ESRD_V21", "2025"),
         ("ESRD_V21", "2026"),
+        ("RxHCC_MAPD", "2027"),
+        ("RxHCC_PDP", "2027"),
+        ("RxHCC_PDP_AND_MAPD", "2027"),
     }
     for release in registry.tables(KIND):
         year = int(release.info.release)
@@ -135,7 +138,8 @@ def test_the_payment_score_applies_the_announced_normalization_and_coding_adjust
     for model, factor in (("V28", 1.045), ("V24", 1.153)):
         score = codekit.risk_score(["E11.9"], model=model, payment_year=2025, age=70, sex="F")
         assert (score.normalization_factor, score.coding_intensity) == (factor, 0.059)
-        assert score.payment_score == pytest.approx(score.score / factor * (1 - 0.059))
+        stepwise = round(round(score.score / factor + 1e-12, 3) * 0.941 + 1e-12, 3)
+        assert score.payment_score == stepwise
         assert "CY 2025" in score.normalization_source
     unknown = codekit.risk_score(["E11.9"], payment_year=2026, age=70, sex="F")
     assert unknown.normalization_factor is None
@@ -144,7 +148,28 @@ def test_the_payment_score_applies_the_announced_normalization_and_coding_adjust
     given_ = codekit.risk_score(
         ["E11.9"], payment_year=2026, age=70, sex="F", normalization_factor=1.1
     )
-    assert given_.payment_score == pytest.approx(given_.score / 1.1 * 0.941)
+    assert given_.payment_score == round(round(given_.score / 1.1 + 1e-12, 3) * 0.941 + 1e-12, 3)
+
+
+def test_the_payment_score_is_rounded_stepwise_to_three_decimals() -> None:
+    """CMS's four steps (CMS's risk adjustment methodology training, as riskadjustmentmodel.com
+    restates it): divide the raw score by the normalization factor, round to three decimals,
+    multiply by one minus the MA coding pattern adjustment, round to three decimals."""
+    from codekit._risk.score import payment_score, round3
+
+    # 1.234 / 1.045 = 1.18086... -> 1.181; 1.181 * 0.941 = 1.111321 -> 1.111
+    assert payment_score(1.234, 1.045, 0.059) == 1.111
+    # rounding the first step changes the answer: 1.2335180 / 1.045 = 1.1804 -> 1.180,
+    # 1.180 * 0.941 = 1.11038 -> 1.110, where one unrounded step gives 1.11076 -> 1.111
+    assert payment_score(1.233518, 1.045, 0.059) == 1.110
+    assert round(1.233518 / 1.045 * 0.941, 3) == 1.111
+    # a half rounds up as written: 0.5225 / 1.045 = 0.5 exactly, 0.500 * 0.941 = 0.4705
+    assert payment_score(0.5225, 1.045, 0.059) == 0.471
+    assert round3(1.0005) == 1.001
+    assert round(1.0005, 3) == 1.0  # the float is just below the half
+    score = codekit.risk_score(["E11.9"], payment_year=2025, age=70, sex="F")
+    assert score.payment_score == payment_score(score.score, 1.045, 0.059)
+    assert score.score == pytest.approx(0.561)  # the raw score is not rounded
 
 
 @pytest.mark.parametrize(
@@ -266,7 +291,7 @@ def test_the_batch_payment_score_and_defaults() -> None:
     members = pd.DataFrame({"age": [72], "sex": ["F"], "diagnoses": [["E11.9"]]})
     frame = risk_scores(members, payment_year=2025)
     one = codekit.risk_score(["E11.9"], payment_year=2025, age=72, sex="F")
-    assert frame["payment_score"].iloc[0] == pytest.approx(one.payment_score)
+    assert frame["payment_score"].iloc[0] == one.payment_score
     assert pd.isna(risk_scores(members, payment_year=2026)["payment_score"].iloc[0])
     empty = risk_scores(members.iloc[:0], payment_year=2026)
     assert len(empty) == 0

@@ -211,8 +211,9 @@ def _definition(model: object) -> ModelDefinition:
             raise InvalidMemberError(
                 "model",
                 model,
-                f"model={model!r} needs the plan type: one of {', '.join(_RX_MODELS)} (CMS "
-                f"calibrates the CY 2027 RxHCC model separately for MA-PD plans and PDPs)",
+                f"model= takes the RxHCC model with its plan type, one of "
+                f"{', '.join(_RX_MODELS)}, not {model!r} (CMS calibrates the CY 2027 RxHCC "
+                f"model separately for MA-PD plans and PDPs)",
             )
     if text is None or text not in _BY_NAME:
         raise InvalidMemberError(
@@ -280,7 +281,7 @@ def risk_score(
     normalization_factor: float | None = None,
     coding_intensity: float | None = None,
 ) -> RiskScore:
-    """A member's CMS-HCC risk score with its full breakdown of coefficients.
+    """A member's CMS-HCC, ESRD or RxHCC risk score with its full breakdown of coefficients.
 
     ``diagnoses`` are the member's ICD-10-CM codes from the data year (any spelling; codes
     the model does not map count for nothing). ``model`` is ``"V28"`` or ``"V24"``;
@@ -296,7 +297,13 @@ def risk_score(
     kidney graft when ``graft_months`` (months since the transplant, 4 or more) is given;
     its segments are ``"DI"``, ``"DNE"``, ``"GI"``, ``"GNE"`` and the community graft
     segments ``"GFA"``, ``"GFN"``, ``"GNPA"``, ``"GNPN"`` (V21: ``"GC"``).
-    ``normalization_factor`` and ``coding_intensity`` replace the year's announced figures.
+    ``model="RxHCC_MAPD"``, ``"RxHCC_PDP"`` or ``"RxHCC_PDP_AND_MAPD"`` scores the Part D
+    RxHCC V08 model (payment year 2027, as CMS's Advance Notice proposed it, calibrated for
+    MA-PD plans, for PDPs, or for both); ``low_income`` (the Part D low-income subsidy)
+    chooses its ``Low`` segments, ``"Rx_CE_LowAged"`` ... ``"Rx_NE_LTI"``.
+    ``normalization_factor`` and ``coding_intensity`` replace the year's announced figures;
+    ``payment_score`` divides by the one and multiplies by one minus the other, rounding each
+    step to three decimals as CMS does.
 
     >>> import codekit
     >>> score = codekit.risk_score(["E11.9", "I50.9"], payment_year=2026, age=72, sex="F")
