@@ -262,8 +262,25 @@ class InstitutionalClaim:
         The columns are the keys of :attr:`KEYS`; ``secondary`` and ``procedures`` hold a
         list or codes separated by spaces or commas. ``principal_poa``, ``secondary_poa``
         (one indicator per secondary code, ``-`` for none) and ``procedure_dates`` (one date
-        per procedure, ``-`` for none) give the indicators and dates of those codes.
+        per procedure, ``-`` for none) give the indicators and dates of those codes. The
+        first bad row raises :class:`~codekit.exceptions.InvalidClaimError` naming it
+        (``row 2: ...``); :meth:`from_frame_rows` gives every row's outcome instead.
         """
+        claims = []
+        for outcome in cls.from_frame_rows(frame):
+            if isinstance(outcome, InvalidClaimError):
+                raise outcome
+            claims.append(outcome)
+        return tuple(claims)
+
+    @classmethod
+    def from_frame_rows(
+        cls, frame: pd.DataFrame
+    ) -> tuple[InstitutionalClaim | InvalidClaimError, ...]:
+        """Each row's claim, or the :class:`~codekit.exceptions.InvalidClaimError` that row
+        gives (its ``field`` and ``value``, the message beginning ``row N:``, counted from
+        1), in row order: the columns as :meth:`from_frame` reads them. A frame whose
+        columns are wrong raises."""
         columns = getattr(frame, "columns", None)
         records = getattr(frame, "to_dict", None)
         if columns is None or not callable(records):
@@ -275,16 +292,18 @@ class InstitutionalClaim:
                 f"{', '.join(sorted(cls.KEYS | cls.FRAME_COLUMNS))}",
                 field=unknown[0],
             )
-        claims = []
+        outcomes: list[InstitutionalClaim | InvalidClaimError] = []
         for position, row in enumerate(records("records"), 1):
             try:
-                claims.append(cls.from_dict(_row_claim(row)))
+                outcomes.append(cls.from_dict(_row_claim(row)))
             except InvalidClaimError as exc:
                 message = str(exc).split(": ", 1)[-1]
-                raise InvalidClaimError(
-                    f"row {position}: {message}", field=exc.field, value=exc.value
-                ) from None
-        return tuple(claims)
+                outcomes.append(
+                    InvalidClaimError(
+                        f"row {position}: {message}", field=exc.field, value=exc.value
+                    )
+                )
+        return tuple(outcomes)
 
     def to_dict(self) -> dict[str, Any]:
         """The mapping :meth:`from_dict` reads (dates as ISO text)."""
