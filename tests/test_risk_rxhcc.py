@@ -398,8 +398,9 @@ def test_the_rxhcc_hierarchy_is_hccinfhirs_r08_rows_the_same_in_both_files() -> 
 
 
 def test_rxhcc_model_names_and_arguments() -> None:
-    with pytest.raises(InvalidMemberError, match="with its plan type"):
-        codekit.risk_score([], model="RxHCC", age=70, sex="F")
+    for bare in ("RxHCC", "rxhcc:V08", "RxHCC V08"):
+        with pytest.raises(InvalidMemberError, match="with its plan type"):
+            codekit.risk_score([], model=bare, age=70, sex="F")
     for spelling in ("rxhcc_mapd", "RxHCC MAPD", "RXHCC-MAPD"):
         assert codekit.risk_score([], model=spelling, age=70, sex="F").model == "RxHCC_MAPD"
     with pytest.raises(InvalidMemberError, match="low_income= is for the RxHCC"):

@@ -201,8 +201,10 @@ _RX_MODELS = [name for name, d in MODELS.items() if d.family == "rxhcc"]
 
 def _definition(model: object) -> ModelDefinition:
     text = model.strip().upper() if isinstance(model, str) else None
-    if text is not None and text.startswith(("HCC:", "RXHCC:")):
-        text = text.partition(":")[2]
+    if text is not None and text.startswith("HCC:"):
+        text = text[4:]
+    if text is not None and text.startswith("RXHCC:"):  # the crosswalk's name, "rxhcc:V08"
+        text = "RXHCC_" + text[6:]
     if text is not None and text.startswith("ESRD"):  # "ESRD V24", "ESRD-V24", "ESRDV24"
         text = "ESRD_" + text[4:].lstrip("_- ")
     if text is not None and text.startswith("RXHCC"):  # "RxHCC MAPD", "RXHCC-PDP"
