@@ -247,7 +247,7 @@ def _load(releases: Sequence[Release], *, full: bool) -> SearchIndex:
         con = sqlite3.connect(":memory:", check_same_thread=False)
         fill(
             con,
-            [r.source().records() for r in releases],
+            [_records(r) for r in releases],
             _meta(releases),
             [_index_terms(r) for r in releases],
         )
@@ -303,7 +303,11 @@ def _index_terms(release: Release) -> Mapping[str, list[str]]:
 
 
 def _records(release: Release) -> Iterator[CodeRecord]:
-    yield from release.source().records()
+    """The records of ``release`` as the index reads them: without their attributes when
+    the source can leave them out (the index holds none)."""
+    source = release.source()
+    bare = getattr(source, "bare_records", None)
+    yield from bare() if bare is not None else source.records()
 
 
 def _file_keys(path: Path) -> frozenset[str] | None:
