@@ -4,11 +4,14 @@ name follows the documented counts, on the packaged ICD-10-CM and ICD-10-PCS tex
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+import codekit
 from codekit import _registry
-from codekit._search import _build
+from codekit._search import _build, _index
 from codekit._search._build import OTHER_TEXT, counted_words, head_size, size
 from codekit.plugins import CodeRecord
 
@@ -89,3 +92,58 @@ def test_names_rank_by_size_head_own_encounter_unspecified_billable_length() -> 
     ]
     assert rows[-1][2] == OTHER_TEXT + 2  # other text: after every name, by its item's size
     assert [r[3] for r in rows if r[1] == "X2"] == [3, 3, 2]  # full: words in parentheses too
+
+
+# -- one index per set of releases, owned by the registry ------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "packs"
+
+
+@pytest.fixture
+def search_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("CODEKIT_CACHE_DIR", str(tmp_path / "cache"))
+    _index.clear()
+    yield tmp_path / "cache" / "search"
+    _index.clear()
+
+
+def _hcpcs_files(folder: Path) -> list[str]:
+    """The releases of the index files in ``folder`` (named ``hcpcs-2030-JAN-pack-...``)."""
+    return sorted("-".join(p.name.split("-")[1:3]) for p in folder.glob("*.sqlite"))
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_a_pack_installed_replaced_or_removed_is_seen_at_once_and_its_stale_index_pruned(
+    search_cache: Path, tmp_path: Path
+) -> None:
+    from codekit._importers.api import install, remove
+
+    install([FIXTURES / "HCPC2030_JAN_ANWEB.txt"])
+    first = codekit.search("synthetic accessory", code_sets="hcpcs")
+    assert (first[0].code, first[0].release) == ("K9999", "2030-JAN")
+    # A new release: the very next search answers from it (no refresh, no answer kept
+    # from the registry before), in an index of its own; JAN's stays for dated searches.
+    install([FIXTURES / "HCPC2030_APR_ANWEB.txt"])
+    april = codekit.search("synthetic april code", code_sets="hcpcs")
+    assert (april[0].code, april[0].release) == ("Q9999", "2030-APR")
+    assert "revised" in codekit.search("synthetic dressing", code_sets="hcpcs")[0].description
+    assert _hcpcs_files(search_cache) == ["2030-APR", "2030-JAN"]
+    # The same release re-installed with other content: its old index is stale and goes.
+    changed = tmp_path / "changed" / "HCPC2030_APR_ANWEB.txt"
+    changed.parent.mkdir()
+    text = (FIXTURES / "HCPC2030_APR_ANWEB.txt").read_bytes()
+    changed.write_bytes(text.replace(b"code added in April", b"code added in May  "))
+    before = {p.name for p in search_cache.glob("*APR*.sqlite")}
+    install([changed], force=True)
+    may = codekit.search("synthetic quarterly code", code_sets="hcpcs")[0]
+    assert (may.code, may.description) == ("Q9999", "Synthetic quarterly code added in May")
+    after = {p.name for p in search_cache.glob("*APR*.sqlite")}
+    assert len(after) == 1
+    assert not after & before
+    # A pack removed: the next search answers from what is left, and the removed pack's
+    # index goes although no index is built (JAN's is on disk).
+    remove("hcpcs", "2030-APR")
+    back = codekit.search("synthetic dressing", code_sets="hcpcs")
+    assert back[0].release == "2030-JAN"
+    assert "revised" not in back[0].description
+    assert _hcpcs_files(search_cache) == ["2030-JAN"]

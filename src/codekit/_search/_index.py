@@ -35,9 +35,20 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from codekit._codesets.records import CodeRecord
-    from codekit._registry import Release
+    from codekit._registry import Registry, Release
 
-__all__ = ["SearchIndex", "cached", "clear", "index_for", "path_for", "prune", "release_key"]
+__all__ = [
+    "SearchIndex",
+    "cached",
+    "clear",
+    "forget",
+    "index_for",
+    "opened",
+    "path_for",
+    "prune",
+    "prune_stale",
+    "release_key",
+]
 
 #: How many query answers an open index remembers, and the largest one it remembers (rows,
 #: and characters of query parameters): keystrokes ask small questions again, while a large
@@ -194,6 +205,14 @@ class SearchIndex:
 
 _open: dict[object, SearchIndex] = {}
 _open_lock = threading.RLock()
+#: How many times the open indexes were forgotten (:func:`clear`): keys what is derived
+#: from them elsewhere (the views a search of the registry's uses).
+_cleared = 0
+
+
+def opened() -> int:
+    """A number that changes whenever the open indexes are forgotten (see :func:`clear`)."""
+    return _cleared
 
 
 def _memo(release: Release) -> object:
@@ -326,9 +345,10 @@ def _file_keys(path: Path) -> frozenset[str] | None:
         return None
 
 
-def current_keys() -> frozenset[str]:
+def current_keys(registry: Registry | None = None) -> frozenset[str]:
     """The keys of every release the registry has now (what an index may still serve)."""
-    registry = _registry.current()
+    if registry is None:
+        registry = _registry.current()
     return frozenset(
         release_key(release)
         for spec in registry.specs()
@@ -336,7 +356,9 @@ def current_keys() -> frozenset[str]:
     )
 
 
-def prune(folder: Path, *, keep: Path, full: bool) -> list[Path]:
+def prune(
+    folder: Path, *, keep: Path | None, full: bool, registry: Registry | None = None
+) -> list[Path]:
     """Delete the index files of ``folder`` that no search will open again; returns them.
 
     A file goes when it has another format, when one of its releases is no longer
@@ -344,8 +366,8 @@ def prune(folder: Path, *, keep: Path, full: bool) -> list[Path]:
     changed or the plugin gone), or, once the index of every code set (``full``) is built,
     when it holds only releases of that index (the full index serves it by a filter).
     """
-    kept = _file_keys(keep) or frozenset()
-    registered = current_keys()
+    kept = (_file_keys(keep) if keep is not None else None) or frozenset()
+    registered = current_keys(registry)
     gone = []
     for old in folder.glob("*.sqlite"):
         if old == keep:
@@ -358,7 +380,31 @@ def prune(folder: Path, *, keep: Path, full: bool) -> list[Path]:
     return gone
 
 
+def prune_stale(registry: Registry) -> list[Path]:
+    """Delete the index files that serve none of ``registry``'s releases any more (see
+    :func:`prune`); run at the first search of each registry, so that a pack removed or
+    replaced leaves no index behind even when no new index is built."""
+    folder = cache_dir()
+    try:
+        if not any(folder.glob("*.sqlite")):
+            return []
+    except OSError:
+        return []
+    return prune(folder, keep=None, full=False, registry=registry)
+
+
 def clear() -> None:
     """Forget open indexes (the files stay)."""
+    global _cleared
     with _open_lock:
         _open.clear()
+        _cleared += 1
+
+
+def forget() -> None:
+    """Every open index drops what it remembers of earlier queries (see
+    :meth:`SearchIndex.forget`)."""
+    with _open_lock:
+        indexes = list(_open.values())
+    for index in indexes:
+        index.forget()
