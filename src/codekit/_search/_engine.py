@@ -381,24 +381,26 @@ def run_search(key: tuple[Any, ...], registry: Registry | None = None) -> Search
     wording = Wording(groups, corrections)
     hits = []
     for r in rows[offset : offset + limit]:
+        doc = r.doc
         reason = None
         if r.order[0] == 0:  # a code match
-            term, span = r.doc[1], _code_span(r.doc[1], code or "")
+            term, span = doc[1], _code_span(doc[1], code or "")
         else:
-            term, span, reason = "", (0, 0), Reason(r.term or r.doc[4], wording)
+            term, span, reason = "", (0, 0), Reason(r.term or doc[4], wording)
+        code_set, release = r.source.names[doc[5]]
         hits.append(
             SearchHit(
-                code=r.doc[1],
-                code_set=r.source.names[r.doc[5]][0],
-                description=r.doc[4],
+                code=doc[1],
+                code_set=code_set,
+                description=doc[4],
                 score=r.score,
                 matched=r.matched,
                 term=term,
                 term_span=span,
                 reason=reason,
-                kind=r.doc[2],
-                billable=bool(r.doc[3]),
-                release=r.source.names[r.doc[5]][1],
+                kind=doc[2],
+                billable=bool(doc[3]),
+                release=release,
             )
         )
     return SearchResults(

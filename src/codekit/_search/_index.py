@@ -57,6 +57,9 @@ _RESULTS = 4096
 _REMEMBERED_ROWS = 512
 _REMEMBERED_TEXT = 2048
 
+#: Bytes of an index file read through a memory map (the whole packaged index fits).
+_MMAP = 512 << 20
+
 #: Releases with more items than this print a line on stderr while their index is built.
 _ANNOUNCE = 20000
 
@@ -135,6 +138,9 @@ class SearchIndex:
         uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
         try:
             con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            # Pages read through a memory map, as the datasets are: a query then costs no
+            # read() calls (the file is never written again: a new index is a new file).
+            con.execute(f"PRAGMA mmap_size = {_MMAP}")
             version = con.execute("SELECT value FROM meta WHERE key = 'index_version'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise DataError(
