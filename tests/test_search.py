@@ -112,10 +112,8 @@ def search_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     folder = tmp_path / "cache"
     monkeypatch.setenv("CODEKIT_CACHE_DIR", str(folder))
     _index.clear()
-    _engine._selected.clear()
     yield folder / "search"
     _index.clear()
-    _engine._selected.clear()
 
 
 @pytest.fixture
@@ -283,7 +281,6 @@ def test_index_is_built_once_and_rebuilt_when_a_plugin_code_set_changes(
     first = sorted(p.name for p in search_cache.glob("testdx-2025-*.sqlite"))
     assert len(first) == 1
     _index.clear()
-    _engine._selected.clear()
     extra = (CodeRecord(code="T90", description="Sprain of wrist"),)
     with isolated_registry(SearchCodes(extra), builtins=False):
         assert set(codekit.search("wrist", code_sets="testdx").codes()) == {"T50", "T90"}
@@ -315,14 +312,12 @@ def test_adding_a_plugin_prunes_the_index_files_it_replaces(search_cache: Path) 
         codekit.search("wrist", code_sets="testdx")  # served by the full index: no file
     assert len(list(search_cache.glob("*.sqlite"))) == 1
     _index.clear()
-    _engine._selected.clear()
     with isolated_registry(SearchCodes(), MoreCodes(), builtins=False):
         assert set(codekit.search("wrist").codes()) == {"T50", "R001"}
         (only,) = search_cache.glob("*.sqlite")
         assert "testrx" in only.name
         # An index of some code sets, built before the full one, goes once that is built.
         _index.clear()
-        _engine._selected.clear()
         _engine.forget()
         only.unlink()
         codekit.search("wrist", code_sets="testdx")
@@ -331,7 +326,6 @@ def test_adding_a_plugin_prunes_the_index_files_it_replaces(search_cache: Path) 
         (full,) = search_cache.glob("*.sqlite")
         assert "testrx" in full.name
     _index.clear()
-    _engine._selected.clear()
     # Removing the plugin again: the file with its code set is no longer served.
     with isolated_registry(SearchCodes(), builtins=False):
         codekit.search("wrist")

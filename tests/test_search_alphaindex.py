@@ -67,12 +67,10 @@ class SyntheticCm:
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> Iterator[Path]:
     monkeypatch.setenv("CODEKIT_CACHE_DIR", str(tmp_path / "cache"))
     _index.clear()
-    _engine._selected.clear()
     _engine.forget()
     with isolated_registry(SyntheticCm(), builtins=False):
         yield tmp_path / "cache" / "search"
     _index.clear()
-    _engine._selected.clear()
     _engine.forget()
 
 

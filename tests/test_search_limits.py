@@ -58,12 +58,10 @@ class LimitCodes:
 def codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("CODEKIT_CACHE_DIR", str(tmp_path / "cache"))
     _index.clear()
-    _engine._selected.clear()
     _engine.forget()
     with isolated_registry(LimitCodes(), builtins=False):
         yield
     _index.clear()
-    _engine._selected.clear()
     _engine.forget()
 
 
@@ -130,11 +128,9 @@ def _sql_volume(monkeypatch: pytest.MonkeyPatch, text: str) -> int:
     with monkeypatch.context() as patch:
         patch.setattr(_index.SearchIndex, "query", counting)
         _index.clear()  # views bind the query method of their index when made
-        _engine._selected.clear()
         _engine.forget()
         codekit.search(text, code_sets="limitdx")
     _index.clear()
-    _engine._selected.clear()
     return sent[0]
 
 

@@ -39,12 +39,10 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     patch = pytest.MonkeyPatch()
     patch.setenv("CODEKIT_CACHE_DIR", str(folder))
     _index.clear()
-    _engine._selected.clear()
     _engine.forget()
     yield
     patch.undo()
     _index.clear()
-    _engine._selected.clear()
     _engine.forget()
 
 

@@ -8,7 +8,7 @@ Layout of an index file:
   (``"High blood pressure"`` is a name of I10), then one row of its other text (short
   description, index terms) ranked after every name. ``term`` keeps the text of a name that
   is not the item's own description, so that a hit can show what it matched. Row ids follow
-  a static rank (see :func:`_rank`). FTS5 returns matches in row-id order, so the first page
+  a static rank (see :func:`_add_names`). FTS5 returns matches in row-id order, so the first page
   of an all-words query comes straight off the index without scoring every match, and an
   item is found first by its shortest matching name, as BM25's length normalisation would
   have it.
@@ -206,43 +206,35 @@ class _Sizes(dict[str, tuple[int, int, int]]):
     :func:`size`, its size with the words in parentheses, and its :func:`head_size`."""
 
     def __missing__(self, text: str) -> tuple[int, int, int]:
-        bare = size(text)
-        full = size(text, full=True) if "(" in text or "[" in text else bare
-        head = head_size(text) if "," in text else bare
-        found = self[text] = (bare, full, head)
+        # size() and size(full=True) in one pass: they differ only by the parentheses.
+        bare = text.lower()
+        if "encounter" in bare or "sequela" in bare:
+            bare = _ENCOUNTER.sub("", bare)
+        if "specified" in bare:
+            bare = _NOT_SPECIFIED.sub(" ", bare)
+        full = max(1, len([w for w in _WORD.findall(bare) if w not in _UNCOUNTED]))
+        if "(" in bare or "[" in bare:
+            bare = _PARENTHESES.sub(" ", bare)
+            outer = max(1, len([w for w in _WORD.findall(bare) if w not in _UNCOUNTED]))
+        else:
+            outer = full
+        head = head_size(text) if "," in text else outer
+        found = self[text] = (outer, full, head)
         return found
 
 
-def _rank(
-    name: str,
-    sizes: _Sizes,
-    record: CodeRecord,
-    docid: int,
-    *,
-    lent_to: CodeRecord | None,
-) -> _Rank:
-    """The static rank of a name (lower first).
+class _Owner:
+    """What the static rank of a name takes from the item it names (see
+    :func:`_add_names`): worked out once per item rather than once per name."""
 
-    Fewer counted words first (see :func:`size`), then fewer words in its head term, then
-    an item's own description before its inclusion terms, initial encounters, "unspecified"
-    items, billable codes before headings (a default code before the heading that lends it
-    the name), shorter names.
-    """
-    owner = lent_to or record
-    heading = (0 if owner.billable else 1, kind_rank(owner.kind))
-    unspecified = 0 if "unspecified" in record.description.lower() else 1
-    own = 0 if name == record.description else 1
-    bare, _, head = sizes[name]
-    return (
-        bare,
-        head,
-        own,
-        _encounter_rank(record.description),
-        unspecified,
-        *heading,
-        len(name),
-        docid,
-    )
+    __slots__ = ("described", "encounter", "heading", "unspecified")
+
+    def __init__(self, record: CodeRecord, lent_to: CodeRecord | None, sizes: _Sizes) -> None:
+        owner = lent_to or record
+        self.heading = (0 if owner.billable else 1, kind_rank(owner.kind))
+        self.encounter = _encounter_rank(record.description)
+        self.unspecified = 0 if "unspecified" in record.description.lower() else 1
+        self.described = sizes[record.description][0]
 
 
 def fill(
@@ -349,20 +341,29 @@ def _add_names(
     lent_to: CodeRecord | None = None,
 ) -> None:
     """Append the name rows of ``record`` for the item ``docid`` (``record`` itself, or
-    its default code ``lent_to`` that the heading ``record`` lends its names to)."""
-    described = sizes[record.description][0]
+    its default code ``lent_to`` that the heading ``record`` lends its names to).
+
+    The static rank of a name (lower first): fewer counted words first (see :func:`size`),
+    then fewer words in its head term, then an item's own description before its
+    inclusion terms, initial encounters, "unspecified" items, billable codes before
+    headings (a default code before the heading that lends it the name), shorter names.
+    Other text ranks after every name, by the size of the description.
+    """
+    item = _Owner(record, lent_to, sizes)
+    billable, kind = item.heading
+    description = record.description
     for name, extra in _names(record):
-        if not name:  # other text: after every name, by the size of the description
-            owner = lent_to or record
-            heading = (0 if owner.billable else 1, kind_rank(owner.kind))
-            rank = (OTHER_TEXT + described, 0, 1, _encounter_rank(record.description), 1,
-                    *heading, 0, rankid)  # fmt: skip
-            names.append((rank, docid, name, extra, described, cs, extra))
+        if not name:
+            rank = (OTHER_TEXT + item.described, 0, 1, item.encounter, 1, billable, kind, 0,
+                    rankid)  # fmt: skip
+            names.append((rank, docid, name, extra, item.described, cs, extra))
             continue
-        full = sizes[name][1]
-        own = lent_to is None and name == record.description
-        rank = _rank(name, sizes, record, rankid, lent_to=lent_to)
-        names.append((rank, docid, name, extra, full, cs, None if own else name))
+        bare, full, head = sizes[name]
+        own = name == description
+        rank = (bare, head, 0 if own else 1, item.encounter, item.unspecified, billable, kind,
+                len(name), rankid)  # fmt: skip
+        term = None if own and lent_to is None else name
+        names.append((rank, docid, name, extra, full, cs, term))
 
 
 def build_index(

@@ -11,14 +11,14 @@ A query shaped like a code (``E11.``, ``e119``, ``0DT``) lists the codes it star
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codekit import _registry
 from codekit._dates import to_date
 from codekit._search._build import OTHER_TEXT
 from codekit._search._explain import Reason, Wording
-from codekit._search._index import cached, index_for
+from codekit._search._index import cached, index_for, opened, prune_stale
+from codekit._search._index import forget as forget_indexes
 from codekit._search._limits import (
     MAX_LIMIT,
     MAX_OFFSET,
@@ -42,7 +42,7 @@ from codekit.exceptions import InvalidQueryError
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from codekit._registry import Release
+    from codekit._registry import Registry, Release
 
 __all__ = ["default_releases", "forget", "run_search", "search", "selected_indexes"]
 
@@ -56,10 +56,20 @@ _CODE_EXACT, _CODE_PREFIX = 100.0, 50.0
 _MAX_DROPS = 8
 
 
-_selected: dict[tuple[Any, ...], list[View]] = {}
+# Every cache here is the registry's (Registry.memo): a rebuilt registry (a pack installed or
+# removed, a plugin added) starts with none, so no answer outlives the data it came from.
+_ANSWERS = ("search answers",)  # (text, code sets, limit, billable, day, offset) -> results
+_SELECTED = ("search selected",)  # (code sets, day, indexes opened) -> the views searched
+_PRUNED = ("search index files pruned",)  # the stale index files deleted at the first search
+#: Recent answers kept (a user going back and forth over a word asks the same again), and
+#: the (code sets, day) questions whose views are kept; past either, all are dropped.
+_ANSWERS_MAX = 4096
+_SELECTED_MAX = 256
 
 
-def selected_indexes(code_sets: str | Iterable[str] | None, day: dt.date | None) -> list[View]:
+def selected_indexes(
+    code_sets: str | Iterable[str] | None, day: dt.date | None, registry: Registry | None = None
+) -> list[View]:
     """The index to search for the release of each code set in force on ``day`` (or the newest).
 
     All code sets share one index (one ranking): the index of every code set's release is
@@ -67,30 +77,37 @@ def selected_indexes(code_sets: str | Iterable[str] | None, day: dt.date | None)
     built (and the full one on the first search of every code set).
     """
     names = code_set_names(code_sets)
-    key = (_registry.generation(), id(_registry.current()), names, day)
-    found = _selected.get(key)
+    if registry is None:
+        registry = _registry.current()
+    selected: dict[tuple[Any, ...], list[View]] = registry.memo(_SELECTED, dict)
+    key = (names, day, opened())
+    found = selected.get(key)
     if found is None:
-        if len(_selected) > 256:
-            _selected.clear()
-        found = _selected[key] = _select(names, day)
+        registry.memo(_PRUNED, lambda: prune_stale(registry))
+        if len(selected) >= _SELECTED_MAX:
+            selected.clear()
+        found = selected[key] = _select(registry, names, day)
     return found
 
 
 def forget() -> None:
     """Drop every answer, compiled query and word check remembered so far (the indexes stay
     open): the next searches run as the first ones of a process would."""
-    _recent.cache_clear()
+    registry = _registry.current()
+    registry.memo(_ANSWERS, dict).clear()
     _compile.cache_clear()
-    for views in list(_selected.values()):
+    selected: dict[tuple[Any, ...], list[View]] = registry.memo(_SELECTED, dict)
+    for views in list(selected.values()):
         for view in views:
             view.unknown.clear()
-            view.index.forget()
+    forget_indexes()
 
 
-def default_releases(day: dt.date | None) -> list[Release]:
+def default_releases(day: dt.date | None, registry: Registry | None = None) -> list[Release]:
     """The release of every code set with data in force on ``day`` (retired ones only when
     ``day`` falls in their period)."""
-    registry = _registry.current()
+    if registry is None:
+        registry = _registry.current()
     chosen: list[Release] = []
     for spec in registry.specs():
         if not registry.releases(spec.name):
@@ -105,9 +122,8 @@ def default_releases(day: dt.date | None) -> list[Release]:
     return chosen
 
 
-def _select(names: tuple[str, ...] | None, day: dt.date | None) -> list[View]:
-    registry = _registry.current()
-    everything = default_releases(day)
+def _select(registry: Registry, names: tuple[str, ...] | None, day: dt.date | None) -> list[View]:
+    everything = default_releases(day, registry)
     if names is None:
         chosen = everything
     else:
@@ -319,22 +335,22 @@ def search(
     day = to_date(as_of, "as_of") if as_of is not None else None
     names = code_set_names(code_sets)
     key = (text, names, limit, bool(billable_only), day, offset)
-    return _recent(key, _registry.generation(), id(_registry.current()))
+    registry = _registry.current()
+    # Recent answers, the registry's (results are immutable; a new registry has none).
+    answers: dict[tuple[Any, ...], SearchResults] = registry.memo(_ANSWERS, dict)
+    found = answers.get(key)
+    if found is None:
+        found = run_search(key, registry)
+        if len(answers) >= _ANSWERS_MAX:
+            answers.clear()
+        answers[key] = found
+    return found
 
 
-@lru_cache(maxsize=4096)
-def _recent(key: tuple[Any, ...], generation: int, registry: int) -> SearchResults:
-    """Recent answers (a user going back and forth over a word asks the same again).
-
-    Results are immutable; ``generation`` and ``registry`` change when data change.
-    """
-    return run_search(key)
-
-
-def run_search(key: tuple[Any, ...]) -> SearchResults:
+def run_search(key: tuple[Any, ...], registry: Registry | None = None) -> SearchResults:
     """The search itself, for ``(text, code_sets, limit, billable_only, day, offset)``."""
     text, code_sets, limit, billable_only, day, offset = key
-    indexes = selected_indexes(code_sets, day)
+    indexes = selected_indexes(code_sets, day, registry)
     want = offset + limit + 1
     filters = _filters(billable_only, day)
     rows: list[_Row] = []
@@ -365,24 +381,26 @@ def run_search(key: tuple[Any, ...]) -> SearchResults:
     wording = Wording(groups, corrections)
     hits = []
     for r in rows[offset : offset + limit]:
+        doc = r.doc
         reason = None
         if r.order[0] == 0:  # a code match
-            term, span = r.doc[1], _code_span(r.doc[1], code or "")
+            term, span = doc[1], _code_span(doc[1], code or "")
         else:
-            term, span, reason = "", (0, 0), Reason(r.term or r.doc[4], wording)
+            term, span, reason = "", (0, 0), Reason(r.term or doc[4], wording)
+        code_set, release = r.source.names[doc[5]]
         hits.append(
             SearchHit(
-                code=r.doc[1],
-                code_set=r.source.names[r.doc[5]][0],
-                description=r.doc[4],
+                code=doc[1],
+                code_set=code_set,
+                description=doc[4],
                 score=r.score,
                 matched=r.matched,
                 term=term,
                 term_span=span,
                 reason=reason,
-                kind=r.doc[2],
-                billable=bool(r.doc[3]),
-                release=r.source.names[r.doc[5]][1],
+                kind=doc[2],
+                billable=bool(doc[3]),
+                release=release,
             )
         )
     return SearchResults(

@@ -35,9 +35,20 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from codekit._codesets.records import CodeRecord
-    from codekit._registry import Release
+    from codekit._registry import Registry, Release
 
-__all__ = ["SearchIndex", "cached", "clear", "index_for", "path_for", "prune", "release_key"]
+__all__ = [
+    "SearchIndex",
+    "cached",
+    "clear",
+    "forget",
+    "index_for",
+    "opened",
+    "path_for",
+    "prune",
+    "prune_stale",
+    "release_key",
+]
 
 #: How many query answers an open index remembers, and the largest one it remembers (rows,
 #: and characters of query parameters): keystrokes ask small questions again, while a large
@@ -45,6 +56,9 @@ __all__ = ["SearchIndex", "cached", "clear", "index_for", "path_for", "prune", "
 _RESULTS = 4096
 _REMEMBERED_ROWS = 512
 _REMEMBERED_TEXT = 2048
+
+#: Bytes of an index file read through a memory map (the whole packaged index fits).
+_MMAP = 512 << 20
 
 #: Releases with more items than this print a line on stderr while their index is built.
 _ANNOUNCE = 20000
@@ -124,6 +138,9 @@ class SearchIndex:
         uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
         try:
             con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            # Pages read through a memory map, as the datasets are: a query then costs no
+            # read() calls (the file is never written again: a new index is a new file).
+            con.execute(f"PRAGMA mmap_size = {_MMAP}")
             version = con.execute("SELECT value FROM meta WHERE key = 'index_version'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise DataError(
@@ -194,6 +211,14 @@ class SearchIndex:
 
 _open: dict[object, SearchIndex] = {}
 _open_lock = threading.RLock()
+#: How many times the open indexes were forgotten (:func:`clear`): keys what is derived
+#: from them elsewhere (the views a search of the registry's uses).
+_cleared = 0
+
+
+def opened() -> int:
+    """A number that changes whenever the open indexes are forgotten (see :func:`clear`)."""
+    return _cleared
 
 
 def _memo(release: Release) -> object:
@@ -247,7 +272,7 @@ def _load(releases: Sequence[Release], *, full: bool) -> SearchIndex:
         con = sqlite3.connect(":memory:", check_same_thread=False)
         fill(
             con,
-            [r.source().records() for r in releases],
+            [_records(r) for r in releases],
             _meta(releases),
             [_index_terms(r) for r in releases],
         )
@@ -303,7 +328,11 @@ def _index_terms(release: Release) -> Mapping[str, list[str]]:
 
 
 def _records(release: Release) -> Iterator[CodeRecord]:
-    yield from release.source().records()
+    """The records of ``release`` as the index reads them: without their attributes when
+    the source can leave them out (the index holds none)."""
+    source = release.source()
+    bare = getattr(source, "bare_records", None)
+    yield from bare() if bare is not None else source.records()
 
 
 def _file_keys(path: Path) -> frozenset[str] | None:
@@ -322,9 +351,10 @@ def _file_keys(path: Path) -> frozenset[str] | None:
         return None
 
 
-def current_keys() -> frozenset[str]:
+def current_keys(registry: Registry | None = None) -> frozenset[str]:
     """The keys of every release the registry has now (what an index may still serve)."""
-    registry = _registry.current()
+    if registry is None:
+        registry = _registry.current()
     return frozenset(
         release_key(release)
         for spec in registry.specs()
@@ -332,7 +362,9 @@ def current_keys() -> frozenset[str]:
     )
 
 
-def prune(folder: Path, *, keep: Path, full: bool) -> list[Path]:
+def prune(
+    folder: Path, *, keep: Path | None, full: bool, registry: Registry | None = None
+) -> list[Path]:
     """Delete the index files of ``folder`` that no search will open again; returns them.
 
     A file goes when it has another format, when one of its releases is no longer
@@ -340,8 +372,8 @@ def prune(folder: Path, *, keep: Path, full: bool) -> list[Path]:
     changed or the plugin gone), or, once the index of every code set (``full``) is built,
     when it holds only releases of that index (the full index serves it by a filter).
     """
-    kept = _file_keys(keep) or frozenset()
-    registered = current_keys()
+    kept = (_file_keys(keep) if keep is not None else None) or frozenset()
+    registered = current_keys(registry)
     gone = []
     for old in folder.glob("*.sqlite"):
         if old == keep:
@@ -354,7 +386,31 @@ def prune(folder: Path, *, keep: Path, full: bool) -> list[Path]:
     return gone
 
 
+def prune_stale(registry: Registry) -> list[Path]:
+    """Delete the index files that serve none of ``registry``'s releases any more (see
+    :func:`prune`); run at the first search of each registry, so that a pack removed or
+    replaced leaves no index behind even when no new index is built."""
+    folder = cache_dir()
+    try:
+        if not any(folder.glob("*.sqlite")):
+            return []
+    except OSError:
+        return []
+    return prune(folder, keep=None, full=False, registry=registry)
+
+
 def clear() -> None:
     """Forget open indexes (the files stay)."""
+    global _cleared
     with _open_lock:
         _open.clear()
+        _cleared += 1
+
+
+def forget() -> None:
+    """Every open index drops what it remembers of earlier queries (see
+    :meth:`SearchIndex.forget`)."""
+    with _open_lock:
+        indexes = list(_open.values())
+    for index in indexes:
+        index.forget()

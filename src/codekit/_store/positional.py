@@ -34,6 +34,8 @@ class PositionalAttributes:
     def __init__(self, axes: Sequence[tuple[str, tuple[int, ...], Mapping[str, str]]]) -> None:
         self._axes = tuple(axes)
         self._width = max((max(pos) + 1 for _, pos, _ in self._axes if pos), default=0)
+        # Each axis's key as slices of the code: (0, 1, 3) is code[0:2] + code[3:4].
+        self._keys = tuple((name, _runs(pos), labels) for name, pos, labels in self._axes)
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> PositionalAttributes | None:
@@ -50,8 +52,20 @@ class PositionalAttributes:
         if len(code) < self._width:
             return {}
         found = {}
-        for name, positions, labels in self._axes:
-            label = labels.get("".join(code[p] for p in positions))
+        for name, runs, labels in self._keys:
+            key = code[runs[0]] if len(runs) == 1 else "".join([code[run] for run in runs])
+            label = labels.get(key)
             if label is not None:
                 found[name] = label
         return found
+
+
+def _runs(positions: Sequence[int]) -> tuple[slice, ...]:
+    """``positions`` as slices of consecutive characters, in their order."""
+    runs: list[list[int]] = []
+    for position in positions:
+        if runs and runs[-1][1] == position:
+            runs[-1][1] = position + 1
+        else:
+            runs.append([position, position + 1])
+    return tuple(slice(start, stop) for start, stop in runs)

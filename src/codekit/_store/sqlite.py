@@ -208,9 +208,11 @@ class SqliteRelease:
         row: Sequence[Any],
         notes: Mapping[str, tuple[str, ...]] | None,
         titles: _Titles | Literal[False] | None = False,
+        *,
+        attributes: bool = True,
     ) -> CodeRecord:
         """A record from an ``items`` row; ``titles`` is its override when the query
-        joined it in (``False``: look it up)."""
+        joined it in (``False``: look it up); ``attributes=False`` leaves them out."""
         code, kind, description, short, parent, parent_kind, billable, start, end, attrs = row
         if notes is None:
             notes = LazyNotes(lambda: self._notes(code, kind))
@@ -232,7 +234,7 @@ class SqliteRelease:
             parent=parent,
             parent_kind=parent_kind,
             notes=notes,
-            attributes=self._attributes(code, kind, attrs),
+            attributes=self._attributes(code, kind, attrs) if attributes else None,
             start=start,
             end=end,
             title_release=self._origin(origin) if description else None,
@@ -361,6 +363,14 @@ class SqliteRelease:
         return []
 
     def records(self) -> Iterator[CodeRecord]:
+        return self._records(attributes=True)
+
+    def bare_records(self) -> Iterator[CodeRecord]:
+        """:meth:`records` without their attributes (the search index holds none, and
+        decoding the seven axis labels of every ICD-10-PCS code is most of its reading)."""
+        return self._records(attributes=False)
+
+    def _records(self, *, attributes: bool) -> Iterator[CodeRecord]:
         notes: dict[tuple[str, str], dict[str, list[str]]] = {}
         for code, kind, note_kind, text in self._data.query(
             f"SELECT code, kind, note_kind, text FROM notes WHERE {self._note_filter()} "
@@ -374,4 +384,6 @@ class SqliteRelease:
         rows.sort(key=lambda row: row[-1])
         for *row, _seq in rows:
             item_notes = notes.get((row[0], row[1]), {})
-            yield self._record(row, {k: tuple(v) for k, v in item_notes.items()})
+            yield self._record(
+                row, {k: tuple(v) for k, v in item_notes.items()}, attributes=attributes
+            )
