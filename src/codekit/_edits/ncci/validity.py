@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+from codekit._edits.memo import Memo
 
 if TYPE_CHECKING:
     from codekit._edits.claim import Claim
@@ -57,35 +58,49 @@ def code_set_of(kind: str, value: str) -> str:
 
 
 def verdict(kind: str, value: str, day: dt.date) -> tuple[str, str, str, str]:
-    """``(verdict, reason, code set, release)`` of one value on a date of service."""
-    from codekit import _registry
+    """``(verdict, reason, code set, release)`` of one value on a date of service (cached
+    by the registry: a pack or plugin release installed or removed is seen at once)."""
+    verdicts = _VERDICTS.get()
+    key = (kind, value, day)
+    found = verdicts.get(key)
+    if found is None:
+        found = verdicts[key] = _verdict(kind, value, day)
+    return found
 
-    return _verdict(kind, value, day, _registry.generation())
+
+#: ``(kind, value, day)`` -> :func:`verdict`; ``(code set, day)`` -> :func:`_release`.
+_VERDICTS = Memo(("ncci", "validity verdicts"), bound=1 << 16)
+_RELEASES = Memo(("ncci", "validity releases"), bound=1 << 12)
 
 
-@lru_cache(maxsize=1 << 12)
-def _release(code_set: str, day: dt.date, _generation: int) -> tuple[str | None, str, str]:
+def _release(code_set: str, day: dt.date) -> tuple[str | None, str, str]:
     """The release of a code set in force on a day and its origin, or ``None`` and why
     there is none."""
+    releases = _RELEASES.get()
+    found: tuple[str | None, str, str] | None = releases.get((code_set, day))
+    if found is not None:
+        return found
     from codekit import _registry
     from codekit.exceptions import CodekitError
 
     try:
         info = _registry.current().select(code_set, as_of=day).info
     except CodekitError as exc:
-        return None, "", str(exc)
-    return info.release, info.origin, ""
+        found = (None, "", str(exc))
+    else:
+        found = (info.release, info.origin, "")
+    releases[(code_set, day)] = found
+    return found
 
 
-@lru_cache(maxsize=1 << 16)
-def _verdict(kind: str, value: str, day: dt.date, _generation: int) -> tuple[str, str, str, str]:
+def _verdict(kind: str, value: str, day: dt.date) -> tuple[str, str, str, str]:
     from codekit._edits.ncci.rules import ptp_modifiers_on
     from codekit._lookup import get, is_valid
     from codekit.exceptions import CodekitError
 
     code_set = code_set_of(kind, value)
     title = _TITLES[code_set]
-    release, origin, problem = _release(code_set, day, _generation)
+    release, origin, problem = _release(code_set, day)
     if release is None:  # no release covers the day: the same answer for every value
         return "unverifiable", f"{title} validity was not checked: {problem}", code_set, ""
     try:
