@@ -140,9 +140,35 @@ def _verdict(kind: str, value: str, day: dt.date) -> tuple[str, str, str, str]:
     return "invalid", f"{value} is not in force yet: valid from {start}", code_set, release
 
 
-def _finding(kind: str, value: str, line_ids: tuple[str, ...], day: dt.date) -> Finding | None:
-    """The finding of one value on the lines it concerns (``None`` when it is valid)."""
-    from codekit._edits.finding import Finding, Provenance
+def _finding(
+    kind: str,
+    value: str,
+    line_ids: tuple[str, ...],
+    day: dt.date,
+    fields: dict[tuple[str, str, dt.date], dict[str, Any] | None],
+) -> Finding | None:
+    """The finding of one value on the lines it concerns (``None`` when it is valid);
+    ``fields`` is the registry's dict of :func:`_fields` (read once per claim)."""
+    from codekit._edits.finding import made_finding
+
+    key = (kind, value, day)
+    known = fields.get(key, _UNSEEN)
+    if known is _UNSEEN:
+        known = fields[key] = _fields(kind, value, day)
+    if known is None:
+        return None
+    denied = line_ids if known["severity"] == "deny" else ()
+    return made_finding({**known, "line_ids": line_ids, "denied_line_ids": denied})
+
+
+_UNSEEN: Any = object()
+#: ``(kind, value, day)`` -> the fields of its finding but its lines (``None``: valid).
+_FIELDS = Memo(("ncci", "validity findings"), bound=1 << 16)
+
+
+def _fields(kind: str, value: str, day: dt.date) -> dict[str, Any] | None:
+    """The fields of the finding of one value on a day, but its lines (``None``: valid)."""
+    from codekit._edits.finding import Provenance, finding_fields
 
     answer, reason, code_set, release = verdict(kind, value, day)
     if answer == "valid":
@@ -150,11 +176,10 @@ def _finding(kind: str, value: str, line_ids: tuple[str, ...], day: dt.date) -> 
     what = KINDS[kind]
     provenance = Provenance(table="code_set", setting=code_set, release=release)
     if answer == "invalid":
-        return Finding(
+        return finding_fields(
             kind="validity",
             severity="deny",
-            line_ids=line_ids,
-            denied_line_ids=line_ids,
+            line_ids=(),
             codes=(value,),
             message=f"{what} {value} is not valid on {day.isoformat()}: {reason}",
             provenance=provenance,
@@ -162,10 +187,10 @@ def _finding(kind: str, value: str, line_ids: tuple[str, ...], day: dt.date) -> 
             date_of_service=day,
             rationale=reason,
         )
-    return Finding(
+    return finding_fields(
         kind="validity",
         severity="unverifiable",
-        line_ids=line_ids,
+        line_ids=(),
         codes=(value,),
         message=f"{what} {value} could not be checked on {day.isoformat()}: {reason}",
         provenance=provenance,
@@ -179,10 +204,11 @@ def claim_findings(claim: Claim) -> list[Finding]:
     """The validity findings of a claim: per line its code and modifiers, per diagnosis the
     lines pointing to it (every line when none does), on each line's date of service."""
     found = []
+    verdicts = _FIELDS.get()
     for line in claim.lines:
         day = line.date_of_service
         for kind, value in (("code", line.code), *(("modifier", m) for m in line.modifiers)):
-            finding = _finding(kind, value, (line.line_id,), day)
+            finding = _finding(kind, value, (line.line_id,), day, verdicts)
             if finding is not None:
                 found.append(finding)
     pointed = {p for line in claim.lines for p in line.diagnosis_pointers}
@@ -196,7 +222,7 @@ def claim_findings(claim: Claim) -> list[Finding]:
         for line in lines:
             by_day.setdefault(line.date_of_service, []).append(line.line_id)
         for day, ids in by_day.items():
-            finding = _finding("diagnosis", diagnosis, tuple(sorted(ids)), day)
+            finding = _finding("diagnosis", diagnosis, tuple(sorted(ids)), day, verdicts)
             if finding is not None:
                 found.append(finding)
     return found
