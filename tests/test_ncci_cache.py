@@ -44,7 +44,7 @@ def _ptp(report: codekit.EditReport) -> list[tuple[str, bool]]:
 
 
 def _frame_ptp(claim: dict[str, Any]) -> list[str]:
-    frame = codekit.check_claims([claim], policy=EDITS_ONLY)
+    frame = codekit.check_claims([codekit.Claim.from_dict(claim)], policy=EDITS_ONLY)
     return list(frame["severity"][frame["kind"] == "ptp"])
 
 
@@ -73,7 +73,7 @@ def test_the_tables_in_force_are_cached_by_the_registry(data_dir: Path, tmp_path
     install_files([write_mue(tmp_path, [("20001", 1, 1, "Anatomic Consideration")])])
     claim = _claim("20001")
     codekit.check_claim(claim, policy=EDITS_ONLY)
-    held = _registry.current().memo(("ncci", "tables in force"), dict)
+    held: dict[Any, Any] = _registry.current().memo(("ncci", "tables in force"), dict)
     assert [key[:2] for key in held] == [("practitioner", "medicare")]
     _registry.reset()
     # a rebuilt registry starts without them; the next claim fills its own
@@ -116,9 +116,9 @@ def test_a_plugin_release_changes_the_validity_verdict_of_the_next_claim(data_di
     with isolated_registry(_NewHcpcs()):
         # the plugin's release covers the date and lists the code: valid
         assert _validity(codekit.check_claim(claim)) == []
-        frame = codekit.check_claims([claim])
+        frame = codekit.check_claims([codekit.Claim.from_dict(claim)])
         assert "validity" not in set(frame["kind"])
     # the plugin is gone: not answered from the cache of its registry
     assert _validity(codekit.check_claim(claim)) == ["deny"]
-    frame = codekit.check_claims([claim])
+    frame = codekit.check_claims([codekit.Claim.from_dict(claim)])
     assert list(frame["severity"][frame["kind"] == "validity"]) == ["deny"]

@@ -66,7 +66,7 @@ def missing_message(table: str, setting: str, program: str, day: dt.date) -> str
 
 def tables_for(setting: str, program: str, day: dt.date) -> Tables:
     """The PTP, MUE and AOC tables to use on ``day`` (cached by the registry)."""
-    selected = _SELECTED.get()
+    selected: dict[tuple[str, str, dt.date], Tables] = _SELECTED.get()
     key = (setting, program, day)
     found = selected.get(key)
     if found is not None:
