@@ -271,3 +271,18 @@ def test_cli_export(tables: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "ptp, mue, aoc" in capsys.readouterr().err
     assert main(["data", "export", "ptp", "-o", str(tmp_path / "none" / "x.parquet")]) == 2
     assert not (tmp_path / "x.parquet").exists()
+
+
+def test_codes_decode_in_bulk_as_one_by_one_and_back_to_the_cms_text(cms_corpus: Path) -> None:
+    from codekit._edits import codes
+
+    # every code of the CMS PTP file, as CMS writes it, and the ends of the code space
+    texts = [*sorted({c for row in _ptp_file(cms_corpus) for c in row[:2]}), "00000", "ZZZZZ"]
+    numbers = codes.encode_many(texts)
+    assert codes.decode_many(numbers) == texts
+    assert codes.decode_many(numbers.astype("int64").tolist()) == texts
+    assert [codes.decode(int(n)) for n in numbers] == texts
+    assert codes.decode_many([]) == []
+    for bad in ([-1], [36**5], [1.5]):
+        with pytest.raises(ValueError, match="5-character"):
+            codes.decode_many(bad)

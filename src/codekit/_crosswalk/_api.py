@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from codekit import _registry
+from codekit._crosswalk import _memo
 from codekit._crosswalk._memo import ANSWERS_MAX, CHOICES, answers, cache
 from codekit._crosswalk._registry import Entry, Group, candidates, groups, select
 from codekit._crosswalk._values import Crosswalk, Hcc, Mapping
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
     from codekit.plugins import CodeSetSpec
 
 __all__ = ["crosswalk", "crosswalk_frame", "crosswalks", "hccs", "unmapped_reason"]
+
+_clock = time.monotonic
 
 
 def crosswalks() -> tuple[Crosswalk, ...]:
@@ -151,11 +155,21 @@ def crosswalk(
     >>> [(m.target, m.flags) for m in codekit.crosswalk("250.00", to="icd10cm")]
     [('E11.9', '10000')]
     """
-    memo = answers(to, source, release) if as_of is None and type(code) is str else None
-    if memo is not None:
-        hit = memo.get(code)
-        if hit is not None:
-            return hit
+    if as_of is None and type(code) is str:
+        # a dateless call answered before by this registry, which was checked lately: the
+        # answer as remembered, with no call in between (see codekit._crosswalk._memo)
+        if _memo._owner is _registry._registry and _clock() - _memo._checked < _registry.RECHECK:
+            try:
+                hit = _memo._sets[to, source, release].get(code)
+            except (KeyError, TypeError):  # not yet asked, or names that are not plain
+                hit = None
+            if hit is not None:
+                return hit
+        memo = answers(to, source, release)
+        if memo is not None:
+            hit = memo.get(code)
+            if hit is not None:
+                return hit
     group, entry = _entry(to, source, code, as_of, release)
     spec = _spec(group.spec.source)
     if not isinstance(code, str):

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["CODE", "decode", "encode", "encode_many", "pair_key"]
+__all__ = ["CODE", "decode", "decode_many", "encode", "encode_many", "pair_key"]
 
 CODE = re.compile(r"[0-9A-Z]{5}")
 _DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _VALUE = {c: i for i, c in enumerate(_DIGITS)}
+#: 36**5: every code's integer is below it.
+LIMIT = 36**5
 
 
 @lru_cache(maxsize=1 << 16)
@@ -65,3 +67,22 @@ def encode_many(codes: Sequence[str]) -> Any:
         raise ValueError(f"{bad!r} is not a 5-character HCPCS/CPT code")
     weights = np.array([36**4, 36**3, 36**2, 36, 1], dtype=np.uint32)
     return (digits * weights).sum(axis=1, dtype=np.uint32)
+
+
+def decode_many(values: Any) -> list[str]:
+    """The codes of integers made by :func:`encode` (an array or sequence), as a list;
+    vectorised. Raises ``ValueError`` for a value that is not one (negative, or >= 36**5)."""
+    import numpy as np
+
+    number = np.asarray(values)
+    if number.size == 0:
+        return []
+    if number.dtype.kind not in "iu" or int(number.min()) < 0 or int(number.max()) >= LIMIT:
+        raise ValueError("not the integers of 5-character HCPCS/CPT codes")
+    number = number.astype(np.uint32).reshape(-1)
+    digits = np.frombuffer(_DIGITS.encode("ascii"), dtype=np.uint8)
+    chars = np.empty((len(number), 5), dtype=np.uint8)
+    for place in range(4, -1, -1):
+        number, digit = np.divmod(number, np.uint32(36))
+        chars[:, place] = digits[digit]
+    return chars.view("S5").reshape(-1).astype(str).tolist()

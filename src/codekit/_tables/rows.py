@@ -186,17 +186,15 @@ def _code_set(
 
 
 def _codes_of(values: Any) -> list[str]:
-    """NCCI's stored codes as text: 5-character codes stored as base-36 integers (digits
-    ``0-9`` then ``A-Z``, the format of the NCCI tables), decoded as whole arrays."""
-    import numpy as np
+    """NCCI's stored codes as text (5-character codes stored as base-36 integers: see
+    :mod:`codekit._edits.codes`), decoded as whole arrays."""
+    from codekit._edits.codes import decode_many
 
-    number = np.asarray(values, dtype=np.uint64).copy()
-    chars = np.empty((len(number), 5), dtype=np.uint8)
-    for place in range(4, -1, -1):
-        digit = (number % np.uint64(36)).astype(np.uint8)
-        chars[:, place] = np.where(digit < 10, digit + ord("0"), digit - 10 + ord("A"))
-        number //= np.uint64(36)
-    return chars.view("S5").reshape(-1).astype(str).tolist()
+    try:
+        return decode_many(values)
+    except ValueError as exc:
+        message = f"an NCCI table holds a value that is no code ({exc}); reinstall it"
+        raise DataError(message) from exc
 
 
 def _days(values: Any) -> Any:

@@ -137,55 +137,80 @@ def on_claim(  # noqa: PLR0917 - hot path, called positionally; one pass per ste
         payable.pop(line_id, None)
     add_ons.sort(key=lambda item: item[0].line_id)
     results = _verdicts(add_ons, payable, extra)
-    notes_text = table.meta["notes"]
-    for (line, _, kind, listed, active), verdict in zip(add_ons, results, strict=True):
+    for (line, code, kind, listed, active), verdict in zip(add_ons, results, strict=True):
         if verdict == AOC_PASS:
             continue
-        primaries = _names(listed)
         contractor = extra.get(line.code) if kind in (2, 3) else None
-        provenance = entry.provenance
-        if contractor is not None and kind == 2:
-            provenance = Provenance(
-                table="plugin", setting="all", program=program, source_file=contractor[1]
+        if contractor is None:  # the fields depend on the code, date and verdict alone
+            key = (code, dos, verdict)
+            fields = table.findings_cache.get(key)
+            if fields is None:
+                fields = _fields(table, entry, line.code, dos, kind, listed, active, verdict)
+                if len(table.findings_cache) >= 65536:
+                    table.findings_cache.clear()
+                table.findings_cache[key] = fields
+        else:
+            fields = _fields(
+                table, entry, line.code, dos, kind, listed, active, verdict, contractor, program
             )
-            primaries = tuple(sorted(contractor[0]))
-        lost_ids: tuple[str, ...]
         if verdict == AOC_DENY:
             denied.add(line.line_id)
-            message = (
-                f"add-on code {line.code} (AOC type {kind}) has no payable primary code on "
-                f"{dos.isoformat()}"
-            )
-            severity, carc, lost_ids = "deny", CARC["aoc"], (line.line_id,)
+            lost_ids: tuple[str, ...] = (line.line_id,)
         else:
-            why = (
-                "its primaries are contractor-defined and no contractor list is registered"
-                if kind == 2
-                else "no CMS-listed primary is payable on the claim and the list is not exclusive"
-            )
-            message = f"add-on code {line.code} (AOC type {kind}) cannot be verified: {why}"
-            severity, carc, lost_ids = "unverifiable", None, ()
-        first = active[0]
+            lost_ids = ()
         findings.append(
-            made_finding(
-                {
-                    **_AOC,
-                    "severity": severity,
-                    "line_ids": (line.line_id,),
-                    "denied_line_ids": lost_ids,
-                    "codes": (line.code,),
-                    "message": message,
-                    "provenance": provenance,
-                    "carc": carc,
-                    "date_of_service": dos,
-                    "aoc_type": kind,
-                    "primaries": primaries,
-                    "rationale": notes_text[int(table.notes[first[6]])],
-                    "effective": from_ordinal(first[2]),
-                    "deletion": from_ordinal(min(first[3], first[4])),
-                }
-            )
+            made_finding({**fields, "line_ids": (line.line_id,), "denied_line_ids": lost_ids})
         )
+
+
+def _fields(  # noqa: PLR0917 - one finding's facts, called positionally
+    table: AocTable,
+    entry: store.Installed,
+    code: str,
+    dos: dt.date,
+    kind: int,
+    listed: frozenset[int],
+    active: list[Any],
+    verdict: int,
+    contractor: tuple[frozenset[str], str] | None = None,
+    program: str = "medicare",
+) -> dict[str, Any]:
+    """The fields of the finding on an add-on line of ``code``, but its lines."""
+    primaries = _names(listed)
+    provenance = entry.provenance
+    if contractor is not None and kind == 2:
+        provenance = Provenance(
+            table="plugin", setting="all", program=program, source_file=contractor[1]
+        )
+        primaries = tuple(sorted(contractor[0]))
+    if verdict == AOC_DENY:
+        message = (
+            f"add-on code {code} (AOC type {kind}) has no payable primary code on {dos.isoformat()}"
+        )
+        severity, carc = "deny", CARC["aoc"]
+    else:
+        why = (
+            "its primaries are contractor-defined and no contractor list is registered"
+            if kind == 2
+            else "no CMS-listed primary is payable on the claim and the list is not exclusive"
+        )
+        message = f"add-on code {code} (AOC type {kind}) cannot be verified: {why}"
+        severity, carc = "unverifiable", None
+    first = active[0]
+    return {
+        **_AOC,
+        "severity": severity,
+        "codes": (code,),
+        "message": message,
+        "provenance": provenance,
+        "carc": carc,
+        "date_of_service": dos,
+        "aoc_type": kind,
+        "primaries": primaries,
+        "rationale": table.meta["notes"][int(table.notes[first[6]])],
+        "effective": from_ordinal(first[2]),
+        "deletion": from_ordinal(min(first[3], first[4])),
+    }
 
 
 # -- a frame of lines -------------------------------------------------------------------

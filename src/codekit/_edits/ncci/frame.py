@@ -126,7 +126,7 @@ def _canonical_codes(column: pd.Series[Any]) -> tuple[Any, list[str], Any] | Non
         encoded_rows += digits[:, place]
     index, uniques = pd.factorize(encoded_rows)
     encoded = np.asarray(uniques, dtype=np.int64)
-    return index, [_codes.decode(int(c)) for c in encoded.tolist()], encoded
+    return index, _codes.decode_many(encoded), encoded
 
 
 def _bad(frame: pd.DataFrame, mask: Any, field: str, message: str) -> InvalidClaimError:

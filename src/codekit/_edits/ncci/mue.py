@@ -57,7 +57,7 @@ def on_claim(
         limit = seen[code] if code in seen else table.limit(code)
         if limit is None:
             continue
-        value, mai, row = limit
+        value, mai, _ = limit
         if len(lines) == 1:  # one line: a line edit and a date of service edit agree
             if not mue_exceeds(lines[0].units, value):
                 continue
@@ -71,29 +71,47 @@ def on_claim(
             units = sum(line.units for line in group)
             ids = tuple(sorted(line.line_id for line in group))
             denied.update(ids)
-            text = f"{units} units of {group[0].code} exceed the MUE of {value} ({_MAI_TEXT[mai]})"
-            if mue_appealable(mai):
-                text += "; may be paid on appeal with documentation of medical necessity"
-            elif mai == 2:
-                text += "; an absolute limit (policy), not paid on appeal"
-            findings.append(
-                made_finding(
-                    {
-                        **_MUE,
-                        "line_ids": ids,
-                        "denied_line_ids": ids,
-                        "codes": (group[0].code,),
-                        "message": text,
-                        "provenance": entry.provenance,
-                        "date_of_service": dos,
-                        "mai": mai,
-                        "mue_value": value,
-                        "units": units,
-                        "appealable": bool(mue_appealable(mai)),
-                        "rationale": table.meta["rationales"][int(table.rationale[row])],
-                    }
-                )
-            )
+            fields = _fields(table, entry, limit, group[0].code, units, dos)
+            findings.append(made_finding({**fields, "line_ids": ids, "denied_line_ids": ids}))
+
+
+def _fields(  # noqa: PLR0917 - hot path, called positionally
+    table: MueTable,
+    entry: store.Installed,
+    limit: tuple[int, int, int],
+    code: str,
+    units: int,
+    dos: dt.date,
+) -> dict[str, Any]:
+    """The fields of the finding of ``units`` of a code over its MUE on a date of service,
+    but its lines; remembered by the table (a bounded number)."""
+    key = (limit[2], units, dos)
+    cache = table.findings_cache
+    found = cache.get(key)
+    if found is not None:
+        return found
+    value, mai, row = limit
+    text = f"{units} units of {code} exceed the MUE of {value} ({_MAI_TEXT[mai]})"
+    if mue_appealable(mai):
+        text += "; may be paid on appeal with documentation of medical necessity"
+    elif mai == 2:
+        text += "; an absolute limit (policy), not paid on appeal"
+    found = {
+        **_MUE,
+        "codes": (code,),
+        "message": text,
+        "provenance": entry.provenance,
+        "date_of_service": dos,
+        "mai": mai,
+        "mue_value": value,
+        "units": units,
+        "appealable": bool(mue_appealable(mai)),
+        "rationale": table.meta["rationales"][int(table.rationale[row])],
+    }
+    if len(cache) >= 65536:
+        cache.clear()
+    cache[key] = found
+    return found
 
 
 # -- a frame of lines -------------------------------------------------------------------

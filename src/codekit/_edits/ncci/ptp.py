@@ -107,12 +107,9 @@ def _ptp_findings(  # noqa: PLR0917 - hot path, called positionally
     findings: list[Finding],
     denied: set[str],
 ) -> None:
-    _, effective, deletion, ind, rationale = chosen
-    code1, code2 = lines1[0].code, lines2[0].code
-    codes, provenance = (code1, code2), entry.provenance
-    eff, dele = from_ordinal(effective), from_ordinal(deletion)
+    ind = chosen[3]
     column1_counts = policy.column1_modifier_bypasses
-    deny_message: str | None = None
+    deny: dict[str, Any] | None = None
     for line2 in lines2:
         bypass2 = _first_bypass(line2.modifiers, modifiers) if line2.modifiers else None
         id2 = line2.line_id
@@ -121,54 +118,64 @@ def _ptp_findings(  # noqa: PLR0917 - hot path, called positionally
             if bypass is None and column1_counts and line1.modifiers:
                 bypass = _first_bypass(line1.modifiers, modifiers)
             if ptp_bypassed(ind, bypass is not None):
-                findings.append(
-                    made_finding(
-                        {
-                            **_PTP,
-                            "severity": "warn",
-                            "line_ids": (line1.line_id, id2),
-                            "codes": codes,
-                            "message": (
-                                f"{code2} is bundled into {code1} (PTP, modifier allowed); "
-                                f"bypassed by modifier {bypass}: documentation must support it"
-                            ),
-                            "provenance": provenance,
-                            "date_of_service": dos,
-                            "bypass_modifier": bypass,
-                            "indicator": ind,
-                            "rationale": rationale,
-                            "effective": eff,
-                            "deletion": dele,
-                        }
-                    )
-                )
+                warn = _fields(table, chosen, dos, entry, lines1[0].code, lines2[0].code, bypass)
+                findings.append(made_finding({**warn, "line_ids": (line1.line_id, id2)}))
                 continue
-            if deny_message is None:
-                why = (
-                    "no modifier allowed (indicator 0)"
-                    if ind == 0
-                    else "no PTP-associated modifier on the column 2 line"
-                )
-                deny_message = f"{code2} is denied when reported with {code1} (PTP: {why})"
+            if deny is None:
+                deny = _fields(table, chosen, dos, entry, lines1[0].code, lines2[0].code, None)
             denied.add(id2)
             findings.append(
-                made_finding(
-                    {
-                        **_PTP,
-                        "line_ids": (line1.line_id, id2),
-                        "denied_line_ids": (id2,),
-                        "codes": codes,
-                        "message": deny_message,
-                        "provenance": provenance,
-                        "carc": _CARC,
-                        "date_of_service": dos,
-                        "indicator": ind,
-                        "rationale": rationale,
-                        "effective": eff,
-                        "deletion": dele,
-                    }
-                )
+                made_finding({**deny, "line_ids": (line1.line_id, id2), "denied_line_ids": (id2,)})
             )
+
+
+def _fields(  # noqa: PLR0917 - hot path, called positionally
+    table: PtpTable,
+    chosen: tuple[int, int, int, int, str],
+    dos: dt.date,
+    entry: store.Installed,
+    code1: str,
+    code2: str,
+    bypass: str | None,
+) -> dict[str, Any]:
+    """The fields of the findings of one PTP row on a date of service, but their lines: the
+    denial (``bypass`` ``None``) or the warning of one bypass modifier. Remembered by the
+    table (a bounded number; the table goes with the registry that opened it)."""
+    key = (chosen[0], dos, bypass)
+    cache = table.findings_cache
+    found = cache.get(key)
+    if found is not None:
+        return found
+    _, effective, deletion, ind, rationale = chosen
+    found = {
+        **_PTP,
+        "codes": (code1, code2),
+        "provenance": entry.provenance,
+        "date_of_service": dos,
+        "indicator": ind,
+        "rationale": rationale,
+        "effective": from_ordinal(effective),
+        "deletion": from_ordinal(deletion),
+    }
+    if bypass is None:
+        why = (
+            "no modifier allowed (indicator 0)"
+            if ind == 0
+            else "no PTP-associated modifier on the column 2 line"
+        )
+        found["message"] = f"{code2} is denied when reported with {code1} (PTP: {why})"
+        found["carc"] = _CARC
+    else:
+        found["severity"] = "warn"
+        found["bypass_modifier"] = bypass
+        found["message"] = (
+            f"{code2} is bundled into {code1} (PTP, modifier allowed); "
+            f"bypassed by modifier {bypass}: documentation must support it"
+        )
+    if len(cache) >= table.CACHE:
+        cache.clear()
+    cache[key] = found
+    return found
 
 
 # -- a frame of lines -------------------------------------------------------------------

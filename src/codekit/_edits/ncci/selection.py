@@ -1,16 +1,15 @@
 """The NCCI tables in force for a setting, program and date of service, and what to say when
-one is missing (cached until packs change)."""
+one is missing (cached by the registry: a pack installed or removed is seen by the next claim)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from codekit import _registry
 from codekit._edits.finding import Provenance
+from codekit._edits.memo import Memo
 from codekit._edits.ncci import store
 
 if TYPE_CHECKING:
@@ -33,7 +32,8 @@ class Tables:
     missing: tuple[tuple[str, Provenance, str], ...] = ()
 
 
-_selected: dict[tuple[Any, ...], Tables] = {}
+#: ``(setting, program, day)`` -> :class:`Tables`, held by the registry.
+_SELECTED = Memo(("ncci", "tables in force"), bound=4096)
 _TITLES = {"ptp": "PTP", "mue": "MUE", "aoc": "AOC"}
 
 
@@ -65,13 +65,12 @@ def missing_message(table: str, setting: str, program: str, day: dt.date) -> str
 
 
 def tables_for(setting: str, program: str, day: dt.date) -> Tables:
-    """The PTP, MUE and AOC tables to use on ``day`` (cached until packs change)."""
-    key = (_registry.generation(), os.environ.get("CODEKIT_DATA_DIR"), setting, program, day)
-    found = _selected.get(key)
+    """The PTP, MUE and AOC tables to use on ``day`` (cached by the registry)."""
+    selected: dict[tuple[str, str, dt.date], Tables] = _SELECTED.get()
+    key = (setting, program, day)
+    found = selected.get(key)
     if found is not None:
         return found
-    if len(_selected) > 4096:
-        _selected.clear()
     missing = []
     chosen: dict[str, Any] = {}
     for table in ("ptp", "mue", "aoc"):
@@ -100,5 +99,5 @@ def tables_for(setting: str, program: str, day: dt.date) -> Tables:
         provenances,
         tuple(missing),
     )
-    _selected[key] = found
+    selected[key] = found
     return found

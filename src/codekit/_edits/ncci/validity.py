@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+from codekit._edits.memo import Memo
 
 if TYPE_CHECKING:
     from codekit._edits.claim import Claim
@@ -57,35 +58,49 @@ def code_set_of(kind: str, value: str) -> str:
 
 
 def verdict(kind: str, value: str, day: dt.date) -> tuple[str, str, str, str]:
-    """``(verdict, reason, code set, release)`` of one value on a date of service."""
-    from codekit import _registry
+    """``(verdict, reason, code set, release)`` of one value on a date of service (cached
+    by the registry: a pack or plugin release installed or removed is seen at once)."""
+    verdicts = _VERDICTS.get()
+    key = (kind, value, day)
+    found = verdicts.get(key)
+    if found is None:
+        found = verdicts[key] = _verdict(kind, value, day)
+    return found
 
-    return _verdict(kind, value, day, _registry.generation())
+
+#: ``(kind, value, day)`` -> :func:`verdict`; ``(code set, day)`` -> :func:`_release`.
+_VERDICTS = Memo(("ncci", "validity verdicts"), bound=1 << 16)
+_RELEASES = Memo(("ncci", "validity releases"), bound=1 << 12)
 
 
-@lru_cache(maxsize=1 << 12)
-def _release(code_set: str, day: dt.date, _generation: int) -> tuple[str | None, str, str]:
+def _release(code_set: str, day: dt.date) -> tuple[str | None, str, str]:
     """The release of a code set in force on a day and its origin, or ``None`` and why
     there is none."""
+    releases = _RELEASES.get()
+    found: tuple[str | None, str, str] | None = releases.get((code_set, day))
+    if found is not None:
+        return found
     from codekit import _registry
     from codekit.exceptions import CodekitError
 
     try:
         info = _registry.current().select(code_set, as_of=day).info
     except CodekitError as exc:
-        return None, "", str(exc)
-    return info.release, info.origin, ""
+        found = (None, "", str(exc))
+    else:
+        found = (info.release, info.origin, "")
+    releases[(code_set, day)] = found
+    return found
 
 
-@lru_cache(maxsize=1 << 16)
-def _verdict(kind: str, value: str, day: dt.date, _generation: int) -> tuple[str, str, str, str]:
+def _verdict(kind: str, value: str, day: dt.date) -> tuple[str, str, str, str]:
     from codekit._edits.ncci.rules import ptp_modifiers_on
     from codekit._lookup import get, is_valid
     from codekit.exceptions import CodekitError
 
     code_set = code_set_of(kind, value)
     title = _TITLES[code_set]
-    release, origin, problem = _release(code_set, day, _generation)
+    release, origin, problem = _release(code_set, day)
     if release is None:  # no release covers the day: the same answer for every value
         return "unverifiable", f"{title} validity was not checked: {problem}", code_set, ""
     try:
@@ -125,9 +140,35 @@ def _verdict(kind: str, value: str, day: dt.date, _generation: int) -> tuple[str
     return "invalid", f"{value} is not in force yet: valid from {start}", code_set, release
 
 
-def _finding(kind: str, value: str, line_ids: tuple[str, ...], day: dt.date) -> Finding | None:
-    """The finding of one value on the lines it concerns (``None`` when it is valid)."""
-    from codekit._edits.finding import Finding, Provenance
+def _finding(
+    kind: str,
+    value: str,
+    line_ids: tuple[str, ...],
+    day: dt.date,
+    fields: dict[tuple[str, str, dt.date], dict[str, Any] | None],
+) -> Finding | None:
+    """The finding of one value on the lines it concerns (``None`` when it is valid);
+    ``fields`` is the registry's dict of :func:`_fields` (read once per claim)."""
+    from codekit._edits.finding import made_finding
+
+    key = (kind, value, day)
+    known = fields.get(key, _UNSEEN)
+    if known is _UNSEEN:
+        known = fields[key] = _fields(kind, value, day)
+    if known is None:
+        return None
+    denied = line_ids if known["severity"] == "deny" else ()
+    return made_finding({**known, "line_ids": line_ids, "denied_line_ids": denied})
+
+
+_UNSEEN: Any = object()
+#: ``(kind, value, day)`` -> the fields of its finding but its lines (``None``: valid).
+_FIELDS = Memo(("ncci", "validity findings"), bound=1 << 16)
+
+
+def _fields(kind: str, value: str, day: dt.date) -> dict[str, Any] | None:
+    """The fields of the finding of one value on a day, but its lines (``None``: valid)."""
+    from codekit._edits.finding import Provenance, finding_fields
 
     answer, reason, code_set, release = verdict(kind, value, day)
     if answer == "valid":
@@ -135,11 +176,10 @@ def _finding(kind: str, value: str, line_ids: tuple[str, ...], day: dt.date) -> 
     what = KINDS[kind]
     provenance = Provenance(table="code_set", setting=code_set, release=release)
     if answer == "invalid":
-        return Finding(
+        return finding_fields(
             kind="validity",
             severity="deny",
-            line_ids=line_ids,
-            denied_line_ids=line_ids,
+            line_ids=(),
             codes=(value,),
             message=f"{what} {value} is not valid on {day.isoformat()}: {reason}",
             provenance=provenance,
@@ -147,10 +187,10 @@ def _finding(kind: str, value: str, line_ids: tuple[str, ...], day: dt.date) -> 
             date_of_service=day,
             rationale=reason,
         )
-    return Finding(
+    return finding_fields(
         kind="validity",
         severity="unverifiable",
-        line_ids=line_ids,
+        line_ids=(),
         codes=(value,),
         message=f"{what} {value} could not be checked on {day.isoformat()}: {reason}",
         provenance=provenance,
@@ -164,10 +204,11 @@ def claim_findings(claim: Claim) -> list[Finding]:
     """The validity findings of a claim: per line its code and modifiers, per diagnosis the
     lines pointing to it (every line when none does), on each line's date of service."""
     found = []
+    verdicts = _FIELDS.get()
     for line in claim.lines:
         day = line.date_of_service
         for kind, value in (("code", line.code), *(("modifier", m) for m in line.modifiers)):
-            finding = _finding(kind, value, (line.line_id,), day)
+            finding = _finding(kind, value, (line.line_id,), day, verdicts)
             if finding is not None:
                 found.append(finding)
     pointed = {p for line in claim.lines for p in line.diagnosis_pointers}
@@ -181,7 +222,7 @@ def claim_findings(claim: Claim) -> list[Finding]:
         for line in lines:
             by_day.setdefault(line.date_of_service, []).append(line.line_id)
         for day, ids in by_day.items():
-            finding = _finding("diagnosis", diagnosis, tuple(sorted(ids)), day)
+            finding = _finding("diagnosis", diagnosis, tuple(sorted(ids)), day, verdicts)
             if finding is not None:
                 found.append(finding)
     return found
