@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -263,3 +264,94 @@ def test_the_spark_guide_runs(spark: Any, tables: Path) -> None:
     counts = {(r["kind"], r["severity"]): r["count"] for r in namespace["summary"].collect()}
     assert counts == {("ptp", "deny"): 1, ("ptp", "warn"): 1, ("aoc", "deny"): 1}
     assert namespace["described"].count() == 6
+
+
+def test_modifier_lists_travel_as_text_and_come_back_as_given(spark: Any) -> None:
+    """The ``array<string>`` modifiers travel to the workers as one text column: lists of
+    letters and digits joined as Arrow joins them, every other list (a missing or empty
+    item, padding, a comma, the marker itself) rebuilt item for item on the worker."""
+    from codekit._spark.check import MARK, _flat_modifiers, _unflatten
+
+    plain: list[list[str] | None] = [[], ["59"], None, ["xu", "LT"], ["25", "RT", "LT", "76"]]
+    odd: list[list[str | None] | None] = [
+        [None],
+        [""],
+        ["59", ""],
+        [" 59"],
+        ["a b"],
+        ["59,XU"],
+        [MARK + "59"],
+        ["é1"],
+        ["59", None, "LT"],
+    ]
+    kind = pa.list_(pa.string())
+    for given in (plain, plain + odd):
+        frame = spark.createDataFrame(
+            pa.table({"n": list(range(len(given))), "modifiers": pa.array(given, type=kind)})
+        )
+        flat, changed = _flat_modifiers(frame)
+        assert changed
+        shipped = flat.orderBy("n").toArrow()
+        assert shipped.schema.field("modifiers").type == pa.string()
+        back = _unflatten(shipped).column("modifiers")
+        if given is plain:  # the text, as codekit's Arrow reader would have joined it
+            assert (
+                back.to_pylist() == pa.compute.binary_join(pa.array(given, kind), " ").to_pylist()
+            )
+        else:
+            assert back.type == kind
+            assert back.to_pylist() == given
+    text = spark.createDataFrame(pa.table({"modifiers": ["59 LT"]}))
+    assert _flat_modifiers(text) == (text, False)  # a text column is sent as it is
+
+
+def test_padded_modifiers_read_as_in_pandas(spark: Any, tables: Path) -> None:
+    """A padded modifier (" 59 ") is a list the text cannot carry: the worker gets the list
+    back and the 59 still bypasses the PTP edit, as in pandas."""
+    import codekit.spark
+
+    day = dt.date(2026, 7, 6)
+    shapes = [[], [], [" 59 "], ["lt"]]
+    table = pa.table(
+        {
+            "claim_id": ["C1", "C1", "C2", "C2"],
+            "line_id": ["1", "2", "1", "2"],
+            "beneficiary_id": ["B1"] * 4,
+            "provider_id": ["P1"] * 4,
+            "code": ["0001U", "0030U", "0034U", "99213"],
+            "modifiers": pa.array(shapes, type=pa.list_(pa.string())),
+            "units": [1, 1, 1, 1],
+            "date_of_service": [day] * 4,
+        }
+    )
+    frame = table.to_pandas(date_as_object=False)
+    frame["modifiers"] = shapes
+    truth = codekit.check_claims(frame, policy=RULES_ONLY)
+    assert set(truth["severity"]) >= {"deny", "warn"}  # 59 bypasses one of the pairs
+    data = codekit.spark.ship_data(spark)
+    assert _key(_spark_findings(spark, table, policy=RULES_ONLY, data=data)) == _key(truth)
+
+
+def test_clustered_lines_are_checked_without_a_shuffle(
+    spark: Any, lines: Any, tables: Path
+) -> None:
+    """``clustered=True``: lines partitioned by beneficiary (so every scope is whole in one
+    partition) give pandas's findings with no hash repartition by the scope; lines spread
+    at random are then checked partition by partition, and cross-partition pairs are missed
+    (the option is the caller's promise, not checked)."""
+    import codekit.spark
+
+    truth = codekit.check_claims(lines.to_pandas(date_as_object=False), policy=RULES_ONLY)
+    data = codekit.spark.ship_data(spark)
+    by_beneficiary = spark.createDataFrame(lines).repartition(3, "beneficiary_id")
+    found = codekit.spark.check_claims(by_beneficiary, policy=RULES_ONLY, data=data, clustered=True)
+    default = codekit.spark.check_claims(by_beneficiary, policy=RULES_ONLY, data=data)
+    scope = re.compile(r"hashpartitioning\(beneficiary_id#\d+, provider_id#\d+")
+    assert scope.search(default._jdf.queryExecution().executedPlan().toString())
+    assert not scope.search(found._jdf.queryExecution().executedPlan().toString())
+    assert _key(found.toArrow().to_pandas()) == _key(truth)
+    scattered = spark.createDataFrame(lines).repartition(3)
+    missed = codekit.spark.check_claims(scattered, policy=RULES_ONLY, data=data, clustered=True)
+    assert len(missed.toArrow()) < len(truth)
+    with pytest.raises(IntegrationError, match="clustered"):
+        codekit.spark.check_claims(by_beneficiary, clustered="yes")  # type: ignore[arg-type]

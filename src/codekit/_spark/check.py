@@ -5,12 +5,18 @@ service, setting, program: the scope every NCCI edit compares within) into ``buc
 partitions, and ``mapInArrow`` hands each partition's Arrow batches, gathered into one
 table, to :func:`codekit.check_claims`. A partition holds whole scopes, so each finding is
 the one the batch engine gives on the whole data; partitions amortise the engine's
-per-call cost over many claims (one group per scope would pay it per scope).
+per-call cost over many claims (one group per scope would pay it per scope). Lines that
+already sit in partitions of whole scopes (``clustered=True``) skip the shuffle.
 
 Why not ``groupBy(bucket).applyInArrow``: it sorts every partition by the bucket before
 handing groups over, and adaptive execution coalesces its few large groups into fewer
 tasks than there are cores (3 tasks of 8 buckets on 2 cores); ``repartition(n, ...)``
 keeps ``n`` tasks and needs no sort.
+
+A ``modifiers`` column of ``array<string>`` travels to the Python workers as one text
+column (:func:`_flat_modifiers`): Spark writes array columns into Arrow several times more
+slowly than text. :func:`_unflatten` turns it back into the lists on the worker whenever
+the text alone would not say the same.
 """
 
 from __future__ import annotations
@@ -33,9 +39,79 @@ __all__ = ["SCOPE", "check_claims"]
 #: The columns of an edit's scope, in the order they are hashed (those present are used).
 SCOPE = ("beneficiary_id", "provider_id", "date_of_service", "setting", "program")
 
+#: Starts the text of a modifier list that is not plain (then JSON follows); plain text
+#: never holds it.
+MARK = "\x00"
+
+#: A modifier list whose items are all letters and digits travels as its items joined by
+#: one space, which reads back as the same list; anything else travels as JSON.
+_PLAIN = r"^[A-Za-z0-9]+( [A-Za-z0-9]+)*$"
+
+
+def _flat_modifiers(lines: Any) -> tuple[Any, bool]:
+    """``lines`` with an ``array<string>`` ``modifiers`` column as text (and whether it was).
+
+    A list of letters and digits becomes its items joined by spaces ([] becomes "", a
+    missing list stays missing); any other list (an item missing, empty or holding other
+    characters) becomes :data:`MARK` and the list as JSON. All of it runs in the JVM's
+    generated code (no higher-order functions).
+    """
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import ArrayType, StringType
+
+    if "modifiers" not in lines.columns:
+        return lines, False
+    kind = lines.schema["modifiers"].dataType
+    if not (isinstance(kind, ArrayType) and isinstance(kind.elementType, StringType)):
+        return lines, False
+    items = F.col("modifiers")
+    count = F.size(items)
+    text = F.concat_ws(" ", items)
+    plain = (count == 0) | (
+        (F.size(F.array_compact(items)) == count)
+        & text.rlike(_PLAIN)
+        & (F.length(text) - F.length(F.replace(text, F.lit(" "), F.lit(""))) == count - 1)
+    )
+    flat = (
+        F.when(items.isNull(), F.lit(None).cast("string"))
+        .when(plain, text)
+        .otherwise(F.concat(F.lit(MARK), F.to_json(items)))
+    )
+    return lines.withColumn("modifiers", flat), True
+
+
+def _unflatten(table: Any) -> Any:
+    """The Arrow ``table`` of :func:`_flat_modifiers` lines with the modifier lists as given:
+    the text as it is when every list was plain (what :func:`as_pandas_lines` would make of
+    the lists), else every list rebuilt (so the engine reads lists, as it would have)."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = table.column("modifiers")
+    if not pc.any(pc.starts_with(column, MARK)).as_py():
+        return table
+    lists = [
+        None
+        if text is None
+        else json.loads(text[1:])
+        if text.startswith(MARK)
+        else text.split(" ")
+        if text
+        else []
+        for text in column.to_pylist()
+    ]
+    where = table.schema.get_field_index("modifiers")
+    return table.set_column(where, "modifiers", pa.array(lists, type=pa.list_(pa.string())))
+
 
 def _checker(
-    setting: str, as_of: dt.date | str | None, policy: Policy | None, data: str | None
+    setting: str,
+    as_of: dt.date | str | None,
+    policy: Policy | None,
+    data: str | None,
+    flat: bool = False,
 ) -> Any:
     def check(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
@@ -46,7 +122,10 @@ def _checker(
         if not gathered:
             return
         activate(data)
-        lines = as_pandas_lines(pa.Table.from_batches(gathered))
+        table = pa.Table.from_batches(gathered)
+        if flat:
+            table = _unflatten(table)
+        lines = as_pandas_lines(table)
         found = findings_to_arrow(
             codekit.check_claims(lines, setting=setting, as_of=as_of, policy=policy)
         )
@@ -63,6 +142,7 @@ def check_claims(
     policy: Policy | None = None,
     data: str | None = None,
     buckets: int | None = None,
+    clustered: bool = False,
 ) -> Any:
     """Check a Spark DataFrame of claim lines; the findings as a Spark DataFrame.
 
@@ -77,6 +157,12 @@ def check_claims(
         directory (default: whatever ``CODEKIT_DATA_DIR`` is on the executors).
     :param buckets: how many partitions (tasks) the lines are spread over (default: the
         session's ``spark.sql.shuffle.partitions``); each is checked in one call, in memory.
+    :param clustered: ``True`` when the lines of each scope (:data:`SCOPE`: beneficiary,
+        provider, date of service, setting, program) already sit in one partition of
+        ``lines`` (for instance after ``repartition`` by the beneficiary, or read from
+        files written one beneficiary range per file): each partition is checked as it is,
+        without the shuffle (``buckets`` is then not used). Findings across a scope split
+        over partitions are missed, so say it only when it holds.
     :returns: a DataFrame with the columns of :data:`codekit.ncci.FINDING_COLUMNS`, typed as
         :data:`FINDING_TYPES <codekit._frames.findings.FINDING_TYPES>` documents.
     """
@@ -99,11 +185,13 @@ def check_claims(
     for required in ("code", "date_of_service"):
         if required not in lines.columns:
             raise InvalidClaimError(f"the frame has no {required!r} column", field=required)
+    if not isinstance(clustered, bool):
+        raise IntegrationError(f"clustered must be True or False, not {clustered!r}")
     if buckets is None:
         buckets = int(lines.sparkSession.conf.get("spark.sql.shuffle.partitions") or 200)
     if not isinstance(buckets, int) or isinstance(buckets, bool) or buckets < 1:
         raise IntegrationError(f"buckets must be a positive whole number, not {buckets!r}")
-    scope = [F.col(name) for name in SCOPE if name in lines.columns]
-    return lines.repartition(buckets, *scope).mapInArrow(
-        _checker(setting, as_of, policy, data), schema=spark_ddl()
-    )
+    lines, flat = _flat_modifiers(lines)
+    if not clustered:
+        lines = lines.repartition(buckets, *[F.col(c) for c in SCOPE if c in lines.columns])
+    return lines.mapInArrow(_checker(setting, as_of, policy, data, flat), schema=spark_ddl())
