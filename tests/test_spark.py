@@ -266,45 +266,6 @@ def test_the_spark_guide_runs(spark: Any, tables: Path) -> None:
     assert namespace["described"].count() == 6
 
 
-def test_modifier_lists_travel_as_text_and_come_back_as_given(spark: Any) -> None:
-    """The ``array<string>`` modifiers travel to the workers as one text column: lists of
-    letters and digits joined as Arrow joins them, every other list (a missing or empty
-    item, padding, a comma, the marker itself) rebuilt item for item on the worker."""
-    from codekit._spark.check import MARK, _flat_modifiers, _unflatten
-
-    plain: list[list[str] | None] = [[], ["59"], None, ["xu", "LT"], ["25", "RT", "LT", "76"]]
-    odd: list[list[str | None] | None] = [
-        [None],
-        [""],
-        ["59", ""],
-        [" 59"],
-        ["a b"],
-        ["59,XU"],
-        [MARK + "59"],
-        ["é1"],
-        ["59", None, "LT"],
-    ]
-    kind = pa.list_(pa.string())
-    for given in (plain, plain + odd):
-        frame = spark.createDataFrame(
-            pa.table({"n": list(range(len(given))), "modifiers": pa.array(given, type=kind)})
-        )
-        flat, changed = _flat_modifiers(frame)
-        assert changed
-        shipped = flat.orderBy("n").toArrow()
-        assert shipped.schema.field("modifiers").type == pa.string()
-        back = _unflatten(shipped).column("modifiers")
-        if given is plain:  # the text, as codekit's Arrow reader would have joined it
-            assert (
-                back.to_pylist() == pa.compute.binary_join(pa.array(given, kind), " ").to_pylist()
-            )
-        else:
-            assert back.type == kind
-            assert back.to_pylist() == given
-    text = spark.createDataFrame(pa.table({"modifiers": ["59 LT"]}))
-    assert _flat_modifiers(text) == (text, False)  # a text column is sent as it is
-
-
 def test_padded_modifiers_read_as_in_pandas(spark: Any, tables: Path) -> None:
     """A padded modifier (" 59 ") is a list the text cannot carry: the worker gets the list
     back and the 59 still bypasses the PTP edit, as in pandas."""
@@ -355,3 +316,31 @@ def test_clustered_lines_are_checked_without_a_shuffle(
     assert len(missed.toArrow()) < len(truth)
     with pytest.raises(IntegrationError, match="clustered"):
         codekit.spark.check_claims(by_beneficiary, clustered="yes")  # type: ignore[arg-type]
+
+
+def test_a_reused_worker_keeps_the_tables_it_opened(spark: Any, lines: Any, tables: Path) -> None:
+    """Python workers are reused across tasks and jobs (``spark.python.worker.reuse``, on by
+    default): a worker that has opened the shipped tables keeps them (the registry is not
+    rebuilt when a later task activates the same data)."""
+    import codekit.spark
+
+    assert spark.sparkContext.getConf().get("spark.python.worker.reuse", "true") == "true"
+    data = codekit.spark.ship_data(spark)
+    frame = spark.createDataFrame(lines).repartition(4, "beneficiary_id")
+
+    def opened(batches: Iterator[Any]) -> Iterator[Any]:
+        from codekit._spark.ship import activate
+
+        for batch in batches:
+            activate(data)
+            codekit.check_claims(batch.slice(0, 50), policy=RULES_ONLY)
+            yield pa.RecordBatch.from_pydict(
+                {"pid": [os.getpid()], "registry": [_registry.generation()]}
+            )
+
+    seen: dict[int, set[int]] = {}
+    for _ in range(3):
+        for pid, built in frame.mapInArrow(opened, "pid long, registry long").collect():
+            seen.setdefault(pid, set()).add(built)
+    assert len(seen) <= 4  # 12 tasks in at most a few workers: they were reused
+    assert all(len(builds) == 1 for builds in seen.values()), seen

@@ -13,10 +13,9 @@ handing groups over, and adaptive execution coalesces its few large groups into 
 tasks than there are cores (3 tasks of 8 buckets on 2 cores); ``repartition(n, ...)``
 keeps ``n`` tasks and needs no sort.
 
-A ``modifiers`` column of ``array<string>`` travels to the Python workers as one text
-column (:func:`_flat_modifiers`): Spark writes array columns into Arrow several times more
-slowly than text. :func:`_unflatten` turns it back into the lists on the worker whenever
-the text alone would not say the same.
+A ``modifiers`` column of ``array<string>`` travels to the workers as it is: joining it into
+text in the JVM exactly (a check that each list reads back the same) costs the JVM more
+than the array's Arrow transfer saves (``bench/spark.py``, ``docs/spark.md``).
 """
 
 from __future__ import annotations
@@ -39,79 +38,12 @@ __all__ = ["SCOPE", "check_claims"]
 #: The columns of an edit's scope, in the order they are hashed (those present are used).
 SCOPE = ("beneficiary_id", "provider_id", "date_of_service", "setting", "program")
 
-#: Starts the text of a modifier list that is not plain (then JSON follows); plain text
-#: never holds it.
-MARK = "\x00"
-
-#: A modifier list whose items are all letters and digits travels as its items joined by
-#: one space, which reads back as the same list; anything else travels as JSON.
-_PLAIN = r"^[A-Za-z0-9]+( [A-Za-z0-9]+)*$"
-
-
-def _flat_modifiers(lines: Any) -> tuple[Any, bool]:
-    """``lines`` with an ``array<string>`` ``modifiers`` column as text (and whether it was).
-
-    A list of letters and digits becomes its items joined by spaces ([] becomes "", a
-    missing list stays missing); any other list (an item missing, empty or holding other
-    characters) becomes :data:`MARK` and the list as JSON. All of it runs in the JVM's
-    generated code (no higher-order functions).
-    """
-    from pyspark.sql import functions as F
-    from pyspark.sql.types import ArrayType, StringType
-
-    if "modifiers" not in lines.columns:
-        return lines, False
-    kind = lines.schema["modifiers"].dataType
-    if not (isinstance(kind, ArrayType) and isinstance(kind.elementType, StringType)):
-        return lines, False
-    items = F.col("modifiers")
-    count = F.size(items)
-    text = F.concat_ws(" ", items)
-    plain = (count == 0) | (
-        (F.size(F.array_compact(items)) == count)
-        & text.rlike(_PLAIN)
-        & (F.length(text) - F.length(F.replace(text, F.lit(" "), F.lit(""))) == count - 1)
-    )
-    flat = (
-        F.when(items.isNull(), F.lit(None).cast("string"))
-        .when(plain, text)
-        .otherwise(F.concat(F.lit(MARK), F.to_json(items)))
-    )
-    return lines.withColumn("modifiers", flat), True
-
-
-def _unflatten(table: Any) -> Any:
-    """The Arrow ``table`` of :func:`_flat_modifiers` lines with the modifier lists as given:
-    the text as it is when every list was plain (what :func:`as_pandas_lines` would make of
-    the lists), else every list rebuilt (so the engine reads lists, as it would have)."""
-    import json
-
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    column = table.column("modifiers")
-    if not pc.any(pc.starts_with(column, MARK)).as_py():
-        return table
-    lists = [
-        None
-        if text is None
-        else json.loads(text[1:])
-        if text.startswith(MARK)
-        else text.split(" ")
-        if text
-        else []
-        for text in column.to_pylist()
-    ]
-    where = table.schema.get_field_index("modifiers")
-    return table.set_column(where, "modifiers", pa.array(lists, type=pa.list_(pa.string())))
-
 
 def _checker(
     setting: str,
     as_of: dt.date | str | None,
     policy: Policy | None,
     data: str | None,
-    flat: bool = False,
 ) -> Any:
     def check(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
@@ -122,10 +54,7 @@ def _checker(
         if not gathered:
             return
         activate(data)
-        table = pa.Table.from_batches(gathered)
-        if flat:
-            table = _unflatten(table)
-        lines = as_pandas_lines(table)
+        lines = as_pandas_lines(pa.Table.from_batches(gathered))
         found = findings_to_arrow(
             codekit.check_claims(lines, setting=setting, as_of=as_of, policy=policy)
         )
@@ -191,7 +120,6 @@ def check_claims(
         buckets = int(lines.sparkSession.conf.get("spark.sql.shuffle.partitions") or 200)
     if not isinstance(buckets, int) or isinstance(buckets, bool) or buckets < 1:
         raise IntegrationError(f"buckets must be a positive whole number, not {buckets!r}")
-    lines, flat = _flat_modifiers(lines)
     if not clustered:
         lines = lines.repartition(buckets, *[F.col(c) for c in SCOPE if c in lines.columns])
-    return lines.mapInArrow(_checker(setting, as_of, policy, data, flat), schema=spark_ddl())
+    return lines.mapInArrow(_checker(setting, as_of, policy, data), schema=spark_ddl())
