@@ -88,10 +88,11 @@ def check_claims(
         session's ``spark.sql.shuffle.partitions``); each is checked in one call, in memory.
     :param clustered: ``True`` when the lines of each scope (:data:`SCOPE`: beneficiary,
         provider, date of service, setting, program) already sit in one partition of
-        ``lines`` (for instance after ``repartition`` by the beneficiary, or read from
-        files written one beneficiary range per file): each partition is checked as it is,
-        without the shuffle (``buckets`` is then not used). Findings across a scope split
-        over partitions are missed, so say it only when it holds.
+        ``lines`` (for instance lines you ``repartition`` by the beneficiary once, cache,
+        and check more than once): each partition is checked as it is, without the
+        shuffle (``buckets`` is then not used). Findings across a scope split over
+        partitions are missed, so say it only when it holds (a file read may split a
+        large file over several partitions).
     :returns: a DataFrame with the columns of :data:`codekit.ncci.FINDING_COLUMNS`, typed as
         :data:`FINDING_TYPES <codekit._frames.findings.FINDING_TYPES>` documents.
     """
