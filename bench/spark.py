@@ -1,68 +1,315 @@
 """Spark: NCCI check throughput in local[1] and local[2] against the pandas batch path.
 
-Lines are synthetic (``codekit._frames.synthetic``) over the codes of the genuine CMS tables
-of the test corpus (``CODEKIT_CMS_CORPUS``), which are installed into a temporary data
-directory and shipped to the executors with ``codekit.spark.ship_data``. Figures:
+Run ``python -m bench.spark --lines 200000,1000000,2000000`` (or ``python -m bench spark``,
+sized by ``CODEKIT_BENCH_SPARK_LINES``, default 400,000). Lines are synthetic
+(``codekit._frames.synthetic``) over the codes of the genuine CMS tables of the test corpus
+(``CODEKIT_CMS_CORPUS``), installed into a temporary data directory and shipped to the
+executors with ``codekit.spark.ship_data``. Every job writes to Spark's ``noop`` sink; its
+input is cached and counted first, so building it is not counted.
 
-* pandas: ``codekit.check_claims`` on the lines in one process (one core), lines/s, the
-  lines given as codekit reads an Arrow table (its fastest shape, ``modifiers`` as text),
-  best of two;
-* Spark ``local[1]`` and ``local[2]``: ``codekit.spark.check_claims`` written to Spark's
-  ``noop`` sink (the input is cached first, so building it is not counted), lines/s;
-* the scaling ratio local[2] / local[1] (goal >= 1.7) and the per-core throughput of
-  local[2] against pandas (goal >= 0.8);
-* where the Spark overhead goes, from the same job cut short: the shuffle alone
-  (``repartition`` to the ``noop`` sink, no Python), then with the Arrow transfer to the
-  Python workers (a ``mapInArrow`` that returns nothing), and the engine's own share (the
-  rest).
+For each job it prints the wall time and the CPU seconds of the JVM (driver and executors:
+one process in local mode) and of the Python workers (``/proc`` of the process tree,
+workers that ended included), best of ``--rounds``, the jobs alternating:
 
-``CODEKIT_BENCH_SPARK_LINES`` sets the number of lines (default 400,000).
+* ``pandas``: ``codekit.check_claims`` in this process, the lines as codekit reads an
+  Arrow table (its fastest shape); its CPU is the per-core truth;
+* ``scan``: the cached lines to the sink (Spark's floor for any job on them);
+* ``shuffle``: ``repartition`` by the scope, no Python;
+* ``to Python``: that plus the Arrow transfer to workers that drop the batches;
+* ``no modifiers``: ``to Python`` without the ``modifiers`` column (what the array costs);
+  ``modifiers as text``: with it joined into text in the JVM, with the check that each list
+  reads back the same (the alternative ``check_claims`` does not take: it costs more);
+* ``check``: ``codekit.spark.check_claims``; ``check clustered``: on lines already
+  partitioned by beneficiary (``clustered=True``, no shuffle);
+* ``engine in worker``: inside the workers, the seconds each step of the check takes
+  (gather batches, to pandas, engine, findings to Arrow), summed over tasks.
+
+Then lines/s per job, the scaling ratio local[2] / local[1] (goal >= 1.7) and per-core
+throughput against pandas (goal >= 0.8), both from wall time and from CPU time (lines
+per CPU second of all processes: what a quiet machine's cores would give).
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-LINES = int(os.environ.get("CODEKIT_BENCH_SPARK_LINES", "400000"))
+LINES = os.environ.get("CODEKIT_BENCH_SPARK_LINES", "400000")
 PTP = "ptp/ccipra-v322r0-f1.excerpt.txt"
 MUE = "mue/MCR_MUE_PractitionerServices_Eff_07-01-2026.excerpt.csv"
 AOC = "aoc/AOC_V2026Q2-MCR.xlsx"
+TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _session(master: str) -> Any:
+def _tree_cpu() -> dict[str, float]:
+    """CPU seconds of this process's descendants, as ``{"jvm": .., "python": ..}``: each
+    live process's own time plus that of its children that ended (``/proc/<pid>/stat``)."""
+    parents: dict[int, int] = {}
+    stats: dict[int, tuple[str, float]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        parents[int(entry)] = int(fields[1])
+        cpu = sum(int(f) for f in fields[11:15]) / TICK  # utime stime cutime cstime
+        stats[int(entry)] = (name, cpu)
+    me = os.getpid()
+    out = {"jvm": 0.0, "python": 0.0}
+    for pid, (name, cpu) in stats.items():
+        up, seen = parents.get(pid), 0
+        while up not in (None, 0, 1, me) and seen < 64:
+            up, seen = parents.get(up), seen + 1  # type: ignore[arg-type]
+        if up == me:
+            out["jvm" if name == "java" else "python"] += cpu
+    return out
+
+
+class Job:
+    """One kind of job, its best wall time and CPU split over the rounds."""
+
+    def __init__(self, name: str, run: Callable[[], None]) -> None:
+        self.name, self.run = name, run
+        self.best: tuple[float, float, float, float] | None = None  # wall, jvm, python, driver
+
+    def once(self) -> None:
+        before, driver, start = _tree_cpu(), time.process_time(), time.perf_counter()
+        self.run()
+        wall = time.perf_counter() - start
+        driver = time.process_time() - driver
+        after = _tree_cpu()
+        got = (wall, after["jvm"] - before["jvm"], after["python"] - before["python"], driver)
+        if self.best is None or sum(got[1:]) < sum(self.best[1:]):
+            self.best = got
+
+    def cpu(self) -> float:
+        """CPU seconds of every process in the best round."""
+        return sum(self.best[1:]) if self.best else float("nan")
+
+    def wall(self) -> float:
+        return self.best[0] if self.best else float("nan")
+
+
+def _noop(frame: Any) -> Callable[[], None]:
+    return lambda: frame.write.format("noop").mode("overwrite").save()
+
+
+def _nothing(batches: Iterator[Any]) -> Iterator[Any]:
+    for _ in batches:
+        pass
+    return iter(())
+
+
+def _stepper(policy: Any, data: str) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    """The check's steps, timed inside the worker (what ``_checker`` runs), one row each."""
+
+    def steps(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        import codekit
+        from codekit._frames.convert import as_pandas_lines
+        from codekit._frames.findings import findings_to_arrow
+        from codekit._spark.ship import activate
+
+        clock = time.process_time
+        start = clock()
+        gathered = [batch for batch in batches if batch.num_rows]
+        if not gathered:
+            return
+        got = clock()
+        activate(data)
+        lines = as_pandas_lines(pa.Table.from_batches(gathered))
+        converted = clock()
+        found = codekit.check_claims(lines, policy=policy)
+        checked = clock()
+        findings_to_arrow(found)
+        done = clock()
+        yield pa.RecordBatch.from_pydict(
+            {
+                "gather": [got - start],
+                "to_pandas": [converted - got],
+                "engine": [checked - converted],
+                "findings": [done - checked],
+            }
+        )
+
+    return steps
+
+
+def _without_modifiers(lines: Any, scope: list[str], partitions: int) -> Any:
+    from codekit._frames.findings import spark_ddl
+
+    frame = lines.drop("modifiers").repartition(partitions, *scope)
+    return frame.mapInArrow(_nothing, spark_ddl())
+
+
+def _modifiers_as_text(lines: Any, scope: list[str], partitions: int) -> Any:
+    """``modifiers`` joined by spaces where that reads back as the same list (items of
+    letters and digits, none missing), else as JSON after a NUL, all in the JVM."""
+    from pyspark.sql import functions as F
+
+    from codekit._frames.findings import spark_ddl
+
+    items = F.col("modifiers")
+    count, text = F.size(items), F.concat_ws(" ", items)
+    plain = (count == 0) | (
+        (F.size(F.array_compact(items)) == count)
+        & text.rlike("^[A-Za-z0-9]+( [A-Za-z0-9]+)*$")
+        & (F.length(text) - F.length(F.replace(text, F.lit(" "), F.lit(""))) == count - 1)
+    )
+    flat = F.when(items.isNull(), F.lit(None).cast("string")).when(plain, text)
+    flat = flat.otherwise(F.concat(F.lit("\x00"), F.to_json(items)))
+    frame = lines.withColumn("modifiers", flat).repartition(partitions, *scope)
+    return frame.mapInArrow(_nothing, spark_ddl())
+
+
+def _lines_table(corpus: Path, n: int) -> Any:
+    import pyarrow as pa
+
+    from codekit._frames.synthetic import claim_lines
+
+    rows = (corpus / PTP).read_bytes().decode("ascii").split("\r\n")[6:]
+    codes = sorted({f for row in rows if row for f in row.split("\t")[:2]})
+    codes += ["G2211", "99213", "0627T", "0628T"]
+    return pa.table(claim_lines(codes, n, first_day=dt.date(2026, 7, 1), days=20))
+
+
+def _session(master: str, batch: int, partitions: int) -> Any:
     from pyspark.sql import SparkSession
 
     return (
         SparkSession.builder.master(master)
         .appName(f"codekit-bench-{master}")
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", str(8))
-        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "100000")
+        .config("spark.sql.shuffle.partitions", str(partitions))
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(batch))
+        .config("spark.driver.memory", "2g")
         .getOrCreate()
     )
 
 
-def _timed(job: Any) -> float:
-    start = time.perf_counter()
-    job.write.format("noop").mode("overwrite").save()
-    return time.perf_counter() - start
+def _pandas(table: Any, policy: Any, rounds: int) -> Job:
+    import codekit
+    from codekit._frames.convert import as_pandas_lines
+
+    frame = as_pandas_lines(table)
+    codekit.check_claims(frame.head(1000), policy=policy)  # tables opened
+
+    def run() -> None:
+        codekit.check_claims(frame, policy=policy)
+
+    job = Job("pandas", run)
+    for _ in range(rounds):
+        before = time.process_time()
+        start = time.perf_counter()
+        job.run()
+        wall, cpu = time.perf_counter() - start, time.process_time() - before
+        if job.best is None or cpu < job.best[3]:
+            job.best = (wall, 0.0, 0.0, cpu)
+    return job
 
 
-def _nothing(batches: Any) -> Any:
-    for _ in batches:
-        pass
-    return iter(())
+def _spark_jobs(spark: Any, table: Any, policy: Any, rounds: int, partitions: int) -> list[Job]:
+    import codekit.spark
+    from codekit._frames.findings import spark_ddl
+
+    data = codekit.spark.ship_data(spark)
+    lines = spark.createDataFrame(table).repartition(partitions).cache()
+    lines.count()
+    clustered = spark.createDataFrame(table).repartition(partitions, "beneficiary_id").cache()
+    clustered.count()
+    scope = [c for c in codekit.spark.SCOPE if c in lines.columns]
+    shuffled = lines.repartition(partitions, *scope)
+    to_python = shuffled.mapInArrow(_nothing, spark_ddl())
+    check = codekit.spark.check_claims(lines, policy=policy, data=data)
+    jobs = [
+        Job("scan", _noop(lines)),
+        Job("shuffle", _noop(shuffled)),
+        Job("to Python", _noop(to_python)),
+        Job("no modifiers", _noop(_without_modifiers(lines, scope, partitions))),
+        Job("modifiers as text", _noop(_modifiers_as_text(lines, scope, partitions))),
+        Job("check", _noop(check)),
+        Job(
+            "check clustered",
+            _noop(codekit.spark.check_claims(clustered, policy=policy, data=data, clustered=True)),
+        ),
+    ]
+    _noop(check)()  # workers started, tables opened
+    for _ in range(rounds):
+        for job in jobs:
+            job.once()
+    steps = shuffled.mapInArrow(
+        _stepper(policy, data),
+        "gather double, to_pandas double, engine double, findings double",
+    )
+    totals = steps.groupBy().sum().collect()[0]
+    print(
+        "    in the workers (CPU s, summed over tasks): "
+        + ", ".join(
+            f"{name.removeprefix('sum(').removesuffix(')')} {value:.2f}"
+            for name, value in totals.asDict().items()
+        )
+    )
+    lines.unpersist()
+    clustered.unpersist()
+    return jobs
 
 
-def main() -> None:
-    import pyarrow as pa
+def _report(n: int, jobs: list[Job]) -> None:
+    for job in jobs:
+        wall, jvm, python, driver = job.best or (float("nan"),) * 4
+        print(
+            f"  {job.name:16} {n / wall:11,.0f} lines/s  {wall:6.2f} s wall  "
+            f"CPU: JVM {jvm:6.2f} s, Python workers {python:6.2f} s, driver {driver:5.2f} s  "
+            f"({n / job.cpu():9,.0f} lines per CPU s)"
+        )
 
+
+def _summary(n: int, pandas: Job, runs: dict[str, dict[str, Job]]) -> None:
+    base_wall, base_cpu = pandas.wall(), pandas.cpu()
+    print(f"{n:,} lines: pandas {n / base_wall:,.0f} lines/s, {n / base_cpu:,.0f} per CPU s")
+    for master, split in runs.items():
+        cpu = {name: job.cpu() for name, job in split.items()}
+        check, clustered = split["check"], split["check clustered"]
+        print(
+            f"  {master}: {n / check.wall():,.0f} lines/s ({n / clustered.wall():,.0f} clustered); "
+            f"of {cpu['check']:.2f} CPU s: scan {cpu['scan']:.2f}, "
+            f"shuffle {cpu['shuffle'] - cpu['scan']:.2f}, "
+            f"Arrow to Python {cpu['to Python'] - cpu['shuffle']:.2f} "
+            f"(modifiers {cpu['to Python'] - cpu['no modifiers']:.2f}; as text "
+            f"{cpu['modifiers as text'] - cpu['no modifiers']:.2f}), "
+            f"engine and findings back {cpu['check'] - cpu['to Python']:.2f} "
+            f"(pandas engine alone {base_cpu:.2f})"
+        )
+        print(
+            f"    per CPU s vs pandas: {base_cpu / cpu['check']:.2f}, clustered "
+            f"{base_cpu / cpu['check clustered']:.2f}  (goal >= 0.8)"
+        )
+    if "local[1]" in runs and "local[2]" in runs:
+        one, two = runs["local[1]"]["check"].wall(), runs["local[2]"]["check"].wall()
+        print(f"  scaling local[2] / local[1], wall      {one / two:6.2f}  (goal >= 1.7)")
+        print(f"  per core local[2] vs pandas, wall      {base_wall / two / 2:6.2f}  (goal >= 0.8)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.spark", description=__doc__)
+    parser.add_argument("--lines", default=LINES, help="sizes, comma separated")
+    parser.add_argument("--masters", default="local[1],local[2]")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=100_000, help="maxRecordsPerBatch")
+    parser.add_argument("--partitions", type=int, default=8)
+    args = parser.parse_args(argv if argv is not None else [])
     corpus = os.environ.get("CODEKIT_CMS_CORPUS")
     if not corpus or not Path(corpus).is_dir():
         print("skipped: set CODEKIT_CMS_CORPUS to the CMS corpus folder")
@@ -70,55 +317,31 @@ def main() -> None:
     corpus_dir = Path(corpus)
     os.environ["CODEKIT_DATA_DIR"] = tempfile.mkdtemp(prefix="codekit-bench-spark-")
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    import codekit
     import codekit.data
     import codekit.ncci
-    import codekit.spark
-    from codekit._frames.findings import spark_ddl
-    from codekit._frames.synthetic import claim_lines
 
     codekit.data.install([corpus_dir / PTP, corpus_dir / MUE, corpus_dir / AOC])
-    rows = (corpus_dir / PTP).read_bytes().decode("ascii").split("\r\n")[6:]
-    codes = sorted({f for row in rows if row for f in row.split("\t")[:2]})
-    codes += ["G2211", "99213", "0627T", "0628T"]
-    table = pa.table(claim_lines(codes, LINES, first_day=dt.date(2026, 7, 1), days=20))
     policy = codekit.ncci.Policy(validate_codes=False)
-
-    from codekit._frames.convert import as_pandas_lines
-
-    frame = as_pandas_lines(table)
-    codekit.check_claims(frame.head(1000), policy=policy)  # tables opened
-    took = []
-    for _ in range(2):
-        start = time.perf_counter()
-        findings = codekit.check_claims(frame, policy=policy)
-        took.append(time.perf_counter() - start)
-    pandas_rate = LINES / min(took)
-    print(f"lines {LINES:,}, findings {len(findings):,}")
-    print(f"pandas batch (1 core)          {pandas_rate:12,.0f} lines/s")
-
-    rates: dict[str, float] = {}
-    for master in ("local[1]", "local[2]"):
-        spark = _session(master)
-        data = codekit.spark.ship_data(spark)
-        lines = spark.createDataFrame(table).repartition(8).cache()
-        lines.count()
-        _timed(codekit.spark.check_claims(lines, policy=policy, data=data))  # warm workers
-        best = min(
-            _timed(codekit.spark.check_claims(lines, policy=policy, data=data)) for _ in range(2)
-        )
-        scope = [c for c in codekit.spark.SCOPE if c in lines.columns]
-        shuffled = lines.repartition(8, *scope)
-        shuffle = min(_timed(shuffled) for _ in range(2))
-        idle = min(_timed(shuffled.mapInArrow(_nothing, spark_ddl())) for _ in range(2))
-        rates[master] = LINES / best
-        print(
-            f"spark {master} check           {rates[master]:12,.0f} lines/s  ({best:.2f} s: "
-            f"shuffle {shuffle:.2f} s, Arrow to Python {idle - shuffle:.2f} s, "
-            f"engine and findings {best - idle:.2f} s)"
-        )
+    sizes = [int(s) for s in str(args.lines).split(",")]
+    tables = {n: _lines_table(corpus_dir, n) for n in sizes}
+    masters = args.masters.split(",")
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; batches of "
+        f"{args.batch:,} records, {args.partitions} partitions, best of {args.rounds}"
+    )
+    pandas = {n: _pandas(tables[n], policy, args.rounds) for n in sizes}
+    results: dict[tuple[str, int], dict[str, Job]] = {}
+    for master in masters:
+        spark = _session(master, args.batch, args.partitions)
+        for n in sizes:
+            print(f"{master}, {n:,} lines:")
+            jobs = _spark_jobs(spark, tables[n], policy, args.rounds, args.partitions)
+            _report(n, [pandas[n], *jobs])
+            results[master, n] = {job.name: job for job in jobs}
         spark.stop()
-    scaling = rates["local[2]"] / rates["local[1]"]
-    per_core = rates["local[2]"] / 2 / pandas_rate
-    print(f"scaling local[2] / local[1]     {scaling:12.2f}   (goal >= 1.7)")
-    print(f"per core, local[2] vs pandas    {per_core:12.2f}   (goal >= 0.8)")
+    for n in sizes:
+        _summary(n, pandas[n], {m: results[m, n] for m in masters})
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -263,3 +264,83 @@ def test_the_spark_guide_runs(spark: Any, tables: Path) -> None:
     counts = {(r["kind"], r["severity"]): r["count"] for r in namespace["summary"].collect()}
     assert counts == {("ptp", "deny"): 1, ("ptp", "warn"): 1, ("aoc", "deny"): 1}
     assert namespace["described"].count() == 6
+
+
+def test_padded_modifiers_read_as_in_pandas(spark: Any, tables: Path) -> None:
+    """A padded modifier (" 59 ") is a list the text cannot carry: the worker gets the list
+    back and the 59 still bypasses the PTP edit, as in pandas."""
+    import codekit.spark
+
+    day = dt.date(2026, 7, 6)
+    shapes = [[], [], [" 59 "], ["lt"]]
+    table = pa.table(
+        {
+            "claim_id": ["C1", "C1", "C2", "C2"],
+            "line_id": ["1", "2", "1", "2"],
+            "beneficiary_id": ["B1"] * 4,
+            "provider_id": ["P1"] * 4,
+            "code": ["0001U", "0030U", "0034U", "99213"],
+            "modifiers": pa.array(shapes, type=pa.list_(pa.string())),
+            "units": [1, 1, 1, 1],
+            "date_of_service": [day] * 4,
+        }
+    )
+    frame = table.to_pandas(date_as_object=False)
+    frame["modifiers"] = shapes
+    truth = codekit.check_claims(frame, policy=RULES_ONLY)
+    assert set(truth["severity"]) >= {"deny", "warn"}  # 59 bypasses one of the pairs
+    data = codekit.spark.ship_data(spark)
+    assert _key(_spark_findings(spark, table, policy=RULES_ONLY, data=data)) == _key(truth)
+
+
+def test_clustered_lines_are_checked_without_a_shuffle(
+    spark: Any, lines: Any, tables: Path
+) -> None:
+    """``clustered=True``: lines partitioned by beneficiary (so every scope is whole in one
+    partition) give pandas's findings with no hash repartition by the scope; lines spread
+    at random are then checked partition by partition, and cross-partition pairs are missed
+    (the option is the caller's promise, not checked)."""
+    import codekit.spark
+
+    truth = codekit.check_claims(lines.to_pandas(date_as_object=False), policy=RULES_ONLY)
+    data = codekit.spark.ship_data(spark)
+    by_beneficiary = spark.createDataFrame(lines).repartition(3, "beneficiary_id")
+    found = codekit.spark.check_claims(by_beneficiary, policy=RULES_ONLY, data=data, clustered=True)
+    default = codekit.spark.check_claims(by_beneficiary, policy=RULES_ONLY, data=data)
+    scope = re.compile(r"hashpartitioning\(beneficiary_id#\d+, provider_id#\d+")
+    assert scope.search(default._jdf.queryExecution().executedPlan().toString())
+    assert not scope.search(found._jdf.queryExecution().executedPlan().toString())
+    assert _key(found.toArrow().to_pandas()) == _key(truth)
+    scattered = spark.createDataFrame(lines).repartition(3)
+    missed = codekit.spark.check_claims(scattered, policy=RULES_ONLY, data=data, clustered=True)
+    assert len(missed.toArrow()) < len(truth)
+    with pytest.raises(IntegrationError, match="clustered"):
+        codekit.spark.check_claims(by_beneficiary, clustered="yes")  # type: ignore[arg-type]
+
+
+def test_a_reused_worker_keeps_the_tables_it_opened(spark: Any, lines: Any, tables: Path) -> None:
+    """Python workers are reused across tasks and jobs (``spark.python.worker.reuse``, on by
+    default): a worker that has opened the shipped tables keeps them (the registry is not
+    rebuilt when a later task activates the same data)."""
+    import codekit.spark
+
+    assert spark.sparkContext.getConf().get("spark.python.worker.reuse", "true") == "true"
+    data = codekit.spark.ship_data(spark)
+    frame = spark.createDataFrame(lines).repartition(4, "beneficiary_id")
+
+    def opened(batches: Iterator[Any]) -> Iterator[Any]:
+        from codekit._spark.ship import activate
+
+        for batch in batches:
+            activate(data)
+            codekit.check_claims(batch.slice(0, 50), policy=RULES_ONLY)
+            yield pa.RecordBatch.from_pydict(
+                {"pid": [os.getpid()], "registry": [_registry.generation()]}
+            )
+
+    seen: dict[int, set[int]] = {}
+    for _ in range(3):
+        for pid, built in frame.mapInArrow(opened, "pid long, registry long").collect():
+            seen.setdefault(pid, set()).add(built)
+    assert len(seen) <= 4  # 12 tasks in at most a few workers: they were reused
+    assert all(len(builds) == 1 for builds in seen.values()), seen

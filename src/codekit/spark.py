@@ -1,7 +1,8 @@
 """codekit on Spark: NCCI checks and line functions over Spark DataFrames (``codekit[spark]``).
 
 :func:`check_claims` runs codekit's batch NCCI engine inside the executors
-(``groupBy(...).applyInArrow``) and returns the findings as a Spark DataFrame;
+(``repartition`` by the edit scope, then ``mapInArrow``) and returns the findings as a
+Spark DataFrame;
 :func:`describe`, :func:`is_valid`, :func:`crosswalk` and :func:`hcc` are column
 expressions (pandas UDFs). :func:`ship_data` sends the installed data directory to the
 executors once; pass its result as ``data=``. See ``docs/spark.md``.

@@ -5,12 +5,17 @@ service, setting, program: the scope every NCCI edit compares within) into ``buc
 partitions, and ``mapInArrow`` hands each partition's Arrow batches, gathered into one
 table, to :func:`codekit.check_claims`. A partition holds whole scopes, so each finding is
 the one the batch engine gives on the whole data; partitions amortise the engine's
-per-call cost over many claims (one group per scope would pay it per scope).
+per-call cost over many claims (one group per scope would pay it per scope). Lines that
+already sit in partitions of whole scopes (``clustered=True``) skip the shuffle.
 
 Why not ``groupBy(bucket).applyInArrow``: it sorts every partition by the bucket before
 handing groups over, and adaptive execution coalesces its few large groups into fewer
 tasks than there are cores (3 tasks of 8 buckets on 2 cores); ``repartition(n, ...)``
 keeps ``n`` tasks and needs no sort.
+
+A ``modifiers`` column of ``array<string>`` travels to the workers as it is: joining it into
+text in the JVM exactly (a check that each list reads back the same) costs the JVM more
+than the array's Arrow transfer saves (``bench/spark.py``, ``docs/spark.md``).
 """
 
 from __future__ import annotations
@@ -35,7 +40,10 @@ SCOPE = ("beneficiary_id", "provider_id", "date_of_service", "setting", "program
 
 
 def _checker(
-    setting: str, as_of: dt.date | str | None, policy: Policy | None, data: str | None
+    setting: str,
+    as_of: dt.date | str | None,
+    policy: Policy | None,
+    data: str | None,
 ) -> Any:
     def check(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
@@ -63,6 +71,7 @@ def check_claims(
     policy: Policy | None = None,
     data: str | None = None,
     buckets: int | None = None,
+    clustered: bool = False,
 ) -> Any:
     """Check a Spark DataFrame of claim lines; the findings as a Spark DataFrame.
 
@@ -77,6 +86,13 @@ def check_claims(
         directory (default: whatever ``CODEKIT_DATA_DIR`` is on the executors).
     :param buckets: how many partitions (tasks) the lines are spread over (default: the
         session's ``spark.sql.shuffle.partitions``); each is checked in one call, in memory.
+    :param clustered: ``True`` when the lines of each scope (:data:`SCOPE`: beneficiary,
+        provider, date of service, setting, program) already sit in one partition of
+        ``lines`` (for instance lines you ``repartition`` by the beneficiary once, cache,
+        and check more than once): each partition is checked as it is, without the
+        shuffle (``buckets`` is then not used). Findings across a scope split over
+        partitions are missed, so say it only when it holds (a file read may split a
+        large file over several partitions).
     :returns: a DataFrame with the columns of :data:`codekit.ncci.FINDING_COLUMNS`, typed as
         :data:`FINDING_TYPES <codekit._frames.findings.FINDING_TYPES>` documents.
     """
@@ -99,11 +115,12 @@ def check_claims(
     for required in ("code", "date_of_service"):
         if required not in lines.columns:
             raise InvalidClaimError(f"the frame has no {required!r} column", field=required)
+    if not isinstance(clustered, bool):
+        raise IntegrationError(f"clustered must be True or False, not {clustered!r}")
     if buckets is None:
         buckets = int(lines.sparkSession.conf.get("spark.sql.shuffle.partitions") or 200)
     if not isinstance(buckets, int) or isinstance(buckets, bool) or buckets < 1:
         raise IntegrationError(f"buckets must be a positive whole number, not {buckets!r}")
-    scope = [F.col(name) for name in SCOPE if name in lines.columns]
-    return lines.repartition(buckets, *scope).mapInArrow(
-        _checker(setting, as_of, policy, data), schema=spark_ddl()
-    )
+    if not clustered:
+        lines = lines.repartition(buckets, *[F.col(c) for c in SCOPE if c in lines.columns])
+    return lines.mapInArrow(_checker(setting, as_of, policy, data), schema=spark_ddl())
