@@ -12,8 +12,6 @@ import attrs
 from codekit._codesets.records import CodeRecord, CodeSource, MemoryCodeSource, SourceFactory
 from codekit._codesets.spec import NAME as _NAME
 from codekit._codesets.spec import CodeSetSpec
-from codekit._crosswalk._source import crosswalk_source
-from codekit._crosswalk._values import CrosswalkSpec
 from codekit._normalize import compact_key
 from codekit._plugin.checks import check_record, check_release
 from codekit._plugin.loading import contained, describe_failure
@@ -30,6 +28,7 @@ from codekit._tables.sections import (
 from codekit.models import DataRelease
 
 if TYPE_CHECKING:
+    from codekit._crosswalk._values import CrosswalkSpec
     from codekit._pages.section import PageSection
     from codekit._quota.policy import QuotaPolicy
     from codekit._quota.stores import QuotaStore
@@ -238,6 +237,8 @@ class Registrar:
 
         .. versionadded:: 0.1
         """
+        from codekit._crosswalk._source import crosswalk_source  # only when one is added
+
         check_release(release, "add_crosswalk")
         factory = crosswalk_source(spec, release, rows=rows, source=source)
         self.add_table("crosswalk", release, factory, spec=spec)

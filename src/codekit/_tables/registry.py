@@ -14,6 +14,11 @@ It holds three things:
 
 It also owns the process's caches that depend on what is registered (:meth:`Registry.memo`):
 a rebuilt registry starts with none, so nothing keyed by it can go stale.
+
+A plugin may also be **pending** (:meth:`Registry.pend`): codekit's built-ins for crosswalks,
+risk scores, grouping, NCCI and MCE tables, quotas and pages are registered the first time
+one of their table kinds or sections is read, in the place they hold in precedence, so a
+lookup's registry imports none of them.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import warnings
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -28,7 +34,7 @@ import attrs
 from codekit._tables import rule
 from codekit._tables.messages import coverage_hint, from_plugin, stale_message
 from codekit._tables.release import CODE_SET, Release, open_plugin_data
-from codekit._tables.sections import Section, SectionStore, SectionView
+from codekit._tables.sections import Deferred, Section, SectionStore, SectionView
 from codekit.exceptions import (
     PluginError,
     PluginWarning,
@@ -39,7 +45,7 @@ from codekit.exceptions import (
 from codekit.models import CodeSet
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
 
     from codekit._tables.rule import Choice
     from codekit.models import DataRelease
@@ -55,6 +61,17 @@ class _CodeSetEntry:
     spec: CodeSetSpec
     plugin: str
     fallback: bool = False
+
+
+@attrs.define(eq=False)
+class _Pending:
+    """A plugin registered on first use of its table ``kinds`` or ``sections``."""
+
+    plugin: str
+    kinds: frozenset[str]
+    sections: frozenset[str]
+    load: Callable[[], Registrar | str]
+    done: bool = False
 
 
 def _facets_match(info: DataRelease, facets: dict[str, str]) -> bool:
@@ -75,14 +92,21 @@ class Registry:
         self.failures: dict[str, str] = {}
         #: plugin name -> rank in precedence (0 first merged: highest).
         self._precedence: dict[str, int] = {}
+        #: one lock for pending plugins and deferred sections (a pending plugin's build
+        #: adds both): never two locks taken in different orders.
+        self._pending_lock = threading.RLock()
         self._sections = SectionStore(
-            lambda plugin: self._precedence.get(plugin, len(self._precedence)), self.fail
+            lambda plugin: self._precedence.get(plugin, len(self._precedence)),
+            self.fail,
+            self._pending_lock,
         )
         #: (kind, name) -> each release's last day (``None``: open-ended), as ordered.
         self._table_ends: dict[tuple[str, str], list[dt.date | None]] = {}
         self._ends: dict[str, list[dt.date | None]] = {}
         self._memo: dict[object, Any] = {}
         self._memo_lock = threading.RLock()
+        #: table kind -> the pending plugins that provide it (see :meth:`pend`).
+        self._pending: dict[str, list[_Pending]] = {}
 
     # -- building -----------------------------------------------------------------------
     def fail(self, plugin: str, message: str, registrar: Registrar | None = None) -> None:
@@ -135,19 +159,81 @@ class Registry:
                         PluginWarning,
                         stacklevel=3,
                     )
-        # Oldest first; of two releases of one date, the more local origin, then the plugin
-        # of higher precedence, comes last. Each release's last day is worked out once.
-        for kind, tables in self._tables.items():
-            for name, releases in tables.items():
-                releases.sort(
-                    key=lambda r: (
-                        r.info.effective,
-                        -rule.ORIGIN_RANK.get(r.info.origin, 1),
-                        -self._precedence.get(r.plugin, 0),
-                    )
-                )
-                self._table_ends[kind, name] = rule.ends(releases)
+        for kind in self._tables:
+            self._order(kind)
         self._ends = {name: self._table_ends[CODE_SET, name] for name in self._releases}
+
+    def _order(self, kind: str) -> None:
+        """Order each table of ``kind``: oldest first; of two releases of one date, the more
+        local origin, then the plugin of higher precedence, comes last. Each release's last
+        day is worked out once."""
+        for name, releases in self._tables.get(kind, {}).items():
+            releases.sort(
+                key=lambda r: (
+                    r.info.effective,
+                    -rule.ORIGIN_RANK.get(r.info.origin, 1),
+                    -self._precedence.get(r.plugin, 0),
+                )
+            )
+            self._table_ends[kind, name] = rule.ends(releases)
+
+    # -- pending plugins ----------------------------------------------------------------
+    def pend(
+        self,
+        plugin: str,
+        kinds: Iterable[str],
+        sections: Iterable[str],
+        load: Callable[[], Registrar | str],
+    ) -> None:
+        """Register ``plugin`` on first use of its table ``kinds`` or ``sections``.
+
+        ``load()`` runs its hook and returns the registrar it filled, or why it failed (it
+        never raises). The plugin takes its place in precedence now, in merge order, so
+        what it registers later ranks as if merged here. It may register tables of
+        ``kinds`` and values of ``sections`` only; anything else fails it, named.
+        """
+        self._precedence.setdefault(plugin, len(self._precedence))
+        pending = _Pending(plugin, frozenset(kinds), frozenset(sections), load)
+        for kind in pending.kinds:
+            self._pending.setdefault(kind, []).append(pending)
+        if pending.sections:
+            self._sections.defer(plugin, Deferred(pending.sections, lambda: self._wake(pending)))
+
+    def _wake_kind(self, kind: str) -> None:
+        """Register the pending plugins that provide tables of ``kind`` (once)."""
+        with self._pending_lock:  # a reader meanwhile waits: the kind is pending until done
+            for pending in self._pending.get(kind, ()):
+                self._wake(pending)
+            self._pending.pop(kind, None)
+
+    def _wake(self, pending: _Pending) -> dict[str, list[Any]]:
+        """Run a pending plugin's hook once and merge what it registered in its place.
+
+        Returns nothing for the section store to add: the sections are merged here, so
+        that whichever is read first, a table kind or a section, merges them all.
+        """
+        with self._pending_lock:
+            if pending.done:
+                return {}
+            pending.done = True
+            loaded = pending.load()
+            problem = loaded if isinstance(loaded, str) else _outside(pending, loaded)
+            if problem is not None:
+                self.fail(pending.plugin, problem)
+                return {}
+            assert not isinstance(loaded, str)
+            for entry in loaded._tables:
+                info = entry.release
+                self._tables.setdefault(info.kind, {}).setdefault(info.code_set, []).append(
+                    Release(info, entry.plugin, entry.factory, entry.spec)
+                )
+            for kind in {entry.release.kind for entry in loaded._tables}:
+                self._order(kind)
+            for name, values in loaded._sections.items():
+                self._sections.insert(pending.plugin, name, values)
+            for deferred in loaded._deferred:
+                self._sections.defer(pending.plugin, deferred)
+            return {}
 
     def rank(self, release: Release) -> tuple[int, dt.date, int]:
         """How a release ranks among those covering a date (rule 2): highest wins."""
@@ -160,11 +246,15 @@ class Registry:
     # -- the tables ---------------------------------------------------------------------
     def kinds(self) -> list[str]:
         """Every kind of table with at least one release."""
+        for kind in list(self._pending):
+            self._wake_kind(kind)
         return sorted(kind for kind, tables in self._tables.items() if tables)
 
     def tables(self, kind: str, name: str | None = None, **facets: str) -> tuple[Release, ...]:
         """The releases of one kind (of one table if ``name`` is given, with these facets),
         oldest first per table, tables by name."""
+        if kind in self._pending:
+            self._wake_kind(kind)
         tables = self._tables.get(kind, {})
         names = sorted(tables) if name is None else [name]
         return tuple(
@@ -178,6 +268,8 @@ class Registry:
         self, kind: str, name: str, as_of: dt.date | None = None, **facets: str
     ) -> Choice[Release] | None:
         """The release of a table answering ``as_of`` by the one rule (``None``: none)."""
+        if kind in self._pending:
+            self._wake_kind(kind)
         releases = self._tables.get(kind, {}).get(name)
         if not releases:
             return None
@@ -206,6 +298,8 @@ class Registry:
         """
         if kind == CODE_SET and name is not None and not facets:
             return self.select(name, as_of=as_of, release=release)
+        if kind in self._pending:
+            self._wake_kind(kind)
         tables = self._tables.get(kind, {})
         if name is None:
             if len(tables) != 1:
@@ -412,6 +506,20 @@ class Registry:
             f"cover {rule.coverage(candidates, ends)}); {coverage_hint(candidates)}",
             ids,
         )
+
+
+def _outside(pending: _Pending, registrar: Registrar) -> str | None:
+    """What a pending plugin registered beyond what it declared (``None``: nothing)."""
+    kinds = {entry.release.kind for entry in registrar._tables} - pending.kinds
+    sections = (
+        set(registrar._sections).union(*(d.sections for d in registrar._deferred))
+        - pending.sections
+    )
+    if registrar._code_sets or kinds or sections:
+        extra = sorted(kinds | sections) + [s.name for s, _ in registrar._code_sets]
+        declared = ", ".join(sorted(pending.kinds | pending.sections))
+        return f"registered on first use, it may add only {declared}; it added {', '.join(extra)}"
+    return None
 
 
 def _facet_text(facets: dict[str, str]) -> str:
