@@ -11,6 +11,7 @@ is contained and named, as at build time.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import json
 import subprocess
@@ -225,3 +226,31 @@ def test_a_blocked_lazy_builtin_is_never_loaded(monkeypatch: pytest.MonkeyPatch)
     registry = _lazy()
     assert registry.tables("mce") == ()
     assert registry.failures == {}
+
+
+_SOURCE_METHODS = ("find", "item", "children", "near", "records")
+
+
+def _source_type(without: str) -> type:
+    """A class with every CodeSource method but ``without`` (``""``: all of them)."""
+    methods = {name: lambda self, *args: () for name in _SOURCE_METHODS if name != without}
+    return type(f"Source_without_{without or 'nothing'}", (), methods)
+
+
+@pytest.mark.parametrize("without", ["", *_SOURCE_METHODS])
+def test_add_release_takes_a_source_exactly_when_the_protocol_does(without: str) -> None:
+    """The registrar's quick source check agrees with ``isinstance(x, CodeSource)`` (the
+    protocol's own runtime check): a class missing any one method is refused."""
+    from codekit._codesets.records import CodeSource
+    from codekit.models import DataRelease
+
+    source = _source_type(without)()
+    registrar = Registrar("source_check")
+    release = DataRelease(code_set="lab", release="1", effective=dt.date(2024, 1, 1))
+    if isinstance(source, CodeSource):
+        registrar.add_release(release, source=source)
+        assert registrar._tables[0].factory() is source
+    else:
+        with pytest.raises(TypeError, match="source must be a CodeSource"):
+            registrar.add_release(release, source=source)
+    assert isinstance(source, CodeSource) is (without == "")
