@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import attrs
 
@@ -392,7 +392,7 @@ def _run_deferred(
 _SOURCE_METHODS = ("find", "item", "children", "near", "records")
 
 
-def _is_source(value: object) -> bool:
+def _is_source(value: object) -> TypeGuard[CodeSource]:
     """``isinstance(value, CodeSource)``, quick for a class that defines the methods (the
     protocol check costs microseconds, paid for every packaged release at registry build)."""
     kind = type(value)
