@@ -26,15 +26,15 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import warnings
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from codekit._tables import rule
 from codekit._tables.messages import coverage_hint, from_plugin, stale_message
+from codekit._tables.pending import Pending
 from codekit._tables.release import CODE_SET, Release, open_plugin_data
-from codekit._tables.sections import Deferred, Section, SectionStore, SectionView
+from codekit._tables.sections import Section, SectionStore, SectionView
 from codekit.exceptions import (
     PluginError,
     PluginWarning,
@@ -45,7 +45,7 @@ from codekit.exceptions import (
 from codekit.models import CodeSet
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from codekit._tables.rule import Choice
     from codekit.models import DataRelease
@@ -61,17 +61,6 @@ class _CodeSetEntry:
     spec: CodeSetSpec
     plugin: str
     fallback: bool = False
-
-
-@attrs.define(eq=False)
-class _Pending:
-    """A plugin registered on first use of its table ``kinds`` or ``sections``."""
-
-    plugin: str
-    kinds: frozenset[str]
-    sections: frozenset[str]
-    load: Callable[[], Registrar | str]
-    done: bool = False
 
 
 def _facets_match(info: DataRelease, facets: dict[str, str]) -> bool:
@@ -105,8 +94,7 @@ class Registry:
         self._ends: dict[str, list[dt.date | None]] = {}
         self._memo: dict[object, Any] = {}
         self._memo_lock = threading.RLock()
-        #: table kind -> the pending plugins that provide it (see :meth:`pend`).
-        self._pending: dict[str, list[_Pending]] = {}
+        self._pending = Pending(self._pending_lock, self._sections, self._merge_late, self.fail)
 
     # -- building -----------------------------------------------------------------------
     def fail(self, plugin: str, message: str, registrar: Registrar | None = None) -> None:
@@ -190,50 +178,21 @@ class Registry:
         ``load()`` runs its hook and returns the registrar it filled, or why it failed (it
         never raises). The plugin takes its place in precedence now, in merge order, so
         what it registers later ranks as if merged here. It may register tables of
-        ``kinds`` and values of ``sections`` only; anything else fails it, named.
+        ``kinds`` and values of ``sections`` only; anything else fails it, named (see
+        :class:`codekit._tables.pending.Pending`).
         """
         self._precedence.setdefault(plugin, len(self._precedence))
-        pending = _Pending(plugin, frozenset(kinds), frozenset(sections), load)
-        for kind in pending.kinds:
-            self._pending.setdefault(kind, []).append(pending)
-        if pending.sections:
-            self._sections.defer(plugin, Deferred(pending.sections, lambda: self._wake(pending)))
+        self._pending.add(plugin, kinds, sections, load)
 
-    def _wake_kind(self, kind: str) -> None:
-        """Register the pending plugins that provide tables of ``kind`` (once)."""
-        with self._pending_lock:  # a reader meanwhile waits: the kind is pending until done
-            for pending in self._pending.get(kind, ()):
-                self._wake(pending)
-            self._pending.pop(kind, None)
-
-    def _wake(self, pending: _Pending) -> dict[str, list[Any]]:
-        """Run a pending plugin's hook once and merge what it registered in its place.
-
-        Returns nothing for the section store to add: the sections are merged here, so
-        that whichever is read first, a table kind or a section, merges them all.
-        """
-        with self._pending_lock:
-            if pending.done:
-                return {}
-            pending.done = True
-            loaded = pending.load()
-            problem = loaded if isinstance(loaded, str) else _outside(pending, loaded)
-            if problem is not None:
-                self.fail(pending.plugin, problem)
-                return {}
-            assert not isinstance(loaded, str)
-            for entry in loaded._tables:
-                info = entry.release
-                self._tables.setdefault(info.kind, {}).setdefault(info.code_set, []).append(
-                    Release(info, entry.plugin, entry.factory, entry.spec)
-                )
-            for kind in {entry.release.kind for entry in loaded._tables}:
-                self._order(kind)
-            for name, values in loaded._sections.items():
-                self._sections.insert(pending.plugin, name, values)
-            for deferred in loaded._deferred:
-                self._sections.defer(pending.plugin, deferred)
-            return {}
+    def _merge_late(self, registrar: Registrar) -> None:
+        """Take in a pending plugin's tables, in its place among the releases."""
+        for entry in registrar._tables:
+            info = entry.release
+            self._tables.setdefault(info.kind, {}).setdefault(info.code_set, []).append(
+                Release(info, entry.plugin, entry.factory, entry.spec)
+            )
+        for kind in {entry.release.kind for entry in registrar._tables}:
+            self._order(kind)
 
     def rank(self, release: Release) -> tuple[int, dt.date, int]:
         """How a release ranks among those covering a date (rule 2): highest wins."""
@@ -246,15 +205,15 @@ class Registry:
     # -- the tables ---------------------------------------------------------------------
     def kinds(self) -> list[str]:
         """Every kind of table with at least one release."""
-        for kind in list(self._pending):
-            self._wake_kind(kind)
+        for kind in list(self._pending.kinds):
+            self._pending.wake(kind)
         return sorted(kind for kind, tables in self._tables.items() if tables)
 
     def tables(self, kind: str, name: str | None = None, **facets: str) -> tuple[Release, ...]:
         """The releases of one kind (of one table if ``name`` is given, with these facets),
         oldest first per table, tables by name."""
-        if kind in self._pending:
-            self._wake_kind(kind)
+        if kind in self._pending.kinds:
+            self._pending.wake(kind)
         tables = self._tables.get(kind, {})
         names = sorted(tables) if name is None else [name]
         return tuple(
@@ -268,8 +227,8 @@ class Registry:
         self, kind: str, name: str, as_of: dt.date | None = None, **facets: str
     ) -> Choice[Release] | None:
         """The release of a table answering ``as_of`` by the one rule (``None``: none)."""
-        if kind in self._pending:
-            self._wake_kind(kind)
+        if kind in self._pending.kinds:
+            self._pending.wake(kind)
         releases = self._tables.get(kind, {}).get(name)
         if not releases:
             return None
@@ -298,8 +257,8 @@ class Registry:
         """
         if kind == CODE_SET and name is not None and not facets:
             return self.select(name, as_of=as_of, release=release)
-        if kind in self._pending:
-            self._wake_kind(kind)
+        if kind in self._pending.kinds:
+            self._pending.wake(kind)
         tables = self._tables.get(kind, {})
         if name is None:
             if len(tables) != 1:
@@ -314,20 +273,7 @@ class Registry:
                 name, f"no {label} release is registered{_facet_text(facets)}"
             )
         if release is not None:
-            chosen = rule.by_id(releases, release)
-            if chosen is None:
-                raise UnknownReleaseError(
-                    name, f"{label} has no release {release!r}; available: {', '.join(ids)}", ids
-                )
-            if as_of is not None and not chosen.info.covers(as_of):
-                raise UnknownReleaseError(
-                    name,
-                    f"{label} {chosen.info.release} is not in force on {as_of.isoformat()} "
-                    f"({rule.period(chosen.info)}); leave out release= to use the release "
-                    "in force on that date",
-                    ids,
-                )
-            return chosen
+            return _by_id(releases, release, as_of, name, label)
         choice = self.choose(kind, name, as_of, **facets)
         if choice is None:
             assert as_of is not None
@@ -459,23 +405,7 @@ class Registry:
                 code_set, f"no {spec.title} data is installed; {spec.install_hint}"
             )
         if release is not None:
-            chosen = rule.by_id(candidates, release)
-            ids = [r.info.release for r in candidates]
-            if chosen is None:
-                raise UnknownReleaseError(
-                    code_set,
-                    f"{spec.title} has no release {release!r}; available: {', '.join(ids)}",
-                    ids,
-                )
-            if as_of is not None and not chosen.info.covers(as_of):
-                raise UnknownReleaseError(
-                    code_set,
-                    f"{spec.title} {chosen.info.release}{from_plugin(chosen)} is not in force "
-                    f"on {as_of.isoformat()} ({rule.period(chosen.info)}); leave out release= "
-                    "to use the release in force on that date",
-                    ids,
-                )
-            return chosen
+            return _by_id(candidates, release, as_of, code_set, spec.title)
         if as_of is None:
             return self.newest(code_set) or candidates[-1]
         in_force = self._in_force(code_set, as_of)
@@ -508,18 +438,26 @@ class Registry:
         )
 
 
-def _outside(pending: _Pending, registrar: Registrar) -> str | None:
-    """What a pending plugin registered beyond what it declared (``None``: nothing)."""
-    kinds = {entry.release.kind for entry in registrar._tables} - pending.kinds
-    sections = (
-        set(registrar._sections).union(*(d.sections for d in registrar._deferred))
-        - pending.sections
-    )
-    if registrar._code_sets or kinds or sections:
-        extra = sorted(kinds | sections) + [s.name for s, _ in registrar._code_sets]
-        declared = ", ".join(sorted(pending.kinds | pending.sections))
-        return f"registered on first use, it may add only {declared}; it added {', '.join(extra)}"
-    return None
+def _by_id(
+    releases: list[Release], release: str, as_of: dt.date | None, name: str, label: str
+) -> Release:
+    """The release of id ``release`` (rule 6), which must be in force on ``as_of`` if given;
+    else :class:`UnknownReleaseError` naming the ones there are (``label`` names the table)."""
+    chosen = rule.by_id(releases, release)
+    ids = [r.info.release for r in releases]
+    if chosen is None:
+        raise UnknownReleaseError(
+            name, f"{label} has no release {release!r}; available: {', '.join(ids)}", ids
+        )
+    if as_of is not None and not chosen.info.covers(as_of):
+        raise UnknownReleaseError(
+            name,
+            f"{label} {chosen.info.release}{from_plugin(chosen)} is not in force on "
+            f"{as_of.isoformat()} ({rule.period(chosen.info)}); leave out release= to use the "
+            "release in force on that date",
+            ids,
+        )
+    return chosen
 
 
 def _facet_text(facets: dict[str, str]) -> str:
