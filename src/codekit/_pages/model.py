@@ -165,8 +165,10 @@ class CodePage:
     inapplicable: tuple[PagePart, ...] = attrs.field(default=(), converter=_parts)
 
     def part(self, name: str) -> PagePart:
-        """The part called ``name``; an unavailable one saying why if the page has none (its
-        section does not apply to this code set, or no section of that name is registered)."""
+        """The part called ``name``, or an unavailable one saying why the page has none.
+
+        Either its section does not apply to this code set, or no section of that name is
+        registered."""
         for part in (*self.parts, *self.inapplicable):
             if part.name == name:
                 return part
