@@ -32,7 +32,6 @@ import pluggy
 
 from codekit._codesets.records import CodeRecord, CodeSource, MemoryCodeSource
 from codekit._codesets.spec import CodeGrammar, CodeSetSpec
-from codekit._crosswalk._values import CrosswalkSpec
 from codekit._plugin.registrar import (
     AocPrimaries,
     DescriptionLookup,
@@ -42,6 +41,7 @@ from codekit._plugin.registrar import (
 )
 
 if TYPE_CHECKING:
+    from codekit._crosswalk._values import CrosswalkSpec
     from codekit._pages.model import PagePart
     from codekit._pages.section import PageContext, PageSection
 
@@ -66,8 +66,10 @@ __all__ = [
 #: Marker for plugin hook implementations: ``@hookimpl def codekit_register(registrar): ...``
 hookimpl = pluggy.HookimplMarker("codekit")
 
-#: The page values, imported on first use: a registry built for a lookup needs no pages.
+#: The page and crosswalk values, imported on first use: a registry built for a lookup
+#: needs neither.
 _LAZY = {
+    "CrosswalkSpec": "codekit._crosswalk._values",
     "PageContext": "codekit._pages.section",
     "PagePart": "codekit._pages.model",
     "PageSection": "codekit._pages.section",

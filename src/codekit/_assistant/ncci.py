@@ -11,7 +11,6 @@ from codekit._assistant.model import Citation, FactValue
 from codekit._assistant.tables import (
     RULE,
     SETTING_WORDS,
-    check_quarter,
     missing_table,
     procedure_codes,
     request_setting,
@@ -86,7 +85,6 @@ def ptp(builder: Builder, request: Request) -> None:
         )
         return
     row = rows[-1]
-    check_quarter(builder, row.provenance, request.as_of)
     _say_edit(builder, row, when, request.modifiers, day or dt.date.today())
 
 
@@ -221,7 +219,6 @@ def mue(builder: Builder, request: Request) -> None:
             )
             continue
         cite = ncci_citation(limit.provenance)
-        check_quarter(builder, limit.provenance, request.as_of)
         builder.say(
             f"The {where} MUE of {code} is {limit.value} unit"
             f"{'s' if limit.value != 1 else ''} per day, {limit.mai_text}, rationale "

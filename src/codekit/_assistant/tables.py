@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from codekit._assistant.build import QUESTION, Builder, quarter
 from codekit._assistant.intent import Request
 from codekit._assistant.model import Citation
 
-if TYPE_CHECKING:
-    from codekit.ncci import Provenance
-
 __all__ = [
     "KIND",
     "RULE",
     "SETTING_WORDS",
-    "check_quarter",
     "missing_table",
     "procedure_codes",
     "request_setting",
@@ -34,13 +30,32 @@ KIND = {"ptp": "PTP", "mue": "MUE", "aoc": "AOC"}
 
 
 def missing_table(builder: Builder, table: str, setting: str, day: dt.date | None) -> None:
+    """Say that no installed table answers: none is installed, or (by the one table rule)
+    none covers ``day``, which is before the oldest installed table or in a gap."""
     which = quarter(day) if day else quarter(dt.date.today())
     where = "" if table == "aoc" else f" {SETTING_WORDS.get(setting, setting)}"
-    builder.missing(
-        f"codekit cannot answer this without the NCCI {KIND[table]}{where} table: install "
-        f"the {which[:4]} Q{which[-1]} {KIND[table]} tables (`codekit data fetch ncci --release "
-        f"{which} --accept-ama-license`, or `codekit data install FILE` with CMS's file)"
+    install = (
+        f"install the {which[:4]} Q{which[-1]} {KIND[table]} tables (`codekit data fetch ncci "
+        f"--release {which} --accept-ama-license`, or `codekit data install FILE` with CMS's "
+        "file)"
     )
+    packs = sorted(_packs(table, setting), key=lambda p: p.effective)
+    if day is None or not packs:
+        builder.missing(
+            f"codekit cannot answer this without the NCCI {KIND[table]}{where} table: {install}"
+        )
+        return
+    installed = "; ".join(f"{p.release}, in force {_period(p)}" for p in packs)
+    builder.missing(
+        f"No installed NCCI {KIND[table]}{where} table covers {day.isoformat()}, so codekit "
+        f"does not answer from another quarter's table (installed: {installed}); to answer "
+        f"for that date, {install}"
+    )
+
+
+def _period(pack: Any) -> str:
+    end = f"to {pack.until.isoformat()}" if pack.until else "until superseded"
+    return f"from {pack.effective.isoformat()} {end}"
 
 
 def _packs(table: str, setting: str) -> list[Any]:
@@ -68,23 +83,6 @@ def table_day(table: str, setting: str, day: dt.date | None) -> tuple[dt.date | 
         return day, ""
     newest = max(packs, key=lambda p: p.effective)
     return newest.effective, newest.release
-
-
-def check_quarter(builder: Builder, provenance: Provenance, day: dt.date | None) -> None:
-    """Say so when the table that answered is not the one in force on the date asked."""
-    import codekit.data
-
-    if day is None:
-        return
-    kind = provenance.table.lower()
-    for pack in codekit.data.list(f"ncci_{kind}"):
-        if pack.release == provenance.release and pack.effective > day:
-            builder.say(
-                f"The {provenance.table} table in force on {day.isoformat()} "
-                f"({quarter(day)}) is not installed; the {provenance.release} table answered",
-                Citation("inventory", "installed data (codekit.data.list())"),
-            )
-            builder.answered = False
 
 
 def procedure_codes(builder: Builder, request: Request) -> list[str]:

@@ -160,17 +160,27 @@ class CodePage:
     #: The parts of the page, one per registered page section, in page order.
     parts: tuple[PagePart, ...] = attrs.field(default=(), converter=_parts)
     missing: tuple[str, ...] = ()
+    #: An unavailable part for each registered section that does not apply to this code
+    #: set (the MS-DRG part on a CPT page), saying so; :meth:`part` returns them.
+    inapplicable: tuple[PagePart, ...] = attrs.field(default=(), converter=_parts)
 
     def part(self, name: str) -> PagePart:
-        """The part called ``name``; an unavailable one saying so if no section made it."""
-        for part in self.parts:
+        """The part called ``name``, or an unavailable one saying why the page has none.
+
+        Either its section does not apply to this code set, or no section of that name is
+        registered."""
+        for part in (*self.parts, *self.inapplicable):
             if part.name == name:
                 return part
+        there = ", ".join(part.name for part in self.parts) or "none"
         return PagePart(
             name=name,
             title=name.replace("_", " ").capitalize(),
             available=False,
-            message=f"no page section {name!r} is registered (is its plugin blocked?)",
+            message=(
+                f"no page section {name!r} is registered (a typo, or its plugin is blocked or "
+                f"not installed); this page's parts: {there}"
+            ),
         )
 
     @property

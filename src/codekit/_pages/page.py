@@ -19,7 +19,7 @@ from codekit._dates import to_date
 from codekit._identify import candidate_names, choose, code_set_name
 from codekit._normalize import parse_for
 from codekit._pages.model import CodePage, Description, HierarchyEntry, PagePart
-from codekit._pages.section import PageContext, page_sections, span
+from codekit._pages.section import PageContext, PageSection, page_sections, span
 from codekit._plugin.loading import contained, describe_failure
 from codekit._tables.sections import DESCRIPTIONS, PAGE_INFO
 from codekit.exceptions import CodekitError, PluginError, UnknownCodeError, UnknownReleaseError
@@ -148,7 +148,7 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
             hint=f"nor in any other release installed, {span(registry, code_set)}",
         )
     context = PageContext(code=canonical, spec=spec, day=day, registry=registry)
-    parts = _parts(context)
+    parts, declined = _parts(context)
     missing += [part.message for part in parts if not part.available]
     missing = list(dict.fromkeys(missing))
     return CodePage(
@@ -167,6 +167,7 @@ def build_page(canonical: str, *, code_set: str, as_of: DateArg = None) -> CodeP
         notes=dict(record.notes) if record is not None else {},
         info=info,
         parts=parts,
+        inapplicable=_inapplicable(declined, spec.title, parts),
         missing=tuple(missing),
     )
 
@@ -209,14 +210,33 @@ def _in_any_release(registry: Registry, spec: CodeSetSpec, code: str) -> bool:
     return any(release.source().find(code) for release in registry.releases(spec.name))
 
 
-def _parts(context: PageContext) -> tuple[PagePart, ...]:
-    """The part of every registered page section, in page order.
+def _inapplicable(
+    declined: list[PageSection], title: str, parts: tuple[PagePart, ...]
+) -> tuple[PagePart, ...]:
+    """An unavailable part for each section that left this page out, saying why."""
+    there = ", ".join(part.name for part in parts) or "none"
+    return tuple(
+        section.part(
+            available=False,
+            message=(
+                f"page section {section.name!r} does not apply to {title} codes; ask for it "
+                f"on the page of a code it covers, or for one of this page's parts: {there}"
+            ),
+        )
+        for section in declined
+    )
+
+
+def _parts(context: PageContext) -> tuple[tuple[PagePart, ...], list[PageSection]]:
+    """The part of every registered page section, in page order, and the sections that
+    left the page out (their ``build`` returned ``None``: they do not apply to it).
 
     A built-in section's failure is a bug and propagates; a third-party plugin's (anything
     but a :class:`~codekit.exceptions.CodekitError`, or an answer that is no part) is a
     :class:`~codekit.exceptions.PluginError` naming the plugin.
     """
     parts: list[PagePart] = []
+    declined: list[PageSection] = []
     for plugin, section in page_sections(context.registry):
         foreign = not plugin.startswith("codekit.")
         try:
@@ -231,6 +251,7 @@ def _parts(context: PageContext) -> tuple[PagePart, ...]:
                 plugin, f"its page section {section.name!r} failed: {describe_failure(exc)}"
             ) from exc
         if part is None:
+            declined.append(section)
             continue
         if not isinstance(part, PagePart):
             raise PluginError(
@@ -241,4 +262,4 @@ def _parts(context: PageContext) -> tuple[PagePart, ...]:
         if part.section is None:
             part = attrs.evolve(part, section=section)
         parts.append(part)
-    return tuple(parts)
+    return tuple(parts), declined

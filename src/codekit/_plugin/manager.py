@@ -11,12 +11,20 @@ last registered first, then ``trylast`` ones (every built-in). What is registere
 precedence, so a third-party plugin overrides a built-in: its code set replaces a built-in
 one of that name, and its quota policies and stores are chosen over built-ins of the same
 name (see :mod:`codekit._tables.sections`).
+
+The built-ins in :data:`LAZY` are not imported when the registry is built: each holds its
+place in that order as a stand-in (:func:`stand_in`), and is imported and registered the first
+time the registry is asked for a table kind or a section it provides (see
+:meth:`codekit._tables.registry.Registry.pend`). A lookup asks for none of them, so the
+first lookup imports none of those capabilities.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
+import types
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +40,15 @@ from codekit.exceptions import PluginWarning
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["DEFAULT_PLUGINS", "ENTRY_POINT_GROUP", "build_registry", "make_plugin_manager"]
+__all__ = [
+    "DEFAULT_PLUGINS",
+    "ENTRY_POINT_GROUP",
+    "LAZY",
+    "build_registry",
+    "load_lazy",
+    "make_plugin_manager",
+    "stand_in",
+]
 
 ENTRY_POINT_GROUP = "codekit"
 DISABLE_ENV = "CODEKIT_DISABLE_PLUGINS"
@@ -64,6 +80,49 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "codekit._quota.plugin",
     "codekit._pages.builtin",
 )
+
+#: Built-ins registered on first use, with the table kinds and sections each provides
+#: (``(kinds, sections)``). Their hooks may register nothing else (no code set, no other
+#: kind or section): ``tests/test_plugins_lazy.py`` runs each and checks it against this.
+LAZY: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "codekit._crosswalk.plugin": (("crosswalk",), ()),
+    "codekit._risk.plugin": (("risk_coefficients",), ("page_section",)),
+    "codekit._grouping.plugin": (("drg_grouper",), ("page_section",)),
+    "codekit._edits.ncci.store": (("ncci_ptp", "ncci_mue", "ncci_aoc"), ()),
+    "codekit._edits.mce.plugin": (("mce",), ()),
+    "codekit._quota.plugin": ((), ("quota_policy", "quota_store")),
+    "codekit._pages.builtin": ((), ("page_section",)),
+}
+
+_hookimpl = pluggy.HookimplMarker("codekit")
+
+
+@_hookimpl(trylast=True)
+def _pending_hook(registrar: Registrar) -> None:
+    """The hook of a lazy built-in's stand-in: registers nothing now (see :func:`stand_in`)."""
+
+
+def stand_in(module: str) -> types.ModuleType:
+    """What the plugin manager holds for a built-in of :data:`LAZY`, in its place.
+
+    A bare module (pluggy reads a module's few attributes quickly) whose one hook
+    registers nothing: :func:`run_registration` hands the registry a pending entry
+    instead, which imports ``module`` and runs its hook on first use (:func:`load_lazy`).
+    """
+    stub = types.ModuleType(module, f"Stands in for {module} until first use.")
+    stub.codekit_register = _pending_hook  # type: ignore[attr-defined]
+    return stub
+
+
+def load_lazy(module: str) -> Registrar | str:
+    """Import a lazy built-in and run its hook: its registrar, or why it failed."""
+    registrar = Registrar(module)
+    try:
+        with contained():
+            importlib.import_module(module).codekit_register(registrar=registrar)
+    except Exception as exc:  # contained like any plugin's failure
+        return describe_failure(exc)
+    return registrar
 
 
 def _blocked() -> set[str]:
@@ -129,7 +188,10 @@ def make_plugin_manager(
 
     if builtins:
         for module in DEFAULT_PLUGINS:
-            register(module, lambda module=module: importlib.import_module(module))
+            if module in LAZY:
+                register(module, lambda module=module: stand_in(module))
+            else:
+                register(module, lambda module=module: importlib.import_module(module))
     for name, plugin in plugins:
         register(name, lambda plugin=plugin: plugin)
     if entry_point_plugins and "*" not in blocked:
@@ -153,6 +215,11 @@ def run_registration(pm: pluggy.PluginManager, failures: dict[str, str] | None =
         registry.fail(plugin, message)
     # get_hookimpls() lists implementations in the reverse of the order pluggy calls them.
     for impl in reversed(pm.hook.codekit_register.get_hookimpls()):
+        if impl.function is _pending_hook:
+            kinds, sections = LAZY[impl.plugin_name]
+            load = functools.partial(load_lazy, impl.plugin_name)
+            registry.pend(impl.plugin_name, kinds, sections, load)
+            continue
         registrar = Registrar(impl.plugin_name)
         kwargs = {"registrar": registrar}
         try:

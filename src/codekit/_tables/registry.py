@@ -14,6 +14,11 @@ It holds three things:
 
 It also owns the process's caches that depend on what is registered (:meth:`Registry.memo`):
 a rebuilt registry starts with none, so nothing keyed by it can go stale.
+
+A plugin may also be **pending** (:meth:`Registry.pend`): codekit's built-ins for crosswalks,
+risk scores, grouping, NCCI and MCE tables, quotas and pages are registered the first time
+one of their table kinds or sections is read, in the place they hold in precedence, so a
+lookup's registry imports none of them.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import attrs
 
 from codekit._tables import rule
 from codekit._tables.messages import coverage_hint, from_plugin, stale_message
+from codekit._tables.pending import Pending
 from codekit._tables.release import CODE_SET, Release, open_plugin_data
 from codekit._tables.sections import Section, SectionStore, SectionView
 from codekit.exceptions import (
@@ -75,14 +81,20 @@ class Registry:
         self.failures: dict[str, str] = {}
         #: plugin name -> rank in precedence (0 first merged: highest).
         self._precedence: dict[str, int] = {}
+        #: one lock for pending plugins and deferred sections (a pending plugin's build
+        #: adds both): never two locks taken in different orders.
+        self._pending_lock = threading.RLock()
         self._sections = SectionStore(
-            lambda plugin: self._precedence.get(plugin, len(self._precedence)), self.fail
+            lambda plugin: self._precedence.get(plugin, len(self._precedence)),
+            self.fail,
+            self._pending_lock,
         )
         #: (kind, name) -> each release's last day (``None``: open-ended), as ordered.
         self._table_ends: dict[tuple[str, str], list[dt.date | None]] = {}
         self._ends: dict[str, list[dt.date | None]] = {}
         self._memo: dict[object, Any] = {}
         self._memo_lock = threading.RLock()
+        self._pending = Pending(self._pending_lock, self._sections, self._merge_late, self.fail)
 
     # -- building -----------------------------------------------------------------------
     def fail(self, plugin: str, message: str, registrar: Registrar | None = None) -> None:
@@ -135,19 +147,52 @@ class Registry:
                         PluginWarning,
                         stacklevel=3,
                     )
-        # Oldest first; of two releases of one date, the more local origin, then the plugin
-        # of higher precedence, comes last. Each release's last day is worked out once.
-        for kind, tables in self._tables.items():
-            for name, releases in tables.items():
-                releases.sort(
-                    key=lambda r: (
-                        r.info.effective,
-                        -rule.ORIGIN_RANK.get(r.info.origin, 1),
-                        -self._precedence.get(r.plugin, 0),
-                    )
-                )
-                self._table_ends[kind, name] = rule.ends(releases)
+        for kind in self._tables:
+            self._order(kind)
         self._ends = {name: self._table_ends[CODE_SET, name] for name in self._releases}
+
+    def _order(self, kind: str) -> None:
+        """Order each table of ``kind``: oldest first; of two releases of one date, the more
+        local origin, then the plugin of higher precedence, comes last. Each release's last
+        day is worked out once."""
+        for name, releases in self._tables.get(kind, {}).items():
+            releases.sort(
+                key=lambda r: (
+                    r.info.effective,
+                    -rule.ORIGIN_RANK.get(r.info.origin, 1),
+                    -self._precedence.get(r.plugin, 0),
+                )
+            )
+            self._table_ends[kind, name] = rule.ends(releases)
+
+    # -- pending plugins ----------------------------------------------------------------
+    def pend(
+        self,
+        plugin: str,
+        kinds: Iterable[str],
+        sections: Iterable[str],
+        load: Callable[[], Registrar | str],
+    ) -> None:
+        """Register ``plugin`` on first use of its table ``kinds`` or ``sections``.
+
+        ``load()`` runs its hook and returns the registrar it filled, or why it failed (it
+        never raises). The plugin takes its place in precedence now, in merge order, so
+        what it registers later ranks as if merged here. It may register tables of
+        ``kinds`` and values of ``sections`` only; anything else fails it, named (see
+        :class:`codekit._tables.pending.Pending`).
+        """
+        self._precedence.setdefault(plugin, len(self._precedence))
+        self._pending.add(plugin, kinds, sections, load)
+
+    def _merge_late(self, registrar: Registrar) -> None:
+        """Take in a pending plugin's tables, in its place among the releases."""
+        for entry in registrar._tables:
+            info = entry.release
+            self._tables.setdefault(info.kind, {}).setdefault(info.code_set, []).append(
+                Release(info, entry.plugin, entry.factory, entry.spec)
+            )
+        for kind in {entry.release.kind for entry in registrar._tables}:
+            self._order(kind)
 
     def rank(self, release: Release) -> tuple[int, dt.date, int]:
         """How a release ranks among those covering a date (rule 2): highest wins."""
@@ -160,11 +205,15 @@ class Registry:
     # -- the tables ---------------------------------------------------------------------
     def kinds(self) -> list[str]:
         """Every kind of table with at least one release."""
+        for kind in list(self._pending.kinds):
+            self._pending.wake(kind)
         return sorted(kind for kind, tables in self._tables.items() if tables)
 
     def tables(self, kind: str, name: str | None = None, **facets: str) -> tuple[Release, ...]:
         """The releases of one kind (of one table if ``name`` is given, with these facets),
         oldest first per table, tables by name."""
+        if kind in self._pending.kinds:
+            self._pending.wake(kind)
         tables = self._tables.get(kind, {})
         names = sorted(tables) if name is None else [name]
         return tuple(
@@ -178,6 +227,8 @@ class Registry:
         self, kind: str, name: str, as_of: dt.date | None = None, **facets: str
     ) -> Choice[Release] | None:
         """The release of a table answering ``as_of`` by the one rule (``None``: none)."""
+        if kind in self._pending.kinds:
+            self._pending.wake(kind)
         releases = self._tables.get(kind, {}).get(name)
         if not releases:
             return None
@@ -206,6 +257,8 @@ class Registry:
         """
         if kind == CODE_SET and name is not None and not facets:
             return self.select(name, as_of=as_of, release=release)
+        if kind in self._pending.kinds:
+            self._pending.wake(kind)
         tables = self._tables.get(kind, {})
         if name is None:
             if len(tables) != 1:
@@ -220,20 +273,7 @@ class Registry:
                 name, f"no {label} release is registered{_facet_text(facets)}"
             )
         if release is not None:
-            chosen = rule.by_id(releases, release)
-            if chosen is None:
-                raise UnknownReleaseError(
-                    name, f"{label} has no release {release!r}; available: {', '.join(ids)}", ids
-                )
-            if as_of is not None and not chosen.info.covers(as_of):
-                raise UnknownReleaseError(
-                    name,
-                    f"{label} {chosen.info.release} is not in force on {as_of.isoformat()} "
-                    f"({rule.period(chosen.info)}); leave out release= to use the release "
-                    "in force on that date",
-                    ids,
-                )
-            return chosen
+            return _by_id(releases, release, as_of, name, label)
         choice = self.choose(kind, name, as_of, **facets)
         if choice is None:
             assert as_of is not None
@@ -365,23 +405,7 @@ class Registry:
                 code_set, f"no {spec.title} data is installed; {spec.install_hint}"
             )
         if release is not None:
-            chosen = rule.by_id(candidates, release)
-            ids = [r.info.release for r in candidates]
-            if chosen is None:
-                raise UnknownReleaseError(
-                    code_set,
-                    f"{spec.title} has no release {release!r}; available: {', '.join(ids)}",
-                    ids,
-                )
-            if as_of is not None and not chosen.info.covers(as_of):
-                raise UnknownReleaseError(
-                    code_set,
-                    f"{spec.title} {chosen.info.release}{from_plugin(chosen)} is not in force "
-                    f"on {as_of.isoformat()} ({rule.period(chosen.info)}); leave out release= "
-                    "to use the release in force on that date",
-                    ids,
-                )
-            return chosen
+            return _by_id(candidates, release, as_of, code_set, spec.title)
         if as_of is None:
             return self.newest(code_set) or candidates[-1]
         in_force = self._in_force(code_set, as_of)
@@ -412,6 +436,28 @@ class Registry:
             f"cover {rule.coverage(candidates, ends)}); {coverage_hint(candidates)}",
             ids,
         )
+
+
+def _by_id(
+    releases: list[Release], release: str, as_of: dt.date | None, name: str, label: str
+) -> Release:
+    """The release of id ``release`` (rule 6), which must be in force on ``as_of`` if given;
+    else :class:`UnknownReleaseError` naming the ones there are (``label`` names the table)."""
+    chosen = rule.by_id(releases, release)
+    ids = [r.info.release for r in releases]
+    if chosen is None:
+        raise UnknownReleaseError(
+            name, f"{label} has no release {release!r}; available: {', '.join(ids)}", ids
+        )
+    if as_of is not None and not chosen.info.covers(as_of):
+        raise UnknownReleaseError(
+            name,
+            f"{label} {chosen.info.release}{from_plugin(chosen)} is not in force on "
+            f"{as_of.isoformat()} ({rule.period(chosen.info)}); leave out release= to use the "
+            "release in force on that date",
+            ids,
+        )
+    return chosen
 
 
 def _facet_text(facets: dict[str, str]) -> str:

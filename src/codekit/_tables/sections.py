@@ -144,22 +144,35 @@ class SectionStore:
     message)`` records a deferred build that failed, as a plugin failure.
     """
 
-    def __init__(self, rank: Callable[[str], int], fail: Callable[[str, str], None]) -> None:
+    def __init__(
+        self,
+        rank: Callable[[str], int],
+        fail: Callable[[str, str], None],
+        lock: threading.RLock | None = None,
+    ) -> None:
         self._entries: dict[str, list[tuple[str, Any]]] = {}
         self._pending: dict[str, list[tuple[str, Deferred]]] = {}
-        self._done: set[int] = set()
+        self._done: set[Deferred] = set()  # the objects, not ids: an id is reused once freed
         self._rank = rank
         self._fail = fail
-        self._lock = threading.RLock()
+        self._lock = lock or threading.RLock()
 
     def add(self, plugin: str, name: str, values: Sequence[Any]) -> None:
         """Append ``plugin``'s values of section ``name`` (plugins come in precedence order)."""
         self._entries.setdefault(name, []).extend((plugin, v) for v in values)
 
+    def insert(self, plugin: str, name: str, values: Sequence[Any]) -> None:
+        """Add ``plugin``'s values of section ``name`` in its place in precedence."""
+        with self._lock:
+            held = self._entries.setdefault(name, [])
+            held.extend((plugin, v) for v in values)
+            held.sort(key=lambda entry: self._rank(entry[0]))  # stable: keeps order
+
     def defer(self, plugin: str, deferred: Deferred) -> None:
         """Hold ``plugin``'s deferred values until one of their sections is read."""
-        for name in deferred.sections:
-            self._pending.setdefault(name, []).append((plugin, deferred))
+        with self._lock:
+            for name in deferred.sections:
+                self._pending.setdefault(name, []).append((plugin, deferred))
 
     def entries(self, name: str) -> tuple[tuple[str, Any], ...]:
         """``(plugin, value)`` pairs of section ``name``, highest precedence first."""
@@ -169,15 +182,18 @@ class SectionStore:
 
     def _resolve(self, name: str) -> None:
         with self._lock:
-            for plugin, deferred in self._pending.pop(name, ()):
-                if id(deferred) in self._done:
-                    continue
-                self._done.add(id(deferred))
-                loaded = deferred.load()
-                if isinstance(loaded, str):
-                    self._fail(plugin, loaded)
-                    continue
-                for section, values in loaded.items():
-                    held = self._entries.setdefault(section, [])
-                    held.extend((plugin, v) for v in values)
-                    held.sort(key=lambda entry: self._rank(entry[0]))  # stable: keeps order
+            # Pending until done, so a reader in another thread waits for the lock; a build
+            # may defer more of this section, hence the loop.
+            while self._pending.get(name):
+                batch, self._pending[name] = self._pending[name], []
+                for plugin, deferred in batch:
+                    if deferred in self._done:
+                        continue
+                    self._done.add(deferred)
+                    loaded = deferred.load()
+                    if isinstance(loaded, str):
+                        self._fail(plugin, loaded)
+                        continue
+                    for section, values in loaded.items():
+                        self.insert(plugin, section, values)
+            self._pending.pop(name, None)
