@@ -28,6 +28,7 @@ from codekit import _registry
 from codekit._search._alphaindex import index_terms
 from codekit._search._build import INDEX_VERSION, build_index, deletions, fill, terms
 from codekit._search._cache import cache_dir
+from codekit._search._titles import borrowed_titles
 from codekit.exceptions import DataError
 
 if TYPE_CHECKING:
@@ -292,9 +293,10 @@ def _build_announced(releases: Sequence[Release], path: Path) -> None:
 
 
 def _index_pack(release: Release) -> tuple[str, Mapping[str, list[str]]]:
-    """The identity and terms of the Alphabetic Index pack for an ICD-10-CM release."""
+    """The identity and more names of a release's items: the terms of the Alphabetic Index
+    pack for an ICD-10-CM release, else long titles lent by another release (``_titles``)."""
     if release.info.code_set != "icd10cm":
-        return "", {}
+        return borrowed_titles(release)
     return index_terms(release.info.release, release.info.effective)
 
 
