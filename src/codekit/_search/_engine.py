@@ -11,12 +11,13 @@ A query shaped like a code (``E11.``, ``e119``, ``0DT``) lists the codes it star
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codekit import _registry
 from codekit._dates import to_date
-from codekit._search._build import OTHER_TEXT
+from codekit._search._build import OTHER_TEXT, counted_words
 from codekit._search._explain import Reason, Wording
 from codekit._search._index import cached, index_for
 from codekit._search._limits import (
@@ -36,7 +37,7 @@ from codekit._search._plan import (
     unknown_words,
 )
 from codekit._search._results import SearchHit, SearchResults
-from codekit._search._text import looks_like_code, word_texts
+from codekit._search._text import looks_like_code, stem, word_texts
 from codekit.exceptions import InvalidQueryError
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ __all__ = ["default_releases", "forget", "run_search", "search", "selected_index
 DateArg = dt.date | str | None
 
 _CODE_EXACT, _CODE_PREFIX = 100.0, 50.0
+#: The score of a name whose head term is the query (above any other text match).
+_HEAD = 35.0
 #: Code sets replaced long ago (ICD-9, replaced by ICD-10 on 2015-10-01): searched only when
 #: named in ``code_sets=`` or when ``as_of`` falls in their period.
 
@@ -234,6 +237,9 @@ def _text_rows(
     typed = tuple(g.typed for g in groups)
     planned = [(plan, _passes(plan, typed)) for plan in plans]
     rows: list[_Row] = []
+    if len(groups) <= _MAX_HEAD_WORDS:
+        for plan in plans:
+            rows.extend(_head_rows(plan, groups, want, filters, seen))
     for level in (0, 2):
         if len(rows) >= want:
             break
@@ -243,6 +249,61 @@ def _text_rows(
                 rows.extend(_run_passes(plan.index, chosen, want, filters, seen))
     rows.sort(key=lambda r: r.order)
     return rows[:want]
+
+
+#: Queries of up to this many words are looked for as the head term of a name.
+_MAX_HEAD_WORDS = 3
+#: How many names starting with the query's first word are read to find those whose head
+#: term is the query.
+_HEAD_ROWS = 48
+_SIMPLE = re.compile(r'^\(?"[^"]+"\*?(?: OR "[^"]+"\*?)*\)?$')
+
+
+def _head_rows(
+    plan: _Plan,
+    groups: Sequence[Group],
+    want: int,
+    filters: tuple[str, list[Any]],
+    seen: set[tuple[str, int]],
+) -> list[_Row]:
+    """Names whose head term (the words before the first comma) is what was typed, first:
+    "Walker, folding, wheeled, adjustable or fixed height" for "walker", as an index lists
+    a main term before its modifiers ("Pneumonia, unspecified organism"); not "Late
+    walker" (a milestone) nor "Seat attachment, walker" (an accessory)."""
+    parts = plan.parts
+    first = parts[0] if parts else None
+    if first is None or not all(parts) or not _SIMPLE.match(first):
+        return []
+    tokens = first.strip("()").split(" OR ")
+    head = "(" + " OR ".join(f"^{t}" for t in tokens) + ")"
+    expression = " AND ".join([head, *(str(p) for p in parts[1:])])
+    index = plan.index
+    sql = (
+        f"SELECT {_DOC_COLUMNS}, n.size, n.id, n.term FROM fts JOIN names n ON n.id = fts.rowid"
+        f" JOIN docs d ON d.id = n.doc WHERE fts MATCH ?{filters[0]}"
+        " ORDER BY fts.rowid LIMIT ?"
+    )
+    found = index.query(
+        sql, [f"{{title}} : ({expression}){index.fts_filter}", *filters[1], _HEAD_ROWS]
+    )
+    typed = [stem(w) for g in groups for w in g.alternatives[0]]
+    rows: list[_Row] = []
+    for doc in found:
+        key = (index.label, doc[0])
+        if key in seen or doc[6] >= OTHER_TEXT:
+            continue
+        name = doc[8] or doc[4]
+        words = counted_words(name.split(",", 1)[0])
+        if len(words) != len(groups) or not all(
+            any(w.startswith(t) or t.startswith(stem(w)) for t in typed) for w in words
+        ):
+            continue
+        seen.add(key)
+        matched = tuple(g.typed for g in groups)
+        rows.append(_Row(_HEAD, (1, -_HEAD, doc[7]), index, doc, matched, doc[8]))
+        if len(rows) >= want:
+            break
+    return rows
 
 
 def _run_passes(

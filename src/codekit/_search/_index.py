@@ -24,6 +24,8 @@ import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+import attrs
+
 from codekit import _registry
 from codekit._search._alphaindex import index_terms
 from codekit._search._build import INDEX_VERSION, build_index, deletions, fill, terms
@@ -248,7 +250,7 @@ def _load(releases: Sequence[Release], *, full: bool) -> SearchIndex:
         con = sqlite3.connect(":memory:", check_same_thread=False)
         fill(
             con,
-            [r.source().records() for r in releases],
+            [_records(r) for r in releases],
             _meta(releases),
             [_index_terms(r) for r in releases],
         )
@@ -294,9 +296,10 @@ def _build_announced(releases: Sequence[Release], path: Path) -> None:
 
 def _index_pack(release: Release) -> tuple[str, Mapping[str, list[str]]]:
     """The identity and more names of a release's items: the terms of the Alphabetic Index
-    pack for an ICD-10-CM release, else long titles lent by another release (``_titles``)."""
+    pack for an ICD-10-CM release; for others, the identity of the long titles another
+    release lends them (see :func:`_records`)."""
     if release.info.code_set != "icd10cm":
-        return borrowed_titles(release)
+        return borrowed_titles(release)[0], {}
     return index_terms(release.info.release, release.info.effective)
 
 
@@ -305,7 +308,16 @@ def _index_terms(release: Release) -> Mapping[str, list[str]]:
 
 
 def _records(release: Release) -> Iterator[CodeRecord]:
-    yield from release.source().records()
+    """The items of ``release`` as indexed: a long title lent by another release (see
+    :mod:`codekit._search._titles`) is indexed as the item's title, its short descriptor
+    as its short description, as in a release that has both."""
+    titles = borrowed_titles(release)[1] if release.info.code_set != "icd10cm" else {}
+    for record in release.source().records():
+        title = titles.get(record.code)
+        if title is None:
+            yield record
+        else:
+            yield attrs.evolve(record, description=title, short_description=record.description)
 
 
 def _file_keys(path: Path) -> frozenset[str] | None:

@@ -6,7 +6,8 @@ CMS HCPCS file: "Walker, rigid (pickup), adjustable or fixed height"). Long titl
 coders and users name an item, and they are written head term first, as an index is. When
 the release searched has no long titles and another installed release of the same code set
 from another source has them, each code whose short descriptor is the same in both (the
-same item) is also found by the other release's long title, as a name of its own.
+same item) is indexed by the other release's long title, its short descriptor kept as its
+short description (as in a release that has both).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["borrowed_titles"]
 
-_memo: dict[object, tuple[str, Mapping[str, list[str]]]] = {}
+_memo: dict[object, tuple[str, Mapping[str, str]]] = {}
 
 
 def _has_long_titles(release: Release) -> bool:
@@ -53,12 +54,15 @@ def _donor(release: Release) -> Release | None:
     return None
 
 
-def borrowed_titles(release: Release) -> tuple[str, Mapping[str, list[str]]]:
+def borrowed_titles(release: Release) -> tuple[str, Mapping[str, str]]:
     """(identity, long titles by code) lent to ``release`` (``("", {})`` when it has long
     titles of its own or no other release has them). The identity names the donor."""
     info = release.info
-    registry = _registry.current()
-    key = (info, release.plugin, id(registry), _registry.generation())
+    try:
+        installed = tuple(r.info for r in _registry.current().releases(info.code_set))
+    except LookupError:
+        installed = ()
+    key = (info, release.plugin, installed)
     found = _memo.get(key)
     if found is not None:
         return found
@@ -76,7 +80,7 @@ def borrowed_titles(release: Release) -> tuple[str, Mapping[str, list[str]]]:
                 same = long.get(record.code)
                 short = (record.short_description or record.description).casefold()
                 if same is not None and same[0] == short:
-                    titles[record.code] = [same[1]]
+                    titles[record.code] = same[1]
             d = donor.info
             found = (f"titles:{d.code_set}:{d.release}:{d.sha256}", titles)
     if len(_memo) > 64:
