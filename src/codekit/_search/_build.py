@@ -64,7 +64,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the layout or the text that is indexed changes (old files are rebuilt).
-INDEX_VERSION = 13
+INDEX_VERSION = 14
 
 #: Note kinds whose texts name the item itself (never excludes or "code first" notes).
 INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
@@ -158,6 +158,16 @@ def head_size(text: str) -> int:
     return max(1, len(counted_words(head)))
 
 
+def _part_of_a_body_part(record: CodeRecord) -> int:
+    """1 for an ICD-10-PCS Excision (root operation B: a portion of a body part), else 0.
+
+    An index term shared by Excision and Resection codes ("Appendectomy": 0DBJ and 0DTJ)
+    names the removal of the organ, which guideline B3.8 codes as Resection (all of a body
+    part): among the names of one size, the Resection code comes first."""
+    code = record.code
+    return int(len(code) == 7 and code[0] == "0" and code[2] == "B" and code.isalnum())
+
+
 def _encounter_rank(description: str) -> int:
     """Initial encounters (and items without one) first, then subsequent, then sequela."""
     lowered = description.lower()
@@ -224,7 +234,8 @@ def _rank(
     """The static rank of a name (lower first).
 
     Fewer counted words first (see :func:`size`), then fewer words in its head term, then
-    an item's own description before its inclusion terms, initial encounters, "unspecified"
+    an item's own description before its inclusion terms (and of those, an ICD-10-PCS
+    Resection before an Excision: :func:`_part_of_a_body_part`), initial encounters, "unspecified"
     items, billable codes before headings (a default code before the heading that lends it
     the name), shorter names.
     """
@@ -237,6 +248,7 @@ def _rank(
         bare,
         head,
         own,
+        _part_of_a_body_part(record) if own else 0,
         _encounter_rank(record.description),
         unspecified,
         *heading,
@@ -355,7 +367,7 @@ def _add_names(
         if not name:  # other text: after every name, by the size of the description
             owner = lent_to or record
             heading = (0 if owner.billable else 1, kind_rank(owner.kind))
-            rank = (OTHER_TEXT + described, 0, 1, _encounter_rank(record.description), 1,
+            rank = (OTHER_TEXT + described, 0, 1, 0, _encounter_rank(record.description), 1,
                     *heading, 0, rankid)  # fmt: skip
             names.append((rank, docid, name, extra, described, cs, extra))
             continue

@@ -286,8 +286,10 @@ def _head_rows(
     found = index.query(
         sql, [f"{{title}} : ({expression}){index.fts_filter}", *filters[1], _HEAD_ROWS]
     )
-    typed = [stem(w) for g in groups for w in g.alternatives[0]]
-    rows: list[_Row] = []
+    exact = {w for g in groups for w in g.alternatives[0]}
+    typed = [stem(w) for w in exact]
+    matched = tuple(g.typed for g in groups)
+    best: dict[tuple[str, int], _Row] = {}
     for doc in found:
         key = (index.label, doc[0])
         if key in seen or doc[6] >= OTHER_TEXT:
@@ -298,11 +300,14 @@ def _head_rows(
             any(w.startswith(t) or t.startswith(stem(w)) for t in typed) for w in words
         ):
             continue
-        seen.add(key)
-        matched = tuple(g.typed for g in groups)
-        rows.append(_Row(_HEAD, (1, -_HEAD, doc[7]), index, doc, matched, doc[8]))
-        if len(rows) >= want:
-            break
+        # The words as typed before other forms of them ("Crutches, forearm" before
+        # "Crutch, underarm" for "crutches").
+        score = _HEAD + (0.5 if all(w in exact for w in words) else 0.0)
+        row = _Row(score, (1, -score, doc[7]), index, doc, matched, doc[8])
+        if key not in best or row.order < best[key].order:
+            best[key] = row
+    rows = sorted(best.values(), key=lambda r: r.order)[:want]
+    seen.update((index.label, r.doc[0]) for r in rows)
     return rows
 
 
