@@ -16,6 +16,8 @@ Layout of an index file:
   other text) and ``cs`` (a token naming the release), with prefix indexes for prefixes of
   two to six characters (every word of two letters or more may be a prefix; a word of one
   letter is searched as itself).
+* ``heads``: for each word, how many items of each release have a name starting with it
+  (the code set whose items a query's word names, see ``_engine``).
 * ``vocab``: every word of the index with its document frequency (read into memory to check
   prefixes, expand long ones and find corrections), ``spell``: the deletion neighbourhood of
   every word of five letters or more (a misspelt word and its correction share a deletion).
@@ -99,6 +101,8 @@ CREATE TABLE names (
 CREATE TABLE vocab (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE spell (del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, word))
     WITHOUT ROWID;
+CREATE TABLE heads (word TEXT NOT NULL, cs INTEGER NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (word, cs)) WITHOUT ROWID;
 """
 
 #: Bytes of rows FTS5 holds in memory while an index is built (see :func:`fill`).
@@ -316,6 +320,7 @@ def fill(
         "INSERT INTO fts (rowid, title, terms, cs) VALUES (?, ?, ?, ?)",
         ((rowid, n[2], n[3], set_token(n[5])) for rowid, n in enumerate(names, start=1)),
     )
+    con.executemany("INSERT INTO heads VALUES (?, ?, ?)", head_words(names))
     con.execute("CREATE INDEX docs_ccode ON docs (ccode)")
     con.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, fts, col)")
     con.execute(
@@ -339,6 +344,22 @@ def fill(
         sorted((k, json.dumps(v, sort_keys=True, default=str)) for k, v in meta.items()),
     )
     return count
+
+
+def head_words(names: Sequence[_NameRow]) -> list[tuple[str, int, int]]:
+    """(word, release number, items) for every word that is the first counted word of a
+    name of that many items of the release (the ``heads`` table): what a code set names its
+    items by ("Walker, folding, ..." in HCPCS, "Replacement of ..." in ICD-10-PCS)."""
+    seen: set[tuple[str, int, int]] = set()
+    for _, docid, name, _, _, cs, _ in names:
+        if name:
+            first = _WORD.search(name.lower())
+            if first is not None and first.group() not in _UNCOUNTED:
+                seen.add((first.group(), cs, docid))
+    counts: dict[tuple[str, int], int] = {}
+    for word, cs, _ in seen:
+        counts[word, cs] = counts.get((word, cs), 0) + 1
+    return sorted((word, cs, n) for (word, cs), n in counts.items())
 
 
 def _with_terms(record: CodeRecord, names: Sequence[str]) -> CodeRecord:

@@ -247,8 +247,55 @@ def _text_rows(
             chosen = [p for p in passes if p[0] == level]
             if chosen:
                 rows.extend(_run_passes(plan.index, chosen, want, filters, seen))
+    rows = _toward_intent(plans, groups, rows)
     rows.sort(key=lambda r: r.order)
     return rows[:want]
+
+
+#: A word names the items of one code set when at least this share of the items whose name
+#: starts with it (and this many) are of that code set.
+_INTENT_SHARE, _INTENT_ITEMS = 0.9, 3
+#: What a text match of the code set a query names gains (less than a level's 10).
+_INTENT = 5.0
+
+
+def _toward_intent(plans: Sequence[_Plan], groups: Sequence[Group], rows: list[_Row]) -> list[_Row]:
+    """Text matches of the code set whose items the query's words name first among the
+    matches of all words: "replacement" starts the names of ICD-10-PCS procedures ("Replacement
+    of Right Knee Joint ..."), not of diagnoses, so "knee replacement" is a procedure before
+    "Presence of artificial knee joint". Found from the ``heads`` table: words that start
+    names in several code sets name none."""
+    intents = {plan.index.label: _intent(plan.index, groups) for plan in plans}
+    if not any(v is not None for v in intents.values()):
+        return rows
+    out = []
+    for row in rows:
+        intent = intents.get(row.source.label)
+        if intent is not None and row.doc[5] == intent and 10 <= row.score < _HEAD:
+            score = row.score + _INTENT
+            out.append(row._replace(score=score, order=(row.order[0], -score, *row.order[2:])))
+        else:
+            out.append(row)
+    return out
+
+
+def _intent(view: View, groups: Sequence[Group]) -> int | None:
+    """The release number of the code set the typed words name (see :func:`_toward_intent`)."""
+    found: set[int] = set()
+    for group in groups[-1:]:  # the head noun of an English compound: "knee replacement"
+        for word in group.alternatives[0][-1:]:
+            if len(word) < 4 or not view.has_word(word):
+                continue
+            counts = [
+                (cs, n)
+                for cs, n in view.query("SELECT cs, n FROM heads WHERE word = ?", [word])
+                if view.sets is None or cs in view.sets
+            ]
+            total = sum(n for _, n in counts)
+            for cs, n in counts:
+                if n >= _INTENT_ITEMS and n >= _INTENT_SHARE * total:
+                    found.add(cs)
+    return found.pop() if len(found) == 1 else None
 
 
 #: Queries of up to this many words are looked for as the head term of a name.
@@ -311,6 +358,14 @@ def _head_rows(
     return rows
 
 
+def _plain_words(typed: tuple[str, ...]) -> int:
+    """How many counted words were typed (-1 when a phrase of the synonym table was, whose
+    wordings have other lengths)."""
+    if any(" " in t for t in typed):
+        return -1
+    return len(counted_words(" ".join(typed)))
+
+
 def _run_passes(
     index: View,
     passes: Sequence[tuple[int, str, float, tuple[str, ...]]],
@@ -339,6 +394,11 @@ def _run_passes(
             if size >= OTHER_TEXT:
                 level, size = max(level, 1), size - OTHER_TEXT
             score = (2 - level) * 10 + 10 * share / size if level < 2 else 10 * share / size
+            if level == 0 and doc[3] and size == _plain_words(matched):
+                # A name of the typed words only, in any order: the Index's "Puncture,
+                # lumbar" for "lumbar puncture" is a name whose head term is the query
+                # (of a billable code: a heading lends its names to its default code).
+                score = _HEAD
             rows.append(_Row(score, (1, -score, doc[7]), index, doc, matched, doc[8]))
             if len(rows) >= want:
                 break
