@@ -217,7 +217,7 @@ def test_a_short_descriptor_release_is_searched_by_the_cms_long_titles(
     assert by_long_title[0].description == codekit.describe(
         "E0130", code_set="hcpcs", as_of=in_2019
     )
-    for query, head in (("walker", "walker"), ("crutches", "crutch"), ("cane", "cane")):
+    for query, head in (("walker", "walker"), ("crutches", "crutches"), ("cane", "cane")):
         first = codekit.search(query, code_sets=SETS, limit=5)[0]
         assert first.code_set == "hcpcs", (query, first)
         assert first.description.split(",")[0].lower() == head, (query, first)
@@ -231,3 +231,47 @@ def test_suggest_a_phrasal_verb_is_no_body_part_complaint() -> None:
     # A back complaint is still found: the Index's "Pain, back, low" is M54.50.
     assert codekit.describe("M54.50", code_set="icd10cm") == "Low back pain, unspecified"
     assert "M54.50" in codekit.suggest("Low back pain.", code_sets=SETS).codes()[:3]
+
+
+# -- procedures (ICD-10-PCS) -----------------------------------------------------------------
+
+CM_PCS = ("icd10cm", "icd10pcs")
+
+
+@pytest.mark.parametrize(
+    ("query", "excision", "resection"),
+    [("appendectomy", "0DBJ0ZZ", "0DTJ"), ("cholecystectomy", "0FB40ZZ", "0FT4")],
+)
+def test_an_ectomy_is_the_resection_of_the_organ(query: str, excision: str, resection: str) -> None:
+    # Bug: the Index term named Excision (0DB...) and Resection (0DT...) codes alike and the
+    # Excision codes came first; guideline B3.8 codes the removal of all of a body part as
+    # Resection.
+    term = query.capitalize()
+    assert term in codekit.lookup(excision, code_set="icd10pcs").notes["index_term"]
+    assert term in codekit.lookup(resection + "0ZZ", code_set="icd10pcs").notes["index_term"]
+    first = codekit.search(query, code_sets=CM_PCS, limit=5)[0]
+    assert first.code.startswith(resection), first
+    assert first.description.startswith("Resection of")
+
+
+@pytest.mark.parametrize(
+    ("query", "joints"),
+    [("knee replacement", ("0SRC", "0SRD")), ("hip replacement", ("0SR9", "0SRB"))],
+)
+def test_a_joint_replacement_is_the_procedure_first(query: str, joints: tuple[str, ...]) -> None:
+    # Bug: "Presence of artificial knee joint" (Z96.65-) outranked every Replacement code.
+    # "Replacement" starts the names of ICD-10-PCS procedures ("Replacement of Right Knee
+    # Joint ..."), so the query's head noun names a procedure.
+    first = codekit.search(query, code_sets=CM_PCS, limit=5)[0]
+    assert first.code.startswith(joints), first
+    joint = query.split(maxsplit=1)[0].capitalize()
+    assert first.description.startswith(
+        ("Replacement of Right " + joint, "Replacement of Left " + joint)
+    )
+
+
+def test_an_index_term_of_the_typed_words_in_another_order_comes_first() -> None:
+    # The ICD-10-PCS Index lists "Puncture, lumbar" (Drainage of Spinal Canal, 009U); G97.1
+    # "Other reaction to spinal and lumbar puncture" came first.
+    assert "Puncture, lumbar" in codekit.lookup("009U3ZZ", code_set="icd10pcs").notes["index_term"]
+    assert codekit.search("lumbar puncture", code_sets=CM_PCS, limit=3)[0].code.startswith("009U")

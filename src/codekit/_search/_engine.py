@@ -11,14 +11,22 @@ A query shaped like a code (``E11.``, ``e119``, ``0DT``) lists the codes it star
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from codekit import _registry
 from codekit._dates import to_date
-from codekit._search._build import OTHER_TEXT, counted_words
+from codekit._search._build import OTHER_TEXT
 from codekit._search._explain import Reason, Wording
+from codekit._search._heads import (
+    DOC_COLUMNS,
+    HEAD,
+    MAX_HEAD_WORDS,
+    Row,
+    head_rows,
+    plain_words,
+    toward_intent,
+)
 from codekit._search._index import cached, index_for
 from codekit._search._limits import (
     MAX_LIMIT,
@@ -37,7 +45,7 @@ from codekit._search._plan import (
     unknown_words,
 )
 from codekit._search._results import SearchHit, SearchResults
-from codekit._search._text import looks_like_code, stem, word_texts
+from codekit._search._text import looks_like_code, word_texts
 from codekit.exceptions import InvalidQueryError
 
 if TYPE_CHECKING:
@@ -50,8 +58,6 @@ __all__ = ["default_releases", "forget", "run_search", "search", "selected_index
 DateArg = dt.date | str | None
 
 _CODE_EXACT, _CODE_PREFIX = 100.0, 50.0
-#: The score of a name whose head term is the query (above any other text match).
-_HEAD = 35.0
 #: Code sets replaced long ago (ICD-9, replaced by ICD-10 on 2015-10-01): searched only when
 #: named in ``code_sets=`` or when ``as_of`` falls in their period.
 
@@ -124,19 +130,6 @@ def _select(names: tuple[str, ...] | None, day: dt.date | None) -> list[View]:
     return [View(index_for(chosen, full=chosen == everything), None)]
 
 
-class _Row(NamedTuple):
-    score: float
-    order: tuple[Any, ...]
-    source: View
-    doc: tuple[Any, ...]
-    matched: tuple[str, ...]
-    #: The name the item matched by when it is not its description (or None).
-    term: str | None = None
-
-
-_DOC_COLUMNS = "d.id, d.code, d.kind, d.billable, d.description, d.cs"
-
-
 def _filters(billable_only: bool, day: dt.date | None) -> tuple[str, list[Any]]:
     sql, params = "", []
     if billable_only:
@@ -154,24 +147,24 @@ def _code_rows(
     want: int,
     filters: tuple[str, list[Any]],
     code: str,
-) -> list[_Row]:
+) -> list[Row]:
     """The codes a code-shaped query starts, exact match first, in code order.
 
     Only code sets whose shape fits the query are searched (a dot only where the code set
     writes one: ``E11.4`` is no HCPCS code); when the code exists in some of them, only
     those (``E114`` is ICD-10-CM's E11.4, not HCPCS E1140).
     """
-    rows: list[_Row] = []
+    rows: list[Row] = []
     for view in indexes:
         found = view.query(
-            f"SELECT {_DOC_COLUMNS}, d.ccode FROM docs d WHERE d.ccode >= ? AND d.ccode < ?"
+            f"SELECT {DOC_COLUMNS}, d.ccode FROM docs d WHERE d.ccode >= ? AND d.ccode < ?"
             f"{view.sql_filter}{filters[0]} ORDER BY d.ccode, d.id LIMIT ?",
             [prefix, prefix + "\uffff", *filters[1], want],
         )
         for doc in found:
             exact = doc[6] == prefix
             rows.append(
-                _Row(
+                Row(
                     _CODE_EXACT if exact else _CODE_PREFIX,
                     (0, doc[6], view.release(doc[5]).info.code_set, doc[0]),
                     view,
@@ -230,16 +223,16 @@ def _text_rows(
     want: int,
     filters: tuple[str, list[Any]],
     seen: set[tuple[str, int]],
-) -> list[_Row]:
+) -> list[Row]:
     """Text matches, best first, level by level over every index: all words in a name, then
     all words anywhere, then all words but one (the last typed first). A level runs only
     when the levels above found too little. Within a level, the index order."""
     typed = tuple(g.typed for g in groups)
     planned = [(plan, _passes(plan, typed)) for plan in plans]
-    rows: list[_Row] = []
-    if len(groups) <= _MAX_HEAD_WORDS:
+    rows: list[Row] = []
+    if len(groups) <= MAX_HEAD_WORDS:
         for plan in plans:
-            rows.extend(_head_rows(plan, groups, want, filters, seen))
+            rows.extend(head_rows(plan, groups, want, filters, seen))
     for level in (0, 2):
         if len(rows) >= want:
             break
@@ -247,123 +240,9 @@ def _text_rows(
             chosen = [p for p in passes if p[0] == level]
             if chosen:
                 rows.extend(_run_passes(plan.index, chosen, want, filters, seen))
-    rows = _toward_intent(plans, groups, rows)
+    rows = toward_intent(plans, groups, rows)
     rows.sort(key=lambda r: r.order)
     return rows[:want]
-
-
-#: A word names the items of one code set when at least this share of the items whose name
-#: starts with it (and this many) are of that code set.
-_INTENT_SHARE, _INTENT_ITEMS = 0.9, 3
-#: What a text match of the code set a query names gains (less than a level's 10).
-_INTENT = 5.0
-
-
-def _toward_intent(plans: Sequence[_Plan], groups: Sequence[Group], rows: list[_Row]) -> list[_Row]:
-    """Text matches of the code set whose items the query's words name first among the
-    matches of all words: "replacement" starts the names of ICD-10-PCS procedures ("Replacement
-    of Right Knee Joint ..."), not of diagnoses, so "knee replacement" is a procedure before
-    "Presence of artificial knee joint". Found from the ``heads`` table: words that start
-    names in several code sets name none."""
-    intents = {plan.index.label: _intent(plan.index, groups) for plan in plans}
-    if not any(v is not None for v in intents.values()):
-        return rows
-    out = []
-    for row in rows:
-        intent = intents.get(row.source.label)
-        if intent is not None and row.doc[5] == intent and 10 <= row.score < _HEAD:
-            score = row.score + _INTENT
-            out.append(row._replace(score=score, order=(row.order[0], -score, *row.order[2:])))
-        else:
-            out.append(row)
-    return out
-
-
-def _intent(view: View, groups: Sequence[Group]) -> int | None:
-    """The release number of the code set the typed words name (see :func:`_toward_intent`)."""
-    found: set[int] = set()
-    for group in groups[-1:]:  # the head noun of an English compound: "knee replacement"
-        for word in group.alternatives[0][-1:]:
-            if len(word) < 4 or not view.has_word(word):
-                continue
-            counts = [
-                (cs, n)
-                for cs, n in view.query("SELECT cs, n FROM heads WHERE word = ?", [word])
-                if view.sets is None or cs in view.sets
-            ]
-            total = sum(n for _, n in counts)
-            for cs, n in counts:
-                if n >= _INTENT_ITEMS and n >= _INTENT_SHARE * total:
-                    found.add(cs)
-    return found.pop() if len(found) == 1 else None
-
-
-#: Queries of up to this many words are looked for as the head term of a name.
-_MAX_HEAD_WORDS = 3
-#: How many names starting with the query's first word are read to find those whose head
-#: term is the query.
-_HEAD_ROWS = 48
-_SIMPLE = re.compile(r'^\(?"[^"]+"\*?(?: OR "[^"]+"\*?)*\)?$')
-
-
-def _head_rows(
-    plan: _Plan,
-    groups: Sequence[Group],
-    want: int,
-    filters: tuple[str, list[Any]],
-    seen: set[tuple[str, int]],
-) -> list[_Row]:
-    """Names whose head term (the words before the first comma) is what was typed, first:
-    "Walker, folding, wheeled, adjustable or fixed height" for "walker", as an index lists
-    a main term before its modifiers ("Pneumonia, unspecified organism"); not "Late
-    walker" (a milestone) nor "Seat attachment, walker" (an accessory)."""
-    parts = plan.parts
-    first = parts[0] if parts else None
-    if first is None or not all(parts) or not _SIMPLE.match(first):
-        return []
-    tokens = first.strip("()").split(" OR ")
-    head = "(" + " OR ".join(f"^{t}" for t in tokens) + ")"
-    expression = " AND ".join([head, *(str(p) for p in parts[1:])])
-    index = plan.index
-    sql = (
-        f"SELECT {_DOC_COLUMNS}, n.size, n.id, n.term FROM fts JOIN names n ON n.id = fts.rowid"
-        f" JOIN docs d ON d.id = n.doc WHERE fts MATCH ?{filters[0]}"
-        " ORDER BY fts.rowid LIMIT ?"
-    )
-    found = index.query(
-        sql, [f"{{title}} : ({expression}){index.fts_filter}", *filters[1], _HEAD_ROWS]
-    )
-    exact = {w for g in groups for w in g.alternatives[0]}
-    typed = [stem(w) for w in exact]
-    matched = tuple(g.typed for g in groups)
-    best: dict[tuple[str, int], _Row] = {}
-    for doc in found:
-        key = (index.label, doc[0])
-        if key in seen or doc[6] >= OTHER_TEXT:
-            continue
-        name = doc[8] or doc[4]
-        words = counted_words(name.split(",", 1)[0])
-        if len(words) != len(groups) or not all(
-            any(w.startswith(t) or t.startswith(stem(w)) for t in typed) for w in words
-        ):
-            continue
-        # The words as typed before other forms of them ("Crutches, forearm" before
-        # "Crutch, underarm" for "crutches").
-        score = _HEAD + (0.5 if all(w in exact for w in words) else 0.0)
-        row = _Row(score, (1, -score, doc[7]), index, doc, matched, doc[8])
-        if key not in best or row.order < best[key].order:
-            best[key] = row
-    rows = sorted(best.values(), key=lambda r: r.order)[:want]
-    seen.update((index.label, r.doc[0]) for r in rows)
-    return rows
-
-
-def _plain_words(typed: tuple[str, ...]) -> int:
-    """How many counted words were typed (-1 when a phrase of the synonym table was, whose
-    wordings have other lengths)."""
-    if any(" " in t for t in typed):
-        return -1
-    return len(counted_words(" ".join(typed)))
 
 
 def _run_passes(
@@ -372,11 +251,11 @@ def _run_passes(
     want: int,
     filters: tuple[str, list[Any]],
     seen: set[tuple[str, int]],
-) -> list[_Row]:
-    rows: list[_Row] = []
+) -> list[Row]:
+    rows: list[Row] = []
     label = index.label
     sql = (
-        f"SELECT {_DOC_COLUMNS}, n.size, n.id, n.term FROM fts JOIN names n ON n.id = fts.rowid"
+        f"SELECT {DOC_COLUMNS}, n.size, n.id, n.term FROM fts JOIN names n ON n.id = fts.rowid"
         f" JOIN docs d ON d.id = n.doc WHERE fts MATCH ?{filters[0]}"
         " ORDER BY fts.rowid LIMIT ?"
     )
@@ -394,12 +273,12 @@ def _run_passes(
             if size >= OTHER_TEXT:
                 level, size = max(level, 1), size - OTHER_TEXT
             score = (2 - level) * 10 + 10 * share / size if level < 2 else 10 * share / size
-            if level == 0 and doc[3] and size == _plain_words(matched):
+            if level == 0 and doc[3] and size == plain_words(matched):
                 # A name of the typed words only, in any order: the Index's "Puncture,
                 # lumbar" for "lumbar puncture" is a name whose head term is the query
                 # (of a billable code: a heading lends its names to its default code).
-                score = _HEAD
-            rows.append(_Row(score, (1, -score, doc[7]), index, doc, matched, doc[8]))
+                score = HEAD
+            rows.append(Row(score, (1, -score, doc[7]), index, doc, matched, doc[8]))
             if len(rows) >= want:
                 break
     return rows
@@ -463,7 +342,7 @@ def run_search(key: tuple[Any, ...]) -> SearchResults:
     indexes = selected_indexes(code_sets, day)
     want = offset + limit + 1
     filters = _filters(billable_only, day)
-    rows: list[_Row] = []
+    rows: list[Row] = []
     code = looks_like_code(text)
     if code is not None and tuple(word_texts(text)) not in expansions():
         rows = _code_rows(indexes, code, want, filters, text.strip())
