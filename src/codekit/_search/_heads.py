@@ -91,8 +91,9 @@ def _intent(view: View, groups: Sequence[Group]) -> int | None:
 #: Queries of up to this many words are looked for as the head term of a name.
 MAX_HEAD_WORDS = 3
 #: How many names starting with the query's first word are read to find those whose head
-#: term is the query.
-_HEAD_ROWS = 48
+#: term is the query (only for words typed whole, whose first word starts some name: the
+#: pass costs a keystroke about half again).
+_HEAD_ROWS = 16
 _SIMPLE = re.compile(r'^\(?"[^"]+"\*?(?: OR "[^"]+"\*?)*\)?$')
 
 
@@ -108,13 +109,18 @@ def head_rows(
     a main term before its modifiers ("Pneumonia, unspecified organism"); not "Late
     walker" (a milestone) nor "Seat attachment, walker" (an accessory)."""
     parts = plan.parts
+    index = plan.index
+    typed_words = [w for g in groups for w in g.alternatives[0]]
+    if not all(index.has_word(w) for w in typed_words):
+        return []  # a word still being typed
+    if not index.query("SELECT 1 FROM heads WHERE word = ? LIMIT 1", [typed_words[0]]):
+        return []  # no name starts with the first word
     first = parts[0] if parts else None
     if first is None or not all(parts) or not _SIMPLE.match(first):
         return []
     tokens = first.strip("()").split(" OR ")
     head = "(" + " OR ".join(f"^{t}" for t in tokens) + ")"
     expression = " AND ".join([head, *(str(p) for p in parts[1:])])
-    index = plan.index
     sql = (
         f"SELECT {DOC_COLUMNS}, n.size, n.id, n.term FROM fts JOIN names n ON n.id = fts.rowid"
         f" JOIN docs d ON d.id = n.doc WHERE fts MATCH ?{filters[0]}"
