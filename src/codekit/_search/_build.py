@@ -16,6 +16,8 @@ Layout of an index file:
   other text) and ``cs`` (a token naming the release), with prefix indexes for prefixes of
   two to six characters (every word of two letters or more may be a prefix; a word of one
   letter is searched as itself).
+* ``heads``: for each word, how many items of each release have a name starting with it
+  (the code set whose items a query's word names, see ``_engine``).
 * ``vocab``: every word of the index with its document frequency (read into memory to check
   prefixes, expand long ones and find corrections), ``spell``: the deletion neighbourhood of
   every word of five letters or more (a misspelt word and its correction share a deletion).
@@ -64,7 +66,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the layout or the text that is indexed changes (old files are rebuilt).
-INDEX_VERSION = 13
+INDEX_VERSION = 14
 
 #: Note kinds whose texts name the item itself (never excludes or "code first" notes).
 INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
@@ -99,6 +101,8 @@ CREATE TABLE names (
 CREATE TABLE vocab (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE spell (del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, word))
     WITHOUT ROWID;
+CREATE TABLE heads (word TEXT NOT NULL, cs INTEGER NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (word, cs)) WITHOUT ROWID;
 """
 
 #: Bytes of rows FTS5 holds in memory while an index is built (see :func:`fill`).
@@ -156,6 +160,16 @@ def head_size(text: str) -> int:
     ("Pneumonia, unspecified organism" has the head "Pneumonia", of one word)."""
     head = text.split(",", 1)[0]
     return max(1, len(counted_words(head)))
+
+
+def _part_of_a_body_part(record: CodeRecord) -> int:
+    """1 for an ICD-10-PCS Excision (root operation B: a portion of a body part), else 0.
+
+    An index term shared by Excision and Resection codes ("Appendectomy": 0DBJ and 0DTJ)
+    names the removal of the organ, which guideline B3.8 codes as Resection (all of a body
+    part): among the names of one size, the Resection code comes first."""
+    code = record.code
+    return int(len(code) == 7 and code[0] == "0" and code[2] == "B" and code.isalnum())
 
 
 def _encounter_rank(description: str) -> int:
@@ -227,7 +241,7 @@ class _Owner:
     """What the static rank of a name takes from the item it names (see
     :func:`_add_names`): worked out once per item rather than once per name."""
 
-    __slots__ = ("described", "encounter", "heading", "unspecified")
+    __slots__ = ("described", "encounter", "heading", "part", "unspecified")
 
     def __init__(self, record: CodeRecord, lent_to: CodeRecord | None, sizes: _Sizes) -> None:
         owner = lent_to or record
@@ -235,6 +249,7 @@ class _Owner:
         self.encounter = _encounter_rank(record.description)
         self.unspecified = 0 if "unspecified" in record.description.lower() else 1
         self.described = sizes[record.description][0]
+        self.part = _part_of_a_body_part(record)
 
 
 def fill(
@@ -296,6 +311,7 @@ def fill(
         "INSERT INTO fts (rowid, title, terms, cs) VALUES (?, ?, ?, ?)",
         ((rowid, n[2], n[3], set_token(n[5])) for rowid, n in enumerate(names, start=1)),
     )
+    con.executemany("INSERT INTO heads VALUES (?, ?, ?)", head_words(names))
     con.execute("CREATE INDEX docs_ccode ON docs (ccode)")
     con.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, fts, col)")
     con.execute(
@@ -319,6 +335,22 @@ def fill(
         sorted((k, json.dumps(v, sort_keys=True, default=str)) for k, v in meta.items()),
     )
     return count
+
+
+def head_words(names: Sequence[_NameRow]) -> list[tuple[str, int, int]]:
+    """(word, release number, items) for every word that is the first counted word of a
+    name of that many items of the release (the ``heads`` table): what a code set names its
+    items by ("Walker, folding, ..." in HCPCS, "Replacement of ..." in ICD-10-PCS)."""
+    seen: set[tuple[str, int, int]] = set()
+    for _, docid, name, _, _, cs, _ in names:
+        if name:
+            first = _WORD.search(name.lower())
+            if first is not None and first.group() not in _UNCOUNTED:
+                seen.add((first.group(), cs, docid))
+    counts: dict[tuple[str, int], int] = {}
+    for word, cs, _ in seen:
+        counts[word, cs] = counts.get((word, cs), 0) + 1
+    return sorted((word, cs, n) for (word, cs), n in counts.items())
 
 
 def _with_terms(record: CodeRecord, names: Sequence[str]) -> CodeRecord:
@@ -345,8 +377,10 @@ def _add_names(
 
     The static rank of a name (lower first): fewer counted words first (see :func:`size`),
     then fewer words in its head term, then an item's own description before its
-    inclusion terms, initial encounters, "unspecified" items, billable codes before
-    headings (a default code before the heading that lends it the name), shorter names.
+    inclusion terms (and of those, an ICD-10-PCS Resection before an Excision:
+    :func:`_part_of_a_body_part`), initial encounters, "unspecified" items, billable codes
+    before headings (a default code before the heading that lends it the name), shorter
+    names.
     Other text ranks after every name, by the size of the description.
     """
     item = _Owner(record, lent_to, sizes)
@@ -354,14 +388,14 @@ def _add_names(
     description = record.description
     for name, extra in _names(record):
         if not name:
-            rank = (OTHER_TEXT + item.described, 0, 1, item.encounter, 1, billable, kind, 0,
+            rank = (OTHER_TEXT + item.described, 0, 1, 0, item.encounter, 1, billable, kind, 0,
                     rankid)  # fmt: skip
             names.append((rank, docid, name, extra, item.described, cs, extra))
             continue
         bare, full, head = sizes[name]
         own = name == description
-        rank = (bare, head, 0 if own else 1, item.encounter, item.unspecified, billable, kind,
-                len(name), rankid)  # fmt: skip
+        rank = (bare, head, 0 if own else 1, 0 if own else item.part, item.encounter,
+                item.unspecified, billable, kind, len(name), rankid)  # fmt: skip
         term = None if own and lent_to is None else name
         names.append((rank, docid, name, extra, full, cs, term))
 

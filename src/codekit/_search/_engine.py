@@ -11,12 +11,21 @@ A query shaped like a code (``E11.``, ``e119``, ``0DT``) lists the codes it star
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from codekit import _registry
 from codekit._dates import to_date
 from codekit._search._build import OTHER_TEXT
 from codekit._search._explain import Reason, Wording
+from codekit._search._heads import (
+    DOC_COLUMNS,
+    HEAD,
+    MAX_HEAD_WORDS,
+    Row,
+    head_rows,
+    plain_words,
+    toward_intent,
+)
 from codekit._search._index import cached, index_for, opened, prune_stale
 from codekit._search._index import forget as forget_indexes
 from codekit._search._limits import (
@@ -137,19 +146,6 @@ def _select(registry: Registry, names: tuple[str, ...] | None, day: dt.date | No
     return [View(index_for(chosen, full=chosen == everything), None)]
 
 
-class _Row(NamedTuple):
-    score: float
-    order: tuple[Any, ...]
-    source: View
-    doc: tuple[Any, ...]
-    matched: tuple[str, ...]
-    #: The name the item matched by when it is not its description (or None).
-    term: str | None = None
-
-
-_DOC_COLUMNS = "d.id, d.code, d.kind, d.billable, d.description, d.cs"
-
-
 def _filters(billable_only: bool, day: dt.date | None) -> tuple[str, list[Any]]:
     sql, params = "", []
     if billable_only:
@@ -167,24 +163,24 @@ def _code_rows(
     want: int,
     filters: tuple[str, list[Any]],
     code: str,
-) -> list[_Row]:
+) -> list[Row]:
     """The codes a code-shaped query starts, exact match first, in code order.
 
     Only code sets whose shape fits the query are searched (a dot only where the code set
     writes one: ``E11.4`` is no HCPCS code); when the code exists in some of them, only
     those (``E114`` is ICD-10-CM's E11.4, not HCPCS E1140).
     """
-    rows: list[_Row] = []
+    rows: list[Row] = []
     for view in indexes:
         found = view.query(
-            f"SELECT {_DOC_COLUMNS}, d.ccode FROM docs d WHERE d.ccode >= ? AND d.ccode < ?"
+            f"SELECT {DOC_COLUMNS}, d.ccode FROM docs d WHERE d.ccode >= ? AND d.ccode < ?"
             f"{view.sql_filter}{filters[0]} ORDER BY d.ccode, d.id LIMIT ?",
             [prefix, prefix + "\uffff", *filters[1], want],
         )
         for doc in found:
             exact = doc[6] == prefix
             rows.append(
-                _Row(
+                Row(
                     _CODE_EXACT if exact else _CODE_PREFIX,
                     (0, doc[6], view.release(doc[5]).info.code_set, doc[0]),
                     view,
@@ -243,13 +239,16 @@ def _text_rows(
     want: int,
     filters: tuple[str, list[Any]],
     seen: set[tuple[str, int]],
-) -> list[_Row]:
+) -> list[Row]:
     """Text matches, best first, level by level over every index: all words in a name, then
     all words anywhere, then all words but one (the last typed first). A level runs only
     when the levels above found too little. Within a level, the index order."""
     typed = tuple(g.typed for g in groups)
     planned = [(plan, _passes(plan, typed)) for plan in plans]
-    rows: list[_Row] = []
+    rows: list[Row] = []
+    if len(groups) <= MAX_HEAD_WORDS:
+        for plan in plans:
+            rows.extend(head_rows(plan, groups, want, filters, seen))
     for level in (0, 2):
         if len(rows) >= want:
             break
@@ -257,6 +256,7 @@ def _text_rows(
             chosen = [p for p in passes if p[0] == level]
             if chosen:
                 rows.extend(_run_passes(plan.index, chosen, want, filters, seen))
+    rows = toward_intent(plans, groups, rows)
     rows.sort(key=lambda r: r.order)
     return rows[:want]
 
@@ -267,11 +267,11 @@ def _run_passes(
     want: int,
     filters: tuple[str, list[Any]],
     seen: set[tuple[str, int]],
-) -> list[_Row]:
-    rows: list[_Row] = []
+) -> list[Row]:
+    rows: list[Row] = []
     label = index.label
     sql = (
-        f"SELECT {_DOC_COLUMNS}, n.size, n.id, n.term FROM fts JOIN names n ON n.id = fts.rowid"
+        f"SELECT {DOC_COLUMNS}, n.size, n.id, n.term FROM fts JOIN names n ON n.id = fts.rowid"
         f" JOIN docs d ON d.id = n.doc WHERE fts MATCH ?{filters[0]}"
         " ORDER BY fts.rowid LIMIT ?"
     )
@@ -289,7 +289,12 @@ def _run_passes(
             if size >= OTHER_TEXT:
                 level, size = max(level, 1), size - OTHER_TEXT
             score = (2 - level) * 10 + 10 * share / size if level < 2 else 10 * share / size
-            rows.append(_Row(score, (1, -score, doc[7]), index, doc, matched, doc[8]))
+            if level == 0 and doc[3] and size == plain_words(matched):
+                # A name of the typed words only, in any order: the Index's "Puncture,
+                # lumbar" for "lumbar puncture" is a name whose head term is the query
+                # (of a billable code: a heading lends its names to its default code).
+                score = HEAD
+            rows.append(Row(score, (1, -score, doc[7]), index, doc, matched, doc[8]))
             if len(rows) >= want:
                 break
     return rows
@@ -353,7 +358,7 @@ def run_search(key: tuple[Any, ...], registry: Registry | None = None) -> Search
     indexes = selected_indexes(code_sets, day, registry)
     want = offset + limit + 1
     filters = _filters(billable_only, day)
-    rows: list[_Row] = []
+    rows: list[Row] = []
     code = looks_like_code(text)
     if code is not None and tuple(word_texts(text)) not in expansions():
         rows = _code_rows(indexes, code, want, filters, text.strip())

@@ -24,10 +24,13 @@ import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+import attrs
+
 from codekit import _registry
 from codekit._search._alphaindex import index_terms
 from codekit._search._build import INDEX_VERSION, build_index, deletions, fill, terms
 from codekit._search._cache import cache_dir
+from codekit._search._titles import borrowed_titles
 from codekit.exceptions import DataError
 
 if TYPE_CHECKING:
@@ -222,8 +225,11 @@ def opened() -> int:
 
 
 def _memo(release: Release) -> object:
+    """What an open index of ``release`` is remembered by: its release and what another
+    release or pack adds to its items (lent long titles, Alphabetic Index terms), so that
+    installing such a pack opens a new index rather than the old one."""
     info = release.info
-    return (info, release.plugin) if info.sha256 else release
+    return (info, release.plugin, _index_pack(release)[0]) if info.sha256 else release
 
 
 def path_for(releases: Sequence[Release]) -> Path:
@@ -317,9 +323,11 @@ def _build_announced(releases: Sequence[Release], path: Path) -> None:
 
 
 def _index_pack(release: Release) -> tuple[str, Mapping[str, list[str]]]:
-    """The identity and terms of the Alphabetic Index pack for an ICD-10-CM release."""
+    """The identity and more names of a release's items: the terms of the Alphabetic Index
+    pack for an ICD-10-CM release; for others, the identity of the long titles another
+    release lends them (see :func:`_records`)."""
     if release.info.code_set != "icd10cm":
-        return "", {}
+        return borrowed_titles(release)[0], {}
     return index_terms(release.info.release, release.info.effective)
 
 
@@ -328,11 +336,19 @@ def _index_terms(release: Release) -> Mapping[str, list[str]]:
 
 
 def _records(release: Release) -> Iterator[CodeRecord]:
-    """The records of ``release`` as the index reads them: without their attributes when
-    the source can leave them out (the index holds none)."""
+    """The items of ``release`` as indexed: without their attributes when the source can
+    leave them out (the index holds none); a long title lent by another release (see
+    :mod:`codekit._search._titles`) is indexed as the item's title, its short descriptor as
+    its short description, as in a release that has both."""
+    titles = borrowed_titles(release)[1] if release.info.code_set != "icd10cm" else {}
     source = release.source()
     bare = getattr(source, "bare_records", None)
-    yield from bare() if bare is not None else source.records()
+    for record in bare() if bare is not None else source.records():
+        title = titles.get(record.code)
+        if title is None:
+            yield record
+        else:
+            yield attrs.evolve(record, description=title, short_description=record.description)
 
 
 def _file_keys(path: Path) -> frozenset[str] | None:

@@ -100,6 +100,9 @@ _NOT_FINDINGS = frozenset({"modifier", "pos"})
 _COVERING_FIT = 0.5
 #: A code whose name the run explains less than this share of is not suggested from it.
 _MIN_SHARE = 0.5
+#: Where the head term of a name ends: "Pneumonia, unspecified organism", "Syncope and
+#: collapse".
+_HEAD_END = re.compile(r",| and ")
 #: Case texts are prose: only words at least this long are corrected as typos (a shorter
 #: word one edit from a medical word is mostly an English word: "jumps", not "mumps").
 _MIN_CORRECTED = 7
@@ -234,6 +237,8 @@ def _search_run(
                 continue
             if forms is not None and not _names_head(row[10] or row[4], forms):
                 continue  # one word that is not what the name is about ("Bitten by dog")
+            if single and len(counted_words(_HEAD_END.split(row[10] or row[4], 1)[0])) > 1:
+                continue  # one word of a head term of more ("back" of "Back pain NOS")
             doc = tuple(row[:8])
             if doc[5] >= 2 * OTHER_TEXT:  # a short description: as long as the description
                 doc = (*doc[:5], doc[5] - OTHER_TEXT, *doc[6:])
