@@ -73,8 +73,9 @@ def answers_on(
 ) -> list[tuple[str, str, str, str]]:
     """:func:`verdict` of each ``(distinct[value_of[i]], day_of[i])`` (ordinals), asking the
     store once per value and release period (on the period's first day among ``day_of``),
-    then judging once per value, period and side of the code's own start and end; the
-    reason naming the day (a value that is no code) is made per day."""
+    then judging once per value, period and side of the code's own start and end; a
+    reason naming the day (a value that is no code, a date no release covers) is made per
+    day."""
     import numpy as np
     import pandas as pd
 
@@ -119,12 +120,15 @@ def answers_on(
         i, found = int(representative[g]), facts[packed >> 2]
         answer = judge(kind, distinct[value_of[i]], dt.date.fromordinal(int(day_of[i])), found)
         judged.append(answer)
-        if answer[0] == "invalid" and found[4] is None:
+        if found[3] is not None or (answer[0] == "invalid" and found[4] is None):
             by_day.append(g)
     answers = [judged[g] for g in group.tolist()]
     for i in np.flatnonzero(np.isin(group, by_day)).tolist():
         found = facts[int(groups[group[i]]) >> 2]
-        answers[i] = judge(kind, distinct[value_of[i]], dt.date.fromordinal(int(day_of[i])), found)
+        value, day = distinct[value_of[i]], dt.date.fromordinal(int(day_of[i]))
+        if found[3] is not None:  # why it could not be asked names the day: ask it on it
+            found = facts_of(kind, value, day)  # (no release: no lookup, a cached answer)
+        answers[i] = judge(kind, value, day, found)
     return answers
 
 
