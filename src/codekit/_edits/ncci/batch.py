@@ -3,7 +3,8 @@
 Lines are compared per beneficiary + rendering provider + date of service (+ setting and
 program), across claims. Each edit's array path sits beside its single-claim path in its own
 module (:mod:`~codekit._edits.ncci.ptp`, :mod:`~codekit._edits.ncci.mue`,
-:mod:`~codekit._edits.ncci.aoc`, :mod:`~codekit._edits.ncci.validity`), over the same rules
+:mod:`~codekit._edits.ncci.aoc`, :mod:`~codekit._edits.ncci.validity` and
+:mod:`~codekit._edits.ncci.validity_frame`), over the same rules
 (:mod:`~codekit._edits.ncci.rules`); the test suite checks that both paths give the same
 findings. Here the frame is read into arrays (:mod:`~codekit._edits.ncci.frame`), lines are
 grouped and given their tables, and the edits run in
@@ -38,7 +39,7 @@ from codekit._edits.ncci.lines import _EPOCH, FINDING_COLUMNS, Lines, MissingEnt
 from codekit._edits.ncci.policy import Policy
 from codekit._edits.ncci.rules import PTP_MODIFIERS
 from codekit._edits.ncci.selection import Tables, tables_for
-from codekit._edits.ncci.validity import frame_validity
+from codekit._edits.ncci.validity_frame import frame_validity
 from codekit.exceptions import InvalidClaimError
 
 if TYPE_CHECKING:

@@ -18,7 +18,9 @@ is: codes change quarterly at most, so a verdict from the last quarter is far mo
 than none, and the warning (which a pipeline can turn into an error) says it may be out of
 date. A date before the first release stays ``unverifiable``.
 
-Both the per-claim and the batch path ask :func:`verdict`, once per distinct value and day.
+The per-claim path asks :func:`verdict` once per distinct value and day; the batch path
+(:mod:`~codekit._edits.ncci.validity_frame`) asks the store once per value and release
+period. Both judge with :func:`judge`.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from codekit._edits.claim import Claim
     from codekit._edits.finding import Finding
 
-__all__ = ["CARC", "KINDS", "code_set_of", "verdict"]
+__all__ = ["CARC", "KINDS", "Facts", "code_set_of", "facts_of", "judge", "verdict"]
 
 _CPT = re.compile(r"[0-9]{4}[0-9AFMTU]")
 #: What each kind of value is called in a finding.
@@ -93,26 +95,42 @@ def _release(code_set: str, day: dt.date) -> tuple[str | None, str, str]:
     return found
 
 
-def _verdict(kind: str, value: str, day: dt.date) -> tuple[str, str, str, str]:
-    from codekit._edits.ncci.rules import ptp_modifiers_on
-    from codekit._lookup import get, is_valid
-    from codekit.exceptions import CodekitError
+#: What the store says of one value in one release period: ``(code set, release, origin,
+#: problem, record)``; ``problem`` is why nothing could be asked (``None``: asked), ``record``
+#: the code as that release has it (``None``: not a code of it).
+Facts = tuple[str, str, str, "str | None", Any]
+
+
+def facts_of(kind: str, value: str, day: dt.date) -> Facts:
+    """What the store says of a value on a day: the same for every day of one release
+    period (:func:`~codekit._edits.ncci.validity_frame.periods`), which is what lets the
+    batch path ask once per period."""
+    from codekit._lookup import lookup
+    from codekit.exceptions import CodekitError, InvalidCodeError, UnknownCodeError
 
     code_set = code_set_of(kind, value)
-    title = _TITLES[code_set]
     release, origin, problem = _release(code_set, day)
     if release is None:  # no release covers the day: the same answer for every value
-        return "unverifiable", f"{title} validity was not checked: {problem}", code_set, ""
+        return code_set, "", origin, problem, None
     try:
-        valid = is_valid(value, code_set=code_set, as_of=day)
-    except CodekitError as exc:
-        return "unverifiable", f"{title} validity was not checked: {exc}", code_set, release
-    if valid:
-        return "valid", "", code_set, release
-    try:
-        found = get(value, code_set=code_set, as_of=day)
-    except CodekitError:
+        found = lookup(value, code_set=code_set, as_of=day)
+    except (UnknownCodeError, InvalidCodeError):
         found = None
+    except CodekitError as exc:
+        return code_set, release, origin, str(exc), None
+    return code_set, release, origin, None, found
+
+
+def judge(kind: str, value: str, day: dt.date, facts: Facts) -> tuple[str, str, str, str]:
+    """The verdict of a value on a day from its :func:`facts_of` (no lookups): the day
+    matters only against the code's own start and end and NCCI's modifier list."""
+    from codekit._dates import to_date
+    from codekit._edits.ncci.rules import ptp_modifiers_on
+
+    code_set, release, origin, problem, found = facts
+    title = _TITLES[code_set]
+    if problem is not None:
+        return "unverifiable", f"{title} validity was not checked: {problem}", code_set, release
     if found is None:
         if kind == "modifier" and value.isdigit() and origin != "packaged":
             if value in ptp_modifiers_on(day):
@@ -135,9 +153,15 @@ def _verdict(kind: str, value: str, day: dt.date) -> tuple[str, str, str, str]:
         reason = f"{value} is a {title} header code, not billable: report one of its codes below it"
         return "invalid", reason, code_set, release
     start, end = found.attributes.get("start"), found.attributes.get("end")
+    if not (start and day < to_date(start)) and not (end and day > to_date(end)):
+        return "valid", "", code_set, release
     if end:
         return "invalid", f"{value} was deleted: valid until {end}", code_set, release
     return "invalid", f"{value} is not in force yet: valid from {start}", code_set, release
+
+
+def _verdict(kind: str, value: str, day: dt.date) -> tuple[str, str, str, str]:
+    return judge(kind, value, day, facts_of(kind, value, day))
 
 
 def _finding(
@@ -226,96 +250,3 @@ def claim_findings(claim: Claim) -> list[Finding]:
             if finding is not None:
                 found.append(finding)
     return found
-
-
-class _Entry:
-    """The provenance a batch row of a validity finding names (the code set asked)."""
-
-    def __init__(self, code_set: str, release: str) -> None:
-        from codekit._edits.finding import Provenance
-
-        self.provenance = Provenance(table="code_set", setting=code_set, release=release)
-        self.setting = code_set
-        self.program = "medicare"
-        self.release = release
-        self.source_files = ()
-
-
-def frame_validity(ctx: Any, frame: Any, mod_index: Any, modifier_lists: list[list[str]]) -> None:
-    """The validity rows of the batch path, as :func:`claim_findings` finds them."""
-    import numpy as np
-    import pandas as pd
-
-    from codekit._edits.fields import _diagnoses, _pointers
-
-    items: list[tuple[Any, str, Any, Any]] = []  # (rows, kind, value per row, day per row)
-    # codes: once per distinct (code, day)
-    rows = np.arange(len(ctx.code))
-    items.append((rows, "code", ctx.canonical[ctx.code_index], ctx.day))
-    # modifiers: every (row, modifier)
-    counts = np.array([len(m) for m in modifier_lists], dtype=np.int64)[mod_index]
-    if counts.any():
-        owner = np.repeat(rows, counts)
-        values = np.array([m for i in mod_index.tolist() for m in modifier_lists[i]], dtype=object)
-        items.append((owner, "modifier", values, ctx.day[owner]))
-    # diagnoses: per claim, each one on the lines pointing to it (all lines when none does)
-    if "diagnoses" in frame.columns:
-        claim_index, _ = pd.factorize(pd.Series(ctx.claim_ids, dtype=object), use_na_sentinel=False)
-        pointers = (
-            frame["diagnosis_pointers"].tolist()
-            if "diagnosis_pointers" in frame.columns
-            else [None] * len(rows)
-        )
-        raw = frame["diagnoses"].tolist()
-        owners: list[int] = []
-        codes: list[str] = []
-        by_claim: dict[int, list[int]] = {}
-        for row, claim in enumerate(claim_index.tolist()):
-            by_claim.setdefault(claim, []).append(row)
-        for members in by_claim.values():
-            first = next((raw[r] for r in members if _diagnoses(raw[r])), ())
-            diagnoses = _diagnoses(first)
-            if not diagnoses:
-                continue
-            points = {r: _pointers(pointers[r], str(ctx.line_ids[r])) for r in members}
-            pointed = {p for found in points.values() for p in found}
-            for position, diagnosis in enumerate(diagnoses, 1):
-                for r in members:
-                    if position in points[r] or position not in pointed:
-                        owners.append(r)
-                        codes.append(diagnosis)
-        if owners:
-            owner = np.array(owners, dtype=np.int64)
-            items.append((owner, "diagnosis", np.array(codes, dtype=object), ctx.day[owner]))
-    for owner, kind, values, days in items:
-        # one verdict per distinct (value, day): values as integers, then one key
-        value_index, distinct = pd.factorize(pd.Series(values, dtype=object))
-        key, uniques = pd.factorize(value_index.astype(np.int64) * (1 << 32) + days)
-        answers = [
-            verdict(kind, distinct[int(k) >> 32], dt.date.fromordinal(int(k) & 0xFFFFFFFF))
-            for k in uniques.tolist()
-        ]
-        # one block per (verdict, code set, release): a handful, whatever the values
-        groups: dict[tuple[str, str, str], list[int]] = {}
-        for position, (answer, _, code_set, release) in enumerate(answers):
-            if answer != "valid":
-                groups.setdefault((answer, code_set, release), []).append(position)
-        if not groups:
-            continue
-        reasons = np.array([a[1] for a in answers], dtype=object)
-        for (answer, code_set, release), positions in groups.items():
-            pick = np.flatnonzero(np.isin(key, positions))
-            chosen = owner[pick]
-            denied = answer == "invalid"
-            if denied:
-                ctx.denied[chosen] = True
-            ctx.block(
-                chosen,
-                entry=_Entry(code_set, release),
-                kind="validity",
-                severity="deny" if denied else "unverifiable",
-                code=values[pick],
-                carc=CARC[kind] if denied else None,
-                rationale=reasons[key[pick]],
-                unchecked=np.full(len(chosen), not denied, dtype=bool),
-            )
