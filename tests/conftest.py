@@ -48,6 +48,23 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     _registry.reset()
 
 
+#: The CMS 2019 HCPCS file of the corpus (long titles, ADD DT and TERM DT columns).
+HCPCS_2019 = "hcpcs/HCPC2019_CONTR_ANWEB.txt"
+
+
+@pytest.fixture(scope="module")
+def hcpcs(cms_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The CMS 2019 HCPCS file, installed in a fresh data folder for the module; its path."""
+    from codekit._importers import install_files
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CODEKIT_DATA_DIR", str(tmp_path_factory.mktemp("codekit-data")))
+        _registry.reset()
+        install_files([cms_corpus / HCPCS_2019])
+        yield cms_corpus / HCPCS_2019
+    _registry.reset()
+
+
 #: IOCE validity windows by table and code: ``{"cpt": {...}, "modifier": {...}}``.
 IoceWindows = dict[str, dict[str, list[tuple[dt.date, dt.date]]]]
 

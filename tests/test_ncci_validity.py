@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +26,7 @@ from codekit.exceptions import InvalidClaimError, StaleDataWarning
 
 Windows = dict[str, list[tuple[dt.date, dt.date]]]
 
-HCPCS_2019 = "hcpcs/HCPC2019_CONTR_ANWEB.txt"
 DOS = "2019-06-03"
-
-
-@pytest.fixture(scope="module")
-def hcpcs(cms_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CODEKIT_DATA_DIR", str(tmp_path_factory.mktemp("codekit-data")))
-        _registry.reset()
-        install_files([cms_corpus / HCPCS_2019])
-        yield cms_corpus / HCPCS_2019
-    _registry.reset()
 
 
 def _record(path: Path, code: str) -> str:

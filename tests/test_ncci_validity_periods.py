@@ -14,33 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import random
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pytest
 
 import codekit
 from codekit import _registry
 from codekit._edits.ncci.rules import PTP_MODIFIERS
-from codekit._importers import install_files
 from codekit.exceptions import StaleDataWarning
 
 IoceWindows = dict[str, dict[str, list[tuple[dt.date, dt.date]]]]
 
-HCPCS_2019 = "hcpcs/HCPC2019_CONTR_ANWEB.txt"
 ONE_DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture(scope="module")
-def hcpcs(cms_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CODEKIT_DATA_DIR", str(tmp_path_factory.mktemp("codekit-data")))
-        _registry.reset()
-        install_files([cms_corpus / HCPCS_2019])
-        yield cms_corpus / HCPCS_2019
-    _registry.reset()
 
 
 def _hcpcs_edges(path: Path) -> tuple[list[str], list[str]]:
