@@ -67,7 +67,8 @@ def bench(session: nox.Session) -> None:
     """Benchmarks side by side with peer libraries (opt-in; prints ratios).
 
     ``nox -s bench -- compare --base REF`` (or ``-- --base REF``) measures the git ref REF
-    (default: the tag ``round3-base``) and this checkout in the same run.
+    (default: the tag ``round3-base``, or its commit in a clone without tags) and this
+    checkout in the same run.
     """
     _install(session, "bench")
     session.run("python", "-m", "bench", *session.posargs)

@@ -28,6 +28,9 @@ from typing import Any, NamedTuple
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = (Path(__file__).parent / "_probe.py").read_text("utf-8")
 WORSE = 1.10  # flag a measurement more than 10% worse than the base
+# The commit round 3 started from. A fresh clone has no tags, so the default base falls back
+# to this commit when the tag ``round3-base`` is not there.
+BASE_TAG, BASE_COMMIT = "round3-base", "e86a890b09323831c561819eedef5b41b58f3160"
 
 # CPU time is the figure compared: on a loaded machine a fresh process gets a fraction of
 # a core, and its wall time swings by 15% from one run of the compare to the next (1.14
@@ -109,6 +112,18 @@ SANITY = (
     ("ncci", "batch_findings"),
 )
 GROUPS = ("cold", "lookup", "crosswalk", "ncci", "search")
+
+
+def _resolve(ref: str) -> str:
+    """``ref``, or round 3's base commit when ``ref`` is the default tag and it is missing."""
+    if ref != BASE_TAG:
+        return ref
+    found = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+        capture_output=True,
+        check=False,
+    )
+    return ref if found.returncode == 0 else BASE_COMMIT
 
 
 def _export(ref: str, into: Path) -> None:
@@ -303,7 +318,9 @@ def _cell(value: float | None, unit: str) -> str:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench compare", description=__doc__)
-    parser.add_argument("--base", default="round3-base", help="git ref to compare against")
+    parser.add_argument(
+        "--base", default=BASE_TAG, help=f"git ref to compare against (default {BASE_TAG})"
+    )
     parser.add_argument("--rounds", type=int, default=3, help="rounds per measurement")
     parser.add_argument(
         "--only", default=",".join(GROUPS), help=f"comma-separated, of: {', '.join(GROUPS)}"
@@ -316,7 +333,7 @@ def main(argv: list[str]) -> int:
         work = Path(tmp)
         base_tree = work / "base-tree"
         base_tree.mkdir()
-        _export(args.base, base_tree)
+        _export(_resolve(args.base), base_tree)
         trees = {"base": base_tree, "head": ROOT}
         envs = {label: _env(tree, work / label) for label, tree in trees.items()}
         started = time.perf_counter()
