@@ -13,15 +13,19 @@ tables.
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from codekit import _registry
 
-__all__ = ["Memo"]
+__all__ = ["Memo", "drop_older_half"]
 
 
 class Memo:
-    """One registry-held dict of at most ``bound`` entries (emptied when full)."""
+    """One registry-held dict of at most ``bound`` entries: when full, the older half (by
+    insertion) is dropped, so a cache that fills up keeps what it learnt last instead of
+    starting from nothing (the cost, half a bound of deletions, comes once per half a
+    bound of new entries)."""
 
     __slots__ = ("_found", "_owner", "bound", "key")
 
@@ -38,5 +42,11 @@ class Memo:
             self._found, self._owner = registry.memo(self.key, dict), registry
         found = self._found
         if len(found) >= self.bound:
-            found.clear()
+            drop_older_half(found)
         return found
+
+
+def drop_older_half(found: dict[Any, Any]) -> None:
+    """Delete the first-inserted half of ``found``'s entries."""
+    for key in list(islice(found, len(found) // 2 or 1)):
+        del found[key]
