@@ -227,7 +227,8 @@ def _find(  # noqa: PLR0917 - lookup's six arguments
     suggestions only if ``suggest`` (:func:`get` and the validity checks do not show them:
     building them reads the data again, for nothing)."""
     if as_of is None and release is None and code_sets is None and kind is None:
-        return _newest(code, code_set, suggest=suggest)
+        hit = _remembered(code, code_set)  # (lookup looked already; get and is_valid not)
+        return hit if hit is not None else _newest(code, code_set, suggest=suggest)
     if not isinstance(code, str):
         raise InvalidCodeError(code, f"a code must be a string, not {type(code).__name__}")
     names = None if code_set is not None else candidate_names(code_sets, kind)
@@ -298,10 +299,6 @@ def get(
     release: str | None = None,
 ) -> Code | None:
     """Like :func:`lookup`, but ``None`` when the code does not exist in that release."""
-    if as_of is None and release is None and code_sets is None and kind is None:
-        hit = _remembered(code, code_set)
-        if hit is not None:
-            return hit
     try:
         return _find(code, code_set, code_sets, kind, as_of, release, suggest=False)
     except UnknownCodeError:
