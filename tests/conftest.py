@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -143,3 +144,101 @@ def ioce_windows() -> IoceWindows:
     finally:
         env.close()
     return found
+
+
+# -- evidence for the meta-test (tests/test_plugin_guide.py) ----------------------------
+# Which registrar methods and hooks a plugin that is not codekit's own really used, during a
+# test that passed: a method its codekit_register called without error, on a registrar that
+# codekit then took in (Registry.merge: the hook ran and succeeded), or that a deferred build
+# called when codekit read its section. Recorded at run time by wrapping the Registrar's
+# methods and Registry.merge, so a test file that merely spells a call, a call outside any
+# hook, or a hook implementation that no test makes codekit run, is no evidence.
+
+
+class Exercised:
+    """What the tests that passed so far exercised: registrar method and hook names."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.current: set[str] = set()  # the running test's, kept if it passes
+        #: whether the session runs every test of every test file (not a partial run)
+        self.complete = False
+        self.deselected = False
+
+
+_EXERCISED = Exercised()
+
+
+def _third_party(registrar: object) -> bool:
+    return not str(getattr(registrar, "plugin", "codekit.")).startswith("codekit.")
+
+
+def _recording(name: str, method: Any) -> Any:
+    import functools
+
+    @functools.wraps(method)
+    def recorded(self: Any, *args: Any, **kwargs: Any) -> Any:
+        outer = not self.__dict__.get("_meta_inside")  # add_release calls add_table: not a use
+        self.__dict__["_meta_inside"] = True
+        try:
+            result = method(self, *args, **kwargs)  # a call that raised is no evidence
+        finally:
+            self.__dict__["_meta_inside"] = not outer
+        if outer and _third_party(self):
+            if getattr(self, "_only", None) is not None:  # a deferred build codekit ran
+                _EXERCISED.current.add(name)
+            else:  # credited if codekit takes the registrar in (see merged below)
+                self.__dict__.setdefault("_meta_calls", set()).add(name)
+        return result
+
+    return recorded
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    import inspect
+
+    from codekit._tables.registry import Registry
+    from codekit.plugins import Registrar
+
+    for name, method in inspect.getmembers(Registrar, inspect.isfunction):
+        if not name.startswith("_"):
+            setattr(Registrar, name, _recording(name, method))
+    merge = Registry.merge
+
+    def merged(self: Registry, registrar: Registrar) -> None:
+        merge(self, registrar)
+        if _third_party(registrar) and registrar.plugin not in self.failures:
+            _EXERCISED.current.add("codekit_register")  # codekit ran the hook, took it in
+            _EXERCISED.current |= registrar.__dict__.get("_meta_calls", set())
+
+    Registry.merge = merged  # type: ignore[method-assign]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _EXERCISED.current.clear()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed:
+        _EXERCISED.names |= _EXERCISED.current
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests of a module with ``RUN_LAST = True`` run after every other test."""
+    items.sort(key=lambda item: bool(getattr(getattr(item, "module", None), "RUN_LAST", False)))
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    _EXERCISED.deselected = True  # -k, -m, --deselect: not every test runs
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    ran = {Path(str(item.path)).resolve() for item in session.items}
+    files = {path.resolve() for path in Path(__file__).parent.rglob("test_*.py")}
+    _EXERCISED.complete = ran >= files and not _EXERCISED.deselected
+
+
+@pytest.fixture
+def exercised() -> Exercised:
+    """The evidence the tests run so far in this session left (see :class:`Exercised`)."""
+    return _EXERCISED

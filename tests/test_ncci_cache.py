@@ -122,3 +122,30 @@ def test_a_plugin_release_changes_the_validity_verdict_of_the_next_claim(data_di
     assert _validity(codekit.check_claim(claim)) == ["deny"]
     frame = codekit.check_claims([codekit.Claim.from_dict(claim)])
     assert list(frame["severity"][frame["kind"] == "validity"]) == ["deny"]
+
+
+def test_a_full_cache_drops_its_older_half_not_everything(
+    hcpcs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the verdict cache emptied itself at its bound: every value of every claim was asked
+    # of the store again at once
+    from codekit._edits.memo import Memo
+    from codekit._edits.ncci import validity
+
+    memo = Memo(("test", "bounded"), bound=8)
+    for n in range(8):
+        memo.get()[n] = n
+    assert list(memo.get()) == [4, 5, 6, 7]  # full: the four added last are kept
+    memo.get()[8] = 8
+    assert list(memo.get()) == [4, 5, 6, 7, 8]
+
+    monkeypatch.setattr(validity._VERDICTS, "bound", 4)
+    _registry.reset()
+    day = dt.date(2019, 6, 3)
+    values = ["J1100", "A4466", "A4401", "A4400", "A4402", "J1100"]
+    # CMS 2019 file: J1100, A4400 and A4402 are listed and in force; A4466 ended 2016-12-31;
+    # A4401 is not listed
+    expected = ["valid", "invalid", "invalid", "valid", "valid", "valid"]
+    for _ in range(3):
+        assert [validity.verdict("code", v, day)[0] for v in values] == expected
+        assert 0 < len(validity._VERDICTS.get()) <= 4

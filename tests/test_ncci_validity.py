@@ -302,3 +302,43 @@ def test_codekit_check_reads_diagnoses_from_a_csv(
     (report,) = json.loads(capsys.readouterr().out)
     found = [(f["codes"], f["line_ids"]) for f in report["findings"] if f["kind"] == "validity"]
     assert found == [(["E11"], ["2"])]
+
+
+def test_unknown_codes_are_judged_without_building_suggestions(
+    hcpcs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the validity checks asked the public lookup, whose error builds "did you mean"
+    # suggestions (a prefix scan per unknown code): a fifth of a batch's CPU on made-up codes
+    from codekit._store.sqlite import SqliteRelease
+    from codekit.exceptions import UnknownCodeError
+
+    listed = {line[:5] for line in hcpcs.open(encoding="latin-1")}
+    assert "A4401" not in listed  # CMS: no A4401 in the 2019 file (A4400, A4402 are)
+    assert {"A4400", "A4402"} <= listed
+    real_near = SqliteRelease.near
+    asked: list[str] = []
+
+    def near(self: SqliteRelease, code: str, limit: int) -> Any:
+        asked.append(code)
+        return real_near(self, code, limit)
+
+    monkeypatch.setattr(SqliteRelease, "near", near)
+    _registry.reset()  # nothing remembered from an earlier test
+    claim = _claim([_line("1", "A4401"), _line("2", "J1100", "LT"), _line("3", "A4401", "LT")])
+    report = codekit.check_claim(claim)
+    denied = {(f.line_ids, f.codes, f.carc) for f in report.findings if f.kind == "validity"}
+    assert denied == {(("1",), ("A4401",), "CO-181"), (("3",), ("A4401",), "CO-181")}
+    rows = codekit.check_claims([claim])
+    assert {(r.line_id, r.code, r.severity) for r in rows.itertuples() if r.kind == "validity"} == {
+        ("1", "A4401", "deny"),
+        ("3", "A4401", "deny"),
+    }
+    assert codekit.get("A4401", code_set="hcpcs", as_of=DOS) is None
+    assert not codekit.is_valid("A4401", code_set="hcpcs", as_of=DOS)
+    assert asked == []
+    with pytest.raises(UnknownCodeError) as error:  # the public error still suggests
+        codekit.lookup("A4401", code_set="hcpcs", as_of=DOS)
+    assert asked == ["A4401"]
+    assert error.value.suggestions
+    assert set(error.value.suggestions) <= listed
+    assert "did you mean" in str(error.value)

@@ -497,3 +497,36 @@ def test_a_pack_removed_between_two_looks_fails_once_then_is_seen_gone(
     with pytest.raises(DataError, match="removed by another process"):
         codekit.describe("A9999", code_set="hcpcs", release="2030-JAN")
     assert _a9999() is None
+
+
+def test_an_install_in_this_process_is_seen_at_once_by_every_path(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hot paths (the remembered newest answers, the title index, ``recent()``) see this
+    process's own install and removal on the next call, however recently they last looked."""
+    from codekit import _registry, _titles
+
+    monkeypatch.setattr(_registry, "RECHECK", 3600.0)  # recent() would not look again
+    monkeypatch.setattr(generation, "INTERVAL", 3600.0)  # nor would current() stat the stamp
+    monkeypatch.setattr(_titles, "PROMOTE_AFTER", 1)  # the first plain answer builds the index
+    codekit.refresh()
+    packaged = codekit.lookup("A9999", code_set="hcpcs")
+    assert packaged.release != "2030-JAN"
+    before = packaged.description
+    assert before
+    assert before != SYNTHETIC
+    for _ in range(3):  # remembered by every path that remembers
+        assert codekit.describe("A9999", code_set="hcpcs") == before
+        assert codekit.get("A9999", code_set="hcpcs") == packaged
+    seen = _registry.recent()
+
+    codekit.data.install(JAN)
+    assert _registry.recent() is not seen
+    assert "2030-JAN" in {r.info.release for r in _registry.recent().releases("hcpcs")}
+    assert codekit.lookup("A9999", code_set="hcpcs").release == "2030-JAN"
+    assert codekit.get("A9999", code_set="hcpcs").description == SYNTHETIC  # type: ignore[union-attr]
+    assert codekit.describe("A9999", code_set="hcpcs") == SYNTHETIC
+
+    codekit.data.remove("hcpcs", "2030-JAN")
+    assert codekit.describe("A9999", code_set="hcpcs") == before
+    assert codekit.lookup("A9999", code_set="hcpcs") == packaged

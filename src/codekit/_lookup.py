@@ -81,13 +81,15 @@ _ANSWERS_MAX = 32768
 _Question = tuple[str, "str | None", "tuple[str, ...] | None", "dt.date | None", "str | None"]
 
 
-def _cached_lookup(registry: _registry.Registry, question: _Question) -> tuple[Code, bool]:
+def _cached_lookup(
+    registry: _registry.Registry, question: _Question, *, suggest: bool = True
+) -> tuple[Code, bool]:
     """The lookup's answer, and whether it was remembered (by this registry)."""
     answers: dict[_Question, Code] = registry.memo(_ANSWERS, dict)
     found = answers.get(question)
     if found is not None:
         return found, True
-    found = _look_up(registry, *question)
+    found = _look_up(registry, *question, suggest=suggest)
     if len(answers) >= _ANSWERS_MAX:
         answers.clear()
     answers[question] = found
@@ -101,6 +103,8 @@ def _look_up(  # noqa: PLR0917 - the question's five parts
     names: tuple[str, ...] | None,
     as_of: dt.date | None,
     release: str | None,
+    *,
+    suggest: bool = True,
 ) -> Code:
     if code_set is not None:
         spec = registry.spec(code_set)
@@ -113,6 +117,8 @@ def _look_up(  # noqa: PLR0917 - the question's five parts
         raise _with_hint(exc, code, spec.name) from None
     source = chosen.source()
     found = source.find(canonical)
+    if not found and not suggest:  # the caller only asks whether it exists
+        raise UnknownCodeError(canonical, code_set=spec.name, release=chosen.info.release)
     if not found:
         also = also_fits(code, spec.name)
         raise UnknownCodeError(
@@ -179,16 +185,50 @@ def lookup(
     :raises UnknownCodeError: no such code in that release (with suggestions).
     :raises UnknownReleaseError: no release matches.
     """
+    if (
+        as_of is None
+        and release is None
+        and code_sets is None
+        and kind is None
+        and _fast_owner is _registry._registry
+    ):
+        # The common case (newest release, asked before) skips date parsing and the LRU's
+        # key building (inlined: :func:`_remembered` is a call more).
+        try:
+            hit = _fast.get(code if code_set is None else (code, code_set))
+        except Exception:  # unhashable input: _newest says what is wrong
+            hit = None
+        if hit is not None:
+            return hit
+    return _find(code, code_set, code_sets, kind, as_of, release, suggest=True)
+
+
+def _remembered(code: object, code_set: object) -> Code | None:
+    """The remembered answer of a dateless question in the newest release (``None``: ask)."""
+    if _fast_owner is not _registry._registry:
+        return None
+    try:
+        return _fast.get(code if code_set is None else (code, code_set))
+    except Exception:  # unhashable input: the plain way says what is wrong
+        return None
+
+
+def _find(  # noqa: PLR0917 - lookup's six arguments
+    code: str,
+    code_set: str | None,
+    code_sets: CodeSetsArg,
+    kind: str | None,
+    as_of: DateArg,
+    release: str | None,
+    *,
+    suggest: bool,
+) -> Code:
+    """:func:`lookup`'s answer; an unknown code raises :class:`UnknownCodeError` with
+    suggestions only if ``suggest`` (:func:`get` and the validity checks do not show them:
+    building them reads the data again, for nothing)."""
     if as_of is None and release is None and code_sets is None and kind is None:
-        # The common case (newest release) skips date parsing and the LRU's key building.
-        if _fast_owner is _registry._registry:
-            try:
-                hit = _fast.get(code if code_set is None else (code, code_set))
-            except Exception:  # unhashable input: _newest says what is wrong
-                hit = None
-            if hit is not None:
-                return hit
-        return _newest(code, code_set)
+        hit = _remembered(code, code_set)  # (lookup looked already; get and is_valid not)
+        return hit if hit is not None else _newest(code, code_set, suggest=suggest)
     if not isinstance(code, str):
         raise InvalidCodeError(code, f"a code must be a string, not {type(code).__name__}")
     names = None if code_set is not None else candidate_names(code_sets, kind)
@@ -200,7 +240,8 @@ def lookup(
             code_set or "", f"release= takes a release id such as 'FY2024', not {release!r}"
         )
     registry = _registry.current()
-    found, remembered = _cached_lookup(registry, (code, code_set, names, day, release))
+    question = (code, code_set, names, day, release)
+    found, remembered = _cached_lookup(registry, question, suggest=suggest)
     if day is not None and remembered:
         # A remembered answer: the release chooser warned when it was first computed; a
         # date past the newest release says so on every call, never silently.
@@ -225,7 +266,7 @@ def _warn_if_stale(registry: _registry.Registry, found: Code, day: dt.date) -> N
         )
 
 
-def _newest(code: str, code_set: str | None) -> Code:
+def _newest(code: str, code_set: str | None, *, suggest: bool = True) -> Code:
     """:func:`lookup` in the newest release, remembered by the text as typed."""
     global _fast, _fast_owner
     if not isinstance(code, str):
@@ -235,7 +276,7 @@ def _newest(code: str, code_set: str | None) -> Code:
     registry = _registry.current()
     if _fast_owner is not registry:
         _fast, _fast_owner = registry.memo(_NEWEST, dict), registry
-    hit, _ = _cached_lookup(registry, (code, code_set, None, None, None))
+    hit, _ = _cached_lookup(registry, (code, code_set, None, None, None), suggest=suggest)
     if len(_fast) >= _FAST_MAX:
         _fast.clear()
     _fast[code if code_set is None else (code, code_set)] = hit
@@ -259,9 +300,7 @@ def get(
 ) -> Code | None:
     """Like :func:`lookup`, but ``None`` when the code does not exist in that release."""
     try:
-        return lookup(
-            code, code_set=code_set, code_sets=code_sets, kind=kind, as_of=as_of, release=release
-        )
+        return _find(code, code_set, code_sets, kind, as_of, release, suggest=False)
     except UnknownCodeError:
         return None
 
@@ -348,7 +387,7 @@ def is_valid(
     if not isinstance(code, str):
         return False  # type: ignore[unreachable]  # callers pass anything (NaN, None)
     try:
-        found = lookup(code, code_set=code_set, code_sets=code_sets, kind=kind, as_of=day)
+        found = _find(code, code_set, code_sets, kind, day, None, suggest=False)
     except AmbiguousCodeError as ambiguous:
         return _valid_everywhere(code, ambiguous, day)
     except (UnknownCodeError, InvalidCodeError):

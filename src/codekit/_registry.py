@@ -92,6 +92,7 @@ def current() -> Registry:
         if _registry is None:
             from codekit._store import generation as stamps
 
+            stamps.on_bump(reset)  # this process's own install or removal: at once
             _built_local, _built_from = stamps.local(), stamps.stamp()
             _checked = time.monotonic()
             if _builder is not None:
@@ -110,8 +111,10 @@ _recent_checked = -1.0
 
 def recent() -> Registry:
     """:func:`current`, for hot paths: it looks for changed packs (a ``stat`` every half
-    second, a few calls) at most every :data:`RECHECK` seconds; a rebuild in this process
-    is seen at once. Caches reached through it live in :meth:`Registry.memo`."""
+    second, a few calls) at most every :data:`RECHECK` seconds; a rebuild in this process,
+    and a pack this process installed or removed (which drops the registry, see
+    :func:`codekit._store.generation.on_bump`), is seen at once. Caches reached through it
+    live in :meth:`Registry.memo`."""
     global _recent_checked
     registry = _registry
     now = time.monotonic()

@@ -32,13 +32,8 @@ import pluggy
 
 from codekit._codesets.records import CodeRecord, CodeSource, MemoryCodeSource
 from codekit._codesets.spec import CodeGrammar, CodeSetSpec
-from codekit._plugin.registrar import (
-    AocPrimaries,
-    DescriptionLookup,
-    DescriptionProvider,
-    QuotaStoreFactory,
-    Registrar,
-)
+from codekit._plugin.registrar import QuotaStoreFactory, Registrar
+from codekit._plugin.values import AocPrimaries, DescriptionLookup, DescriptionProvider
 
 if TYPE_CHECKING:
     from codekit._crosswalk._values import CrosswalkSpec

@@ -129,17 +129,24 @@ def _modifier(item: object, value: object, line: str | None) -> str:
     return text
 
 
+def _items(value: object) -> list[object] | None:
+    """The items of a list-valued field: a string split at commas and white space, a whole
+    number as one item, or a collection's elements; ``None`` for anything else (the field
+    says what it takes)."""
+    if isinstance(value, str):
+        return list(value.replace(",", " ").split())
+    if _whole(value) is not None:
+        return [value]
+    if isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+        return list(value)
+    return None
+
+
 def _modifiers(value: object, line: str | None = None) -> tuple[str, ...]:
     if value is None or _missing(value):
         return ()
-    items: Iterable[object]
-    if isinstance(value, str):
-        items = value.replace(",", " ").split()
-    elif _whole(value) is not None:
-        items = [value]
-    elif isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
-        items = list(value)
-    else:
+    items = _items(value)
+    if items is None:
         raise InvalidClaimError(
             "modifiers must be a list of two-character modifiers",
             line=line,
@@ -194,15 +201,9 @@ def _pointers(value: object, line: str | None = None) -> tuple[int, ...]:
     """Diagnosis pointers of a line: 1-based positions in the claim's diagnoses (at most 4)."""
     if value is None or _missing(value):
         return ()
-    items: Iterable[object]
-    if isinstance(value, str):
-        items = value.replace(",", " ").split()
-    elif _whole(value) is not None:
-        items = [value]
-    elif isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
-        items = list(value)
-    else:
-        items = [value]
+    items = _items(value)
+    if items is None:
+        items = [value]  # one value that is not a position: refused below, named
     found = []
     for item in items:
         number = _whole(item) if not isinstance(item, str) else None

@@ -149,20 +149,50 @@ def fetch(
     :raises DownloadError: every known URL failed; nothing was installed.
     :raises ChecksumError: the download does not match ``sha256``; nothing was installed.
     """
-    from codekit._importers.fetch import fetch_release
-    from codekit.exceptions import DataError
+    from codekit._importers import install_files
+    from codekit._importers._base import AMA_NOTICE
+    from codekit._importers._discover import fetch_sources
+    from codekit._read.download import base_url, download_first
+    from codekit.exceptions import DataError, DownloadError, LicenseNotAcceptedError
 
     for name, value in (("kind", kind), ("release", release)):
         if not isinstance(value, str):
             raise DataError(
                 f"{name} must be a string such as 'hcpcs' / '2026-JAN', not {value!r:.60}"
             )
-    return fetch_release(
-        kind,
-        release,
-        accept_ama_license=accept_ama_license,
-        force=force,
-        progress=progress,
-        report=report,
-        sha256=sha256,
-    )
+    # what can be fetched is declared by the importer modules (their FETCH_SOURCES)
+    sources = fetch_sources()
+    source = sources.get(kind)
+    if source is None:
+        known = ", ".join(sorted(sources))
+        raise DataError(f"codekit cannot fetch {kind!r}; known kinds: {known}")
+    if source.ama_license and not accept_ama_license:
+        raise LicenseNotAcceptedError(AMA_NOTICE)
+    if source.fetch is not None:  # a source of several files downloads them itself
+        return source.fetch(
+            release,
+            accept_ama_license=accept_ama_license,
+            force=force,
+            progress=progress,
+            report=report,
+        )
+    if source.names is None:
+        raise DataError(
+            f"{source.title} file names carry a version number that codekit cannot derive "
+            f"from the release; download the files from {source.page} and run "
+            "`codekit data install FILE...`"
+        )
+    names = source.names(release)
+    with tempfile.TemporaryDirectory(prefix="codekit-fetch-") as tmp:
+        got = download_first(names, Path(tmp), progress=progress, sha256=sha256, report=report)
+        if got is None:
+            tried = ", ".join(names)
+            raise DownloadError(
+                f"no {source.title} release {release} at {base_url()} (tried {tried}); "
+                "find the file on cms.gov and run `codekit data install URL`"
+            )
+        if report is not None:
+            report(f"{got.url}: {got.size} bytes, sha256 {got.sha256}")
+        provenance = {"download": {"url": got.url, "sha256": got.sha256, "size": got.size}}
+        with _packs.manifest_extra(provenance):
+            return install_files([got.path], force=force, report=report)

@@ -1,20 +1,27 @@
-"""The registrar a plugin's ``codekit_register`` hook is handed, and the values its
-methods register (public through :mod:`codekit.plugins`)."""
+"""The registrar a plugin's ``codekit_register`` hook is handed (public through
+:mod:`codekit.plugins`); the values its methods register are :mod:`codekit._plugin.values`."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from codekit._codesets.records import CodeRecord, CodeSource, MemoryCodeSource, SourceFactory
 from codekit._codesets.spec import NAME as _NAME
 from codekit._codesets.spec import CodeSetSpec
-from codekit._normalize import compact_key
 from codekit._plugin.checks import check_record, check_release
 from codekit._plugin.loading import contained, describe_failure
+from codekit._plugin.values import (
+    AocPrimaries,
+    DescriptionLookup,
+    DescriptionProvider,
+    TableEntry,
+    is_source,
+    memoised,
+)
 from codekit._tables.sections import (
     AOC_PRIMARIES,
     ASK_BACKENDS,
@@ -33,60 +40,11 @@ if TYPE_CHECKING:
     from codekit._quota.policy import QuotaPolicy
     from codekit._quota.stores import QuotaStore
 
-#: What ``add_descriptions`` accepts instead of a mapping: canonical code → text(s) or None.
-DescriptionLookup = Callable[[str], "str | Sequence[str] | None"]
 #: What ``add_quota_store`` accepts: a function of the store URL returning a store.
 QuotaStoreFactory = Callable[[str], "QuotaStore"]
 
 
-__all__ = ["AocPrimaries", "DescriptionProvider", "Registrar"]
-
-
-@attrs.frozen(kw_only=True)
-class DescriptionProvider:
-    """Descriptions a plugin registered with :meth:`Registrar.add_descriptions`."""
-
-    code_set: str
-    source: str
-    kind: str
-    descriptions: Mapping[str, str | Sequence[str]] | DescriptionLookup = attrs.field(eq=False)
-    _index: dict[str, tuple[str, ...]] = attrs.field(init=False, factory=dict, eq=False)
-
-    def texts(self, code: str) -> tuple[str, ...]:
-        """The texts registered for the canonical ``code`` (empty if none)."""
-        if callable(self.descriptions) and not isinstance(self.descriptions, Mapping):
-            with contained():  # a plugin's sys.exit() becomes an error its caller contains
-                return _as_texts(self.descriptions(code))
-        if not self._index:
-            for key, value in self.descriptions.items():
-                self._index[compact_key(key)] = _as_texts(value)
-        return self._index.get(compact_key(code), ())
-
-
-def _as_texts(value: str | Sequence[str] | None) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,) if value else ()
-    return tuple(v for v in value if v)
-
-
-@attrs.frozen(kw_only=True)
-class AocPrimaries:
-    """Contractor-defined primaries of one add-on code (:meth:`Registrar.add_aoc_primaries`)."""
-
-    add_on: str
-    primaries: tuple[str, ...]
-    program: str = "medicare"
-    source: str = ""
-
-
-@attrs.frozen
-class _TableEntry:
-    release: DataRelease
-    factory: Callable[[], Any]
-    plugin: str
-    spec: Any = None
+__all__ = ["QuotaStoreFactory", "Registrar"]
 
 
 class Registrar:
@@ -98,7 +56,7 @@ class Registrar:
     def __init__(self, plugin: str) -> None:
         self.plugin = plugin
         self._code_sets: list[tuple[CodeSetSpec, bool]] = []
-        self._tables: list[_TableEntry] = []
+        self._tables: list[TableEntry] = []
         self._sections: dict[str, list[Any]] = {}
         self._deferred: list[Deferred] = []
         self._only: frozenset[str] | None = None  # a deferred build's sections
@@ -153,8 +111,8 @@ class Registrar:
         if release.kind != kind:
             release = attrs.evolve(release, kind=kind)
         # a code set's source is memoised by add_release already (and checked per call)
-        factory = source if kind == "code_set" else _memoised(source)
-        self._tables.append(_TableEntry(release, factory, self.plugin, spec))
+        factory = source if kind == "code_set" else memoised(source)
+        self._tables.append(TableEntry(release, factory, self.plugin, spec))
 
     def _add(self, section: Section[Any], value: Any) -> None:
         self.add_extension(section.name, value)
@@ -194,12 +152,12 @@ class Registrar:
             problem = next(filter(None, map(check_record, frozen)), None)
             if problem is not None:
                 raise TypeError(f"add_release: a bad record: {problem}")
-            factory = _memoised(lambda: MemoryCodeSource(frozen))
-        elif _is_source(source):
+            factory = memoised(lambda: MemoryCodeSource(frozen))
+        elif is_source(source):
             ready = source
             factory = lambda: ready  # noqa: E731 - a constant factory
         elif callable(source):
-            factory = _memoised(source)
+            factory = memoised(source)
         else:
             raise TypeError("source must be a CodeSource or a callable returning one")
         self.add_table("code_set", release, factory)
@@ -386,32 +344,3 @@ def _run_deferred(
     if registrar._code_sets or registrar._tables or registrar._deferred:
         return "a deferred build may only register section values, not code sets or tables"
     return registrar._sections
-
-
-#: The methods of :class:`CodeSource` (what its runtime check looks for).
-_SOURCE_METHODS = ("find", "item", "children", "near", "records")
-
-
-def _is_source(value: object) -> TypeGuard[CodeSource]:
-    """``isinstance(value, CodeSource)``, quick for a class that defines the methods (the
-    protocol check costs microseconds, paid for every packaged release at registry build)."""
-    kind = type(value)
-    if all(hasattr(kind, name) for name in _SOURCE_METHODS):
-        return True
-    return isinstance(value, CodeSource)
-
-
-def _memoised(factory: SourceFactory) -> SourceFactory:
-    import threading
-
-    lock = threading.Lock()
-    box: list[CodeSource] = []
-
-    def get() -> CodeSource:
-        if not box:
-            with lock:
-                if not box:
-                    box.append(factory())
-        return box[0]
-
-    return get

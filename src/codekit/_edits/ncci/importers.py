@@ -8,7 +8,8 @@
 * ``ncci_aoc`` — ``AOC_V{YYYY}Q{n}-{MCR|MCD}`` ``.xlsx`` or the text version.
 
 Each pack's manifest carries ``setting``, ``program``, ``quarter``, ``source_files`` and the
-table's own metadata; the files are those of :mod:`codekit._edits.ncci.tables`.
+table's own metadata; the files are those of :mod:`codekit._edits.ncci.tables` (written by
+:mod:`codekit._edits.ncci.write`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from codekit._edits.ncci import fetch, formats, tables
+from codekit._edits.ncci import fetch, formats, write
 from codekit._edits.ncci.store import PACK_KINDS, release_id
 from codekit._importers._base import Detection, FetchSource
 from codekit.exceptions import DataError, DataFileError
@@ -174,17 +175,17 @@ def install_tables(
     def build(folder: Path) -> dict[str, Any]:
         if table == "ptp":
             ptp_rows, _ = formats.read_ptp(paths)
-            written = tables.build_ptp(ptp_rows, folder, **meta)
+            written = write.build_ptp(ptp_rows, folder, **meta)
         elif table == "mue":
             if len(paths) != 1:
                 raise DataError("an MUE table is one file; install each setting's file separately")
             mue_rows, _ = formats.read_mue(paths[0])
-            written = tables.build_mue(mue_rows, folder, **meta)
+            written = write.build_mue(mue_rows, folder, **meta)
         else:
             if len(paths) != 1:
                 raise DataError("an AOC table is one file (the .xlsx or the text version)")
             aoc_rows, _ = formats.read_aoc(paths[0])
-            written = tables.build_aoc(aoc_rows, folder, **meta)
+            written = write.build_aoc(aoc_rows, folder, **meta)
         return {**meta, "table": table, "rows": written["rows"]}
 
     return install_pack(

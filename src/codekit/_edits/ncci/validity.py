@@ -105,16 +105,16 @@ def facts_of(kind: str, value: str, day: dt.date) -> Facts:
     """What the store says of a value on a day: the same for every day of one release
     period (:func:`~codekit._edits.ncci.validity_frame.periods`), which is what lets the
     batch path ask once per period."""
-    from codekit._lookup import lookup
-    from codekit.exceptions import CodekitError, InvalidCodeError, UnknownCodeError
+    from codekit._lookup import get
+    from codekit.exceptions import CodekitError, InvalidCodeError
 
     code_set = code_set_of(kind, value)
     release, origin, problem = _release(code_set, day)
     if release is None:  # no release covers the day: the same answer for every value
         return code_set, "", origin, problem, None
-    try:
-        found = lookup(value, code_set=code_set, as_of=day)
-    except (UnknownCodeError, InvalidCodeError):
+    try:  # whether it exists: no "did you mean" suggestions built for an unknown code
+        found = get(value, code_set=code_set, as_of=day)
+    except InvalidCodeError:
         found = None
     except CodekitError as exc:
         return code_set, release, origin, str(exc), None

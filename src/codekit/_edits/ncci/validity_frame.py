@@ -140,14 +140,14 @@ def _ordinal(text: str) -> int:
 
 def _warn_once(caught: list[warnings.WarningMessage]) -> None:
     """Each warning a batch's questions raised, once (one per code set and cause)."""
-    from codekit._tables.registry import _caller_level
+    from codekit._tables.codesets import caller_level
 
     seen: set[tuple[type[Warning], str]] = set()
     for item in caught:
         key = (item.category, str(item.message))
         if key not in seen:
             seen.add(key)
-            warnings.warn(item.message, stacklevel=_caller_level())
+            warnings.warn(item.message, stacklevel=caller_level())
 
 
 def _diagnosis_items(ctx: Any, frame: Any) -> list[tuple[Any, str, Any, Any]]:

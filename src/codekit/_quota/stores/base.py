@@ -1,19 +1,22 @@
 """What every quota store is: the :class:`QuotaStore` protocol, the :class:`Tally` it
-reports, and :func:`open_store`, which opens a store by URL from the registered schemes."""
+reports, and :func:`open_store`, which opens a store by URL from the registered schemes;
+:class:`CheckedStore` is the built-in stores' common half (their arguments, checked)."""
 
 from __future__ import annotations
 
+import abc
 import math
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
+from codekit._quota._checks import checked, instant, text
 from codekit.exceptions import QuotaConfigError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-__all__ = ["QuotaStore", "Tally", "finite", "open_store"]
+__all__ = ["CheckedStore", "QuotaStore", "Tally", "finite", "open_store"]
 
 _LOWEST = -1e300  # "since the beginning" in a form every store compares as a number
 
@@ -57,6 +60,43 @@ class QuotaStore(Protocol):
     def close(self) -> None:
         """Release connections (the store may be used again afterwards)."""
         ...
+
+
+class CheckedStore(abc.ABC):
+    """A :class:`QuotaStore` whose public methods check their arguments (only
+    :class:`QuotaConfigError` escapes for bad ones) and hand them on, typed, to
+    :meth:`_charge` and :meth:`_usage`: what each built-in store does in its own way."""
+
+    url: str
+
+    def charge(
+        self,
+        account: str,
+        resource: str,
+        *,
+        limit: int,
+        since: float,
+        now: float,
+        free_repeat: bool,
+    ) -> Tally:
+        """See :meth:`QuotaStore.charge`."""
+        return self._charge(
+            *checked(account, resource, limit=limit, since=since, now=now, repeat=free_repeat)
+        )
+
+    def usage(self, account: str, *, since: float) -> Tally:
+        """See :meth:`QuotaStore.usage`."""
+        return self._usage(text(account, "account"), instant(since, "since", infinite=True))
+
+    @abc.abstractmethod
+    def _charge(  # noqa: PLR0917 - charge's arguments, checked
+        self, account: str, resource: str, limit: int, since: float, now: float, free_repeat: bool
+    ) -> Tally:
+        """:meth:`charge` with checked arguments (``since`` may be ``-inf``)."""
+
+    @abc.abstractmethod
+    def _usage(self, account: str, since: float) -> Tally:
+        """:meth:`usage` with checked arguments (``since`` may be ``-inf``)."""
 
 
 def finite(since: float) -> float:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import bisect
 import threading
 
-from codekit._quota._checks import checked, instant, text
-from codekit._quota.stores.base import Tally
+from codekit._quota.stores.base import CheckedStore, Tally
 
 __all__ = ["MemoryStore", "memory_store"]
 
@@ -26,7 +25,7 @@ class _Account:
         return used, (self.instants[first] if used else None)
 
 
-class MemoryStore:
+class MemoryStore(CheckedStore):
     """Tallies in this process's memory (thread-safe; lost when the process ends)."""
 
     def __init__(self, url: str = "memory://") -> None:
@@ -34,19 +33,9 @@ class MemoryStore:
         self._lock = threading.Lock()
         self._accounts: dict[str, _Account] = {}
 
-    def charge(
-        self,
-        account: str,
-        resource: str,
-        *,
-        limit: int,
-        since: float,
-        now: float,
-        free_repeat: bool,
+    def _charge(  # noqa: PLR0917 - charge's arguments, checked
+        self, account: str, resource: str, limit: int, since: float, now: float, free_repeat: bool
     ) -> Tally:
-        account, resource, limit, since, now, free_repeat = checked(
-            account, resource, limit=limit, since=since, now=now, repeat=free_repeat
-        )
         with self._lock:
             entry = self._accounts.get(account)
             if entry is None:
@@ -62,8 +51,7 @@ class MemoryStore:
             used, oldest = entry.window(since)
             return Tally(True, used, oldest)
 
-    def usage(self, account: str, *, since: float) -> Tally:
-        account, since = text(account, "account"), instant(since, "since", infinite=True)
+    def _usage(self, account: str, since: float) -> Tally:
         with self._lock:
             entry = self._accounts.get(account)
             used, oldest = entry.window(since) if entry is not None else (0, None)

@@ -8,8 +8,7 @@ import threading
 import uuid
 from typing import Any
 
-from codekit._quota._checks import checked, instant, text
-from codekit._quota.stores.base import Tally
+from codekit._quota.stores.base import CheckedStore, Tally
 from codekit.exceptions import QuotaConfigError, QuotaStoreError
 
 __all__ = ["RedisStore", "redis_store"]
@@ -37,7 +36,7 @@ return {1, used + 1, oldest, 0}
 """
 
 
-class RedisStore:
+class RedisStore(CheckedStore):
     """Tallies in Redis, shared by every host that reaches it.
 
     A charge is one Lua script (Redis runs scripts atomically). Uses the ``redis`` client
@@ -86,19 +85,9 @@ class RedisStore:
     def _fail(self, exc: BaseException) -> QuotaStoreError:
         return QuotaStoreError(self.url, f"{type(exc).__name__}: {exc}")
 
-    def charge(
-        self,
-        account: str,
-        resource: str,
-        *,
-        limit: int,
-        since: float,
-        now: float,
-        free_repeat: bool,
+    def _charge(  # noqa: PLR0917 - charge's arguments, checked
+        self, account: str, resource: str, limit: int, since: float, now: float, free_repeat: bool
     ) -> Tally:
-        account, resource, limit, since, now, free_repeat = checked(
-            account, resource, limit=limit, since=since, now=now, repeat=free_repeat
-        )
         self._ready()
         args = [
             "-inf" if math.isinf(since) else repr(since),
@@ -114,8 +103,7 @@ class RedisStore:
             raise self._fail(exc) from exc
         return Tally(bool(granted), int(used), float(oldest) if oldest else None, bool(repeat))
 
-    def usage(self, account: str, *, since: float) -> Tally:
-        account, since = text(account, "account"), instant(since, "since", infinite=True)
+    def _usage(self, account: str, since: float) -> Tally:
         client = self._ready()
         low = "-inf" if math.isinf(since) else repr(since)
         events = self._keys(account)[0]

@@ -9,8 +9,8 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from codekit._quota._checks import checked, instant, sqlite_path, text
-from codekit._quota.stores.base import Tally, finite
+from codekit._quota._checks import sqlite_path
+from codekit._quota.stores.base import CheckedStore, Tally, finite
 from codekit.exceptions import QuotaConfigError, QuotaStoreError
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ CREATE INDEX IF NOT EXISTS codekit_quota_resource ON codekit_quota (account, res
 """
 
 
-class SqliteStore:
+class SqliteStore(CheckedStore):
     """Tallies in a SQLite file shared by the processes of one host.
 
     Each charge is one ``BEGIN IMMEDIATE`` transaction (the write lock is taken before
@@ -97,19 +97,9 @@ class SqliteStore:
             self._conn.close()
         self._conn = None
 
-    def charge(
-        self,
-        account: str,
-        resource: str,
-        *,
-        limit: int,
-        since: float,
-        now: float,
-        free_repeat: bool,
+    def _charge(  # noqa: PLR0917 - charge's arguments, checked
+        self, account: str, resource: str, limit: int, since: float, now: float, free_repeat: bool
     ) -> Tally:
-        account, resource, limit, since, now, free_repeat = checked(
-            account, resource, limit=limit, since=since, now=now, repeat=free_repeat
-        )
         start = finite(since)
 
         def work(conn: sqlite3.Connection) -> Tally:
@@ -135,8 +125,8 @@ class SqliteStore:
 
         return self._run(work)
 
-    def usage(self, account: str, *, since: float) -> Tally:
-        account, start = text(account, "account"), finite(instant(since, "since", infinite=True))
+    def _usage(self, account: str, since: float) -> Tally:
+        start = finite(since)
 
         def work(conn: sqlite3.Connection) -> Tally:
             used, oldest = conn.execute(
