@@ -65,10 +65,10 @@ def default_buckets(lines: Any) -> int:
     ``lines`` is known (a file scan, a cached frame), so that no bucket holds more than
     :data:`BUCKET_BYTES` of it. Each bucket is one task, and a task costs the JVM and the
     Python worker about as much as 15,000 lines, so Spark's own default
-    (``spark.sql.shuffle.partitions``, 200 unless set) costs 3.7 times the CPU of 8 buckets
-    on 1,000,000 lines (``docs/spark.md``). Without an estimate (lines made from local data
-    or an RDD) it is ``spark.sql.shuffle.partitions``, which bounds a bucket's size as the
-    session's own shuffles are bounded.
+    (``spark.sql.shuffle.partitions``, 200 unless set) costs three to four times the CPU
+    of 8 buckets on 1,000,000 lines (``docs/spark.md``). Without an estimate (lines made
+    from an RDD) it is ``spark.sql.shuffle.partitions``, which bounds a bucket's size as
+    the session's own shuffles are bounded.
     """
     _spark_frame(lines, "default_buckets")
     session = lines.sparkSession
