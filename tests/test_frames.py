@@ -197,6 +197,12 @@ def test_check_claims_of_arrow_rejects_bad_lines_like_pandas(lines: Any) -> None
         [["59"], [None], ["XU"], [], ["25"], ["RT"]],  # a missing modifier: kept as lists
         [["59"], [""], ["XU"], [], ["25"], ["RT"]],  # an empty one
         [["59,XU"], ["59"], ["XU"], [], ["25"], ["RT"]],  # a separator inside one
+        # characters str.split() splits on that RE2's \s does not match (issue 13)
+        [["59\xa0XU"], ["59"], ["XU"], [], ["25"], ["RT"]],
+        [["59\x0bXU"], ["59"], ["XU"], [], ["25"], ["RT"]],
+        [["59"], ["\x1c"], ["XU"], [], ["25"], ["RT"]],
+        [["59"], ["XU\u3000"], ["XU"], [], ["25"], ["RT"]],
+        [["59"], ["\x85LT"], ["XU"], [], ["25"], ["RT"]],
     ],
 )
 def test_arrow_modifier_lists_read_as_the_pandas_lists(
@@ -228,6 +234,15 @@ def test_arrow_modifier_lists_read_as_the_pandas_lists(
     expected = outcome(frame)
     assert outcome(table) == outcome(pl.from_arrow(table)) == expected
     _registry.reset()
+
+
+def test_the_separators_arrow_checks_are_those_str_split_splits_on() -> None:
+    """The characters that keep Arrow's modifier lists from being joined are exactly those
+    Python's ``str.split()`` (the engine's reading of a text of modifiers) splits on."""
+    from codekit._frames.convert import SPLITS
+
+    splits = {chr(c) for c in range(0x110000) if len(f"a{chr(c)}a".split()) == 2}
+    assert set(SPLITS) == splits
 
 
 def test_findings_of_numbered_claims_convert_to_arrow_value_by_value(lines: Any) -> None:

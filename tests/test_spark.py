@@ -344,3 +344,99 @@ def test_a_reused_worker_keeps_the_tables_it_opened(spark: Any, lines: Any, tabl
             seen.setdefault(pid, set()).add(built)
     assert len(seen) <= 4  # 12 tasks in at most a few workers: they were reused
     assert all(len(builds) == 1 for builds in seen.values()), seen
+
+
+def test_a_task_leaves_the_workers_objects_out_of_sparks_collection(
+    spark: Any, lines: Any, tables: Path
+) -> None:
+    """Spark's Python worker runs ``gc.collect()`` after every task, which walks every
+    object the worker holds (pandas, pyarrow, the opened tables). codekit's first call in a
+    task freezes them (``gc.freeze``): in a later task, the objects a collection would walk
+    are only that task's own, and a reference cycle made after the freeze is still
+    collected (nothing new leaks)."""
+    import codekit.spark
+
+    data = codekit.spark.ship_data(spark)
+    frame = spark.createDataFrame(lines).repartition(4, "beneficiary_id")
+
+    def probe(batches: Iterator[Any]) -> Iterator[Any]:
+        import gc
+        import weakref
+
+        from codekit._spark.ship import activate
+
+        gathered = list(batches)
+        held = len(gc.get_objects())  # what a collection walks before codekit runs
+        activate(data)
+        codekit.check_claims(pa.Table.from_batches(gathered).slice(0, 50), policy=RULES_ONLY)
+        walked = len(gc.get_objects())
+
+        class Node:
+            pass
+
+        node = Node()
+        node.self = node  # type: ignore[attr-defined]
+        alive = weakref.ref(node)
+        del node
+        gc.collect()
+        yield pa.RecordBatch.from_pydict(
+            {
+                "pid": [os.getpid()],
+                "held": [held],
+                "walked": [walked],
+                "frozen": [gc.get_freeze_count()],
+                "cycle_left": [alive() is not None],
+            }
+        )
+
+    schema = "pid long, held long, walked long, frozen long, cycle_left boolean"
+    runs = [frame.mapInArrow(probe, schema).collect() for _ in range(3)]
+    later = [row for rows in runs[1:] for row in rows]
+    assert not any(row.cycle_left for rows in runs for row in rows)
+    # pandas and pyarrow alone are tens of thousands of objects: frozen, not walked
+    assert all(row.frozen > 10_000 and row.walked * 5 < row.frozen for row in later), later
+
+
+def test_default_buckets_are_two_per_core_or_bounded_by_sparks_size_estimate(
+    spark: Any, lines: Any, tables: Path
+) -> None:
+    """Without ``buckets``, the lines go to two buckets per core, or to enough that none
+    holds more than ``BUCKET_BYTES`` of Spark's own size estimate; without an estimate
+    (lines made from an RDD), to ``spark.sql.shuffle.partitions``. The session's
+    configuration is left as it was, and the findings are pandas's."""
+    import codekit.spark
+    from codekit._spark.check import BUCKET_BYTES
+
+    cores = spark.sparkContext.defaultParallelism
+    assert cores == 2  # local[2]
+    before = spark.conf.get("spark.sql.shuffle.partitions")
+    spark.conf.set("spark.sql.shuffle.partitions", "7")
+    try:
+        local = spark.createDataFrame(lines)
+        made = spark.createDataFrame(local.rdd, local.schema)
+        cached = spark.createDataFrame(lines).cache()
+        cached.count()
+        large = spark.range(10**9)  # 8 bytes a row: Spark estimates 8e9 bytes
+
+        def estimate(frame: Any) -> int:
+            return int(frame._jdf.queryExecution().optimizedPlan().stats().sizeInBytes())
+
+        assert estimate(made) == 2**63 - 1  # Spark's "unknown"
+        assert estimate(cached) < BUCKET_BYTES
+        assert estimate(local) < BUCKET_BYTES
+        assert codekit.spark.default_buckets(made) == 7
+        assert codekit.spark.default_buckets(local) == 2 * cores
+        assert codekit.spark.default_buckets(cached) == 2 * cores
+        assert codekit.spark.default_buckets(large) == -(-estimate(large) // BUCKET_BYTES)
+        with pytest.raises(IntegrationError, match="Spark DataFrame"):
+            codekit.spark.default_buckets(lines)  # an Arrow table
+        data = codekit.spark.ship_data(spark)
+        found = codekit.spark.check_claims(cached, policy=RULES_ONLY, data=data)
+        plan = found._jdf.queryExecution().executedPlan().toString()
+        assert re.search(r"hashpartitioning\(beneficiary_id#\d+, [^)]*, 4\)", plan), plan
+        truth = codekit.check_claims(lines.to_pandas(date_as_object=False), policy=RULES_ONLY)
+        assert _key(found.toArrow().to_pandas()) == _key(truth)
+        assert spark.conf.get("spark.sql.shuffle.partitions") == "7"
+        cached.unpersist()
+    finally:
+        spark.conf.set("spark.sql.shuffle.partitions", before)

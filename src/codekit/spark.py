@@ -11,7 +11,7 @@ executors once; pass its result as ``data=``. See ``docs/spark.md``.
 from __future__ import annotations
 
 from codekit._frames.findings import FINDING_TYPES
-from codekit._spark.check import SCOPE, check_claims
+from codekit._spark.check import SCOPE, check_claims, default_buckets
 from codekit._spark.columns import crosswalk, describe, hcc, is_valid
 from codekit._spark.ship import ShippedData, ship_data
 
@@ -21,6 +21,7 @@ __all__ = [
     "ShippedData",
     "check_claims",
     "crosswalk",
+    "default_buckets",
     "describe",
     "hcc",
     "is_valid",

@@ -26,10 +26,21 @@ def is_polars(value: object) -> bool:
     return _module_of(value) == "polars" and type(value).__name__ == "DataFrame"
 
 
+#: Every character ``str.split()`` splits on (Python's whitespace: ``str.isspace``), the
+#: engine's reading of a text of modifiers; RE2's ``\s`` matches only the first five.
+SPLITS = (
+    "\t\n\r\x0c \x0b\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+#: Items holding one of these (or a comma) would read back as other items once joined.
+_SEPARATOR = "[," + "".join(f"\\x{{{ord(c):x}}}" for c in SPLITS) + "]"
+
+
 def _joined(column: Any) -> Any:
     """A list-of-text column of modifiers as one space-separated text per row (Arrow's own
     join, no Python objects), or ``None`` when that would not read back the same: a missing
-    or empty modifier, or one holding a space or comma, keeps the lists."""
+    or empty modifier, or one holding a comma or a character ``str.split()`` splits on
+    (:data:`SPLITS`), keeps the lists."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -43,7 +54,7 @@ def _joined(column: Any) -> Any:
     if items.null_count:
         return None
     if len(items) and (
-        pc.any(pc.match_substring_regex(items, r"[\s,]")).as_py()
+        pc.any(pc.match_substring_regex(items, _SEPARATOR)).as_py()
         or pc.any(pc.equal(pc.utf8_length(items), 0)).as_py()
     ):
         return None

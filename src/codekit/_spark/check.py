@@ -33,10 +33,54 @@ if TYPE_CHECKING:
 
     from codekit.ncci import Policy
 
-__all__ = ["SCOPE", "check_claims"]
+__all__ = ["BUCKET_BYTES", "SCOPE", "check_claims", "default_buckets"]
 
 #: The columns of an edit's scope, in the order they are hashed (those present are used).
 SCOPE = ("beneficiary_id", "provider_id", "date_of_service", "setting", "program")
+
+#: The default bucket count gives a bucket at most this many bytes of Spark's size estimate
+#: of the lines (about 100,000 lines of a cached frame; more of a compressed file).
+BUCKET_BYTES = 8 << 20
+#: Spark's estimate when it has none (``Long.MaxValue``).
+_UNKNOWN = (1 << 63) - 1
+
+
+def _spark_frame(lines: Any, name: str) -> None:
+    """Raise :class:`IntegrationError` unless ``lines`` is a Spark DataFrame."""
+    try:
+        from pyspark.sql import DataFrame
+    except ImportError as exc:
+        raise IntegrationError("codekit.spark needs pyspark: pip install 'codekit[spark]'") from exc
+    if not isinstance(lines, DataFrame):
+        raise IntegrationError(
+            f"codekit.spark.{name} takes a Spark DataFrame, not {type(lines).__name__} "
+            "(codekit.check_claims checks pandas, Arrow and Polars frames)"
+        )
+
+
+def default_buckets(lines: Any) -> int:
+    """The number of buckets :func:`check_claims` uses when given none.
+
+    Two per core of the job (``defaultParallelism``), or more when Spark's size estimate of
+    ``lines`` is known (a file scan, a cached frame), so that no bucket holds more than
+    :data:`BUCKET_BYTES` of it. Each bucket is one task, and a task costs the JVM and the
+    Python worker about as much as 15,000 lines, so Spark's own default
+    (``spark.sql.shuffle.partitions``, 200 unless set) costs three to four times the CPU
+    of 8 buckets on 1,000,000 lines (``docs/spark.md``). Without an estimate (lines made
+    from an RDD) it is ``spark.sql.shuffle.partitions``, which bounds a bucket's size as
+    the session's own shuffles are bounded.
+    """
+    _spark_frame(lines, "default_buckets")
+    session = lines.sparkSession
+    partitions = int(session.conf.get("spark.sql.shuffle.partitions") or 200)
+    try:
+        cores = int(session.sparkContext.defaultParallelism)
+        size = int(lines._jdf.queryExecution().optimizedPlan().stats().sizeInBytes())
+    except Exception:  # Spark Connect (no SparkContext, no _jdf): Spark's default
+        return partitions
+    if cores < 1 or size >= _UNKNOWN:
+        return partitions
+    return max(2 * cores, -(-size // BUCKET_BYTES))
 
 
 def _checker(
@@ -84,8 +128,9 @@ def check_claims(
     :param policy: a :class:`codekit.ncci.Policy`.
     :param data: the name :func:`ship_data` returned: executors open that shipped data
         directory (default: whatever ``CODEKIT_DATA_DIR`` is on the executors).
-    :param buckets: how many partitions (tasks) the lines are spread over (default: the
-        session's ``spark.sql.shuffle.partitions``); each is checked in one call, in memory.
+    :param buckets: how many partitions (tasks) the lines are spread over (default:
+        :func:`default_buckets`: two per core, more for large lines); each is checked in one
+        call, in memory.
     :param clustered: ``True`` when the lines of each scope (:data:`SCOPE`: beneficiary,
         provider, date of service, setting, program) already sit in one partition of
         ``lines`` (for instance lines you ``repartition`` by the beneficiary once, cache,
@@ -98,16 +143,9 @@ def check_claims(
     """
     from codekit.ncci import Policy
 
-    try:
-        from pyspark.sql import DataFrame
-        from pyspark.sql import functions as F
-    except ImportError as exc:
-        raise IntegrationError("codekit.spark needs pyspark: pip install 'codekit[spark]'") from exc
-    if not isinstance(lines, DataFrame):
-        raise IntegrationError(
-            f"codekit.spark.check_claims takes a Spark DataFrame, not {type(lines).__name__} "
-            "(codekit.check_claims checks pandas, Arrow and Polars frames)"
-        )
+    _spark_frame(lines, "check_claims")
+    from pyspark.sql import functions as F
+
     if policy is not None and not isinstance(policy, Policy):
         raise InvalidClaimError(
             f"policy must be a codekit.ncci.Policy, not {type(policy).__name__}", field="policy"
@@ -118,7 +156,7 @@ def check_claims(
     if not isinstance(clustered, bool):
         raise IntegrationError(f"clustered must be True or False, not {clustered!r}")
     if buckets is None:
-        buckets = int(lines.sparkSession.conf.get("spark.sql.shuffle.partitions") or 200)
+        buckets = default_buckets(lines)
     if not isinstance(buckets, int) or isinstance(buckets, bool) or buckets < 1:
         raise IntegrationError(f"buckets must be a positive whole number, not {buckets!r}")
     if not clustered:
