@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the layout or the text that is indexed changes (old files are rebuilt).
-INDEX_VERSION = 14
+INDEX_VERSION = 15
 
 #: Note kinds whose texts name the item itself (never excludes or "code first" notes).
 INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
@@ -312,6 +312,7 @@ def fill(
         ((rowid, n[2], n[3], set_token(n[5])) for rowid, n in enumerate(names, start=1)),
     )
     con.executemany("INSERT INTO heads VALUES (?, ?, ?)", head_words(names))
+    add_head_terms(con, names)
     con.execute("CREATE INDEX docs_ccode ON docs (ccode)")
     con.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, fts, col)")
     con.execute(
@@ -351,6 +352,38 @@ def head_words(names: Sequence[_NameRow]) -> list[tuple[str, int, int]]:
     for word, cs, _ in seen:
         counts[word, cs] = counts.get((word, cs), 0) + 1
     return sorted((word, cs, n) for (word, cs), n in counts.items())
+
+
+#: Names whose head term has up to this many counted words are listed in ``head_terms``.
+HEAD_TERM_WORDS = 3
+
+
+def add_head_terms(con: sqlite3.Connection, names: Sequence[_NameRow]) -> None:
+    """The head terms (the counted words before a name's first comma) of up to
+    :data:`HEAD_TERM_WORDS` words: ``name_heads`` has those of each name (by its row id,
+    space-separated), ``head_terms`` each (number of words, first word) found. A query of k
+    words is the head term of no name when no first word of a head term of k words fits
+    its words (``_heads`` then reads no names for one)."""
+    con.execute("CREATE TABLE name_heads (id INTEGER PRIMARY KEY, words TEXT NOT NULL)")
+    con.execute(
+        "CREATE TABLE head_terms (k INTEGER NOT NULL, word TEXT NOT NULL, PRIMARY KEY (k, word))"
+        " WITHOUT ROWID"
+    )
+    heads: dict[str, list[str] | None] = {}
+    rows = []
+    for rowid, (_, _, name, _, _, _, _) in enumerate(names, start=1):
+        if name:
+            head = name.split(",", 1)[0]
+            if head in heads:
+                words = heads[head]
+            else:
+                words = counted_words(head)
+                words = heads[head] = words if 0 < len(words) <= HEAD_TERM_WORDS else None
+            if words is not None:
+                rows.append((rowid, " ".join(words)))
+    con.executemany("INSERT INTO name_heads VALUES (?, ?)", rows)
+    firsts = {(len(w), w[0]) for w in heads.values() if w is not None}
+    con.executemany("INSERT INTO head_terms VALUES (?, ?)", sorted(firsts))
 
 
 def _with_terms(record: CodeRecord, names: Sequence[str]) -> CodeRecord:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from codekit import _registry
 from codekit._dates import to_date
 from codekit._search._build import OTHER_TEXT
-from codekit._search._explain import Reason, Wording
+from codekit._search._explain import Wording
 from codekit._search._heads import (
     DOC_COLUMNS,
     HEAD,
@@ -279,6 +279,7 @@ def _run_passes(
         if len(rows) >= want:
             break
         found = index.query(sql, [f"({expression}){index.fts_filter}", *filters[1], want + 4])
+        plain = plain_words(matched) if pass_level == 0 else None
         for doc in found:
             key = (label, doc[0])
             if key in seen:
@@ -289,7 +290,7 @@ def _run_passes(
             if size >= OTHER_TEXT:
                 level, size = max(level, 1), size - OTHER_TEXT
             score = (2 - level) * 10 + 10 * share / size if level < 2 else 10 * share / size
-            if level == 0 and doc[3] and size == plain_words(matched):
+            if level == 0 and doc[3] and size == plain:
                 # A name of the typed words only, in any order: the Index's "Puncture,
                 # lumbar" for "lumbar puncture" is a name whose head term is the query
                 # (of a billable code: a heading lends its names to its default code).
@@ -391,7 +392,7 @@ def run_search(key: tuple[Any, ...], registry: Registry | None = None) -> Search
         if r.order[0] == 0:  # a code match
             term, span = doc[1], _code_span(doc[1], code or "")
         else:
-            term, span, reason = "", (0, 0), Reason(r.term or doc[4], wording)
+            term, span, reason = r.term or doc[4], (0, 0), wording
         code_set, release = r.source.names[doc[5]]
         hits.append(
             SearchHit(

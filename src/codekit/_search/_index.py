@@ -30,6 +30,7 @@ from codekit import _registry
 from codekit._search._alphaindex import index_terms
 from codekit._search._build import INDEX_VERSION, build_index, deletions, fill, terms
 from codekit._search._cache import cache_dir
+from codekit._search._text import stem
 from codekit._search._titles import borrowed_titles
 from codekit.exceptions import DataError
 
@@ -53,10 +54,12 @@ __all__ = [
     "release_key",
 ]
 
-#: How many query answers an open index remembers, and the largest one it remembers (rows,
-#: and characters of query parameters): keystrokes ask small questions again, while a large
-#: page or a long query would only fill memory.
-_RESULTS = 4096
+#: How many rows of query answers an open index remembers (past it, all are dropped), and
+#: the largest answer it remembers (rows, and characters of query parameters): keystrokes
+#: ask small questions again, while a large page or a long query would only fill memory.
+#: Counted in rows, not answers: a word check of one row costs what it holds, so the many
+#: small answers of a typing session (about 5,000 for the bench's 3,400 keystrokes) stay.
+_RESULT_ROWS = 65536
 _REMEMBERED_ROWS = 512
 _REMEMBERED_TEXT = 2048
 
@@ -133,8 +136,13 @@ class SearchIndex:
         #: Query words compiled for this index (see ``_plan._Plan``); the index never
         #: changes, so neither do they.
         self.compiled: dict[Any, Any] = {}
-        #: Rows of recent queries (see :meth:`query`).
+        #: Rows of recent queries (see :meth:`query`), and how many rows they hold.
         self.results: dict[tuple[Any, ...], list[Any]] = {}
+        self._result_rows = 0
+        self._heads: dict[str, tuple[tuple[int, int], ...]] | None = None
+        self._head_firsts: dict[int, tuple[list[str], frozenset[str]]] | None = None
+        #: Answers of the head-term ranking (see ``_heads``), remembered as ``compiled``.
+        self.head_memo: dict[Any, Any] = {}
 
     @classmethod
     def open(cls, path: Path, releases: Sequence[Release]) -> SearchIndex:
@@ -155,6 +163,31 @@ class SearchIndex:
         return cls(con, releases, path.name)
 
     # -- words ----------------------------------------------------------------------------
+    def head_firsts(self, k: int) -> tuple[list[str], frozenset[str]]:
+        """The first words of the head terms of ``k`` counted words (the ``head_terms``
+        table, read whole on first use), in order, and the set of their stems."""
+        firsts = self._head_firsts
+        if firsts is None:
+            table: dict[int, list[str]] = {}
+            for n, word in self.query_once("SELECT k, word FROM head_terms ORDER BY k, word"):
+                table.setdefault(n, []).append(word)
+            firsts = self._head_firsts = {
+                n: (words, frozenset(stem(w) for w in words)) for n, words in table.items()
+            }
+        return firsts.get(k, ([], frozenset()))
+
+    def head_counts(self, word: str) -> tuple[tuple[int, int], ...]:
+        """(release number, items) of each release with items whose name starts with
+        ``word`` (the ``heads`` table, read whole on first use: a few thousand rows, asked
+        about at every keystroke)."""
+        heads = self._heads
+        if heads is None:
+            table: dict[str, tuple[tuple[int, int], ...]] = {}
+            for w, cs, n in self.query_once("SELECT word, cs, n FROM heads ORDER BY word, cs"):
+                table[w] = (*table.get(w, ()), (cs, n))
+            heads = self._heads = table
+        return heads.get(word, ())
+
     def has_word(self, word: str) -> bool:
         return word in self.df
 
@@ -194,22 +227,30 @@ class SearchIndex:
         found = self.results.get(key)
         if found is not None:
             return found
-        with self._lock:
-            try:
-                found = self._con.execute(sql, params).fetchall()
-            except sqlite3.DatabaseError as exc:
-                raise DataError(f"search index {self.label}: {exc}") from exc
+        found = self.query_once(sql, params)
         if len(found) > _REMEMBERED_ROWS or sum(len(str(p)) for p in params) > _REMEMBERED_TEXT:
             return found
-        if len(self.results) >= _RESULTS:
+        self._result_rows += len(found) + 1
+        if self._result_rows > _RESULT_ROWS:
             self.results.clear()
+            self._result_rows = len(found) + 1
         self.results[key] = found
         return found
+
+    def query_once(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """The rows of a query, not remembered (for what is read once)."""
+        with self._lock:
+            try:
+                return self._con.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise DataError(f"search index {self.label}: {exc}") from exc
 
     def forget(self) -> None:
         """Drop what this index remembers of earlier queries."""
         self.results.clear()
+        self._result_rows = 0
         self.compiled.clear()
+        self.head_memo.clear()
 
 
 _open: dict[object, SearchIndex] = {}

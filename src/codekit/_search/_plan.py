@@ -243,11 +243,14 @@ class View:
         #: (code set, release id) of the rows numbered 0, 1, ...
         self.names = [(r.info.code_set, r.info.release) for r in index.releases]
         self.has_word = index.has_word
+        self.head_counts = index.head_counts
+        self.head_firsts = index.head_firsts
         self.has_prefix = index.has_prefix
         self.completions = index.completions
         self.corrections = index.corrections
         self.query = index.query
         self.compiled = index.compiled
+        self.head_memo = index.head_memo
         #: Typed words found to start no word of this index (and of the others searched).
         self.unknown: dict[Any, frozenset[str]] = {}
         if sets is None:

@@ -10,7 +10,7 @@ import attrs
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
-    from codekit._search._explain import Reason
+    from codekit._search._explain import Wording
     from codekit.models import Code, CodeKind
 
 __all__ = ["SearchHit", "SearchResults", "Suggestion", "Suggestions"]
@@ -35,10 +35,15 @@ class SearchHit:
     description: str
     score: float
     matched: tuple[str, ...] = ()
-    _term: str = attrs.field(default="", alias="term", repr=False)
-    _term_span: tuple[int, int] = attrs.field(default=(0, 0), alias="term_span", repr=False)
-    #: Works ``term`` and ``term_span`` out when first asked (most hits never are).
-    _reason: Reason | None = attrs.field(default=None, alias="reason", eq=False, repr=False)
+    #: With ``reason`` (the query's wording), ``term`` is the name matched: the line of it
+    #: that shows the query's words, and their span, are worked out when first asked (most
+    #: hits never are), in place (so neither is compared: ``code`` and ``score`` tell hits
+    #: apart).
+    _term: str = attrs.field(default="", alias="term", eq=False, repr=False)
+    _term_span: tuple[int, int] = attrs.field(
+        default=(0, 0), alias="term_span", eq=False, repr=False
+    )
+    _reason: Wording | None = attrs.field(default=None, alias="reason", eq=False, repr=False)
     kind: CodeKind = "code"
     billable: bool = False
     release: str = ""
@@ -46,15 +51,29 @@ class SearchHit:
     def __str__(self) -> str:
         return f"{self.code} {self.description}"
 
+    def _explain(self) -> None:
+        reason = self._reason
+        if reason is not None:
+            from codekit._search._explain import explain
+
+            term, span = explain(self._term, reason.forms)
+            object.__setattr__(self, "_term", term)
+            object.__setattr__(self, "_term_span", span)
+            object.__setattr__(self, "_reason", None)
+
     @property
     def term(self) -> str:
         """The name this hit was found by (see the class docstring)."""
-        return self._reason.result()[0] if self._reason is not None else self._term
+        if self._reason is not None:
+            self._explain()
+        return self._term
 
     @property
     def term_span(self) -> tuple[int, int]:
         """The ``(start, end)`` characters of :attr:`term` the query's words cover."""
-        return self._reason.result()[1] if self._reason is not None else self._term_span
+        if self._reason is not None:
+            self._explain()
+        return self._term_span
 
     def lookup(self) -> Code:
         """The full :class:`~codekit.models.Code` (notes, attributes, hierarchy)."""
