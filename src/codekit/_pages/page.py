@@ -20,7 +20,7 @@ from codekit._identify import candidate_names, choose, code_set_name
 from codekit._normalize import parse_for
 from codekit._pages.model import CodePage, Description, HierarchyEntry, PagePart
 from codekit._pages.section import PageContext, PageSection, page_sections, span
-from codekit._plugin.loading import contained, describe_failure
+from codekit._plugin.loading import blamed
 from codekit._tables.sections import DESCRIPTIONS, PAGE_INFO
 from codekit.exceptions import CodekitError, PluginError, UnknownCodeError, UnknownReleaseError
 
@@ -238,18 +238,9 @@ def _parts(context: PageContext) -> tuple[tuple[PagePart, ...], list[PageSection
     parts: list[PagePart] = []
     declined: list[PageSection] = []
     for plugin, section in page_sections(context.registry):
-        foreign = not plugin.startswith("codekit.")
-        try:
-            with contained():
-                part: object = section.build(context)
-        except CodekitError:
-            raise
-        except Exception as exc:
-            if not foreign:
-                raise
-            raise PluginError(
-                plugin, f"its page section {section.name!r} failed: {describe_failure(exc)}"
-            ) from exc
+        foreign = None if plugin.startswith("codekit.") else plugin
+        with blamed(foreign, f"its page section {section.name!r} failed"):
+            part: object = section.build(context)
         if part is None:
             declined.append(section)
             continue

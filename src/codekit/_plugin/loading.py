@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["PluginExit", "contained", "describe_failure", "hooked_classes", "plugin_object"]
+__all__ = [
+    "PluginExit",
+    "blamed",
+    "contained",
+    "describe_failure",
+    "hooked_classes",
+    "plugin_object",
+]
 
 #: The attribute pluggy's ``HookimplMarker("codekit")`` sets on a hook implementation.
 _MARK = "codekit_impl"
@@ -37,6 +44,33 @@ def contained() -> Iterator[None]:
         yield
     except SystemExit as exc:
         raise PluginExit(exc.code) from exc
+
+
+@contextlib.contextmanager
+def blamed(
+    plugin: str | None,
+    what: str,
+    *,
+    passes: tuple[type[BaseException], ...] | None = None,
+) -> Iterator[None]:
+    """Run a plugin's code; what it raises becomes a ``PluginError`` naming ``plugin``.
+
+    The message reads ``"{what}: {the failure}"``. ``passes`` are raised unchanged (by default
+    :class:`~codekit.exceptions.CodekitError`: a plugin may refuse with codekit's own errors).
+    ``plugin=None`` is codekit's own code: its failures are bugs and surface unchanged.
+    """
+    from codekit.exceptions import CodekitError, PluginError
+
+    unchanged = (CodekitError,) if passes is None else passes
+    try:
+        with contained():
+            yield
+    except unchanged:
+        raise
+    except Exception as exc:
+        if plugin is None:
+            raise
+        raise PluginError(plugin, f"{what}: {describe_failure(exc)}") from exc
 
 
 def describe_failure(exc: BaseException) -> str:

@@ -8,12 +8,11 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from codekit import _registry
-from codekit._plugin.loading import contained, describe_failure
+from codekit._plugin.loading import blamed
 from codekit._quota.model import Allowance, Principal, QuotaStatus, Resource
 from codekit._quota.stores import PluginStore, Tally, open_store
 from codekit._tables.sections import QUOTA_POLICIES, QUOTA_STORES, Section
 from codekit.exceptions import (
-    CodekitError,
     PluginError,
     QuotaConfigError,
     QuotaExceededError,
@@ -117,36 +116,19 @@ class Client:
             return open_store(store, {})
         schemes = _registered(QUOTA_STORES)
         plugin = schemes.get(store.partition("://")[0].lower(), (None, None))[0]
-        try:
-            with contained():
-                opened = open_store(store, {name: f for name, (_, f) in schemes.items()})
-        except CodekitError:
-            raise
-        except Exception as exc:
-            if not _third_party(plugin):
-                raise
-            assert plugin is not None
-            raise PluginError(
-                plugin, f"its quota store failed to open {store!r}: {describe_failure(exc)}"
-            ) from exc
+        foreign = plugin if _third_party(plugin) else None
+        with blamed(foreign, f"its quota store failed to open {store!r}"):
+            opened = open_store(store, {name: f for name, (_, f) in schemes.items()})
         # a plugin's store is foreign code: what it raises in use names the plugin too
         return PluginStore(opened, plugin) if plugin and _third_party(plugin) else opened
 
     def _allowance(self, resource: Resource) -> Allowance:
         """The policy's allowance; a registered plugin policy's failure names the plugin."""
         plugin = self._policy_plugin
-        try:
-            with contained():
-                allowance: object = self.policy.allowance(self.principal, resource)
-        except CodekitError:
-            raise
-        except Exception as exc:
-            if not _third_party(plugin):
-                raise
-            assert plugin is not None
-            raise PluginError(
-                plugin, f"quota policy {self.policy_name!r} failed: {describe_failure(exc)}"
-            ) from exc
+        with blamed(
+            plugin if _third_party(plugin) else None, f"quota policy {self.policy_name!r} failed"
+        ):
+            allowance: object = self.policy.allowance(self.principal, resource)
         if not isinstance(allowance, Allowance):
             message = (
                 f"quota policy {self.policy_name!r} returned {type(allowance).__name__}, "

@@ -84,12 +84,7 @@ def open_plugin_data(plugin: str, what: str, factory: Callable[[], _T]) -> _T:
     """
     if _builtin(plugin):
         return factory()
-    from codekit._plugin.loading import contained, describe_failure
+    from codekit._plugin.loading import blamed
 
-    try:
-        with contained():
-            return factory()
-    except PluginError:
-        raise
-    except Exception as exc:
-        raise PluginError(plugin, f"failed to open {what}: {describe_failure(exc)}") from exc
+    with blamed(plugin, f"failed to open {what}", passes=(PluginError,)):
+        return factory()

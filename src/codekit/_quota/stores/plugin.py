@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from codekit._plugin.loading import contained, describe_failure
+from codekit._plugin.loading import blamed
 from codekit._quota.stores.base import QuotaStore, Tally
-from codekit.exceptions import CodekitError, PluginError
+from codekit.exceptions import PluginError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -35,16 +35,8 @@ class PluginStore:
         return f"PluginStore({self.url!r}, plugin={self.plugin!r})"
 
     def _call(self, what: str, call: Callable[[], _T]) -> _T:
-        try:
-            with contained():
-                return call()
-        except CodekitError:
-            raise
-        except Exception as exc:
-            raise PluginError(
-                self.plugin,
-                f"its quota store {self.url!r} failed in {what}: {describe_failure(exc)}",
-            ) from exc
+        with blamed(self.plugin, f"its quota store {self.url!r} failed in {what}"):
+            return call()
 
     def _tally(self, what: str, call: Callable[[], object]) -> Tally:
         tally = self._call(what, call)
