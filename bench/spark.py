@@ -46,6 +46,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -62,10 +63,11 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 
 def _tree_cpu() -> dict[str, float]:
-    """CPU seconds of this process's descendants, as ``{"jvm": .., "python": ..}``: each
-    live process's own time plus that of its children that ended (``/proc/<pid>/stat``)."""
+    """CPU seconds of this process's descendants, as ``{"jvm": .., "python": .., "kernel":
+    ..}``: each live process's own time plus that of its children that ended
+    (``/proc/<pid>/stat``); ``kernel`` is the share of both spent in the kernel."""
     parents: dict[int, int] = {}
-    stats: dict[int, tuple[str, float]] = {}
+    stats: dict[int, tuple[str, float, float]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -77,16 +79,23 @@ def _tree_cpu() -> dict[str, float]:
         fields = raw[raw.rindex(")") + 2 :].split()
         parents[int(entry)] = int(fields[1])
         cpu = sum(int(f) for f in fields[11:15]) / TICK  # utime stime cutime cstime
-        stats[int(entry)] = (name, cpu)
+        kernel = (int(fields[12]) + int(fields[14])) / TICK
+        stats[int(entry)] = (name, cpu, kernel)
     me = os.getpid()
-    out = {"jvm": 0.0, "python": 0.0}
-    for pid, (name, cpu) in stats.items():
+    out = {"jvm": 0.0, "python": 0.0, "kernel": 0.0}
+    for pid, (name, cpu, kernel) in stats.items():
         up, seen = parents.get(pid), 0
         while up not in (None, 0, 1, me) and seen < 64:
             up, seen = parents.get(up), seen + 1  # type: ignore[arg-type]
         if up == me:
             out["jvm" if name == "java" else "python"] += cpu
+            out["kernel"] += kernel
     return out
+
+
+def _kernel_seconds() -> float:
+    """This process's CPU seconds in the kernel so far."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_stime
 
 
 class Job:
@@ -96,20 +105,25 @@ class Job:
         self.name, self.run, self.local = name, run, local
         self.best: tuple[float, float, float, float] | None = None  # wall, jvm, python, driver
         self.rounds: list[float] = []  # CPU seconds of every round
+        self.kernel = float("nan")  # of the best round's CPU, the seconds in the kernel
 
     def once(self) -> None:
         """One round; a ``local`` job (pandas in this process) counts this process only."""
         before, driver, start = _tree_cpu(), time.process_time(), time.perf_counter()
+        kernel = _kernel_seconds()
         self.run()
         wall = time.perf_counter() - start
         driver = time.process_time() - driver
+        kernel = _kernel_seconds() - kernel
         after = _tree_cpu()
         got = (wall, after["jvm"] - before["jvm"], after["python"] - before["python"], driver)
         if self.local:
             got = (wall, 0.0, 0.0, driver)
+        else:
+            kernel += after["kernel"] - before["kernel"]
         self.rounds.append(sum(got[1:]))
         if self.best is None or sum(got[1:]) < sum(self.best[1:]):
-            self.best = got
+            self.best, self.kernel = got, kernel
 
     def median(self) -> float:
         """The median CPU seconds of the rounds."""
@@ -356,7 +370,8 @@ def _report(n: int, jobs: list[Job]) -> None:
         wall, jvm, python, driver = job.best or (float("nan"),) * 4
         print(
             f"  {job.name:17} {n / wall:11,.0f} lines/s  {wall:6.2f} s wall  "
-            f"CPU: JVM {jvm:5.2f} s, Python workers {python:5.2f} s, driver {driver:5.2f} s  "
+            f"CPU: JVM {jvm:5.2f} s, Python workers {python:5.2f} s, driver {driver:5.2f} s, "
+            f"of all in the kernel {job.kernel:5.2f} s  "
             f"({n / job.cpu():9,.0f} lines per CPU s; rounds {job.spread()})"
         )
 
