@@ -145,32 +145,30 @@ def _by_release(
     return found
 
 
-def _records_of(chosen: Release, wanted: list[str]) -> Mapping[str, CodeRecord]:
+def _read(
+    chosen: Release, wanted: list[str], bulk: str, value: Callable[[CodeRecord], _T]
+) -> Mapping[str, _T]:
+    """The source's ``bulk`` method's answer for ``wanted`` when it has one; else each
+    distinct code's most specific item (``find``), as ``value`` gives it."""
     source = chosen.source()
-    find_many = getattr(source, "find_many", None)
-    if find_many is not None:
-        found: Mapping[str, CodeRecord] = find_many(wanted)
+    method = getattr(source, bulk, None)
+    if method is not None:
+        found: Mapping[str, _T] = method(wanted)
         return found
     hits = {}
     for code in set(wanted):
         records = source.find(code)
         if records:
-            hits[code] = records[0]
+            hits[code] = value(records[0])
     return hits
 
 
+def _records_of(chosen: Release, wanted: list[str]) -> Mapping[str, CodeRecord]:
+    return _read(chosen, wanted, "find_many", lambda record: record)
+
+
 def _texts_of(chosen: Release, wanted: list[str]) -> Mapping[str, str]:
-    source = chosen.source()
-    bulk = getattr(source, "descriptions", None)
-    if bulk is not None:
-        found: Mapping[str, str] = bulk(wanted)
-        return found
-    texts = {}
-    for code in set(wanted):
-        hits = source.find(code)
-        if hits:
-            texts[code] = hits[0].description
-    return texts
+    return _read(chosen, wanted, "descriptions", lambda record: record.description)
 
 
 def _chosen(code_set: str, day: dt.date | None, release: str | None) -> tuple[Release, CodeSetSpec]:
