@@ -7,8 +7,8 @@ then each code set's release answers its codes in bulk.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar
 
 from codekit import _registry, _titles
 from codekit._codes import graph_of, to_code
@@ -33,6 +33,7 @@ __all__ = ["CodeSetsArg", "describe_many", "get_many"]
 
 DateArg = dt.date | str | None
 CodeSetsArg = str | Iterable[str] | None
+_T = TypeVar("_T")
 
 
 def _names(code_set: object, code_sets: CodeSetsArg, kind: str | None) -> tuple[str, ...] | None:
@@ -115,32 +116,66 @@ def _canonicals(codes: Iterable[object], spec: CodeSetSpec) -> list[str | None]:
 _UNSEEN_TEXT = "\x00"
 
 
-def _records_of(chosen: Release, wanted: list[str]) -> Mapping[str, CodeRecord]:
+def _start(
+    codes: object,
+    function: str,
+    *,
+    code_set: object,
+    code_sets: CodeSetsArg,
+    kind: str | None,
+    as_of: DateArg,
+) -> tuple[tuple[str, ...] | None, dt.date | None]:
+    """What :func:`get_many` and :func:`describe_many` check first: the column, the
+    candidate code sets and the date."""
+    check_codes(codes, function)
+    names = _names(code_set, code_sets, kind)
+    return names, to_date(as_of, "as_of") if as_of is not None else None
+
+
+def _by_release(
+    keys: list[tuple[str, str] | None],
+    releases: dict[str, Release],
+    read: Callable[[Release, list[str]], Mapping[str, _T]],
+) -> dict[tuple[str, str], _T]:
+    """``read``'s answer for each (code set, code) of ``keys``, one call per release."""
+    found: dict[tuple[str, str], _T] = {}
+    for name, chosen in releases.items():
+        wanted = [k[1] for k in keys if k is not None and k[0] == name]
+        found.update(((name, c), value) for c, value in read(chosen, wanted).items())
+    return found
+
+
+def _read(
+    chosen: Release, wanted: list[str], bulk: str, value: Callable[[CodeRecord], _T]
+) -> Mapping[str, _T]:
+    """The source's ``bulk`` method's answer for ``wanted`` when it has one; else each
+    distinct code's most specific item (``find``), as ``value`` gives it."""
     source = chosen.source()
-    find_many = getattr(source, "find_many", None)
-    if find_many is not None:
-        found: Mapping[str, CodeRecord] = find_many(wanted)
+    method = getattr(source, bulk, None)
+    if method is not None:
+        found: Mapping[str, _T] = method(wanted)
         return found
     hits = {}
     for code in set(wanted):
         records = source.find(code)
         if records:
-            hits[code] = records[0]
+            hits[code] = value(records[0])
     return hits
 
 
+def _records_of(chosen: Release, wanted: list[str]) -> Mapping[str, CodeRecord]:
+    return _read(chosen, wanted, "find_many", lambda record: record)
+
+
 def _texts_of(chosen: Release, wanted: list[str]) -> Mapping[str, str]:
-    source = chosen.source()
-    bulk = getattr(source, "descriptions", None)
-    if bulk is not None:
-        found: Mapping[str, str] = bulk(wanted)
-        return found
-    texts = {}
-    for code in set(wanted):
-        hits = source.find(code)
-        if hits:
-            texts[code] = hits[0].description
-    return texts
+    return _read(chosen, wanted, "descriptions", lambda record: record.description)
+
+
+def _chosen(code_set: str, day: dt.date | None, release: str | None) -> tuple[Release, CodeSetSpec]:
+    """The release of ``code_set`` for the date or id (raises when none), and its spec."""
+    registry = _registry.current()
+    chosen = registry.select(code_set_name(code_set), as_of=day, release=release)
+    return chosen, registry.spec(code_set)
 
 
 def get_many(
@@ -159,13 +194,12 @@ def get_many(
     diagnoses, procedures and modifiers is fine). Faster than a loop of :func:`get` for large
     inputs; notes are not loaded. With ``code_set`` a missing release still raises.
     """
-    check_codes(codes, "get_many")
-    names = _names(code_set, code_sets, kind)
-    day = to_date(as_of, "as_of") if as_of is not None else None
-    registry = _registry.current()
+    names, day = _start(
+        codes, "get_many", code_set=code_set, code_sets=code_sets, kind=kind, as_of=as_of
+    )
     if code_set is not None:
-        chosen = registry.select(code_set_name(code_set), as_of=day, release=release)
-        canonical = _canonicals(codes, registry.spec(code_set))
+        chosen, spec = _chosen(code_set, day, release)
+        canonical = _canonicals(codes, spec)
         records = _records_of(chosen, [c for c in canonical if c is not None])
         graph = graph_of(chosen)
         out: list[Code | None] = []
@@ -174,10 +208,7 @@ def get_many(
             out.append(to_code(record, chosen, graph) if record is not None else None)
         return out
     keys, releases = _groups(codes, names, day, release)
-    found: dict[tuple[str, str], CodeRecord] = {}
-    for name, chosen in releases.items():
-        wanted = [k[1] for k in keys if k is not None and k[0] == name]
-        found.update(((name, c), r) for c, r in _records_of(chosen, wanted).items())
+    found = _by_release(keys, releases, _records_of)
     out = []
     for pair in keys:
         record = found.get(pair) if pair is not None else None
@@ -204,18 +235,13 @@ def describe_many(
     The fast path for a column of codes: no :class:`~codekit.models.Code` values are built.
     A mixed column (``["E11.9", "E1122", "J1100", "99213", "25"]``) needs no ``code_set``.
     """
-    check_codes(codes, "describe_many")
-    names = _names(code_set, code_sets, kind)
-    day = to_date(as_of, "as_of") if as_of is not None else None
-    registry = _registry.current()
+    names, day = _start(
+        codes, "describe_many", code_set=code_set, code_sets=code_sets, kind=kind, as_of=as_of
+    )
     if code_set is not None:
-        chosen = registry.select(code_set_name(code_set), as_of=day, release=release)
-        return _describe_in(chosen, registry.spec(code_set), codes)
+        return _describe_in(*_chosen(code_set, day, release), codes)
     keys, releases = _groups(codes, names, day, release)
-    found: dict[tuple[str, str], str] = {}
-    for name, chosen in releases.items():
-        wanted = [k[1] for k in keys if k is not None and k[0] == name]
-        found.update(((name, c), text) for c, text in _texts_of(chosen, wanted).items())
+    found = _by_release(keys, releases, _texts_of)
     return [found.get(pair) or None if pair is not None else None for pair in keys]
 
 

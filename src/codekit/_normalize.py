@@ -100,6 +100,8 @@ def compact(text: str, grammar: CodeGrammar = DEFAULT_GRAMMAR) -> tuple[str, int
     """
     if not isinstance(text, str):
         raise InvalidCodeError(text, f"a code must be a string, not {type(text).__name__}")
+    if grammar is DEFAULT_GRAMMAR:  # every built-in code set: a cache keyed by the text alone
+        return _compact_default(text)
     return _compact(text, grammar)
 
 
@@ -119,6 +121,17 @@ def check_codes(value: object, function: str) -> None:
 
 @lru_cache(maxsize=65536)
 def _compact(text: str, grammar: CodeGrammar) -> tuple[str, int | None]:
+    return _compacted(text, grammar)
+
+
+# Keyed by the text only: a key of (text, grammar) pays for hashing the grammar (an attrs
+# ``__hash__``, a Python call) on every lookup, which showed in bulk calls.
+@lru_cache(maxsize=65536)
+def _compact_default(text: str) -> tuple[str, int | None]:
+    return _compacted(text, DEFAULT_GRAMMAR)
+
+
+def _compacted(text: str, grammar: CodeGrammar) -> tuple[str, int | None]:
     cleaned = _SPACE.sub("", text)
     if grammar.upper:
         cleaned = cleaned.upper()

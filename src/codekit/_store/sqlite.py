@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 from urllib.parse import quote
 
 from codekit._codesets.records import CodeRecord
@@ -44,28 +44,38 @@ __all__ = [
     "write_dataset",
 ]
 
-_RANK = KIND_RANK
 _WHOLE_COLUMN = 5000  # codes asked at once, past which the whole description column is read
-_KIND_ORDER = f"CASE kind {' '.join(f'WHEN {k!r} THEN {r}' for k, r in _RANK.items())} ELSE 9 END"
-_COLUMNS = 'code, kind, description, short, parent, parent_kind, billable, start, "end", attrs'
-# One item's rows with their title override (an item has at most one per release).
-_FIND_JOINED = (
-    "SELECT i.code, i.kind, i.description, i.short, i.parent, i.parent_kind, i.billable, "
-    'i.start, i."end", i.attrs, t.code, t.description, t.short, t.origin '
-    "FROM items i LEFT JOIN texts t ON t.code = i.code AND t.kind = i.kind AND t.present & ?1 "
-    "WHERE i.code = ?2 AND i.present & ?1 ORDER BY CASE i.kind WHEN 'code' THEN 0 "
-    "WHEN 'category' THEN 1 WHEN 'block' THEN 2 ELSE 3 END"
+_RANK_SQL = (
+    f"CASE i.kind {' '.join(f'WHEN {k!r} THEN {r}' for k, r in KIND_RANK.items())} ELSE 9 END"
 )
+# Items with their title override for the release ?1 (an item has at most one per
+# release), joined in SQL: no Python object per override is built or kept. Format 1 has
+# long titles only (the item's short title stands).
+_JOINED = (
+    "SELECT i.code, i.kind, i.description, i.short, i.parent, i.parent_kind, i.billable, "
+    'i.start, i."end", i.attrs, t.code, t.description, {titles}, i.seq '
+    "FROM items i LEFT JOIN texts t ON t.code = i.code AND t.kind = i.kind AND t.present & ?1 "
+)
+_TITLES = {1: "char(0) || 'inherit', NULL", 2: "t.short, t.origin"}  # format 1: _INHERIT
+_sql: dict[tuple[int, str], str] = {}  # (format, condition) → the whole query
+# The hot path, one code's items: its query per format, ready.
+_FIND = {
+    version: _JOINED.format(titles=_TITLES[version])
+    + f"WHERE i.code = ?2 AND i.present & ?1 ORDER BY {_RANK_SQL}"
+    for version in (1, 2)
+}
+# A record whose short title is a text of its own (not its long title): "long titles".
+_HAS_LONG = (
+    "SELECT EXISTS (SELECT 1 FROM (SELECT COALESCE(t.description, i.description) AS long, "
+    "{short} AS short FROM items i LEFT JOIN texts t ON t.code = i.code AND t.kind = i.kind "
+    "AND t.present & ?1 WHERE i.present & ?1) WHERE short IS NOT NULL AND short != '' "
+    "AND short != long)"
+)
+_SHORTS = {1: "i.short", 2: "CASE WHEN t.code IS NULL THEN i.short ELSE t.short END"}
 
 
 _OPEN_ATTEMPTS = 5
 _INHERIT = "\x00inherit"  # a format 1 title row: the item's short title stands
-
-
-class _Titles(NamedTuple):
-    description: str | None
-    short: str | None
-    origin: str | None
 
 
 class _Unreadable(Exception):
@@ -154,45 +164,26 @@ class SqliteRelease:
         self._data = dataset
         self._bit = bit
         self._mask = 1 << bit
-        self._overrides: dict[tuple[str, str], _Titles] | None = None
         self._default_origin: str | Literal[False] | None = False
         self._column: dict[str, str] | None = None
         # False until the dataset's axis tables (if any) are read on first use.
         self._positional: PositionalAttributes | Literal[False] | None = False
 
-    def _titles(self) -> dict[tuple[str, str], _Titles]:
-        """This release's title overrides, read once."""
-        if self._overrides is None:
-            if self._data.format() == 1:
-                rows = self._data.query(
-                    "SELECT code, kind, description, ?, NULL FROM texts WHERE present & ?",
-                    (_INHERIT, self._mask),
-                )
-            else:
-                rows = self._data.query(
-                    "SELECT code, kind, description, short, origin FROM texts WHERE present & ?",
-                    (self._mask,),
-                )
-            self._overrides = {(c, k): _Titles(d, s, o) for c, k, d, s, o in rows}
-        return self._overrides
+    def _joined(self, where: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Rows of items (with their title override) matching ``where``; ``?1`` is the
+        release's mask, further parameters are ``?2`` on."""
+        key = (self._data.format(), where)
+        sql = _sql.get(key)
+        if sql is None:
+            titles = _TITLES[1 if key[0] == 1 else 2]
+            sql = _sql[key] = _JOINED.format(titles=titles) + where
+        return self._data.query(sql, (self._mask, *params))
 
-    def _titles_of(self, code: str, kind: str) -> _Titles | None:
-        """One item's title override: from the whole table once it is read, else by key
-        (a point lookup does not read a table that may hold an entry per item)."""
-        if self._overrides is not None:
-            return self._overrides.get((code, kind))
-        if self._data.format() == 1:
-            sql = (
-                "SELECT description, ?, NULL FROM texts WHERE code = ? AND kind = ? AND present & ?"
-            )
-            rows = self._data.query(sql, (_INHERIT, code, kind, self._mask))
-        else:
-            sql = (
-                "SELECT description, short, origin FROM texts "
-                "WHERE code = ? AND kind = ? AND present & ?"
-            )
-            rows = self._data.query(sql, (code, kind, self._mask))
-        return _Titles(*rows[0]) if rows else None
+    def has_long_titles(self) -> bool:
+        """Whether any item of the release has a short title of its own besides its long
+        title (a release read from a short-descriptor-only source has none)."""
+        short = _SHORTS[1 if self._data.format() == 1 else 2]
+        return bool(self._data.query(_HAS_LONG.format(short=short), (self._mask,))[0][0])
 
     def _origin(self, origin: str | None) -> str | None:
         """The release whose source gave a title (``None``: this release's own)."""
@@ -207,24 +198,21 @@ class SqliteRelease:
         self,
         row: Sequence[Any],
         notes: Mapping[str, tuple[str, ...]] | None,
-        titles: _Titles | Literal[False] | None = False,
         *,
         attributes: bool = True,
     ) -> CodeRecord:
-        """A record from an ``items`` row; ``titles`` is its override when the query
-        joined it in (``False``: look it up); ``attributes=False`` leaves them out."""
-        code, kind, description, short, parent, parent_kind, billable, start, end, attrs = row
+        """A record from a :data:`_JOINED` row (``notes=None``: read on first use);
+        ``attributes=False`` leaves the attributes out."""
+        code, kind, description, short, parent, parent_kind, billable, start, end, attrs = row[:10]
         if notes is None:
             notes = LazyNotes(lambda: self._notes(code, kind))
-        if titles is False:
-            titles = self._titles_of(code, kind)
         origin = None
-        if titles is not None:
-            origin = titles.origin
-            if titles.description is not None:
-                description = titles.description
-            if titles.short != _INHERIT:
-                short = titles.short
+        if row[10] is not None:  # the release's title override
+            origin = row[13]
+            if row[11] is not None:
+                description = row[11]
+            if row[12] != _INHERIT:
+                short = row[12]
         return CodeRecord(
             code=code,
             kind=kind,
@@ -265,36 +253,27 @@ class SqliteRelease:
         return {k: tuple(v) for k, v in grouped.items()}
 
     def find(self, code: str) -> Sequence[CodeRecord]:
-        if self._overrides is None and self._data.format() > 1:
-            # The hot path: items and their title overrides in one query.
-            rows = self._data.query(_FIND_JOINED, (self._mask, code))
-            return [
-                self._record(row[:10], None, _Titles(*row[11:]) if row[10] else None)
-                for row in rows
-            ]
-        rows = self._data.query(
-            f"SELECT {_COLUMNS} FROM items WHERE code = ? AND present & ? ORDER BY {_KIND_ORDER}",
-            (code, self._mask),
-        )
+        rows = self._data.query(_FIND[self._data.format()], (self._mask, code))
         return [self._record(row, None) for row in rows]
 
-    def find_many(self, codes: Sequence[str]) -> dict[str, CodeRecord]:
-        """The most specific item of each code that exists (notes not loaded), in one pass."""
-        found: dict[str, CodeRecord] = {}
-        if len(codes) > _WHOLE_COLUMN:
-            self._titles()
+    def _chunks(self, codes: Sequence[str], select: str) -> Iterator[Any]:
+        """Rows of ``select`` (``?1``: the mask) for the distinct ``codes``, 900 at a time,
+        in code order and the most specific item of each code last."""
         unique = sorted(set(codes))
         for start in range(0, len(unique), 900):
             chunk = unique[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            rows = self._data.query(
-                f"SELECT {_COLUMNS} FROM items WHERE code IN ({marks}) AND present & ? "
-                f"ORDER BY code, {_KIND_ORDER} DESC",
-                (*chunk, self._mask),
+            marks = ",".join(f"?{at}" for at in range(2, len(chunk) + 2))
+            where = (
+                f"WHERE i.code IN ({marks}) AND i.present & ?1 ORDER BY i.code, {_RANK_SQL} DESC"
             )
-            for row in rows:
-                found[row[0]] = self._record(row, {})
-        return found
+            if select:
+                yield from self._data.query(select + where, (self._mask, *chunk))
+            else:
+                yield from self._joined(where, chunk)
+
+    def find_many(self, codes: Sequence[str]) -> dict[str, CodeRecord]:
+        """The most specific item of each code that exists (notes not loaded), in one pass."""
+        return {row[0]: self._record(row, {}) for row in self._chunks(codes, "")}
 
     def descriptions(self, codes: Sequence[str]) -> Mapping[str, str]:
         """The description of the most specific item of each code that exists, in one pass.
@@ -302,27 +281,18 @@ class SqliteRelease:
         Past a few thousand codes it is cheaper to read the release's whole column once
         (one query, kept for the process) than to look codes up in batches.
         """
-        unique = sorted(set(codes))
-        if len(unique) > _WHOLE_COLUMN:
+        if len(set(codes)) > _WHOLE_COLUMN:
             return self._all_descriptions()
         found: dict[str, str] = {}
-        for start in range(0, len(unique), 900):
-            chunk = unique[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            rows = self._data.query(
-                f"SELECT code, kind, description FROM items WHERE code IN ({marks}) "
-                f"AND present & ? ORDER BY code, {_KIND_ORDER} DESC",
-                (*chunk, self._mask),
-            )
-            for code, kind, description in rows:
-                override = self._titles_of(code, kind)
-                text = description
-                if override is not None and override.description is not None:
-                    text = override.description
-                if text:
-                    found[code] = text
-                else:
-                    found.pop(code, None)
+        select = (
+            "SELECT i.code, COALESCE(t.description, i.description) FROM items i LEFT JOIN texts t "
+            "ON t.code = i.code AND t.kind = i.kind AND t.present & ?1 "
+        )
+        for code, text in self._chunks(codes, select):
+            if text:
+                found[code] = text
+            else:
+                found.pop(code, None)
         return found
 
     def _all_descriptions(self) -> Mapping[str, str]:
@@ -336,17 +306,13 @@ class SqliteRelease:
         return read_descriptions(self._data, self._mask)
 
     def item(self, code: str, kind: CodeKind) -> CodeRecord | None:
-        rows = self._data.query(
-            f"SELECT {_COLUMNS} FROM items WHERE code = ? AND kind = ? AND present & ?",
-            (code, kind, self._mask),
-        )
+        rows = self._joined("WHERE i.code = ?2 AND i.kind = ?3 AND i.present & ?1", (code, kind))
         return self._record(rows[0], None) if rows else None
 
     def children(self, code: str, kind: CodeKind) -> Sequence[CodeRecord]:
-        rows = self._data.query(
-            f"SELECT {_COLUMNS} FROM items WHERE parent = ? AND parent_kind = ? AND present & ? "
-            "ORDER BY seq",
-            (code, kind, self._mask),
+        rows = self._joined(
+            "WHERE i.parent = ?2 AND i.parent_kind = ?3 AND i.present & ?1 ORDER BY i.seq",
+            (code, kind),
         )
         return [self._record(row, None) for row in rows]
 
@@ -377,12 +343,9 @@ class SqliteRelease:
             "ORDER BY code, kind, seq"
         ):
             notes.setdefault((code, kind), {}).setdefault(note_kind, []).append(text)
-        self._titles()
-        rows = self._data.query(
-            f"SELECT {_COLUMNS}, seq FROM items WHERE present & ?", (self._mask,)
-        )
-        rows.sort(key=lambda row: row[-1])
-        for *row, _seq in rows:
+        rows = self._joined("WHERE i.present & ?1")
+        rows.sort(key=lambda row: row[14])  # the release's order (a sort in SQL costs more)
+        for row in rows:
             item_notes = notes.get((row[0], row[1]), {})
             yield self._record(
                 row, {k: tuple(v) for k, v in item_notes.items()}, attributes=attributes
