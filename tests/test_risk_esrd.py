@@ -311,9 +311,9 @@ def test_graft_months_are_checked() -> None:
         codekit.risk_score([], model="V28", age=50, sex="F", graft_months=12)
     with pytest.raises(InvalidMemberError, match="DI, DNE"):
         codekit.risk_score([], model="ESRD_V24", age=50, sex="F", segment="CNA")
-    with pytest.warns(codekit.exceptions.StaleDataWarning, match="ESRD_V24"):  # no 2027 table
-        late = codekit.risk_score([], model="ESRD_V24", payment_year=2027, age=50, sex="F")
-    assert late.payment_year == 2026
+    with pytest.warns(codekit.exceptions.StaleDataWarning, match="ESRD_V24"):  # no 2028 table
+        late = codekit.risk_score([], model="ESRD_V24", payment_year=2028, age=50, sex="F")
+    assert late.payment_year == 2027
 
 
 def test_batch_scores_esrd_members_as_one_by_one() -> None:

@@ -136,9 +136,18 @@ def risk_scores(
         }
     )
     frame.index = members.index
-    frame["payment_score"] = (
-        _payment_scores(total, norm, intensity) if norm is not None else float("nan")
-    )
+    if normalization_factor is None and table.graft_normalization is not None:
+        # the ESRD models: the graft segments have a normalization factor of their own
+        by_segment = np.array([table.normalization_of(s) for s in ready.segments])[segments]
+        paid = np.full(len(total), np.nan)
+        for factor in np.unique(by_segment).tolist():
+            chosen = by_segment == factor
+            paid[chosen] = _payment_scores(total[chosen], factor, intensity)
+        frame["payment_score"] = paid
+    else:
+        frame["payment_score"] = (
+            _payment_scores(total, norm, intensity) if norm is not None else float("nan")
+        )
     frame.attrs.update(
         model=ready.definition.name,
         payment_year=table.payment_year,

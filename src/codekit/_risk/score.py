@@ -253,8 +253,9 @@ def scorer(model: object = "V28", payment_year: object = None) -> Scorer:
     except UnknownReleaseError as exc:
         years = sorted(r.info.release for r in registry.tables(KIND, definition.name))
         why = ""
-        if definition.family == "rxhcc" and payment_year in rxhcc.UNBUILT:
-            why = f": {rxhcc.UNBUILT[payment_year]}"
+        refused = rxhcc.UNBUILT.get((definition.name, payment_year or 0))
+        if refused is not None:
+            why = f": {refused}"
         raise UnknownReleaseError(
             f"{definition.name} {payment_year}",
             f"no {definition.name} risk-score coefficients for payment year {payment_year}; "
@@ -295,15 +296,17 @@ def risk_score(
     ``snp`` choose the institutional and new-enrollee segments; ``segment`` names one of
     CMS's segments (``"CNA"``, ``"CFD"``, ``"INS"``, ``"NE"``, ...) instead.
     ``model="ESRD_V24"`` (or ``"ESRD_V21"``) scores a member with end-stage renal disease
-    by CMS's ESRD model (payment years 2025 and 2026): on dialysis, or with a functioning
+    by CMS's ESRD model (payment years 2025 to 2027): on dialysis, or with a functioning
     kidney graft when ``graft_months`` (months since the transplant, 4 or more) is given;
     its segments are ``"DI"``, ``"DNE"``, ``"GI"``, ``"GNE"`` and the community graft
     segments ``"GFA"``, ``"GFN"``, ``"GNPA"``, ``"GNPN"`` (V21: ``"GC"``).
     ``model="RxHCC_MAPD"``, ``"RxHCC_PDP"`` or ``"RxHCC_PDP_AND_MAPD"`` scores the Part D
-    RxHCC V08 model (payment year 2027, as CMS's Advance Notice proposed it, calibrated for
-    MA-PD plans, for PDPs, or for both); ``low_income`` (the Part D low-income subsidy)
+    RxHCC V08 model (payment year 2026: one calibration, normalized for MA-PD plans or for
+    PDPs; 2027, as CMS's Advance Notice proposed it, calibrated for MA-PD plans, for PDPs,
+    or for both); ``low_income`` (the Part D low-income subsidy)
     chooses its ``Low`` segments, ``"Rx_CE_LowAged"`` ... ``"Rx_NE_LTI"``.
-    ``normalization_factor`` and ``coding_intensity`` replace the year's announced figures;
+    ``normalization_factor`` and ``coding_intensity`` replace the year's figures (the ESRD
+    models' graft segments have a normalization factor of their own);
     ``payment_score`` divides by the one and multiplies by one minus the other, rounding each
     step to three decimals as CMS does.
 
@@ -335,7 +338,7 @@ def risk_score(
     chosen = ready.segment_of(person, segment)
     table = ready.table
     norm = adjustment(
-        "normalization_factor", normalization_factor, table.normalization, 0.01, 100.0
+        "normalization_factor", normalization_factor, table.normalization_of(chosen), 0.01, 100.0
     )
     intensity = adjustment("coding_intensity", coding_intensity, table.coding_intensity, 0.0, 0.99)
     assert intensity is not None
