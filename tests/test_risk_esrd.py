@@ -28,6 +28,15 @@ then they agree to the last digit. Each cause has a test below, with the rule it
   ``hccpy``), which codekit applies and which equals hccinfhir's 2026 rules (checked);
 * **V21 institutional Medicaid**: CMS's ``GI`` table has ``GI_MCAID`` (a Medicaid member in
   the institutional graft segment); hccinfhir never sets it;
+* **dialysis new enrollee entitled by disability under 65**: CMS's ``DNE`` cells of OREC 1
+  have no age gate (``DNE_ND_PBD_ORIGDIS_NEM45_54``); hccinfhir sets the originally-disabled
+  flag only at 65 or over and looks up the ``NORIGDIS`` cell;
+* **new enrollee of 64 entitled by age**: CMS scores a new enrollee of 64 with OREC 0 in
+  the 65 cell; hccinfhir's ESRD bands put 64 in ``60_64`` (no seeded member is one: tested
+  on its own below);
+* **graft new-enrollee actuarial adjustment**: CMS's ESRD V24 table divides a graft new
+  enrollee's factors by ``ActAdj_DUR4_9`` (0.905) or ``ActAdj_DUR10PL`` (0.698); hccinfhir
+  does not (codekit's ``adjustment`` factor is the amount the division adds);
 * **institutional new enrollee**: as in the CMS-HCC models, hccinfhir scores a graft new
   enrollee flagged long-term institutional in ``GI``; a new enrollee has no data year, so
   codekit (as CMS) uses the new-enrollee factors.
@@ -146,6 +155,10 @@ def explained(
     if score.segment == "GNE":
         missing = sum(f.coefficient for f in cells)
         causes.add("graft new-enrollee cell")
+        adjusted = [f.coefficient for f in score.factors if f.kind == "adjustment"]
+        if adjusted:
+            missing += sum(adjusted)
+            causes.add("graft new-enrollee actuarial adjustment")
     elif score.segment == "GI" and any(f.variable == "GI_MCAID" for f in score.factors):
         missing = sum(f.coefficient for f in score.factors if f.variable == "GI_MCAID")
         causes.add("V21 institutional Medicaid")
@@ -155,6 +168,19 @@ def explained(
     elif score.segment == "DNE" and member["age"] >= 85:
         missing = sum(f.coefficient for f in cells)
         causes.add("dialysis new enrollee of 85 or over")
+    elif score.segment == "DNE" and (
+        (member["orec"] == "1" and member["age"] < 65)
+        or (member["age"] == 64 and member["orec"] == "0")
+    ):
+        # hccinfhir's cell: the originally-disabled flag only at 65 or over, 64 in 60-64
+        (cell,) = cells
+        theirs = cell.variable.replace("_ORIGDIS_", "_NORIGDIS_").replace("65_69", "60_64")
+        missing = cell.coefficient - table(score.payment_year, theirs, score.model)
+        causes.add(
+            "dialysis new enrollee entitled by disability under 65"
+            if member["orec"] == "1"
+            else "new enrollee of 64 entitled by age"
+        )
     return fixed, missing, causes
 
 
@@ -198,9 +224,13 @@ def test_esrd_scores_equal_hccinfhir_with_every_difference_explained(model: str,
         "institutional new enrollee",
         "graft new-enrollee cell",
         "dialysis new enrollee of 85 or over",
+        "dialysis new enrollee entitled by disability under 65",
     }
-    if model == "ESRD_V24":  # V21 has no unprefixed LTI factor
-        expected.add("graft institutional factor on dialysis")
+    if model == "ESRD_V24":  # V21 has no unprefixed LTI factor, no actuarial adjustment
+        expected |= {
+            "graft institutional factor on dialysis",
+            "graft new-enrollee actuarial adjustment",
+        }
     else:
         expected |= {"V21 community graft segment", "V21 institutional Medicaid"}
         if year == 2025:
@@ -227,7 +257,8 @@ def test_a_graft_new_enrollee_has_cms_single_year_cell() -> None:
     assert {(f.variable, f.coefficient) for f in score.factors} == {
         ("GNE_FBD_NORIGDIS_G_NEF67", table(2026, "GNE_FBD_NORIGDIS_G_NEF67")),
         ("FGC_GE65_DUR10PL_FBD", table(2026, "FGC_GE65_DUR10PL_FBD")),
-    }
+    } | {(f.variable, f.coefficient) for f in score.factors if f.kind == "adjustment"}
+    assert [f.variable for f in score.factors if f.kind == "adjustment"] == ["ActAdj_DUR10PL"]
 
 
 def test_a_dialysis_new_enrollee_of_90_is_in_the_85_and_over_cell() -> None:
@@ -337,3 +368,74 @@ def test_batch_scores_esrd_members_as_one_by_one() -> None:
         one = ours(member, 2026)
         assert row["segment"] == one.segment
         assert row["risk_score"] == pytest.approx(one.score, abs=1e-9)
+
+
+# -- CMS's new-enrollee rules and the actuarial adjustment (truth: CMS's table cells) --------
+def _cells(score: codekit.RiskScore) -> list[tuple[str, float]]:
+    return [(f.variable, f.coefficient) for f in score.factors]
+
+
+def test_an_esrd_new_enrollee_of_64_entitled_by_age_has_the_65_cell() -> None:
+    """CMS's new-enrollee rule (as in the CMS-HCC models): 64 with OREC 0 is scored as 65."""
+    kw: dict[str, Any] = {"model": "ESRD_V24", "payment_year": 2026, "sex": "F"}
+    dne = codekit.risk_score([], age=64, orec="0", new_enrollee=True, **kw)
+    name = "DNE_ND_PBD_NORIGDIS_NEF65_69"
+    assert _cells(dne) == [(name, table(2026, name))]
+    gne = codekit.risk_score([], age=64, orec="0", new_enrollee=True, graft_months=12, **kw)
+    assert gne.factors[0].variable == "GNE_ND_PBD_NORIGDIS_G_NEF65"
+    assert gne.factors[0].coefficient == table(2026, "GNE_ND_PBD_NORIGDIS_G_NEF65")
+    esrd = codekit.risk_score([], age=64, orec="2", new_enrollee=True, **kw)  # not by age
+    assert esrd.factors[0].variable == "DNE_ND_PBD_NORIGDIS_NEF60_64"
+    v21 = codekit.risk_score([], age=64, orec="0", new_enrollee=True, model="ESRD_V21", sex="M")
+    assert v21.factors[0].variable == "DNE_NMCAID_NORIGDIS_NEM65_69"
+
+
+def test_a_dialysis_new_enrollee_entitled_by_disability_under_65_has_the_origdis_cell() -> None:
+    """CMS's dialysis new-enrollee cells of OREC 1 start at 0-34 (no age gate); the graft
+    new-enrollee ones are for 65 and over only."""
+    kw: dict[str, Any] = {"model": "ESRD_V24", "payment_year": 2026, "sex": "M", "orec": "1"}
+    name = "DNE_ND_PBD_ORIGDIS_NEM45_54"
+    assert table(2026, name) != table(2026, "DNE_ND_PBD_NORIGDIS_NEM45_54")
+    dne = codekit.risk_score([], age=50, new_enrollee=True, **kw)
+    assert _cells(dne) == [(name, table(2026, name))]
+    gne = codekit.risk_score([], age=50, new_enrollee=True, graft_months=12, **kw)
+    assert gne.factors[0].variable == "GNE_ND_PBD_NORIGDIS_G_NEM45_54"
+
+
+@pytest.mark.parametrize(("months", "duration"), [(6, "DUR4_9"), (30, "DUR10PL")])
+def test_a_v24_graft_new_enrollee_is_divided_by_the_actuarial_adjustment(
+    months: int, duration: str
+) -> None:
+    """CMS's ESRD V24 table: a graft new enrollee's cell and duration factor, divided by
+    ``ActAdj_DUR4_9`` (0.905) or ``ActAdj_DUR10PL`` (0.698)."""
+    divisor = table(2026, f"ActAdj_{duration}")
+    assert divisor == {"DUR4_9": 0.905, "DUR10PL": 0.698}[duration]
+    kw: dict[str, Any] = {"payment_year": 2026, "age": 70, "sex": "F", "new_enrollee": True}
+    score = codekit.risk_score([], model="ESRD_V24", graft_months=months, **kw)
+    cell, bump = "GNE_ND_PBD_NORIGDIS_G_NEF70_74", f"FGC_GE65_{duration}_ND_PBD"
+    before = table(2026, cell) + table(2026, bump)
+    assert score.score == pytest.approx(before / divisor, abs=1e-12)
+    assert [f.variable for f in score.factors] == [cell, bump, f"ActAdj_{duration}"]
+    (adjustment,) = [f for f in score.factors if f.kind == "adjustment"]
+    assert adjustment.coefficient == pytest.approx(before / divisor - before, abs=1e-12)
+    assert score.score == pytest.approx(sum(f.coefficient for f in score.factors), abs=1e-12)
+    # a V24 continuing enrollee and a V21 graft new enrollee are not adjusted
+    ce = codekit.risk_score([], model="ESRD_V24", payment_year=2026, age=70, sex="F",
+                            graft_months=months)  # fmt: skip
+    assert all(f.kind != "adjustment" for f in ce.factors)
+    v21 = codekit.risk_score([], model="ESRD_V21", graft_months=months, **kw)
+    assert all(f.kind != "adjustment" for f in v21.factors)
+    frame = risk_scores(
+        __import__("pandas").DataFrame(
+            {
+                "age": [70],
+                "sex": ["F"],
+                "new_enrollee": [True],
+                "graft_months": [months],
+                "diagnoses": [[]],
+            }
+        ),
+        model="ESRD_V24",
+        payment_year=2026,
+    )
+    assert frame["risk_score"].iloc[0] == pytest.approx(score.score, abs=1e-12)

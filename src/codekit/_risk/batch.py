@@ -189,7 +189,6 @@ def _demographics(members: pd.DataFrame, ready: Scorer) -> tuple[NDArray[np.intp
         ) from exc
     _, first = np.unique(groups, return_index=True)
     people: list[Person] = []
-    coefficients = ready.coefficients
     firsts = first.tolist()
     picked = {name: members[name].iloc[firsts].tolist() for name in names}
     for number, row in enumerate(firsts):
@@ -217,8 +216,7 @@ def _demographics(members: pd.DataFrame, ready: Scorer) -> tuple[NDArray[np.intp
             segment = ready.segment_of(person, values["segment"])
         except InvalidMemberError as exc:
             raise _row_error(members, row, exc) from exc
-        variables = ready.demographic_factor_names(person, segment)
-        people.append((person, segment, sum(coefficients[v.upper()] for v in variables)))
+        people.append((person, segment, ready.demographic_score(person, segment)))
     return groups, people
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from codekit._risk.demographics import NEW_BANDS, Member, band
 
-__all__ = ["NEW", "SEGMENTS", "demographic_variables", "segment_of"]
+__all__ = ["NEW", "SEGMENTS", "actuarial_adjustment", "demographic_variables", "segment_of"]
 
 #: The ESRD segments of each model, as CMS prefixes their coefficients.
 SEGMENTS = {
@@ -67,10 +67,15 @@ def _new_enrollee_cell(person: Member, segment: str, v21: bool) -> str:
         dual = "MCAID" if person.medicaid else "NMCAID"
     else:
         dual = "FBD" if person.dual == "full" else "ND_PBD"
-    origdis = "ORIGDIS" if person.originally_disabled else "NORIGDIS"
+    # CMS's new-enrollee age: 64 entitled by age is scored as 65 (the first month of
+    # Medicare entitlement by age falls in the payment year)
+    age = 65 if person.age == 64 and person.orec == "0" else person.age
     if segment == "DNE":
-        return f"DNE_{dual}_{origdis}_NE{person.sex}{band(person.age, _DNE_BANDS, '85_GT')}"
-    return f"GNE_{dual}_{origdis}_G_NE{person.sex}{band(person.age, NEW_BANDS)}"
+        # CMS's dialysis new-enrollee cells of OREC 1 have no age gate (0-34 and up)
+        origdis = "ORIGDIS" if person.orec == "1" else "NORIGDIS"
+        return f"DNE_{dual}_{origdis}_NE{person.sex}{band(age, _DNE_BANDS, '85_GT')}"
+    origdis = "ORIGDIS" if person.originally_disabled else "NORIGDIS"
+    return f"GNE_{dual}_{origdis}_G_NE{person.sex}{band(age, NEW_BANDS)}"
 
 
 def _duration(person: Member, segment: str, v21: bool) -> list[str]:
@@ -88,6 +93,15 @@ def _duration(person: Member, segment: str, v21: bool) -> list[str]:
     if person.dual == "partial":
         found.append(f"{kind}_PBD_{age}_flag")
     return found
+
+
+def actuarial_adjustment(person: Member, segment: str) -> str | None:
+    """The ESRD V24 graft new enrollee's divisor, ``ActAdj_DUR4_9`` or ``ActAdj_DUR10PL``:
+    CMS divides the new enrollee's cell and duration factors by it (a table without it, as
+    ESRD V21's, has none)."""
+    if segment != "GNE" or person.graft_months is None:
+        return None
+    return "ActAdj_DUR4_9" if person.graft_months <= 9 else "ActAdj_DUR10PL"
 
 
 def demographic_variables(person: Member, segment: str, model: str) -> list[str]:

@@ -181,11 +181,36 @@ class Scorer:
             names = [f"{segment}_{v}" for v in demographics.demographic_variables(person, segment)]
         return [name for name in names if name.upper() in self.coefficients]
 
-    def factor(self, variable: str, kind: FactorKind, segment: str, hcc: str | None) -> Factor:
+    def adjustment_of(self, person: demographics.Member, segment: str) -> tuple[str, float] | None:
+        """CMS's divisor of the member's demographic factors, if any (ESRD V24 graft new
+        enrollees: ``ActAdj_DUR4_9`` / ``ActAdj_DUR10PL``), with its value."""
+        if not self.esrd:
+            return None
+        name = esrd.actuarial_adjustment(person, segment)
+        if name is None or name.upper() not in self.coefficients:
+            return None
+        return name, self.coefficients[name.upper()]
+
+    def demographic_score(self, person: demographics.Member, segment: str) -> float:
+        """The sum of the member's demographic factors, divided by CMS's adjustment if any."""
+        total = 0.0
+        for name in self.demographic_factor_names(person, segment):
+            total += self.coefficients[name.upper()]
+        adjusted = self.adjustment_of(person, segment)
+        return total if adjusted is None else total / adjusted[1]
+
+    def factor(
+        self,
+        variable: str,
+        kind: FactorKind,
+        segment: str,
+        hcc: str | None,
+        value: float | None = None,
+    ) -> Factor:
         return Factor(
             variable=variable,
             kind=kind,
-            coefficient=self.coefficients[variable.upper()],
+            coefficient=self.coefficients[variable.upper()] if value is None else value,
             model=self.definition.name,
             payment_year=self.table.payment_year,
             segment=segment,
@@ -348,6 +373,12 @@ def risk_score(
         ready.factor(v, "demographic", chosen, None)
         for v in ready.demographic_factor_names(person, chosen)
     ]
+    adjusted = ready.adjustment_of(person, chosen)
+    if adjusted is not None:
+        before = sum(f.coefficient for f in factors)
+        factors.append(
+            ready.factor(adjusted[0], "adjustment", chosen, None, before / adjusted[1] - before)
+        )
     factors += [
         ready.factor(v, kind, chosen, hcc)
         for v, kind, hcc in ready.disease_variables(chosen, kept, ready.flagged(person))
