@@ -48,6 +48,7 @@ ESRD V24 segment of CMS's table (checked below), as is ``HCC85_gRenal_V24``.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sys
 from pathlib import Path
@@ -56,8 +57,12 @@ from typing import Any
 import pytest
 
 import codekit
+from codekit._risk.tables import packaged_tables
 from codekit.exceptions import InvalidMemberError
-from codekit.risk import risk_scores
+from codekit.models import DataRelease
+from codekit.plugins import hookimpl
+from codekit.risk import KIND, ModelTable, risk_scores
+from codekit.testing import isolated_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -335,7 +340,7 @@ def test_a_v21_community_graft_member_is_scored_in_gc() -> None:
 
 
 def test_graft_months_are_checked() -> None:
-    for months in (0, 3, -1, 2.5, True, "12"):
+    for months in (0, -1, 2.5, True, "12"):
         with pytest.raises(InvalidMemberError, match="graft_months"):
             codekit.risk_score([], model="ESRD_V24", age=50, sex="F", graft_months=months)  # type: ignore[arg-type]
     with pytest.raises(InvalidMemberError, match="ESRD model"):
@@ -439,3 +444,91 @@ def test_a_v24_graft_new_enrollee_is_divided_by_the_actuarial_adjustment(
         payment_year=2026,
     )
     assert frame["risk_score"].iloc[0] == pytest.approx(score.score, abs=1e-12)
+
+
+# -- kidney transplant months 1-3 ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("model", "figures"), [("ESRD_V24", (5.985, 0.941, 0.941)), ("ESRD_V21", (6.03, 0.895, 0.895))]
+)
+def test_the_kidney_transplant_months_are_cms_flat_factors(
+    model: str, figures: tuple[float, ...]
+) -> None:
+    """CMS's ESRD tables: months 1 to 3 after a kidney transplant are one flat factor each,
+    whatever the diagnoses and demographics (CMS's 2004 ESRD capitation document)."""
+    for year in (2025, 2026, 2027):
+        for months, figure in zip((1, 2, 3), figures, strict=True):
+            name = f"TRANSPLANT_KIDNEY_ONLY_{months}M"
+            if year < 2027:
+                assert table(year, name, model) == figure
+            score = codekit.risk_score(
+                ["E11.9", "I50.9"], model=model, payment_year=year, age=50, sex="M",
+                dual="full", institutional=True, graft_months=months,
+            )  # fmt: skip
+            assert score.segment == "TRANSPLANT"
+            assert [(f.variable, f.coefficient) for f in score.factors] == [(name, figure)]
+            assert score.score == figure
+            if score.normalization_factor is not None:  # the dialysis factor
+                dialysis = codekit.risk_score([], model=model, payment_year=year, age=50, sex="M")
+                assert score.normalization_factor == dialysis.normalization_factor
+    named = codekit.risk_score([], model=model, age=70, sex="F", graft_months=2,
+                               segment="TRANSPLANT")  # fmt: skip
+    assert named.score == figures[1]
+    with pytest.raises(InvalidMemberError, match="graft_months"):
+        codekit.risk_score([], model=model, age=70, sex="F", segment="TRANSPLANT")
+
+
+def test_batch_scores_transplant_months_and_names_a_row_without_the_factor() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"age": [50, 70, 80], "sex": ["M", "F", "F"], "graft_months": [1, 3, 12],
+         "diagnoses": [["E11.9"], [], ["I50.9"]]},
+        index=["a", "b", "c"],
+    )  # fmt: skip
+    result = risk_scores(frame, model="ESRD_V24", payment_year=2026)
+    assert result["segment"].tolist() == ["TRANSPLANT", "TRANSPLANT", "GNPA"]
+    assert result["risk_score"].tolist()[:2] == [5.985, 0.941]
+    one = codekit.risk_score(["I50.9"], model="ESRD_V24", payment_year=2026, age=80, sex="F",
+                             graft_months=12)  # fmt: skip
+    assert result["payment_score"].tolist() == [
+        round(round(5.985 / 1.062 + 1e-12, 3) * 0.941 + 1e-12, 3),
+        round(round(0.941 / 1.062 + 1e-12, 3) * 0.941 + 1e-12, 3),
+        one.payment_score,
+    ]
+    with isolated_registry(NoTransplant()):
+        with pytest.raises(InvalidMemberError, match=r"row 'a'.*TRANSPLANT_KIDNEY_ONLY_1M"):
+            risk_scores(frame, model="ESRD_V24", payment_year=2028)
+        with pytest.raises(InvalidMemberError, match="TRANSPLANT_KIDNEY_ONLY_3M"):
+            codekit.risk_score([], model="ESRD_V24", payment_year=2028, age=70, sex="F",
+                               graft_months=3)  # fmt: skip
+
+
+class NoTransplant:
+    """A plugin's ESRD V24 table for 2028 without CMS's transplant-month factors."""
+
+    @hookimpl
+    def codekit_register(self, registrar: Any) -> None:
+        (load,) = [
+            load
+            for release, load in packaged_tables()
+            if (release.name, release.release) == ("ESRD_V24", "2027")
+        ]
+        base = load()
+        entry = {
+            "model": "ESRD_V24",
+            "payment_year": 2028,
+            "status": "final",
+            "coefficients": {
+                k: v for k, v in base.coefficients.items() if not k.startswith("TRANSPLANT")
+            },
+            "normalization": None,
+            "coding_intensity": {"factor": 0.059, "source": "a plugin"},
+        }
+        release = DataRelease(
+            code_set="ESRD_V24",
+            release="2028",
+            kind=KIND,
+            effective=dt.date(2028, 1, 1),
+            origin="plugin",
+        )
+        registrar.add_table(KIND, release, lambda: ModelTable(entry, base.edits, "a plugin"))

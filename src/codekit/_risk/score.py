@@ -128,10 +128,33 @@ class Scorer:
         if self.rx:
             return rxhcc.segment_of(person) if segment is None else rxhcc.check_segment(segment)
         if segment is not None:
-            return demographics.check_segment(segment, self.segments)
+            named = demographics.check_segment(segment, self.segments)
+            return self._transplant_checked(person, named) if self.esrd else named
         if self.esrd:
-            return esrd.segment_of(person, self.definition.name)
+            return self._transplant_checked(person, esrd.segment_of(person, self.definition.name))
         return demographics.segment_of(person)
+
+    def _transplant_checked(self, person: demographics.Member, segment: str) -> str:
+        """The ESRD segment, the transplant months checked against the table's factors."""
+        if segment != esrd.TRANSPLANT:
+            return segment
+        factor = esrd.transplant_factor(person.graft_months)
+        if factor is None:
+            raise InvalidMemberError(
+                "graft_months",
+                person.graft_months,
+                f"segment {esrd.TRANSPLANT!r} is a kidney transplant month: pass graft_months= "
+                f"1, 2 or 3, not {person.graft_months!r}",
+            )
+        if factor.upper() not in self.coefficients:
+            raise InvalidMemberError(
+                "graft_months",
+                person.graft_months,
+                f"the {self.label} table has no factor {factor} (CMS's kidney transplant month "
+                f"{person.graft_months}): use a table that has it (payment_year=2027) or "
+                f"score the member once the graft has functioned 4 months",
+            )
+        return segment
 
     def flagged(self, person: demographics.Member) -> bool:
         """Whether the member has the model's interaction factor ``DISABLED`` / ``NONAGED``."""
@@ -321,8 +344,9 @@ def risk_score(
     ``snp`` choose the institutional and new-enrollee segments; ``segment`` names one of
     CMS's segments (``"CNA"``, ``"CFD"``, ``"INS"``, ``"NE"``, ...) instead.
     ``model="ESRD_V24"`` (or ``"ESRD_V21"``) scores a member with end-stage renal disease
-    by CMS's ESRD model (payment years 2025 to 2027): on dialysis, or with a functioning
-    kidney graft when ``graft_months`` (months since the transplant, 4 or more) is given;
+    by CMS's ESRD model (payment years 2025 to 2027): on dialysis, in the months 1 to 3
+    after a kidney transplant (``graft_months``, segment ``"TRANSPLANT"``: CMS's flat
+    factors), or with a functioning graft when ``graft_months`` is 4 or more;
     its segments are ``"DI"``, ``"DNE"``, ``"GI"``, ``"GNE"`` and the community graft
     segments ``"GFA"``, ``"GFN"``, ``"GNPA"``, ``"GNPN"`` (V21: ``"GC"``).
     ``model="RxHCC_MAPD"``, ``"RxHCC_PDP"`` or ``"RxHCC_PDP_AND_MAPD"`` scores the Part D
