@@ -9,7 +9,8 @@ prefix:
   or ``LTI_NonAged``);
 * the kidney transplant months (``graft_months`` 1 to 3): ``TRANSPLANT``, one flat factor
   per month (``TRANSPLANT_KIDNEY_ONLY_1M``), whatever the diagnoses and demographics, as
-  CMS's ESRD payment method (2004) pays the transplant and the months after it;
+  CMS pays the month of the transplant and the two after it (CMS, "Capitation Payment
+  under the Risk Adjustment Model", May 2004);
 * functioning graft (``graft_months`` 4 or more after a kidney transplant): ``GNE`` for a
   new enrollee (it wins over institutional: a new enrollee has no data year), ``GI``
   institutional, else community ``G`` + ``F`` full-benefit dual or ``NP`` not or partial
