@@ -15,14 +15,15 @@ import numpy as np
 
 from codekit._risk import demographics
 from codekit._risk.arrays import ModelArrays
-from codekit._risk.score import adjustment, payment_score, scorer
+from codekit._risk.payment import adjustment, payment_score
+from codekit._risk.scorer import scorer
 from codekit.exceptions import IntegrationError, InvalidCodeError, InvalidMemberError
 
 if TYPE_CHECKING:
     import pandas as pd
     from numpy.typing import NDArray
 
-    from codekit._risk.score import Scorer
+    from codekit._risk.scorer import Scorer
 
 #: A group of members with the same demographics: the member, segment, demographic score.
 Person = tuple[demographics.Member, str, float]
@@ -161,7 +162,7 @@ def risk_scores(
 def _payment_scores(
     total: NDArray[np.float64], norm: float, intensity: float
 ) -> NDArray[np.float64]:
-    """:func:`~codekit._risk.score.payment_score` of each raw score (once per distinct one)."""
+    """:func:`~codekit._risk.payment.payment_score` of each raw score (once per distinct one)."""
     distinct, position = np.unique(total, return_inverse=True)
     paid = np.array([payment_score(float(v), norm, intensity) for v in distinct.tolist()])
     result: NDArray[np.float64] = paid[position].reshape(total.shape) if len(total) else total
