@@ -94,6 +94,12 @@ HCCPY = Source(  # CMS's own CMS-HCC hierarchy programs (V28115H1, V24H86H1, V22
     "hccpy-0.1.9-py3-none-any.whl",
     "3219a7a076662f5b3d91b545132441e1df3bdb64615ff39eef7ffeb2b64b5d0d",
 )
+RISKMODEL = Source(  # CMS's risk-adjustment factor tables, PY2026-2027 ESRD and RxHCC (MIT)
+    "risk-adjustment-model",
+    "0.7.1",
+    "risk_adjustment_model-0.7.1-py3-none-any.whl",
+    "9114fde70f76bbbe3689bbd177a142931b564d0a44788c60277a38112875817c",
+)
 VALIDATOR = Source(
     "claim-validator",
     "0.3.0",

@@ -28,6 +28,15 @@ then they agree to the last digit. Each cause has a test below, with the rule it
   ``hccpy``), which codekit applies and which equals hccinfhir's 2026 rules (checked);
 * **V21 institutional Medicaid**: CMS's ``GI`` table has ``GI_MCAID`` (a Medicaid member in
   the institutional graft segment); hccinfhir never sets it;
+* **dialysis new enrollee entitled by disability under 65**: CMS's ``DNE`` cells of OREC 1
+  have no age gate (``DNE_ND_PBD_ORIGDIS_NEM45_54``); hccinfhir sets the originally-disabled
+  flag only at 65 or over and looks up the ``NORIGDIS`` cell;
+* **new enrollee of 64 entitled by age**: CMS scores a new enrollee of 64 with OREC 0 in
+  the 65 cell; hccinfhir's ESRD bands put 64 in ``60_64`` (no seeded member is one: tested
+  on its own below);
+* **graft new-enrollee actuarial adjustment**: CMS's ESRD V24 table divides a graft new
+  enrollee's factors by ``ActAdj_DUR4_9`` (0.905) or ``ActAdj_DUR10PL`` (0.698); hccinfhir
+  does not (codekit's ``adjustment`` factor is the amount the division adds);
 * **institutional new enrollee**: as in the CMS-HCC models, hccinfhir scores a graft new
   enrollee flagged long-term institutional in ``GI``; a new enrollee has no data year, so
   codekit (as CMS) uses the new-enrollee factors.
@@ -39,6 +48,7 @@ ESRD V24 segment of CMS's table (checked below), as is ``HCC85_gRenal_V24``.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sys
 from pathlib import Path
@@ -47,8 +57,12 @@ from typing import Any
 import pytest
 
 import codekit
+from codekit._risk.tables import packaged_tables
 from codekit.exceptions import InvalidMemberError
-from codekit.risk import risk_scores
+from codekit.models import DataRelease
+from codekit.plugins import hookimpl
+from codekit.risk import KIND, ModelTable, risk_scores
+from codekit.testing import isolated_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -146,6 +160,10 @@ def explained(
     if score.segment == "GNE":
         missing = sum(f.coefficient for f in cells)
         causes.add("graft new-enrollee cell")
+        adjusted = [f.coefficient for f in score.factors if f.kind == "adjustment"]
+        if adjusted:
+            missing += sum(adjusted)
+            causes.add("graft new-enrollee actuarial adjustment")
     elif score.segment == "GI" and any(f.variable == "GI_MCAID" for f in score.factors):
         missing = sum(f.coefficient for f in score.factors if f.variable == "GI_MCAID")
         causes.add("V21 institutional Medicaid")
@@ -155,6 +173,19 @@ def explained(
     elif score.segment == "DNE" and member["age"] >= 85:
         missing = sum(f.coefficient for f in cells)
         causes.add("dialysis new enrollee of 85 or over")
+    elif score.segment == "DNE" and (
+        (member["orec"] == "1" and member["age"] < 65)
+        or (member["age"] == 64 and member["orec"] == "0")
+    ):
+        # hccinfhir's cell: the originally-disabled flag only at 65 or over, 64 in 60-64
+        (cell,) = cells
+        theirs = cell.variable.replace("_ORIGDIS_", "_NORIGDIS_").replace("65_69", "60_64")
+        missing = cell.coefficient - table(score.payment_year, theirs, score.model)
+        causes.add(
+            "dialysis new enrollee entitled by disability under 65"
+            if member["orec"] == "1"
+            else "new enrollee of 64 entitled by age"
+        )
     return fixed, missing, causes
 
 
@@ -198,9 +229,13 @@ def test_esrd_scores_equal_hccinfhir_with_every_difference_explained(model: str,
         "institutional new enrollee",
         "graft new-enrollee cell",
         "dialysis new enrollee of 85 or over",
+        "dialysis new enrollee entitled by disability under 65",
     }
-    if model == "ESRD_V24":  # V21 has no unprefixed LTI factor
-        expected.add("graft institutional factor on dialysis")
+    if model == "ESRD_V24":  # V21 has no unprefixed LTI factor, no actuarial adjustment
+        expected |= {
+            "graft institutional factor on dialysis",
+            "graft new-enrollee actuarial adjustment",
+        }
     else:
         expected |= {"V21 community graft segment", "V21 institutional Medicaid"}
         if year == 2025:
@@ -227,7 +262,8 @@ def test_a_graft_new_enrollee_has_cms_single_year_cell() -> None:
     assert {(f.variable, f.coefficient) for f in score.factors} == {
         ("GNE_FBD_NORIGDIS_G_NEF67", table(2026, "GNE_FBD_NORIGDIS_G_NEF67")),
         ("FGC_GE65_DUR10PL_FBD", table(2026, "FGC_GE65_DUR10PL_FBD")),
-    }
+    } | {(f.variable, f.coefficient) for f in score.factors if f.kind == "adjustment"}
+    assert [f.variable for f in score.factors if f.kind == "adjustment"] == ["ActAdj_DUR10PL"]
 
 
 def test_a_dialysis_new_enrollee_of_90_is_in_the_85_and_over_cell() -> None:
@@ -304,16 +340,16 @@ def test_a_v21_community_graft_member_is_scored_in_gc() -> None:
 
 
 def test_graft_months_are_checked() -> None:
-    for months in (0, 3, -1, 2.5, True, "12"):
+    for months in (0, -1, 2.5, True, "12"):
         with pytest.raises(InvalidMemberError, match="graft_months"):
             codekit.risk_score([], model="ESRD_V24", age=50, sex="F", graft_months=months)  # type: ignore[arg-type]
     with pytest.raises(InvalidMemberError, match="ESRD model"):
         codekit.risk_score([], model="V28", age=50, sex="F", graft_months=12)
     with pytest.raises(InvalidMemberError, match="DI, DNE"):
         codekit.risk_score([], model="ESRD_V24", age=50, sex="F", segment="CNA")
-    with pytest.warns(codekit.exceptions.StaleDataWarning, match="ESRD_V24"):  # no 2027 table
-        late = codekit.risk_score([], model="ESRD_V24", payment_year=2027, age=50, sex="F")
-    assert late.payment_year == 2026
+    with pytest.warns(codekit.exceptions.StaleDataWarning, match="ESRD_V24"):  # no 2028 table
+        late = codekit.risk_score([], model="ESRD_V24", payment_year=2028, age=50, sex="F")
+    assert late.payment_year == 2027
 
 
 def test_batch_scores_esrd_members_as_one_by_one() -> None:
@@ -337,3 +373,162 @@ def test_batch_scores_esrd_members_as_one_by_one() -> None:
         one = ours(member, 2026)
         assert row["segment"] == one.segment
         assert row["risk_score"] == pytest.approx(one.score, abs=1e-9)
+
+
+# -- CMS's new-enrollee rules and the actuarial adjustment (truth: CMS's table cells) --------
+def _cells(score: codekit.RiskScore) -> list[tuple[str, float]]:
+    return [(f.variable, f.coefficient) for f in score.factors]
+
+
+def test_an_esrd_new_enrollee_of_64_entitled_by_age_has_the_65_cell() -> None:
+    """CMS's new-enrollee rule (as in the CMS-HCC models): 64 with OREC 0 is scored as 65."""
+    kw: dict[str, Any] = {"model": "ESRD_V24", "payment_year": 2026, "sex": "F"}
+    dne = codekit.risk_score([], age=64, orec="0", new_enrollee=True, **kw)
+    name = "DNE_ND_PBD_NORIGDIS_NEF65_69"
+    assert _cells(dne) == [(name, table(2026, name))]
+    gne = codekit.risk_score([], age=64, orec="0", new_enrollee=True, graft_months=12, **kw)
+    assert gne.factors[0].variable == "GNE_ND_PBD_NORIGDIS_G_NEF65"
+    assert gne.factors[0].coefficient == table(2026, "GNE_ND_PBD_NORIGDIS_G_NEF65")
+    esrd = codekit.risk_score([], age=64, orec="2", new_enrollee=True, **kw)  # not by age
+    assert esrd.factors[0].variable == "DNE_ND_PBD_NORIGDIS_NEF60_64"
+    v21 = codekit.risk_score([], age=64, orec="0", new_enrollee=True, model="ESRD_V21", sex="M")
+    assert v21.factors[0].variable == "DNE_NMCAID_NORIGDIS_NEM65_69"
+
+
+def test_a_dialysis_new_enrollee_entitled_by_disability_under_65_has_the_origdis_cell() -> None:
+    """CMS's dialysis new-enrollee cells of OREC 1 start at 0-34 (no age gate); the graft
+    new-enrollee ones are for 65 and over only."""
+    kw: dict[str, Any] = {"model": "ESRD_V24", "payment_year": 2026, "sex": "M", "orec": "1"}
+    name = "DNE_ND_PBD_ORIGDIS_NEM45_54"
+    assert table(2026, name) != table(2026, "DNE_ND_PBD_NORIGDIS_NEM45_54")
+    dne = codekit.risk_score([], age=50, new_enrollee=True, **kw)
+    assert _cells(dne) == [(name, table(2026, name))]
+    gne = codekit.risk_score([], age=50, new_enrollee=True, graft_months=12, **kw)
+    assert gne.factors[0].variable == "GNE_ND_PBD_NORIGDIS_G_NEM45_54"
+
+
+@pytest.mark.parametrize(("months", "duration"), [(6, "DUR4_9"), (30, "DUR10PL")])
+def test_a_v24_graft_new_enrollee_is_divided_by_the_actuarial_adjustment(
+    months: int, duration: str
+) -> None:
+    """CMS's ESRD V24 table: a graft new enrollee's cell and duration factor, divided by
+    ``ActAdj_DUR4_9`` (0.905) or ``ActAdj_DUR10PL`` (0.698)."""
+    divisor = table(2026, f"ActAdj_{duration}")
+    assert divisor == {"DUR4_9": 0.905, "DUR10PL": 0.698}[duration]
+    kw: dict[str, Any] = {"payment_year": 2026, "age": 70, "sex": "F", "new_enrollee": True}
+    score = codekit.risk_score([], model="ESRD_V24", graft_months=months, **kw)
+    cell, bump = "GNE_ND_PBD_NORIGDIS_G_NEF70_74", f"FGC_GE65_{duration}_ND_PBD"
+    before = table(2026, cell) + table(2026, bump)
+    assert score.score == pytest.approx(before / divisor, abs=1e-12)
+    assert [f.variable for f in score.factors] == [cell, bump, f"ActAdj_{duration}"]
+    (adjustment,) = [f for f in score.factors if f.kind == "adjustment"]
+    assert adjustment.coefficient == pytest.approx(before / divisor - before, abs=1e-12)
+    assert score.score == pytest.approx(sum(f.coefficient for f in score.factors), abs=1e-12)
+    # a V24 continuing enrollee and a V21 graft new enrollee are not adjusted
+    ce = codekit.risk_score([], model="ESRD_V24", payment_year=2026, age=70, sex="F",
+                            graft_months=months)  # fmt: skip
+    assert all(f.kind != "adjustment" for f in ce.factors)
+    v21 = codekit.risk_score([], model="ESRD_V21", graft_months=months, **kw)
+    assert all(f.kind != "adjustment" for f in v21.factors)
+    frame = risk_scores(
+        __import__("pandas").DataFrame(
+            {
+                "age": [70],
+                "sex": ["F"],
+                "new_enrollee": [True],
+                "graft_months": [months],
+                "diagnoses": [[]],
+            }
+        ),
+        model="ESRD_V24",
+        payment_year=2026,
+    )
+    assert frame["risk_score"].iloc[0] == pytest.approx(score.score, abs=1e-12)
+
+
+# -- kidney transplant months 1-3 ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("model", "figures"), [("ESRD_V24", (5.985, 0.941, 0.941)), ("ESRD_V21", (6.03, 0.895, 0.895))]
+)
+def test_the_kidney_transplant_months_are_cms_flat_factors(
+    model: str, figures: tuple[float, ...]
+) -> None:
+    """CMS's ESRD tables: months 1 to 3 after a kidney transplant are one flat factor each,
+    whatever the diagnoses and demographics (CMS's 2004 ESRD capitation document)."""
+    for year in (2025, 2026, 2027):
+        for months, figure in zip((1, 2, 3), figures, strict=True):
+            name = f"TRANSPLANT_KIDNEY_ONLY_{months}M"
+            if year < 2027:
+                assert table(year, name, model) == figure
+            score = codekit.risk_score(
+                ["E11.9", "I50.9"], model=model, payment_year=year, age=50, sex="M",
+                dual="full", institutional=True, graft_months=months,
+            )  # fmt: skip
+            assert score.segment == "TRANSPLANT"
+            assert [(f.variable, f.coefficient) for f in score.factors] == [(name, figure)]
+            assert score.score == figure
+            if score.normalization_factor is not None:  # the dialysis factor
+                dialysis = codekit.risk_score([], model=model, payment_year=year, age=50, sex="M")
+                assert score.normalization_factor == dialysis.normalization_factor
+    named = codekit.risk_score([], model=model, age=70, sex="F", graft_months=2,
+                               segment="TRANSPLANT")  # fmt: skip
+    assert named.score == figures[1]
+    with pytest.raises(InvalidMemberError, match="graft_months"):
+        codekit.risk_score([], model=model, age=70, sex="F", segment="TRANSPLANT")
+
+
+def test_batch_scores_transplant_months_and_names_a_row_without_the_factor() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"age": [50, 70, 80], "sex": ["M", "F", "F"], "graft_months": [1, 3, 12],
+         "diagnoses": [["E11.9"], [], ["I50.9"]]},
+        index=["a", "b", "c"],
+    )  # fmt: skip
+    result = risk_scores(frame, model="ESRD_V24", payment_year=2026)
+    assert result["segment"].tolist() == ["TRANSPLANT", "TRANSPLANT", "GNPA"]
+    assert result["risk_score"].tolist()[:2] == [5.985, 0.941]
+    one = codekit.risk_score(["I50.9"], model="ESRD_V24", payment_year=2026, age=80, sex="F",
+                             graft_months=12)  # fmt: skip
+    assert result["payment_score"].tolist() == [
+        round(round(5.985 / 1.062 + 1e-12, 3) * 0.941 + 1e-12, 3),
+        round(round(0.941 / 1.062 + 1e-12, 3) * 0.941 + 1e-12, 3),
+        one.payment_score,
+    ]
+    with isolated_registry(NoTransplant()):
+        with pytest.raises(InvalidMemberError, match=r"row 'a'.*TRANSPLANT_KIDNEY_ONLY_1M"):
+            risk_scores(frame, model="ESRD_V24", payment_year=2028)
+        with pytest.raises(InvalidMemberError, match="TRANSPLANT_KIDNEY_ONLY_3M"):
+            codekit.risk_score([], model="ESRD_V24", payment_year=2028, age=70, sex="F",
+                               graft_months=3)  # fmt: skip
+
+
+class NoTransplant:
+    """A plugin's ESRD V24 table for 2028 without CMS's transplant-month factors."""
+
+    @hookimpl
+    def codekit_register(self, registrar: Any) -> None:
+        (load,) = [
+            load
+            for release, load in packaged_tables()
+            if (release.name, release.release) == ("ESRD_V24", "2027")
+        ]
+        base = load()
+        entry = {
+            "model": "ESRD_V24",
+            "payment_year": 2028,
+            "status": "final",
+            "coefficients": {
+                k: v for k, v in base.coefficients.items() if not k.startswith("TRANSPLANT")
+            },
+            "normalization": None,
+            "coding_intensity": {"factor": 0.059, "source": "a plugin"},
+        }
+        release = DataRelease(
+            code_set="ESRD_V24",
+            release="2028",
+            kind=KIND,
+            effective=dt.date(2028, 1, 1),
+            origin="plugin",
+        )
+        registrar.add_table(KIND, release, lambda: ModelTable(entry, base.edits, "a plugin"))

@@ -361,8 +361,12 @@ def test_rxhcc_2025_and_2026_are_refused_with_the_reason(year: int) -> None:
     assert len(values) == 828
     assert all(len(v) == 2 for v in values.values())  # every factor twice
     assert sum(len(set(v)) == 2 for v in values.values()) == 770  # unlabelled, different
-    for model in VARIANTS:
-        with pytest.raises(UnknownReleaseError, match="lists each of the 828 RxHCC V08"):
+    # 2026: risk-adjustment-model carries CMS's one MA-PD/PDP calibration ("X"); its only
+    # table for both plan types together is the PACE legacy model, not packaged
+    refused = VARIANTS if year == 2025 else ("RxHCC_PDP_AND_MAPD",)
+    why = "lists each of the 828 RxHCC V08" if year == 2025 else "one calibration for MA-PD"
+    for model in refused:
+        with pytest.raises(UnknownReleaseError, match=why):
             codekit.risk_score([], model=model, payment_year=year, age=70, sex="F")
 
 
@@ -414,14 +418,12 @@ def test_rxhcc_model_names_and_arguments() -> None:
 
 
 def test_rxhcc_payment_score_has_no_coding_adjustment() -> None:
-    """The MA coding pattern adjustment (SSA 1853(a)(1)(C)(ii)) adjusts Part C scores; codekit
-    has no RxHCC normalization factor, so there is a payment score only when one is given."""
+    """The MA coding pattern adjustment (SSA 1853(a)(1)(C)(ii)) adjusts Part C scores; the
+    payment score is the raw score divided by the normalization factor only (2027 MA-PD:
+    1.109, risk-adjustment-model's v08_rxhcc_y1.py)."""
     score = codekit.risk_score(["E11.9"], model="RxHCC_MAPD", age=70, sex="F")
-    assert (score.normalization_factor, score.payment_score, score.coding_intensity) == (
-        None,
-        None,
-        0.0,
-    )
+    assert (score.normalization_factor, score.coding_intensity) == (1.109, 0.0)
+    assert score.payment_score == round(score.score / 1.109 + 1e-12, 3)
     given_ = codekit.risk_score(
         ["E11.9"], model="RxHCC_MAPD", age=70, sex="F", normalization_factor=1.2
     )

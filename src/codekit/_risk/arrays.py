@@ -17,7 +17,7 @@ import numpy as np
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from codekit._risk.score import Scorer
+    from codekit._risk.scorer import Scorer
 
 __all__ = ["ModelArrays"]
 
@@ -26,7 +26,7 @@ SCALAR_HCCS = {"V28": frozenset({"223"}), "V24": frozenset()}
 
 
 class ModelArrays:
-    """One :class:`~codekit._risk.score.Scorer` compiled to bit masks and matrices."""
+    """One :class:`~codekit._risk.scorer.Scorer` compiled to bit masks and matrices."""
 
     def __init__(self, ready: Scorer) -> None:
         self.ready = ready

@@ -15,14 +15,15 @@ import numpy as np
 
 from codekit._risk import demographics
 from codekit._risk.arrays import ModelArrays
-from codekit._risk.score import adjustment, payment_score, scorer
+from codekit._risk.payment import adjustment, payment_score
+from codekit._risk.scorer import scorer
 from codekit.exceptions import IntegrationError, InvalidCodeError, InvalidMemberError
 
 if TYPE_CHECKING:
     import pandas as pd
     from numpy.typing import NDArray
 
-    from codekit._risk.score import Scorer
+    from codekit._risk.scorer import Scorer
 
 #: A group of members with the same demographics: the member, segment, demographic score.
 Person = tuple[demographics.Member, str, float]
@@ -136,9 +137,18 @@ def risk_scores(
         }
     )
     frame.index = members.index
-    frame["payment_score"] = (
-        _payment_scores(total, norm, intensity) if norm is not None else float("nan")
-    )
+    if normalization_factor is None and table.graft_normalization is not None:
+        # the ESRD models: the graft segments have a normalization factor of their own
+        by_segment = np.array([table.normalization_of(s) for s in ready.segments])[segments]
+        paid = np.full(len(total), np.nan)
+        for factor in np.unique(by_segment).tolist():
+            chosen = by_segment == factor
+            paid[chosen] = _payment_scores(total[chosen], factor, intensity)
+        frame["payment_score"] = paid
+    else:
+        frame["payment_score"] = (
+            _payment_scores(total, norm, intensity) if norm is not None else float("nan")
+        )
     frame.attrs.update(
         model=ready.definition.name,
         payment_year=table.payment_year,
@@ -152,7 +162,7 @@ def risk_scores(
 def _payment_scores(
     total: NDArray[np.float64], norm: float, intensity: float
 ) -> NDArray[np.float64]:
-    """:func:`~codekit._risk.score.payment_score` of each raw score (once per distinct one)."""
+    """:func:`~codekit._risk.payment.payment_score` of each raw score (once per distinct one)."""
     distinct, position = np.unique(total, return_inverse=True)
     paid = np.array([payment_score(float(v), norm, intensity) for v in distinct.tolist()])
     result: NDArray[np.float64] = paid[position].reshape(total.shape) if len(total) else total
@@ -180,7 +190,6 @@ def _demographics(members: pd.DataFrame, ready: Scorer) -> tuple[NDArray[np.intp
         ) from exc
     _, first = np.unique(groups, return_index=True)
     people: list[Person] = []
-    coefficients = ready.coefficients
     firsts = first.tolist()
     picked = {name: members[name].iloc[firsts].tolist() for name in names}
     for number, row in enumerate(firsts):
@@ -208,8 +217,7 @@ def _demographics(members: pd.DataFrame, ready: Scorer) -> tuple[NDArray[np.intp
             segment = ready.segment_of(person, values["segment"])
         except InvalidMemberError as exc:
             raise _row_error(members, row, exc) from exc
-        variables = ready.demographic_factor_names(person, segment)
-        people.append((person, segment, sum(coefficients[v.upper()] for v in variables)))
+        people.append((person, segment, ready.demographic_score(person, segment)))
     return groups, people
 
 

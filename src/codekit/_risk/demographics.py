@@ -77,7 +77,8 @@ class Member:
     institutional: bool = False
     new_enrollee: bool = False
     snp: bool = False
-    #: Months since a kidney transplant (4 or more: the ESRD functioning-graft segments).
+    #: Months since a kidney transplant (1 to 3: the ESRD transplant months; 4 or more: the
+    #: functioning-graft segments).
     graft_months: int | None = None
     #: Receives the Part D low-income subsidy (the RxHCC model's ``Low`` segments).
     low_income: bool = False
@@ -121,7 +122,7 @@ def member(
     ``dual`` is ``"none"``, ``"full"`` or ``"partial"``; left out, it is ``"full"`` when
     ``medicaid`` is true, else ``"none"``. ``medicaid`` (any Medicaid, a dual of either kind)
     defaults to ``dual != "none"``. ``graft_months`` (the ESRD models only) is the number
-    of months since a kidney transplant, 4 or more; ``low_income`` (the RxHCC models only)
+    of months since a kidney transplant, 1 or more; ``low_income`` (the RxHCC models only)
     whether the member receives the Part D low-income subsidy.
     """
     if isinstance(age, bool) or not isinstance(age, numbers.Integral) or not 0 <= int(age) <= 130:
@@ -157,14 +158,14 @@ def member(
     if graft_months is not None and (
         isinstance(graft_months, bool)
         or not isinstance(graft_months, numbers.Integral)
-        or not 4 <= int(graft_months) <= 1200
+        or not 1 <= int(graft_months) <= 1200
     ):
         raise InvalidMemberError(
             "graft_months",
             graft_months,
-            "graft_months= takes the whole months since a kidney transplant, 4 or more (months "
-            "1 to 3 are paid by CMS's transplant factors, which codekit does not score), or "
-            f"None for a member on dialysis, not {graft_months!r}",
+            "graft_months= takes the whole months since a kidney transplant, 1 or more (1 to 3: "
+            "CMS's transplant months; 4 or more: a functioning graft), or None for a member on "
+            f"dialysis, not {graft_months!r}",
         )
     return Member(
         age=int(age),

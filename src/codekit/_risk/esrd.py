@@ -7,6 +7,10 @@ prefix:
 * dialysis (no functioning graft, ``graft_months`` left out): ``DNE`` for a new enrollee,
   else ``DI`` (community and institutional alike; institutional members add ``LTI_Aged``
   or ``LTI_NonAged``);
+* the kidney transplant months (``graft_months`` 1 to 3): ``TRANSPLANT``, one flat factor
+  per month (``TRANSPLANT_KIDNEY_ONLY_1M``), whatever the diagnoses and demographics, as
+  CMS pays the month of the transplant and the two after it (CMS, "Capitation Payment
+  under the Risk Adjustment Model", May 2004);
 * functioning graft (``graft_months`` 4 or more after a kidney transplant): ``GNE`` for a
   new enrollee (it wins over institutional: a new enrollee has no data year), ``GI``
   institutional, else community ``G`` + ``F`` full-benefit dual or ``NP`` not or partial
@@ -24,15 +28,26 @@ from __future__ import annotations
 
 from codekit._risk.demographics import NEW_BANDS, Member, band
 
-__all__ = ["NEW", "SEGMENTS", "demographic_variables", "segment_of"]
+#: The kidney transplant months 1 to 3: one flat factor each (``TRANSPLANT_KIDNEY_ONLY_1M``).
+TRANSPLANT = "TRANSPLANT"
+
+__all__ = [
+    "NEW",
+    "SEGMENTS",
+    "TRANSPLANT",
+    "actuarial_adjustment",
+    "demographic_variables",
+    "segment_of",
+    "transplant_factor",
+]
 
 #: The ESRD segments of each model, as CMS prefixes their coefficients.
 SEGMENTS = {
-    "ESRD_V24": ("DI", "DNE", "GI", "GNE", "GFA", "GFN", "GNPA", "GNPN"),
-    "ESRD_V21": ("DI", "DNE", "GI", "GNE", "GC"),
+    "ESRD_V24": ("DI", "DNE", "GI", "GNE", "GFA", "GFN", "GNPA", "GNPN", TRANSPLANT),
+    "ESRD_V21": ("DI", "DNE", "GI", "GNE", "GC", TRANSPLANT),
 }
-#: The new-enrollee segments (a demographic score only).
-NEW = ("DNE", "GNE")
+#: The segments scored without diagnoses: the new enrollees and the transplant months.
+NEW = ("DNE", "GNE", TRANSPLANT)
 _GRAFT = ("GI", "GNE", "GC", "GFA", "GFN", "GNPA", "GNPN")
 # the dialysis new enrollees' cells group 65 to 69 and end at 85 and over
 _DNE_BANDS = (
@@ -49,8 +64,17 @@ _DNE_BANDS = (
 _SEX = {"F": "Female", "M": "Male"}
 
 
+def transplant_factor(months: int | None) -> str | None:
+    """CMS's factor of a kidney transplant month (1 to 3), None after (or without) one."""
+    if months is None or not 1 <= months <= 3:
+        return None
+    return f"TRANSPLANT_KIDNEY_ONLY_{months}M"
+
+
 def segment_of(person: Member, model: str) -> str:
     """The member's segment under the ESRD ``model`` (see the module's docstring)."""
+    if transplant_factor(person.graft_months) is not None:
+        return TRANSPLANT
     if person.graft_months is None:
         return "DNE" if person.new_enrollee else "DI"
     if person.new_enrollee:
@@ -67,16 +91,21 @@ def _new_enrollee_cell(person: Member, segment: str, v21: bool) -> str:
         dual = "MCAID" if person.medicaid else "NMCAID"
     else:
         dual = "FBD" if person.dual == "full" else "ND_PBD"
-    origdis = "ORIGDIS" if person.originally_disabled else "NORIGDIS"
+    # CMS's new-enrollee age: 64 entitled by age is scored as 65 (the first month of
+    # Medicare entitlement by age falls in the payment year)
+    age = 65 if person.age == 64 and person.orec == "0" else person.age
     if segment == "DNE":
-        return f"DNE_{dual}_{origdis}_NE{person.sex}{band(person.age, _DNE_BANDS, '85_GT')}"
-    return f"GNE_{dual}_{origdis}_G_NE{person.sex}{band(person.age, NEW_BANDS)}"
+        # CMS's dialysis new-enrollee cells of OREC 1 have no age gate (0-34 and up)
+        origdis = "ORIGDIS" if person.orec == "1" else "NORIGDIS"
+        return f"DNE_{dual}_{origdis}_NE{person.sex}{band(age, _DNE_BANDS, '85_GT')}"
+    origdis = "ORIGDIS" if person.originally_disabled else "NORIGDIS"
+    return f"GNE_{dual}_{origdis}_G_NE{person.sex}{band(age, NEW_BANDS)}"
 
 
 def _duration(person: Member, segment: str, v21: bool) -> list[str]:
     """The functioning graft's duration factors (no prefix: ``FGC_GE65_DUR4_9_FBD``)."""
     months = person.graft_months
-    if months is None or segment not in _GRAFT:
+    if months is None or months < 4 or segment not in _GRAFT:
         return []
     age = "GE65" if person.aged else "LT65"
     duration = "DUR4_9" if months <= 9 else "DUR10PL"
@@ -90,10 +119,22 @@ def _duration(person: Member, segment: str, v21: bool) -> list[str]:
     return found
 
 
+def actuarial_adjustment(person: Member, segment: str) -> str | None:
+    """The ESRD V24 graft new enrollee's divisor, ``ActAdj_DUR4_9`` or ``ActAdj_DUR10PL``:
+    CMS divides the new enrollee's cell and duration factors by it (a table without it, as
+    ESRD V21's, has none)."""
+    if segment != "GNE" or person.graft_months is None:
+        return None
+    return "ActAdj_DUR4_9" if person.graft_months <= 9 else "ActAdj_DUR10PL"
+
+
 def demographic_variables(person: Member, segment: str, model: str) -> list[str]:
     """The member's demographic variables under the ESRD ``model``, full names (those the
     segment's table lacks count for nothing: ``GFN_OriginallyDisabled_Female``)."""
     v21 = model == "ESRD_V21"
+    if segment == TRANSPLANT:
+        factor = transplant_factor(person.graft_months)
+        return [] if factor is None else [factor]
     if segment in NEW:
         return [_new_enrollee_cell(person, segment, v21), *_duration(person, segment, v21)]
     found = [f"{segment}_{person.sex}{band(person.age)}"]

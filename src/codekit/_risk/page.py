@@ -16,12 +16,12 @@ from codekit._normalize import compact_key
 from codekit._pages.model import PagePart
 from codekit._pages.section import PageContext, PageSection
 from codekit._risk.definitions import MODELS
-from codekit._risk.score import scorer
+from codekit._risk.scorer import scorer
 from codekit._risk.tables import KIND
 from codekit.exceptions import CodekitError
 
 if TYPE_CHECKING:
-    from codekit._risk.score import Scorer
+    from codekit._risk.scorer import Scorer
 
 __all__ = ["DEFAULT_SEGMENT", "SECTION"]
 

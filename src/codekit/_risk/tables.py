@@ -23,12 +23,14 @@ from codekit.models import DataRelease
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["FILE", "KIND", "Edit", "ModelTable", "packaged_tables"]
+__all__ = ["FILE", "GRAFT_SEGMENTS", "KIND", "Edit", "ModelTable", "packaged_tables"]
 
 #: The table kind of risk-score coefficient releases.
 KIND = "risk_coefficients"
 #: The packaged data (written by ``scripts/build_risk.py``).
 FILE = "risk-coefficients.json.gz"
+#: The ESRD models' functioning-graft segments (CMS's "Functioning Graft" normalization).
+GRAFT_SEGMENTS = frozenset({"GI", "GNE", "GC", "GFA", "GFN", "GNPA", "GNPN"})
 
 
 @attrs.frozen
@@ -68,13 +70,25 @@ class ModelTable:
         )
         self.edits = edits
         norm = data.get("normalization")
+        #: The payment year's normalization factor (the ESRD models: the dialysis one).
         self.normalization: float | None = None if norm is None else float(norm["factor"])
+        #: The ESRD models' functioning-graft normalization factor (None: the same factor).
+        self.graft_normalization: float | None = (
+            None if norm is None or norm.get("graft") is None else float(norm["graft"])
+        )
         self.normalization_source: str = "" if norm is None else norm["source"]
         intensity = data["coding_intensity"]
         self.coding_intensity: float = float(intensity["factor"])
         self.coding_intensity_source: str = intensity["source"]
         #: Where the factors come from (for each factor's provenance).
         self.source = source
+
+    def normalization_of(self, segment: str) -> float | None:
+        """The normalization factor of a member in ``segment``: CMS normalizes the ESRD
+        functioning-graft segments (graft, graft new enrollee) by a factor of their own."""
+        if self.graft_normalization is not None and segment in GRAFT_SEGMENTS:
+            return self.graft_normalization
+        return self.normalization
 
     def __repr__(self) -> str:
         return f"<ModelTable {self.model} {self.payment_year} ({len(self.coefficients)} factors)>"
@@ -97,9 +111,12 @@ def packaged_tables() -> list[tuple[DataRelease, Any]]:
     for manifest in packaged.manifests():
         if manifest.get("kind") != KIND:
             continue
-        origin = manifest["source"]
         for entry in manifest["releases"]:
             year = int(entry["payment_year"])
+            origin = entry.get("source", manifest["source"])
+            sha256 = manifest.get("sources", {}).get(origin["package"], manifest["source"])[
+                "sha256"
+            ]
             release = DataRelease(
                 code_set=entry["model"],
                 release=str(year),
@@ -108,7 +125,7 @@ def packaged_tables() -> list[tuple[DataRelease, Any]]:
                 origin="packaged",
                 source=f"{origin['package']}=={origin['version']}",
                 source_file=entry["source_file"],
-                sha256=origin["sha256"],
+                sha256=sha256,
                 licence=manifest["licence"],
                 rows=int(entry["rows"]),
                 kind=KIND,

@@ -11,7 +11,7 @@ from codekit.models import DataRelease
 
 __all__ = ["Factor", "FactorKind", "RiskScore"]
 
-FactorKind = Literal["demographic", "hcc", "interaction", "count"]
+FactorKind = Literal["demographic", "hcc", "interaction", "count", "adjustment"]
 
 
 @attrs.frozen(kw_only=True)
@@ -21,9 +21,11 @@ class Factor:
     ``variable`` is CMS's name for it, segment prefix included (``"CNA_HCC37"``,
     ``"CNA_F70_74"``, ``"CNA_DIABETES_HF_V28"``, ``"CNA_D2"``); ``kind`` says what it is:
     the age/sex cell or another demographic variable, a payment HCC, an interaction, or the
-    count of payment HCCs. ``hcc`` names the HCC of an ``"hcc"`` factor. ``table`` names
-    the coefficient table (``"risk_coefficients V28 2026"``) and ``source`` the file it was
-    built from.
+    count of payment HCCs, or an ``"adjustment"``: CMS's divisor of the factors before it
+    (ESRD V24's ``ActAdj_DUR4_9`` for a graft new enrollee), its ``coefficient`` the amount
+    the division adds, so that the factors still sum to the score. ``hcc`` names the HCC of
+    an ``"hcc"`` factor. ``table`` names the coefficient table
+    (``"risk_coefficients V28 2026"``) and ``source`` the file it was built from.
     """
 
     variable: str
