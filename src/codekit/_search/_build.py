@@ -49,6 +49,7 @@ from codekit._search._text import STOPWORDS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Set as AbstractSet
     from pathlib import Path
 
     from codekit.plugins import CodeRecord
@@ -66,7 +67,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the layout or the text that is indexed changes (old files are rebuilt).
-INDEX_VERSION = 15
+INDEX_VERSION = 16
 
 #: Note kinds whose texts name the item itself (never excludes or "code first" notes).
 INDEXED_NOTES = ("inclusion_term", "includes", "index_term", "synonym")
@@ -241,10 +242,14 @@ class _Owner:
     """What the static rank of a name takes from the item it names (see
     :func:`_add_names`): worked out once per item rather than once per name."""
 
-    __slots__ = ("described", "encounter", "heading", "part", "unspecified")
+    __slots__ = ("described", "encounter", "heading", "part", "short", "unspecified")
 
-    def __init__(self, record: CodeRecord, lent_to: CodeRecord | None, sizes: _Sizes) -> None:
+    def __init__(
+        self, record: CodeRecord, lent_to: CodeRecord | None, sizes: _Sizes, *, short_only: bool
+    ) -> None:
         owner = lent_to or record
+        # Known by a short descriptor only (no long title lent: see ``fill``).
+        self.short = int(short_only)
         self.heading = (0 if owner.billable else 1, kind_rank(owner.kind))
         self.encounter = _encounter_rank(record.description)
         self.unspecified = 0 if "unspecified" in record.description.lower() else 1
@@ -257,11 +262,14 @@ def fill(
     sources: Sequence[Iterable[CodeRecord]],
     meta: Mapping[str, Any],
     extra_names: Sequence[Mapping[str, Sequence[str]]] = (),
+    short_only: Sequence[AbstractSet[str]] = (),
 ) -> int:
     """Create the tables of an index in ``con`` and fill them; returns the items.
 
     ``extra_names[cs]`` maps codes of the ``cs``-th source to more names (the index terms of
-    an installed ICD-10-CM Alphabetic Index pack)."""
+    an installed ICD-10-CM Alphabetic Index pack, the compounds of lent long titles).
+    ``short_only[cs]``: codes of the ``cs``-th source still known by a short descriptor only
+    while another release lends long titles to the others; they rank after those on a tie."""
     con.executescript(_SCHEMA)
     # FTS5 keeps this much of the rows in memory before it writes a segment: one build
     # writes a few large segments instead of merging hundreds of small ones as it goes.
@@ -272,6 +280,7 @@ def fill(
     docid = 0
     for cs, source in enumerate(sources):
         more = extra_names[cs] if cs < len(extra_names) else {}
+        short = short_only[cs] if cs < len(short_only) else frozenset()
         records = [_with_terms(r, more.get(r.code, ())) for r in source] if more else list(source)
         first = docid + 1
         for record in records:
@@ -290,7 +299,9 @@ def fill(
                     record.end,
                 )
             )
-            _add_names(names, record, docid, docid, cs, sizes=sizes)
+            _add_names(
+                names, record, docid, docid, cs, sizes=sizes, short_only=record.code in short
+            )
         for heading, default in default_codes(records).items():
             _add_names(
                 names,
@@ -404,31 +415,33 @@ def _add_names(
     *,
     sizes: _Sizes,
     lent_to: CodeRecord | None = None,
+    short_only: bool = False,
 ) -> None:
     """Append the name rows of ``record`` for the item ``docid`` (``record`` itself, or
     its default code ``lent_to`` that the heading ``record`` lends its names to).
 
     The static rank of a name (lower first): fewer counted words first (see :func:`size`),
-    then fewer words in its head term, then an item's own description before its
-    inclusion terms (and of those, an ICD-10-PCS Resection before an Excision:
-    :func:`_part_of_a_body_part`), initial encounters, "unspecified" items, billable codes
-    before headings (a default code before the heading that lends it the name), shorter
-    names.
+    then an item with a long title before one known by a short descriptor only (in a
+    release lent long titles, ``short_only``), then fewer words in its head term, then an
+    item's own description before its inclusion terms (and of those, an ICD-10-PCS
+    Resection before an Excision: :func:`_part_of_a_body_part`), initial encounters,
+    "unspecified" items, billable codes before headings (a default code before the heading
+    that lends it the name), shorter names.
     Other text ranks after every name, by the size of the description.
     """
-    item = _Owner(record, lent_to, sizes)
+    item = _Owner(record, lent_to, sizes, short_only=short_only)
     billable, kind = item.heading
     description = record.description
     for name, extra in _names(record):
         if not name:
-            rank = (OTHER_TEXT + item.described, 0, 1, 0, item.encounter, 1, billable, kind, 0,
-                    rankid)  # fmt: skip
+            rank = (OTHER_TEXT + item.described, item.short, 0, 1, 0, item.encounter, 1,
+                    billable, kind, 0, rankid)  # fmt: skip
             names.append((rank, docid, name, extra, item.described, cs, extra))
             continue
         bare, full, head = sizes[name]
         own = name == description
-        rank = (bare, head, 0 if own else 1, 0 if own else item.part, item.encounter,
-                item.unspecified, billable, kind, len(name), rankid)  # fmt: skip
+        rank = (bare, item.short, head, 0 if own else 1, 0 if own else item.part,
+                item.encounter, item.unspecified, billable, kind, len(name), rankid)  # fmt: skip
         term = None if own and lent_to is None else name
         names.append((rank, docid, name, extra, full, cs, term))
 
@@ -438,6 +451,7 @@ def build_index(
     sources: Sequence[Iterable[CodeRecord]],
     meta: dict[str, Any],
     extra_names: Sequence[Mapping[str, Sequence[str]]] = (),
+    short_only: Sequence[AbstractSet[str]] = (),
 ) -> int:
     """Write a new index file at ``path`` (written aside, then renamed); returns its items."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -448,7 +462,7 @@ def build_index(
             con.execute("PRAGMA journal_mode = OFF")
             con.execute("PRAGMA synchronous = OFF")
             con.execute("PRAGMA page_size = 4096")
-            count = fill(con, sources, meta, extra_names)
+            count = fill(con, sources, meta, extra_names, short_only)
             con.commit()
         finally:
             con.close()

@@ -31,7 +31,7 @@ from codekit._search._alphaindex import index_terms
 from codekit._search._build import INDEX_VERSION, build_index, deletions, fill, terms
 from codekit._search._cache import cache_dir
 from codekit._search._text import stem
-from codekit._search._titles import borrowed_titles
+from codekit._search._titles import borrowed_titles, compound
 from codekit.exceptions import DataError
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def release_key(release: Release) -> str:
     digest = hashlib.sha256(f"codekit-search-{INDEX_VERSION}\n".encode())
     fields = (info.code_set, info.release, info.origin, info.effective, info.until, release.plugin)
     digest.update(repr(fields).encode())
-    digest.update(_index_pack(release)[0].encode())
+    digest.update(_pack_identity(release).encode())
     if info.sha256:
         digest.update(f"{info.sha256}\n{info.source}\n{info.source_file}\n{info.rows}".encode())
     else:
@@ -270,7 +270,7 @@ def _memo(release: Release) -> object:
     release or pack adds to its items (lent long titles, Alphabetic Index terms), so that
     installing such a pack opens a new index rather than the old one."""
     info = release.info
-    return (info, release.plugin, _index_pack(release)[0]) if info.sha256 else release
+    return (info, release.plugin, _pack_identity(release)) if info.sha256 else release
 
 
 def path_for(releases: Sequence[Release]) -> Path:
@@ -322,6 +322,7 @@ def _load(releases: Sequence[Release], *, full: bool) -> SearchIndex:
             [_records(r) for r in releases],
             _meta(releases),
             [_index_terms(r) for r in releases],
+            [_short_only(r) for r in releases],
         )
         return SearchIndex(con, releases, f"{_file_stem(releases)} (in memory)")
 
@@ -353,7 +354,11 @@ def _build_announced(releases: Sequence[Release], path: Path) -> None:
             flush=True,
         )
     count = build_index(
-        path, [_records(r) for r in releases], _meta(releases), [_index_terms(r) for r in releases]
+        path,
+        [_records(r) for r in releases],
+        _meta(releases),
+        [_index_terms(r) for r in releases],
+        [_short_only(r) for r in releases],
     )
     if loud:
         print(
@@ -363,17 +368,34 @@ def _build_announced(releases: Sequence[Release], path: Path) -> None:
         )
 
 
-def _index_pack(release: Release) -> tuple[str, Mapping[str, list[str]]]:
-    """The identity and more names of a release's items: the terms of the Alphabetic Index
-    pack for an ICD-10-CM release; for others, the identity of the long titles another
-    release lends them (see :func:`_records`)."""
-    if release.info.code_set != "icd10cm":
-        return borrowed_titles(release)[0], {}
-    return index_terms(release.info.release, release.info.effective)
+def _pack_identity(release: Release) -> str:
+    """What another release or pack adds to a release's items: the Alphabetic Index pack
+    of an ICD-10-CM release, the long titles another release lends to others ("" if none)."""
+    if release.info.code_set == "icd10cm":
+        return index_terms(release.info.release, release.info.effective)[0]
+    return borrowed_titles(release).identity
 
 
 def _index_terms(release: Release) -> Mapping[str, list[str]]:
-    return _index_pack(release)[1]
+    """More names of a release's items: the terms of the Alphabetic Index pack of an
+    ICD-10-CM release; for others, the compound a user types for each lent long title
+    written head term first ("insulin pump" for "External ambulatory infusion pump,
+    insulin": :func:`codekit._search._titles.compound`)."""
+    if release.info.code_set == "icd10cm":
+        return index_terms(release.info.release, release.info.effective)[1]
+    found = {}
+    for code, title in borrowed_titles(release).titles.items():
+        words = compound(title)
+        if words is not None:
+            found[code] = [words]
+    return found
+
+
+def _short_only(release: Release) -> frozenset[str]:
+    """The codes of a release lent long titles that keep their short descriptors."""
+    if release.info.code_set == "icd10cm":
+        return frozenset()
+    return borrowed_titles(release).short_only
 
 
 def _records(release: Release) -> Iterator[CodeRecord]:
@@ -381,7 +403,7 @@ def _records(release: Release) -> Iterator[CodeRecord]:
     leave them out (the index holds none); a long title lent by another release (see
     :mod:`codekit._search._titles`) is indexed as the item's title, its short descriptor as
     its short description, as in a release that has both."""
-    titles = borrowed_titles(release)[1] if release.info.code_set != "icd10cm" else {}
+    titles = borrowed_titles(release).titles if release.info.code_set != "icd10cm" else {}
     source = release.source()
     bare = getattr(source, "bare_records", None)
     for record in bare() if bare is not None else source.records():
