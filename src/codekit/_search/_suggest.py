@@ -22,11 +22,11 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codekit._dates import to_date
-from codekit._search._build import OTHER_TEXT, counted_words
 from codekit._search._context import THERAPY_WORDING, therapy_spans
 from codekit._search._engine import selected_indexes
 from codekit._search._explain import Forms, word_forms
 from codekit._search._limits import MAX_SUGGESTIONS, check_case_text, check_count
+from codekit._search._names import OTHER_TEXT, counted_words
 from codekit._search._plan import View, _Plan, compile_query, unknown_words
 from codekit._search._results import Suggestion, Suggestions
 from codekit._search._text import CASE_WORDS, STOPWORDS, Word, fold, words

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from codekit import _registry
-from codekit._search._build import counted_words
+from codekit._search._names import counted_words
 from codekit._search._text import STOPWORDS, word_texts
 
 if TYPE_CHECKING:
