@@ -11,8 +11,8 @@ import pytest
 
 import codekit
 from codekit import _registry
-from codekit._search import _build, _index
-from codekit._search._build import OTHER_TEXT, counted_words, head_size, size
+from codekit._search import _build, _index, _names
+from codekit._search._names import OTHER_TEXT, counted_words, head_size, size
 from codekit.plugins import CodeRecord
 
 
@@ -27,9 +27,9 @@ def _packaged(code_set: str) -> list[CodeRecord]:
 @pytest.mark.slow
 @pytest.mark.parametrize("code_set", ["icd10cm", "icd10pcs"])
 def test_each_name_is_measured_as_size_and_head_size_count_it(code_set: str) -> None:
-    # The build measures a text once, in one pass (see _build._Sizes); the counts it keeps
+    # The build measures a text once, in one pass (see _names.Sizes); the counts it keeps
     # must be those the documented rules give, for every description and name of the data.
-    sizes = _build._Sizes()
+    sizes = _names.Sizes()
     texts = {
         text
         for record in _packaged(code_set)
@@ -46,11 +46,11 @@ def test_counted_words_leave_out_what_the_rules_name() -> None:
     # characters, "unspecified"/"NOS" and stop words do not count (size's docstring).
     text = "Essential (primary) hypertension"
     assert counted_words(text) == ["essential", "hypertension"]
-    assert _build._Sizes()[text] == (2, 3, 2)
+    assert _names.Sizes()[text] == (2, 3, 2)
     injury = "Fracture of unspecified wrist, initial encounter for closed fracture"
     assert counted_words(injury) == ["fracture", "wrist"]
-    assert _build._Sizes()[injury] == (2, 2, 2)  # head "Fracture of unspecified wrist"
-    assert _build._Sizes()["Pneumonia, unspecified organism"] == (2, 2, 1)
+    assert _names.Sizes()[injury] == (2, 2, 2)  # head "Fracture of unspecified wrist"
+    assert _names.Sizes()["Pneumonia, unspecified organism"] == (2, 2, 1)
 
 
 def _rows(records: list[CodeRecord]) -> list[tuple[object, ...]]:

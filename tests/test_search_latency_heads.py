@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import codekit
-from codekit._search import _engine, _heads, _index
+from codekit._search import _engine, _heads, _index, _reader
 from codekit._search._engine import selected_indexes
 from codekit.models import DataRelease
 from codekit.plugins import CodeRecord, CodeSetSpec, Registrar, hookimpl
@@ -162,7 +162,7 @@ def test_many_small_answers_stay_remembered_and_rows_stay_bounded(
     for n in range(6000):
         index.query(sql, [n])
     assert (sql, 0) in index.results  # the first of 6,000 one-row answers is still there
-    monkeypatch.setattr(_index, "_RESULT_ROWS", 1000)
+    monkeypatch.setattr(_reader, "_RESULT_ROWS", 1000)
     index.forget()
     big = (
         "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < ?)"

@@ -9,6 +9,7 @@ built for the module (slow: every code of both releases).
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 import pytest
@@ -153,6 +154,20 @@ def test_an_abbreviation_shows_the_wording_it_matched() -> None:
     assert hit.term[slice(*hit.term_span)].lower() == "hypertension"
 
 
+def test_a_case_word_is_searched_old_myocardial_infarction_is_i25_2() -> None:
+    # Bug: "old" was dropped as a stop word, so the query was "myocardial infarction" and
+    # I21.9 (acute) came first. The official title of I25.2 has the word.
+    assert codekit.describe("I25.2", code_set="icd10cm") == "Old myocardial infarction"
+    assert _codes("old myocardial infarction")[0] == "I25.2"
+
+
+def test_suggest_still_drops_case_words() -> None:
+    # Words that describe the patient, not a finding, give no suggestion in a case text
+    # (issue 16: junk text yields no suggestion), though search looks for them.
+    assert not codekit.suggest("The patient is a 70 year old pt.", code_sets=SETS)
+    assert "J18.9" in codekit.suggest("Old patient with pneumonia.", code_sets=SETS).codes()
+
+
 # -- suggest precision -----------------------------------------------------------------------
 
 
@@ -219,6 +234,52 @@ def test_a_short_descriptor_release_is_searched_by_the_cms_long_titles(
         assert first.code_set == "hcpcs", (query, first)
         assert first.description.split(",")[0].lower() == head, (query, first)
         assert first.term[slice(*first.term_span)].lower().startswith(head)
+
+
+def test_a_title_written_head_term_first_is_found_by_its_compound(
+    data_dir: Path, cms_corpus: Path
+) -> None:
+    """The CMS long title of E0784 is "External ambulatory infusion pump, insulin": an index
+    lists the head term ("... pump") before its modifier ("insulin"), and a user types the
+    compound "insulin pump". Bug: the insulin pump complications of ICD-10-CM (T85.6-)
+    came first and E0784 was not in the top 10."""
+    from codekit._importers.api import install
+
+    install([cms_corpus / "hcpcs" / "HCPC2019_CONTR_ANWEB.txt"])
+    title = codekit.describe("E0784", code_set="hcpcs", as_of="2019-03-01")
+    assert title == "External ambulatory infusion pump, insulin"
+    first = codekit.search("insulin pump", code_sets=SETS, limit=5)[0]
+    assert first.code == "E0784", first
+    assert first.term[slice(*first.term_span)].lower() == "insulin pump"
+
+
+def test_codes_known_only_by_a_short_descriptor_rank_after_long_titles_on_a_tie(
+    data_dir: Path, cms_corpus: Path
+) -> None:
+    """With the CMS 2019 file lending its long titles to the newest HCPCS release, codes
+    that file does not hold (added later) keep their short descriptors ("Walker heavy
+    duty 600+ lbs"-style abbreviations). Where a query matches names of the same size, an
+    item named by its long title comes before one named by a short descriptor only: its
+    title is the one written for readers. The truth: which codes the CMS file holds."""
+    from codekit._importers.api import install
+
+    source = cms_corpus / "hcpcs" / "HCPC2019_CONTR_ANWEB.txt"
+    # The file's fixed-width layout: code (5), sequence (5; "00100" starts an item), record
+    # identifier (1), the long description's first line (80). An item is named by its long
+    # title when its description starts with that line (some long titles are as short as
+    # the descriptor: "Standard wheelchair").
+    lines = source.read_text("latin-1").splitlines()
+    first_line = {ln[:5]: ln[11:91].strip() for ln in lines if ln[5:10] == "00100"}
+    install([source])
+    hits = codekit.search("wheelchair", code_sets="hcpcs", limit=200)
+    sizes = [
+        (h.score, h.code in first_line and h.description.startswith(first_line[h.code]))
+        for h in hits
+    ]
+    for (score, long_title), (next_score, next_long) in itertools.pairwise(sizes):
+        if score == next_score:
+            assert long_title or not next_long, (score, hits)
+    assert any(not long for _, long in sizes), "the query finds no newer code"
 
 
 def test_suggest_a_phrasal_verb_is_no_body_part_complaint() -> None:

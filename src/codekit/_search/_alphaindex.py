@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from codekit import _registry
 from codekit._importers.icd10cm.alphabetic_index import KIND
 
 if TYPE_CHECKING:
@@ -32,9 +33,24 @@ def _pack_for(release: str, effective: dt.date | None) -> Pack | None:
     return max(earlier, key=lambda p: p.effective) if earlier else None
 
 
+#: The registry's memo of the terms read (see ``Registry.memo``): a pack installed or
+#: removed rebuilds the registry, and with it this memo.
+_TERMS = ("search alphabetic index terms",)
+
+
 def index_terms(release: str, effective: dt.date | None) -> tuple[str, Mapping[str, list[str]]]:
     """(identity, terms by code) of the index pack for an ICD-10-CM release (``("", {})``
     when none is installed). The identity changes with the pack's content."""
+    memo: dict[tuple[str, dt.date | None], tuple[str, Mapping[str, list[str]]]]
+    memo = _registry.current().memo(_TERMS, dict)
+    key = (release, effective)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _read(release, effective)
+    return found
+
+
+def _read(release: str, effective: dt.date | None) -> tuple[str, Mapping[str, list[str]]]:
     pack = _pack_for(release, effective)
     if pack is None:
         return "", {}

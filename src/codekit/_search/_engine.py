@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from codekit import _registry
 from codekit._dates import to_date
-from codekit._search._build import OTHER_TEXT
+from codekit._search._codes import code_rows, code_span
 from codekit._search._explain import Wording
 from codekit._search._heads import (
     DOC_COLUMNS,
@@ -35,6 +35,7 @@ from codekit._search._limits import (
     check_query,
     code_set_names,
 )
+from codekit._search._names import OTHER_TEXT
 from codekit._search._plan import (
     Group,
     View,
@@ -56,10 +57,6 @@ if TYPE_CHECKING:
 __all__ = ["default_releases", "forget", "run_search", "search", "selected_indexes"]
 
 DateArg = dt.date | str | None
-
-_CODE_EXACT, _CODE_PREFIX = 100.0, 50.0
-#: Code sets replaced long ago (ICD-9, replaced by ICD-10 on 2015-10-01): searched only when
-#: named in ``code_sets=`` or when ``as_of`` falls in their period.
 
 #: How many "all words but one" passes a query may run (dropping each of its last words).
 _MAX_DROPS = 8
@@ -157,62 +154,6 @@ def _filters(billable_only: bool, day: dt.date | None) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def _code_rows(
-    indexes: Sequence[View],
-    prefix: str,
-    want: int,
-    filters: tuple[str, list[Any]],
-    code: str,
-) -> list[Row]:
-    """The codes a code-shaped query starts, exact match first, in code order.
-
-    Only code sets whose shape fits the query are searched (a dot only where the code set
-    writes one: ``E11.4`` is no HCPCS code); when the code exists in some of them, only
-    those (``E114`` is ICD-10-CM's E11.4, not HCPCS E1140).
-    """
-    rows: list[Row] = []
-    for view in indexes:
-        found = view.query(
-            f"SELECT {DOC_COLUMNS}, d.ccode FROM docs d WHERE d.ccode >= ? AND d.ccode < ?"
-            f"{view.sql_filter}{filters[0]} ORDER BY d.ccode, d.id LIMIT ?",
-            [prefix, prefix + "\uffff", *filters[1], want],
-        )
-        for doc in found:
-            exact = doc[6] == prefix
-            rows.append(
-                Row(
-                    _CODE_EXACT if exact else _CODE_PREFIX,
-                    (0, doc[6], view.release(doc[5]).info.code_set, doc[0]),
-                    view,
-                    doc[:6],
-                    (code,),
-                )
-            )
-    fitting = _shape_fits(code, {r.order[2] for r in rows})
-    existing = {r.order[2] for r in rows if r.score == _CODE_EXACT and r.order[2] in fitting}
-    rows = [r for r in rows if r.order[2] in (existing or fitting)]
-    rows.sort(key=lambda r: r.order)
-    return rows[:want]
-
-
-def _shape_fits(typed: str, code_sets: set[str]) -> set[str]:
-    """Of ``code_sets``, those whose codes may be written as ``typed`` (a dot only where
-    the code set writes one; code sets with a parser of their own take any dot)."""
-    dot = typed.strip().find(".")
-    if dot < 0:
-        return code_sets
-    registry = _registry.current()
-    fits = set()
-    for name in code_sets:
-        try:
-            spec = registry.spec(name)
-        except LookupError:
-            continue
-        if spec.parser is not None or spec.dot_after == dot:
-            fits.add(name)
-    return fits
-
-
 def _passes(plan: _Plan, typed: tuple[str, ...]) -> list[tuple[int, str, float, tuple[str, ...]]]:
     """A plan's passes: (level, FTS5 expression, share of the words, words matched)."""
     parts = plan.parts
@@ -301,17 +242,6 @@ def _run_passes(
     return rows
 
 
-def _code_span(code: str, compact: str) -> tuple[int, int]:
-    """The span of ``code`` that a code prefix typed (compactly) covers."""
-    seen = end = 0
-    for end, char in enumerate(code, start=1):  # noqa: B007 (end is the result)
-        if char not in ". ":
-            seen += 1
-        if seen >= len(compact):
-            break
-    return (0, end if compact else 0)
-
-
 def search(
     text: str,
     *,
@@ -362,7 +292,7 @@ def run_search(key: tuple[Any, ...], registry: Registry | None = None) -> Search
     rows: list[Row] = []
     code = looks_like_code(text)
     if code is not None and tuple(word_texts(text)) not in expansions():
-        rows = _code_rows(indexes, code, want, filters, text.strip())
+        rows = code_rows(indexes, code, want, filters, text.strip())
     groups = compile_query(text) if len(rows) < want else []
     unknown = unknown_words(groups, indexes)
     plans = [_Plan(index, groups, unknown) for index in indexes] if groups else []
@@ -390,7 +320,7 @@ def run_search(key: tuple[Any, ...], registry: Registry | None = None) -> Search
         doc = r.doc
         reason = None
         if r.order[0] == 0:  # a code match
-            term, span = doc[1], _code_span(doc[1], code or "")
+            term, span = doc[1], code_span(doc[1], code or "")
         else:
             term, span, reason = r.term or doc[4], (0, 0), wording
         code_set, release = r.source.names[doc[5]]

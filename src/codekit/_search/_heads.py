@@ -8,7 +8,8 @@ import bisect
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from codekit._search._build import HEAD_TERM_WORDS, counted_words
+from codekit._search._build import HEAD_TERM_WORDS
+from codekit._search._names import counted_words
 from codekit._search._text import stem
 
 __all__ = [

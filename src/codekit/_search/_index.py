@@ -1,4 +1,4 @@
-"""The search index: an SQLite file with an FTS5 table over one release of each code set.
+"""The search index files: which one serves a set of releases, built once, kept open.
 
 One index holds the releases of several code sets (by default the newest of each), so they
 share one ranking; each row carries the number of its release (``cs``), which queries filter
@@ -13,7 +13,6 @@ search will open again (:func:`prune`).
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import hashlib
 import json
@@ -28,10 +27,11 @@ import attrs
 
 from codekit import _registry
 from codekit._search._alphaindex import index_terms
-from codekit._search._build import INDEX_VERSION, build_index, deletions, fill, terms
+from codekit._search._build import INDEX_VERSION, build_index, fill
 from codekit._search._cache import cache_dir
-from codekit._search._text import stem
-from codekit._search._titles import borrowed_titles
+from codekit._search._names import terms
+from codekit._search._reader import SearchIndex
+from codekit._search._titles import borrowed_titles, compound
 from codekit.exceptions import DataError
 
 if TYPE_CHECKING:
@@ -54,18 +54,6 @@ __all__ = [
     "release_key",
 ]
 
-#: How many rows of query answers an open index remembers (past it, all are dropped), and
-#: the largest answer it remembers (rows, and characters of query parameters): keystrokes
-#: ask small questions again, while a large page or a long query would only fill memory.
-#: Counted in rows, not answers: a word check of one row costs what it holds, so the many
-#: small answers of a typing session (about 5,000 for the bench's 3,400 keystrokes) stay.
-_RESULT_ROWS = 65536
-_REMEMBERED_ROWS = 512
-_REMEMBERED_TEXT = 2048
-
-#: Bytes of an index file read through a memory map (the whole packaged index fits).
-_MMAP = 512 << 20
-
 #: Releases with more items than this print a line on stderr while their index is built.
 _ANNOUNCE = 20000
 
@@ -80,7 +68,7 @@ def release_key(release: Release) -> str:
     digest = hashlib.sha256(f"codekit-search-{INDEX_VERSION}\n".encode())
     fields = (info.code_set, info.release, info.origin, info.effective, info.until, release.plugin)
     digest.update(repr(fields).encode())
-    digest.update(_index_pack(release)[0].encode())
+    digest.update(_pack_identity(release).encode())
     if info.sha256:
         digest.update(f"{info.sha256}\n{info.source}\n{info.source_file}\n{info.rows}".encode())
     else:
@@ -114,145 +102,6 @@ def _file_stem(releases: Sequence[Release]) -> str:
     return stem
 
 
-class SearchIndex:
-    """An open, read-only index of one or more releases (one of each code set).
-
-    ``releases[cs]`` is the release of the rows whose ``cs`` is that number; ``sets`` maps
-    each code set name to its number.
-    """
-
-    def __init__(self, con: sqlite3.Connection, releases: Sequence[Release], label: str) -> None:
-        self.releases = tuple(releases)
-        self.sets = {r.info.code_set: cs for cs, r in enumerate(self.releases)}
-        self.label = label
-        self._con = con
-        self._lock = threading.Lock()
-        rows = con.execute("SELECT word, df FROM vocab ORDER BY word").fetchall()
-        self.words: list[str] = [w for w, _ in rows]
-        self.df: dict[str, int] = dict(rows)
-        #: The length of the longest word: a longer word is no word's typo.
-        self.longest = max((len(w) for w in self.words), default=0)
-        self.docs: int = con.execute("SELECT count(*) FROM docs").fetchone()[0]
-        #: Query words compiled for this index (see ``_plan._Plan``); the index never
-        #: changes, so neither do they.
-        self.compiled: dict[Any, Any] = {}
-        #: Rows of recent queries (see :meth:`query`), and how many rows they hold.
-        self.results: dict[tuple[Any, ...], list[Any]] = {}
-        self._result_rows = 0
-        self._heads: dict[str, tuple[tuple[int, int], ...]] | None = None
-        self._head_firsts: dict[int, tuple[list[str], frozenset[str]]] | None = None
-        #: Answers of the head-term ranking (see ``_heads``), remembered as ``compiled``.
-        self.head_memo: dict[Any, Any] = {}
-
-    @classmethod
-    def open(cls, path: Path, releases: Sequence[Release]) -> SearchIndex:
-        uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
-        try:
-            con = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            # Pages read through a memory map, as the datasets are: a query then costs no
-            # read() calls (the file is never written again: a new index is a new file).
-            con.execute(f"PRAGMA mmap_size = {_MMAP}")
-            version = con.execute("SELECT value FROM meta WHERE key = 'index_version'").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise DataError(
-                f"search index {path.name} is unreadable ({exc}); delete it to rebuild it"
-            ) from exc
-        if version is None or json.loads(version[0]) != INDEX_VERSION:
-            con.close()
-            raise DataError(f"search index {path.name} has another format; delete it")
-        return cls(con, releases, path.name)
-
-    # -- words ----------------------------------------------------------------------------
-    def head_firsts(self, k: int) -> tuple[list[str], frozenset[str]]:
-        """The first words of the head terms of ``k`` counted words (the ``head_terms``
-        table, read whole on first use), in order, and the set of their stems."""
-        firsts = self._head_firsts
-        if firsts is None:
-            table: dict[int, list[str]] = {}
-            for n, word in self.query_once("SELECT k, word FROM head_terms ORDER BY k, word"):
-                table.setdefault(n, []).append(word)
-            firsts = self._head_firsts = {
-                n: (words, frozenset(stem(w) for w in words)) for n, words in table.items()
-            }
-        return firsts.get(k, ([], frozenset()))
-
-    def head_counts(self, word: str) -> tuple[tuple[int, int], ...]:
-        """(release number, items) of each release with items whose name starts with
-        ``word`` (the ``heads`` table, read whole on first use: a few thousand rows, asked
-        about at every keystroke)."""
-        heads = self._heads
-        if heads is None:
-            table: dict[str, tuple[tuple[int, int], ...]] = {}
-            for w, cs, n in self.query_once("SELECT word, cs, n FROM heads ORDER BY word, cs"):
-                table[w] = (*table.get(w, ()), (cs, n))
-            heads = self._heads = table
-        return heads.get(word, ())
-
-    def has_word(self, word: str) -> bool:
-        return word in self.df
-
-    def has_prefix(self, prefix: str) -> bool:
-        i = bisect.bisect_left(self.words, prefix)
-        return i < len(self.words) and self.words[i].startswith(prefix)
-
-    def completions(self, prefix: str, limit: int) -> list[str]:
-        """Up to ``limit`` + 1 words of the index starting with ``prefix``, in order."""
-        i = bisect.bisect_left(self.words, prefix)
-        out = []
-        for word in self.words[i : i + limit + 1]:
-            if not word.startswith(prefix):
-                break
-            out.append(word)
-        return out
-
-    def corrections(self, word: str) -> list[str]:
-        """Words of the index one edit away from ``word`` (most frequent first)."""
-        if len(word) > self.longest + 1:
-            return []  # one edit changes the length by one at most
-        keys = sorted(deletions(word) | {word})
-        marks = ",".join("?" * len(keys))
-        found = {
-            w
-            for (w,) in self.query(f"SELECT DISTINCT word FROM spell WHERE del IN ({marks})", keys)
-        }
-        found |= {w for w in deletions(word) if w in self.df}
-        found.discard(word)
-        return sorted(found, key=lambda w: (-self.df.get(w, 0), w))
-
-    # -- queries --------------------------------------------------------------------------
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        """The rows of a query, remembered: the index never changes, and keystrokes ask the
-        same again (the words typed before, a word's forms). Callers must not change them."""
-        key = (sql, *params)
-        found = self.results.get(key)
-        if found is not None:
-            return found
-        found = self.query_once(sql, params)
-        if len(found) > _REMEMBERED_ROWS or sum(len(str(p)) for p in params) > _REMEMBERED_TEXT:
-            return found
-        self._result_rows += len(found) + 1
-        if self._result_rows > _RESULT_ROWS:
-            self.results.clear()
-            self._result_rows = len(found) + 1
-        self.results[key] = found
-        return found
-
-    def query_once(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        """The rows of a query, not remembered (for what is read once)."""
-        with self._lock:
-            try:
-                return self._con.execute(sql, params).fetchall()
-            except sqlite3.DatabaseError as exc:
-                raise DataError(f"search index {self.label}: {exc}") from exc
-
-    def forget(self) -> None:
-        """Drop what this index remembers of earlier queries."""
-        self.results.clear()
-        self._result_rows = 0
-        self.compiled.clear()
-        self.head_memo.clear()
-
-
 _open: dict[object, SearchIndex] = {}
 _open_lock = threading.RLock()
 #: How many times the open indexes were forgotten (:func:`clear`): keys what is derived
@@ -270,7 +119,7 @@ def _memo(release: Release) -> object:
     release or pack adds to its items (lent long titles, Alphabetic Index terms), so that
     installing such a pack opens a new index rather than the old one."""
     info = release.info
-    return (info, release.plugin, _index_pack(release)[0]) if info.sha256 else release
+    return (info, release.plugin, _pack_identity(release)) if info.sha256 else release
 
 
 def path_for(releases: Sequence[Release]) -> Path:
@@ -322,6 +171,7 @@ def _load(releases: Sequence[Release], *, full: bool) -> SearchIndex:
             [_records(r) for r in releases],
             _meta(releases),
             [_index_terms(r) for r in releases],
+            [_short_only(r) for r in releases],
         )
         return SearchIndex(con, releases, f"{_file_stem(releases)} (in memory)")
 
@@ -353,7 +203,11 @@ def _build_announced(releases: Sequence[Release], path: Path) -> None:
             flush=True,
         )
     count = build_index(
-        path, [_records(r) for r in releases], _meta(releases), [_index_terms(r) for r in releases]
+        path,
+        [_records(r) for r in releases],
+        _meta(releases),
+        [_index_terms(r) for r in releases],
+        [_short_only(r) for r in releases],
     )
     if loud:
         print(
@@ -363,17 +217,34 @@ def _build_announced(releases: Sequence[Release], path: Path) -> None:
         )
 
 
-def _index_pack(release: Release) -> tuple[str, Mapping[str, list[str]]]:
-    """The identity and more names of a release's items: the terms of the Alphabetic Index
-    pack for an ICD-10-CM release; for others, the identity of the long titles another
-    release lends them (see :func:`_records`)."""
-    if release.info.code_set != "icd10cm":
-        return borrowed_titles(release)[0], {}
-    return index_terms(release.info.release, release.info.effective)
+def _pack_identity(release: Release) -> str:
+    """What another release or pack adds to a release's items: the Alphabetic Index pack
+    of an ICD-10-CM release, the long titles another release lends to others ("" if none)."""
+    if release.info.code_set == "icd10cm":
+        return index_terms(release.info.release, release.info.effective)[0]
+    return borrowed_titles(release).identity
 
 
 def _index_terms(release: Release) -> Mapping[str, list[str]]:
-    return _index_pack(release)[1]
+    """More names of a release's items: the terms of the Alphabetic Index pack of an
+    ICD-10-CM release; for others, the compound a user types for each lent long title
+    written head term first ("insulin pump" for "External ambulatory infusion pump,
+    insulin": :func:`codekit._search._titles.compound`)."""
+    if release.info.code_set == "icd10cm":
+        return index_terms(release.info.release, release.info.effective)[1]
+    found = {}
+    for code, title in borrowed_titles(release).titles.items():
+        words = compound(title)
+        if words is not None:
+            found[code] = [words]
+    return found
+
+
+def _short_only(release: Release) -> frozenset[str]:
+    """The codes of a release lent long titles that keep their short descriptors."""
+    if release.info.code_set == "icd10cm":
+        return frozenset()
+    return borrowed_titles(release).short_only
 
 
 def _records(release: Release) -> Iterator[CodeRecord]:
@@ -381,7 +252,7 @@ def _records(release: Release) -> Iterator[CodeRecord]:
     leave them out (the index holds none); a long title lent by another release (see
     :mod:`codekit._search._titles`) is indexed as the item's title, its short descriptor as
     its short description, as in a release that has both."""
-    titles = borrowed_titles(release)[1] if release.info.code_set != "icd10cm" else {}
+    titles = borrowed_titles(release).titles if release.info.code_set != "icd10cm" else {}
     source = release.source()
     bare = getattr(source, "bare_records", None)
     for record in bare() if bare is not None else source.records():

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import importlib_resources
 
 from codekit._search._build import set_token
-from codekit._search._index import SearchIndex
+from codekit._search._reader import SearchIndex
 from codekit._search._text import STOPWORDS, stem, word_texts, words
 
 if TYPE_CHECKING:

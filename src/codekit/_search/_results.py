@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import attrs
 
@@ -14,6 +14,48 @@ if TYPE_CHECKING:
     from codekit.models import Code, CodeKind
 
 __all__ = ["SearchHit", "SearchResults", "Suggestion", "Suggestions"]
+
+_Item = TypeVar("_Item", "SearchHit", "Suggestion")
+
+
+def _named(item: SearchHit | Suggestion) -> dict[str, Any]:
+    """The first fields of a hit's or a suggestion's dictionary: what it names, its score."""
+    return {
+        "code": item.code,
+        "code_set": item.code_set,
+        "description": item.description,
+        "score": round(item.score, 4),
+    }
+
+
+def _kind(item: SearchHit | Suggestion) -> dict[str, Any]:
+    """The last fields of a hit's or a suggestion's dictionary: what kind of item it is."""
+    return {"kind": item.kind, "billable": item.billable, "release": item.release}
+
+
+class _Page(Generic[_Item]):
+    """A page of hits or suggestions as a sequence: iterate, index, ``len``."""
+
+    __slots__ = ()
+
+    def _entries(self) -> tuple[_Item, ...]:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[_Item]:
+        return iter(self._entries())
+
+    def __len__(self) -> int:
+        return len(self._entries())
+
+    @overload
+    def __getitem__(self, index: int) -> _Item: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[_Item, ...]: ...
+    def __getitem__(self, index: int | slice) -> _Item | tuple[_Item, ...]:
+        return self._entries()[index]
+
+    def __bool__(self) -> bool:
+        return bool(self._entries())
 
 
 @attrs.frozen(kw_only=True)
@@ -84,16 +126,11 @@ class SearchHit:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary."""
         return {
-            "code": self.code,
-            "code_set": self.code_set,
-            "description": self.description,
-            "score": round(self.score, 4),
+            **_named(self),
             "matched": list(self.matched),
             "term": self.term,
             "term_span": list(self.term_span),
-            "kind": self.kind,
-            "billable": self.billable,
-            "release": self.release,
+            **_kind(self),
         }
 
     def why(self) -> str:
@@ -131,7 +168,7 @@ def _row_html(
 
 
 @attrs.frozen(kw_only=True)
-class SearchResults:
+class SearchResults(_Page["SearchHit"]):
     """One page of search results: iterate, index, ``len``; ``offset`` pages on.
 
     ``has_more`` tells whether another page exists (ask for it with ``offset=next_offset``).
@@ -147,30 +184,17 @@ class SearchResults:
     corrections: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     ignored: tuple[str, ...] = ()
 
-    @property
-    def next_offset(self) -> int:
-        """The ``offset`` of the next page."""
-        return self.offset + len(self.hits)
-
-    def __iter__(self) -> Iterator[SearchHit]:
-        return iter(self.hits)
-
-    def __len__(self) -> int:
-        return len(self.hits)
-
-    @overload
-    def __getitem__(self, index: int) -> SearchHit: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[SearchHit, ...]: ...
-    def __getitem__(self, index: int | slice) -> SearchHit | tuple[SearchHit, ...]:
-        return self.hits[index]
-
-    def __bool__(self) -> bool:
-        return bool(self.hits)
+    def _entries(self) -> tuple[SearchHit, ...]:
+        return self.hits
 
     def codes(self) -> list[str]:
         """The codes of the hits, in order."""
         return [hit.code for hit in self.hits]
+
+    @property
+    def next_offset(self) -> int:
+        """The ``offset`` of the next page."""
+        return self.offset + len(self.hits)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary."""
@@ -234,21 +258,16 @@ class Suggestion:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary."""
         return {
-            "code": self.code,
-            "code_set": self.code_set,
-            "description": self.description,
-            "score": round(self.score, 4),
+            **_named(self),
             "evidence": self.evidence,
             "span": list(self.span),
             "matched": list(self.matched),
-            "kind": self.kind,
-            "billable": self.billable,
-            "release": self.release,
+            **_kind(self),
         }
 
 
 @attrs.frozen(kw_only=True)
-class Suggestions:
+class Suggestions(_Page["Suggestion"]):
     """The suggestions for one case text, best first; ``negated`` lists the spans left out
     because the text negates them (``"denies chest pain"``)."""
 
@@ -256,21 +275,8 @@ class Suggestions:
     items: tuple[Suggestion, ...]
     negated: tuple[tuple[int, int], ...] = ()
 
-    def __iter__(self) -> Iterator[Suggestion]:
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    @overload
-    def __getitem__(self, index: int) -> Suggestion: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Suggestion, ...]: ...
-    def __getitem__(self, index: int | slice) -> Suggestion | tuple[Suggestion, ...]:
-        return self.items[index]
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
+    def _entries(self) -> tuple[Suggestion, ...]:
+        return self.items
 
     def codes(self) -> list[str]:
         """The suggested codes, in order."""

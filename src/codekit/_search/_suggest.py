@@ -22,14 +22,14 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from codekit._dates import to_date
-from codekit._search._build import OTHER_TEXT, counted_words
 from codekit._search._context import THERAPY_WORDING, therapy_spans
 from codekit._search._engine import selected_indexes
 from codekit._search._explain import Forms, word_forms
 from codekit._search._limits import MAX_SUGGESTIONS, check_case_text, check_count
+from codekit._search._names import OTHER_TEXT, counted_words
 from codekit._search._plan import View, _Plan, compile_query, unknown_words
 from codekit._search._results import Suggestion, Suggestions
-from codekit._search._text import STOPWORDS, Word, fold, words
+from codekit._search._text import CASE_WORDS, STOPWORDS, Word, fold, words
 from codekit.exceptions import InvalidQueryError
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ _PHRASE_BREAK = re.compile(
     re.IGNORECASE,
 )
 #: Words of a case text that name no finding.
-_CASE_STOPWORDS = STOPWORDS | {
+_CASE_STOPWORDS = STOPWORDS | CASE_WORDS | {
     "presents", "presenting", "complains", "complaining", "reports", "reporting", "states",
     "male", "female", "man", "woman", "boy", "girl", "today", "ago", "days", "day", "weeks",
     "week", "months", "month", "noted", "seen", "here", "hx", "since", "visit",
@@ -313,7 +313,7 @@ def _scan_therapy(
             continue
         for size in range(len(drug), 0, -1):
             run = drug[:size]
-            if run[-1].text in STOPWORDS:
+            if run[-1].text in STOPWORDS or run[-1].text in CASE_WORDS:
                 continue
             phrase = " ".join([THERAPY_WORDING, *(w.text for w in run)])
             found = _search_run(indexes, phrase, day)

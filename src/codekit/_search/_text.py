@@ -10,7 +10,16 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-__all__ = ["STOPWORDS", "Word", "fold", "looks_like_code", "stem", "word_texts", "words"]
+__all__ = [
+    "CASE_WORDS",
+    "STOPWORDS",
+    "Word",
+    "fold",
+    "looks_like_code",
+    "stem",
+    "word_texts",
+    "words",
+]
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -19,9 +28,12 @@ STOPWORDS = frozenset(
     {
         "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
         "into", "is", "it", "its", "of", "on", "or", "the", "to", "was", "were", "with",
-        "patient", "pt", "yo", "year", "years", "old",
     }
 )  # fmt: skip
+#: Words a case text uses to describe the patient ("70 yo pt"), not a finding: ``suggest``
+#: drops them, but a query searches them, as titles use them ("Old myocardial infarction",
+#: "Patient lift, hydraulic ...").
+CASE_WORDS = frozenset({"patient", "pt", "yo", "year", "years", "old"})
 
 # Inflectional and derivational endings, longest first; stripping one leaves a prefix shared
 # by the word's forms (fracture/fractured/fractures -> fractur, diabetes/diabetic -> diabet).

@@ -15,16 +15,41 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+import attrs
+
 from codekit import _registry
+from codekit._search._names import counted_words
+from codekit._search._text import STOPWORDS, word_texts
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from codekit._registry import Release
 
-__all__ = ["borrowed_titles"]
+__all__ = ["Lent", "borrowed_titles", "compound"]
 
-_memo: dict[object, tuple[str, Mapping[str, str]]] = {}
+#: The registry's memo of what each release is lent (see ``Registry.memo``).
+_LENT = ("search lent titles",)
+_MEMO_MAX = 64
+#: Words after a title's comma that count or qualify the item, not name a kind of it.
+_NO_MODIFIER = frozenset({"each", "any", "other", "only", "both", "per"})
+
+
+@attrs.frozen
+class Lent:
+    """The long titles another release lends to one that has short descriptors only.
+
+    ``identity`` names the donor ("" when nothing is lent); ``titles`` are the lent long
+    titles by code; ``short_only`` the codes of the release that the donor does not hold
+    as the same item (an item added after the donor's release, or one whose descriptor
+    changed): they keep their short descriptors while the others have long titles."""
+
+    identity: str = ""
+    titles: Mapping[str, str] = attrs.field(factory=dict)
+    short_only: frozenset[str] = frozenset()
+
+
+_NOTHING = Lent()
 
 
 def _has_long_titles(release: Release) -> bool:
@@ -54,36 +79,69 @@ def _donor(release: Release) -> Release | None:
     return None
 
 
-def borrowed_titles(release: Release) -> tuple[str, Mapping[str, str]]:
-    """(identity, long titles by code) lent to ``release`` (``("", {})`` when it has long
-    titles of its own or no other release has them). The identity names the donor."""
+def borrowed_titles(release: Release) -> Lent:
+    """The long titles lent to ``release`` (nothing when it has long titles of its own or
+    no other release has them). Remembered by the registry (its one cache context)."""
     info = release.info
+    registry = _registry.current()
     try:
-        installed = tuple(r.info for r in _registry.current().releases(info.code_set))
+        installed = tuple(r.info for r in registry.releases(info.code_set))
     except LookupError:
         installed = ()
+    memo: dict[object, Lent] = registry.memo(_LENT, dict)
     key = (info, release.plugin, installed)
-    found = _memo.get(key)
-    if found is not None:
-        return found
-    found = ("", {})
-    if info.sha256 and not _has_long_titles(release):
-        donor = _donor(release)
-        if donor is not None:
-            long = {
-                r.code: (r.short_description.casefold(), r.description)
-                for r in donor.source().records()
-                if r.short_description and r.short_description != r.description
-            }
-            titles = {}
-            for record in release.source().records():
-                same = long.get(record.code)
-                short = (record.short_description or record.description).casefold()
-                if same is not None and same[0] == short:
-                    titles[record.code] = same[1]
-            d = donor.info
-            found = (f"titles:{d.code_set}:{d.release}:{d.sha256}", titles)
-    if len(_memo) > 64:
-        _memo.clear()
-    _memo[key] = found
+    found = memo.get(key)
+    if found is None:
+        found = _lend(release)
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        memo[key] = found
     return found
+
+
+def _lend(release: Release) -> Lent:
+    if not release.info.sha256 or _has_long_titles(release):
+        return _NOTHING
+    donor = _donor(release)
+    if donor is None:
+        return _NOTHING
+    # The donor's items by code: (short descriptor, long title if it has one).
+    donated = {
+        r.code: (
+            (r.short_description or r.description).casefold(),
+            r.description if r.short_description and r.short_description != r.description else None,
+        )
+        for r in donor.source().records()
+    }
+    titles = {}
+    short_only = set()
+    for record in release.source().records():
+        same = donated.get(record.code)
+        short = (record.short_description or record.description).casefold()
+        if same is None or same[0] != short:
+            short_only.add(record.code)  # not the same item in the donor
+        elif same[1] is not None:
+            titles[record.code] = same[1]
+    d = donor.info
+    return Lent(f"titles:{d.code_set}:{d.release}:{d.sha256}", titles, frozenset(short_only))
+
+
+def compound(title: str) -> str | None:
+    """The two-word compound a user types for a title written head term first, as an index
+    is: the modifier after the first comma, when it is one word, before the head term's
+    last word ("External ambulatory infusion pump, insulin" -> "insulin pump", "Walker,
+    rigid (pickup), ..." -> "rigid walker"); None for other titles, and for a head term
+    with a preposition or a modifier that is a quantity ("..., each")."""
+    head, comma, rest = title.partition(",")
+    if not comma:
+        return None
+    if any(w in STOPWORDS for w in word_texts(head)):
+        return None  # "Shock absorber for manual wheelchair": its noun is not its last word
+    head_words = counted_words(head)
+    modifier = counted_words(rest.split(",", 1)[0])  # without words in parentheses
+    if not head_words or len(modifier) != 1:
+        return None
+    word, noun = modifier[0], head_words[-1]
+    if not word.isalpha() or len(word) < 3 or word in head_words or word in _NO_MODIFIER:
+        return None
+    return f"{word} {noun}"
