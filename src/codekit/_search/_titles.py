@@ -53,9 +53,13 @@ _NOTHING = Lent()
 
 
 def _has_long_titles(release: Release) -> bool:
+    source = release.source()
+    # a packaged or installed release answers in one query; a plugin's source is read through
+    ask = getattr(source, "has_long_titles", None)
+    if callable(ask):
+        return bool(ask())
     return any(
-        r.short_description and r.short_description != r.description
-        for r in release.source().records()
+        r.short_description and r.short_description != r.description for r in source.records()
     )
 
 
