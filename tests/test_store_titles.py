@@ -166,3 +166,21 @@ def test_has_long_titles_agrees_with_the_records(name: str, bit: int) -> None:
     truth = _truth(name, bit)
     expected = any(short and short != long for long, short, _ in truth.values())
     assert _release(name, bit).has_long_titles() is expected
+
+
+def test_bulk_reads_do_not_remember_a_query_per_list_length() -> None:
+    """A list of codes is a one-off condition: bulk reads of 1 to 900 distinct codes (each
+    length its own SQL text) leave the remembered queries as they were, and still answer
+    each code as ``find`` does (truth: the packaged file read through ``find``)."""
+    from codekit._store import sqlite as store
+
+    release = _release("icd10cm", 0)
+    codes = sorted({r.code for r in release.records() if r.kind == "code"})[:1200]
+    release.find(codes[0])  # the fixed queries are remembered first
+    before = dict(store._sql)
+    for size in (1, 2, 3, 57, 899, 900, 901, 1200):
+        found = release.find_many(codes[:size])
+        assert set(found) == set(codes[:size])
+        for code in codes[: min(size, 5)]:
+            assert found[code].description == release.find(code)[0].description
+    assert store._sql == before

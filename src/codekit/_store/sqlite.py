@@ -169,14 +169,16 @@ class SqliteRelease:
         # False until the dataset's axis tables (if any) are read on first use.
         self._positional: PositionalAttributes | Literal[False] | None = False
 
-    def _joined(self, where: str, params: Sequence[Any] = ()) -> list[Any]:
+    def _joined(self, where: str, params: Sequence[Any] = (), *, keep: bool = True) -> list[Any]:
         """Rows of items (with their title override) matching ``where``; ``?1`` is the
-        release's mask, further parameters are ``?2`` on."""
+        release's mask, further parameters are ``?2`` on. ``keep=False``: a one-off
+        condition (a list of codes), whose query text is not remembered."""
         key = (self._data.format(), where)
         sql = _sql.get(key)
         if sql is None:
-            titles = _TITLES[1 if key[0] == 1 else 2]
-            sql = _sql[key] = _JOINED.format(titles=titles) + where
+            sql = _JOINED.format(titles=_TITLES[1 if key[0] == 1 else 2]) + where
+            if keep:
+                _sql[key] = sql
         return self._data.query(sql, (self._mask, *params))
 
     def has_long_titles(self) -> bool:
@@ -269,7 +271,7 @@ class SqliteRelease:
             if select:
                 yield from self._data.query(select + where, (self._mask, *chunk))
             else:
-                yield from self._joined(where, chunk)
+                yield from self._joined(where, chunk, keep=False)
 
     def find_many(self, codes: Sequence[str]) -> dict[str, CodeRecord]:
         """The most specific item of each code that exists (notes not loaded), in one pass."""
