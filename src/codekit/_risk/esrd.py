@@ -32,6 +32,7 @@ from codekit._risk.demographics import NEW_BANDS, Member, band
 TRANSPLANT = "TRANSPLANT"
 
 __all__ = [
+    "GRAFT_SEGMENTS",
     "NEW",
     "SEGMENTS",
     "TRANSPLANT",
@@ -48,7 +49,8 @@ SEGMENTS = {
 }
 #: The segments scored without diagnoses: the new enrollees and the transplant months.
 NEW = ("DNE", "GNE", TRANSPLANT)
-_GRAFT = ("GI", "GNE", "GC", "GFA", "GFN", "GNPA", "GNPN")
+#: The functioning-graft segments (they also have a normalization factor of their own).
+GRAFT_SEGMENTS = frozenset({"GI", "GNE", "GC", "GFA", "GFN", "GNPA", "GNPN"})
 # the dialysis new enrollees' cells group 65 to 69 and end at 85 and over
 _DNE_BANDS = (
     (34, "0_34"),
@@ -105,7 +107,7 @@ def _new_enrollee_cell(person: Member, segment: str, v21: bool) -> str:
 def _duration(person: Member, segment: str, v21: bool) -> list[str]:
     """The functioning graft's duration factors (no prefix: ``FGC_GE65_DUR4_9_FBD``)."""
     months = person.graft_months
-    if months is None or months < 4 or segment not in _GRAFT:
+    if months is None or months < 4 or segment not in GRAFT_SEGMENTS:
         return []
     age = "GE65" if person.aged else "LT65"
     duration = "DUR4_9" if months <= 9 else "DUR10PL"

@@ -17,20 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from codekit._risk.esrd import GRAFT_SEGMENTS
 from codekit._store import packaged
 from codekit.models import DataRelease
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["FILE", "GRAFT_SEGMENTS", "KIND", "Edit", "ModelTable", "packaged_tables"]
+__all__ = ["FILE", "KIND", "Edit", "ModelTable", "packaged_tables"]
 
 #: The table kind of risk-score coefficient releases.
 KIND = "risk_coefficients"
 #: The packaged data (written by ``scripts/build_risk.py``).
 FILE = "risk-coefficients.json.gz"
-#: The ESRD models' functioning-graft segments (CMS's "Functioning Graft" normalization).
-GRAFT_SEGMENTS = frozenset({"GI", "GNE", "GC", "GFA", "GFN", "GNPA", "GNPN"})
 
 
 @attrs.frozen
